@@ -1,0 +1,189 @@
+"""Closed vocabularies of the domain, each value with its Chinese label.
+
+Inputs may use either the English value or the Chinese label (staff write
+Chinese in spreadsheets); `parse_label` maps both to the enum.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+
+class Labeled(str, Enum):
+    """A string enum whose members carry a Chinese label and accept it as input."""
+
+    @property
+    def zh(self) -> str:
+        return LABELS[self]
+
+    @classmethod
+    def parse(cls, raw: Any) -> Any:
+        """Map an English value, a Chinese label or an alias to the member; pass others on."""
+        if isinstance(raw, cls):
+            return raw
+        if isinstance(raw, str):
+            text = raw.strip()
+            for member in cls:
+                if text in (member.value, LABELS[member], *ALIASES.get(member, ())):
+                    return member
+        return raw
+
+
+class Gender(Labeled):
+    male = "male"
+    female = "female"
+
+
+class Education(Labeled):
+    """Highest degree; the order of members is the order of rank (初中 lowest)."""
+
+    junior_high = "junior_high"
+    senior_high = "senior_high"
+    secondary_vocational = "secondary_vocational"
+    college = "college"
+    bachelor = "bachelor"
+    postgraduate = "postgraduate"
+
+    @property
+    def level(self) -> int:
+        return list(Education).index(self)
+
+
+class Rank(Labeled):
+    """Cadre rank (职级); the order of members is the order of rank."""
+
+    none = "none"
+    deputy_section = "deputy_section"
+    full_section = "full_section"
+
+    @property
+    def level(self) -> int:
+        return list(Rank).index(self)
+
+
+class Grade(Labeled):
+    """Annual evaluation grade (年度考核等次)."""
+
+    excellent = "excellent"
+    competent = "competent"
+    basically_competent = "basically_competent"
+    incompetent = "incompetent"
+
+
+class Origin(Labeled):
+    """Where a cadre comes from (来源); D5-C2 counts three of these."""
+
+    township_civil_servant = "township_civil_servant"
+    township_institution = "township_institution"
+    village_cadre = "village_cadre"
+    college_graduate_village_official = "college_graduate_village_official"
+    county_organ = "county_organ"
+    enterprise = "enterprise"
+
+
+class Post(Labeled):
+    """One post (职务); a seat bundles the posts one person holds (兼任)."""
+
+    party_secretary = "party_secretary"
+    deputy_secretary = "deputy_secretary"
+    deputy_secretary_party = "deputy_secretary_party"
+    deputy_secretary_stability = "deputy_secretary_stability"
+    township_head = "township_head"
+    deputy_head = "deputy_head"
+    congress_chair = "congress_chair"
+    congress_vice_chair = "congress_vice_chair"
+    discipline_secretary = "discipline_secretary"
+    discipline_deputy = "discipline_deputy"
+    organization_member = "organization_member"
+    propaganda_member = "propaganda_member"
+    organization_propaganda_member = "organization_propaganda_member"
+    armed_forces_head = "armed_forces_head"
+    committee_member = "committee_member"
+
+
+class Strength(Labeled):
+    """How binding a rule is (see shared/directives.md): must > generally > prefer."""
+
+    must = "must"
+    generally = "generally"
+    prefer = "prefer"
+
+
+class Change(Labeled):
+    """What a seat assignment means for the cadre (变动)."""
+
+    stays = "stays"
+    promoted = "promoted"
+    moved_in = "moved_in"
+    new = "new"
+
+
+LABELS: dict[Labeled, str] = {
+    Gender.male: "男",
+    Gender.female: "女",
+    Education.junior_high: "初中",
+    Education.senior_high: "高中",
+    Education.secondary_vocational: "中专",
+    Education.college: "大专",
+    Education.bachelor: "本科",
+    Education.postgraduate: "研究生",
+    Rank.none: "无",
+    Rank.deputy_section: "副科",
+    Rank.full_section: "正科",
+    Grade.excellent: "优秀",
+    Grade.competent: "称职",
+    Grade.basically_competent: "基本称职",
+    Grade.incompetent: "不称职",
+    Origin.township_civil_servant: "乡镇公务员",
+    Origin.township_institution: "乡镇事业编制人员",
+    Origin.village_cadre: "村干部",
+    Origin.college_graduate_village_official: "大学生村官",
+    Origin.county_organ: "县直机关",
+    Origin.enterprise: "企事业单位",
+    Post.party_secretary: "党委书记",
+    Post.deputy_secretary: "党委副书记",
+    Post.deputy_secretary_party: "党委专职副书记",
+    Post.deputy_secretary_stability: "专职维稳副书记",
+    Post.township_head: "乡镇长",
+    Post.deputy_head: "副乡镇长",
+    Post.congress_chair: "人大主席",
+    Post.congress_vice_chair: "人大专职副主席",
+    Post.discipline_secretary: "纪委书记",
+    Post.discipline_deputy: "纪委专职副书记",
+    Post.organization_member: "组织委员",
+    Post.propaganda_member: "宣传委员",
+    Post.organization_propaganda_member: "专职组织宣传委员",
+    Post.armed_forces_head: "人武部长",
+    Post.committee_member: "党委委员",
+    Strength.must: "必须",
+    Strength.generally: "一般",
+    Strength.prefer: "优先",
+    Change.stays: "留任",
+    Change.promoted: "提拔",
+    Change.moved_in: "交流",
+    Change.new: "新进",
+}
+
+ALIASES: dict[Labeled, tuple[str, ...]] = {
+    Gender.male: ("M", "m", "男性"),
+    Gender.female: ("F", "f", "女性"),
+    Education.postgraduate: ("硕士", "博士", "研究生学历"),
+    Education.bachelor: ("大学", "大学本科"),
+    Education.college: ("大学专科", "专科"),
+    Rank.none: ("", "无职级"),
+    Rank.deputy_section: ("副科级",),
+    Rank.full_section: ("正科级",),
+    Post.township_head: ("乡长", "镇长"),
+    Post.deputy_head: ("副乡长", "副镇长"),
+    Post.armed_forces_head: ("武装部长",),
+    Origin.township_civil_servant: ("乡镇机关",),
+}
+
+GRADE_POINTS: dict[Grade, int] = {
+    Grade.excellent: 3,
+    Grade.competent: 2,
+    Grade.basically_competent: 1,
+    Grade.incompetent: 0,
+}
+"""Points per evaluation grade, used by the merit score term."""

@@ -1,0 +1,113 @@
+"""Cadres (干部), townships (乡镇) and the county that holds them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from model.enums import Education, Gender, Grade, Origin, Post, Rank
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share between 0 and 1 inclusive (votes, quotas)."""
+
+
+def _labeled(enum: type) -> BeforeValidator:
+    return BeforeValidator(enum.parse)
+
+
+class Frozen(BaseModel):
+    """Domain records are values: checked once at the boundary, never mutated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def full_years(start: date, end: date) -> int:
+    """Full years (周岁 / 满N年) from start to end; negative if end is before start."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+class Cadre(Frozen):
+    """One person in the pool.
+
+    `current_township` is None for a cadre outside any township (a county organ,
+    named in `current_unit`). `current_post` is the main post held now, with the
+    date it was taken (`post_since`): tenure in post counts from it (D1-R1/R2).
+    `recommendation_share` and `incompetent_share` exist for sitting team
+    members only (D1-E6, D5-E1).
+    """
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    gender: Annotated[Gender, _labeled(Gender)]
+    birth_date: date
+    ethnicity: str = "汉族"
+    education: Annotated[Education, _labeled(Education)]
+    rank: Annotated[Rank, _labeled(Rank)] = Rank.none
+    rank_since: date | None = None
+    current_township: str | None = None
+    current_unit: str | None = None
+    current_post: Annotated[Post | None, _labeled(Post)] = None
+    post_since: date | None = None
+    township_years: int = Field(default=0, ge=0, le=60)
+    leadership_years: int = Field(default=0, ge=0, le=60)
+    origin: Annotated[Origin, _labeled(Origin)] = Origin.township_civil_servant
+    grades: tuple[Annotated[Grade, _labeled(Grade)], ...] = Field(default=(), max_length=3)
+    recommendation_share: Share | None = None
+    incompetent_share: Share | None = None
+    outstanding: bool = False
+    kept_for_work: bool = False
+    reserve: bool = False
+    expertise: tuple[str, ...] = ()
+
+    @field_validator("current_township", "current_unit", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def is_minority(self) -> bool:
+        return self.ethnicity.strip() not in ("汉族", "汉", "Han", "han")
+
+    def age(self, on: date) -> int:
+        return full_years(self.birth_date, on)
+
+    def tenure(self, on: date) -> int:
+        """Full years in the current post on the given date (0 without a post)."""
+        if self.current_post is None or self.post_since is None:
+            return 0
+        return full_years(self.post_since, on)
+
+
+class Township(Frozen):
+    """A township and the facts the rules read about it.
+
+    `ethnic_minority` is set for an ethnic township (民族乡) to the minority it
+    was set up for (D1-E5). `minority_concentrated` marks 少数民族聚居 (D1-C3).
+    The sitting team is not stored here: it is read off the pool (each cadre's
+    current township and post), so the two can never disagree.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    township_class: int = Field(default=2, ge=1, le=3)
+    residents: int = Field(default=0, ge=0)
+    party_members: int = Field(default=0, ge=0)
+    party_branches: int = Field(default=0, ge=0)
+    minority_concentrated: bool = False
+    ethnic_minority: str | None = None
+
+    @field_validator("ethnic_minority", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class County(Frozen):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    townships: tuple[Township, ...]

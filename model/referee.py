@@ -1,0 +1,149 @@
+"""The referee: checks any slate, solved or hand-made, against every rule.
+
+Plain Python, no CP-SAT. It is how we know the solver is right: every slate the
+solver returns goes through here, and the two must agree on every rule
+instance and on the score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from model.enums import Strength
+from model.rules import REGISTRY, View, kind_of
+from model.scenario import Scenario
+from model.score import bonus_terms, change_of, max_bonus
+from model.slate import Assignment, RuleInstance, Score, ScoreTerm, Slate
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`problems` are structural faults (a seat empty, a cadre twice, an unknown
+    id); `report` has one entry per rule instance, pins and bans included."""
+
+    problems: list[str]
+    report: list[RuleInstance]
+    score: Score
+
+    @property
+    def passes(self) -> bool:
+        return not self.problems and not any(
+            not r.holds and r.strength == Strength.must for r in self.report
+        )
+
+
+def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
+    seated = {(a.township, a.seat): sc.cadre_by_id[a.cadre] for a in assignments}
+    return View(
+        on=sc.reshuffle_date,
+        townships=sc.townships,
+        seats=sc.seats,
+        cadres=sc.cadre_by_id,
+        seated=seated,
+        renomination_overrides=sc.renomination_overrides,
+    )
+
+
+def big_m(sc: Scenario) -> int:
+    """More than the widest spread of preference points any slate can have."""
+    view = make_view(sc, [])
+    penalties = sum(
+        kind_of(r).max_penalty(r, view)
+        for r in sc.ruleset_in_force.rules
+        if r.strength == Strength.prefer
+    )
+    return 1 + len(sc.seats) * max_bonus(sc) + penalties
+
+
+def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[str]:
+    problems: list[str] = []
+    seat_keys = {(s.township, s.id) for s in sc.seats}
+    for a in assignments:
+        if a.cadre not in sc.cadre_by_id:
+            problems.append(f"{a.township}/{a.seat}: unknown cadre '{a.cadre}'")
+        if (a.township, a.seat) not in seat_keys:
+            problems.append(f"{a.township}/{a.seat}: no such seat in ruleset '{sc.ruleset}'")
+    per_seat = Counter((a.township, a.seat) for a in assignments)
+    problems += [f"{t}/{s}: seat given {n} times" for (t, s), n in per_seat.items() if n > 1]
+    problems += [f"{t}/{s}: seat left empty" for (t, s) in sorted(seat_keys - set(per_seat))]
+    per_cadre = Counter(a.cadre for a in assignments)
+    problems += [f"cadre {c} holds {n} seats" for c, n in per_cadre.items() if n > 1]
+    return problems
+
+
+def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
+    """Scenario pins and bans are `must` constraints of the what-if; one instance each."""
+    out: list[RuleInstance] = []
+    where = {c.id: (t, s) for (t, s), c in view.seated.items()}
+    for pin in sc.pins:
+        t, s = where.get(pin.cadre, (None, None))
+        ok = t == pin.township and s is not None and s.split("#")[0] == pin.seat
+        out.append(
+            RuleInstance(
+                key=f"pin@{pin.cadre}", rule="pin", strength=Strength.must, holds=ok,
+                township=pin.township, seat=pin.seat, cadre=pin.cadre,
+                detail=f"指定{pin.cadre}任{pin.township}/{pin.seat}" + ("" if ok else ",未满足"),
+            )
+        )
+    for ban in sc.bans:
+        t, s = where.get(ban.cadre, (None, None))
+        hit = t == ban.township and (ban.seat is None or (s or "").split("#")[0] == ban.seat)
+        spot = ban.township + (f"/{ban.seat}" if ban.seat else "")
+        out.append(
+            RuleInstance(
+                key=f"ban@{ban.cadre}/{spot}", rule="ban", strength=Strength.must, holds=not hit,
+                township=ban.township, seat=ban.seat, cadre=ban.cadre,
+                detail=f"排除{ban.cadre}任{spot}" + (",未满足" if hit else ""),
+            )
+        )
+    return out
+
+
+def score_of(sc: Scenario, view: View, report: list[RuleInstance]) -> Score:
+    terms: list[ScoreTerm] = []
+    for seat in sc.seats:
+        cadre = view.seated.get((seat.township, seat.id))
+        if cadre is None:
+            continue
+        for term, pts in bonus_terms(sc, cadre, seat).items():
+            terms.append(
+                ScoreTerm(term=term, township=seat.township, points=pts,
+                          detail=f"{cadre.name}任{seat.label}")
+            )
+    for r in report:
+        if r.penalty:
+            terms.append(ScoreTerm(term=r.rule, township=r.township, points=-r.penalty, detail=r.detail))
+    violations = sum(1 for r in report if not r.holds and r.strength == Strength.generally)
+    points = sum(t.points for t in terms)
+    m = big_m(sc)
+    return Score(violations=violations, points=points, big_m=m, objective=points - m * violations,
+                 terms=tuple(terms))
+
+
+def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
+    """Evaluate every rule instance and every score term for these assignments."""
+    assignments = list(assignments)
+    problems = structure_problems(sc, assignments)
+    valid = [a for a in assignments if a.cadre in sc.cadre_by_id]
+    view = make_view(sc, valid)
+    report: list[RuleInstance] = []
+    for spec in sc.ruleset_in_force.rules:
+        report += REGISTRY[spec.kind].check(spec, view)
+    report += check_pins_and_bans(sc, view)
+    return Verdict(problems=problems, report=report, score=score_of(sc, view, report))
+
+
+def judged_slate(sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None) -> Slate:
+    """A slate with its changes, score and rule report filled in by the referee."""
+    assignments = list(assignments)
+    seats = {(s.township, s.id): s for s in sc.seats}
+    filled = tuple(
+        a.model_copy(update={"change": change_of(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)])})
+        if a.cadre in sc.cadre_by_id and (a.township, a.seat) in seats
+        else a
+        for a in assignments
+    )
+    verdict = referee(sc, filled)
+    return Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report))

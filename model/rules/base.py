@@ -1,0 +1,173 @@
+"""The rule framework on the domain side: kinds, their parameters and their checks.
+
+A rule kind is a family of rules with one shape (e.g. "at least N team members
+who ..."). Each kind here holds its parameters (validated with pydantic), its
+Chinese sentence and its check in plain Python; the matching CP-SAT encoding
+lives in `solver/encoders.py` under the same kind name. The referee runs these
+checks; it shares no code with the encoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from model.enums import Gender, Origin, Strength
+from model.people import Cadre, Township
+from model.ruleset import RuleSpec, Seat
+from model.slate import RuleInstance
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Who(Params):
+    """Which cadres a count rule counts. Bounds include the number (以下/以上)."""
+
+    max_age: int | None = Field(default=None, ge=16, le=80)
+    min_age: int | None = Field(default=None, ge=16, le=80)
+    gender: Annotated[Gender | None, BeforeValidator(Gender.parse)] = None
+    min_township_years: int | None = Field(default=None, ge=0, le=60)
+    minority: bool | None = None
+    origins: tuple[Annotated[Origin, BeforeValidator(Origin.parse)], ...] | None = None
+
+    def matches(self, cadre: Cadre, on: date) -> bool:
+        age = cadre.age(on)
+        return (
+            (self.max_age is None or age <= self.max_age)
+            and (self.min_age is None or age >= self.min_age)
+            and (self.gender is None or cadre.gender == self.gender)
+            and (self.min_township_years is None or cadre.township_years >= self.min_township_years)
+            and (self.minority is None or cadre.is_minority == self.minority)
+            and (self.origins is None or cadre.origin in self.origins)
+        )
+
+    def zh(self) -> str:
+        """The filter as a Chinese phrase, e.g. '30岁以下、女'."""
+        parts: list[str] = []
+        if self.min_age is not None and self.max_age is not None:
+            parts.append(f"{self.min_age}至{self.max_age}岁")
+        elif self.max_age is not None:
+            parts.append(f"{self.max_age}岁以下")
+        elif self.min_age is not None:
+            parts.append(f"{self.min_age}岁以上")
+        if self.gender is not None:
+            parts.append(self.gender.zh)
+        if self.min_township_years is not None:
+            parts.append(f"具有{self.min_township_years}年以上乡镇工作经历")
+        if self.minority is not None:
+            parts.append("少数民族" if self.minority else "汉族")
+        if self.origins:
+            parts.append("或".join(o.zh for o in self.origins) + "出身")
+        return "、".join(parts) or "任意"
+
+
+class CountTarget(Params):
+    """At least `min_count` members, or at least `min_share` of them (a fraction)."""
+
+    who: Who
+    min_count: int | None = Field(default=None, ge=0, le=1000)
+    min_share: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CountTarget:
+        if (self.min_count is None) == (self.min_share is None):
+            raise ValueError("give exactly one of min_count and min_share")
+        return self
+
+    @property
+    def share(self) -> Fraction:
+        """The share as an exact fraction, so both sides compare integers."""
+        return Fraction(self.min_share or 0).limit_denominator(1000)
+
+    def needed(self, total: int) -> int:
+        """How many of `total` members must match: min_count, or ceil(share * total)."""
+        if self.min_count is not None:
+            return self.min_count
+        s = self.share
+        return -((-s.numerator * total) // s.denominator)
+
+    def target_zh(self) -> str:
+        if self.min_count is not None:
+            return f"至少{self.min_count}名"
+        s = self.share
+        return f"不少于{s.numerator}/{s.denominator}" if s.denominator != 1 else "全部"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a check sees: the scenario's facts and the slate as seat -> cadre."""
+
+    on: date
+    townships: Mapping[str, Township]
+    seats: list[Seat]
+    cadres: Mapping[str, Cadre]
+    seated: Mapping[tuple[str, str], Cadre]
+    renomination_overrides: Mapping[str, str]
+
+    def team(self, township: str) -> list[tuple[Seat, Cadre]]:
+        return [
+            (s, self.seated[(s.township, s.id)])
+            for s in self.seats
+            if s.township == township and (s.township, s.id) in self.seated
+        ]
+
+    def team_size(self, township: str) -> int:
+        return sum(1 for s in self.seats if s.township == township)
+
+
+class RuleKind:
+    """A family of rules. Subclasses set `kind`, `params` and implement `check`."""
+
+    kind: ClassVar[str]
+    params: ClassVar[type[Params]]
+    scope: ClassVar[str]
+
+    def parse(self, spec: RuleSpec) -> Any:
+        return self.params.model_validate(spec.params)
+
+    def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
+        raise NotImplementedError
+
+    def max_penalty(self, spec: RuleSpec, view: View) -> int:
+        """An upper bound on the penalty this rule can cost (for `prefer` rules)."""
+        raise NotImplementedError
+
+    def instance(
+        self,
+        spec: RuleSpec,
+        where: str,
+        holds: bool,
+        detail: str,
+        amount: int = 1,
+        **at: str | None,
+    ) -> RuleInstance:
+        """One checked place; a broken `prefer` rule costs weight * amount."""
+        penalty = spec.weight * amount if (not holds and spec.strength == Strength.prefer) else 0
+        return RuleInstance(
+            key=f"{spec.id}@{where}",
+            rule=spec.id,
+            strength=spec.strength,
+            holds=holds,
+            penalty=penalty,
+            detail=detail,
+            **at,
+        )
+
+
+REGISTRY: dict[str, RuleKind] = {}
+
+
+def register(cls: type[RuleKind]) -> type[RuleKind]:
+    REGISTRY[cls.kind] = cls()
+    return cls
+
+
+def kind_of(spec: RuleSpec) -> RuleKind:
+    return REGISTRY[spec.kind]

@@ -1,0 +1,223 @@
+"""Rules about who may hold a seat: checked once per seat, on the cadre in it.
+
+These are the eligibility rows (D1-E*, D3-E*) and rotation (D1-R1, D1-R2). As
+`must` rules the solver drops the (cadre, seat) pairs they forbid before any
+variable exists; as `generally` or `prefer` rules each seat is one instance.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BeforeValidator, Field
+
+from model.enums import Education, Gender, Post, Rank
+from model.people import Cadre, Township
+from model.ruleset import RuleSpec, Seat
+from model.rules.base import Params, RuleKind, View, register
+from model.slate import RuleInstance
+
+PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
+
+
+class SeatParams(Params):
+    """Which seats a rule applies to: those holding any of `posts`, or principal
+    seats (党政正职) when `principal` is set; all seats when neither is given."""
+
+    posts: PostList = ()
+    principal: bool = False
+
+    def applies(self, seat: Seat) -> bool:
+        if self.principal and seat.principal:
+            return True
+        if self.posts:
+            return any(p in seat.posts for p in self.posts)
+        return not self.principal
+
+
+class SeatedKind(RuleKind):
+    """A rule checked on the cadre in each seat it applies to."""
+
+    scope: ClassVar[str] = "seat"
+
+    def fails(self, p: SeatParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        """Why cadre `c` in `seat` breaks the rule, with the numbers; None if it holds."""
+        raise NotImplementedError
+
+    def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
+        p = self.parse(spec)
+        out: list[RuleInstance] = []
+        for seat in view.seats:
+            cadre = view.seated.get((seat.township, seat.id))
+            if cadre is None or not p.applies(seat):
+                continue
+            why = self.fails(p, cadre, seat, view.townships[seat.township], view)
+            detail = f"{cadre.name}任{seat.label}:" + (why or "符合")
+            out.append(
+                self.instance(
+                    spec, f"{seat.township}/{seat.id}", why is None, detail,
+                    township=seat.township, seat=seat.id, cadre=cadre.id,
+                )
+            )
+        return out
+
+    def max_penalty(self, spec: RuleSpec, view: View) -> int:
+        p = self.parse(spec)
+        return spec.weight * sum(1 for s in view.seats if p.applies(s))
+
+
+class ExperienceParams(SeatParams):
+    field: Literal["township_years", "leadership_years"]
+    min_years: int = Field(default=1, ge=0, le=60)
+
+
+@register
+class Experience(SeatedKind):
+    """D1-E1 township work; D1-E2, D3-E1 township leadership experience."""
+
+    kind = "experience"
+    params = ExperienceParams
+
+    def fails(self, p: ExperienceParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        years = getattr(c, p.field)
+        what = "乡镇工作" if p.field == "township_years" else "乡镇领导任职"
+        if years >= p.min_years:
+            return None
+        return f"{what}经历{years}年,少于{p.min_years}年"
+
+
+class EducationParams(SeatParams):
+    minimum: Annotated[Education, BeforeValidator(Education.parse)] = Education.college
+
+
+@register
+class MinEducation(SeatedKind):
+    """D1-E4: principal posts need college (大专) or higher."""
+
+    kind = "min_education"
+    params = EducationParams
+
+    def fails(self, p: EducationParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        if c.education.level >= p.minimum.level:
+            return None
+        return f"学历{c.education.zh},低于{p.minimum.zh}"
+
+
+@register
+class EthnicHead(SeatedKind):
+    """D1-E5: an ethnic township's head belongs to the township's minority."""
+
+    kind = "ethnic_head"
+    params = SeatParams
+
+    def fails(self, p: SeatParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        if t.ethnic_minority is None or c.ethnicity == t.ethnic_minority:
+            return None
+        return f"民族乡须由{t.ethnic_minority}公民担任,本人为{c.ethnicity}"
+
+
+class RenominationParams(SeatParams):
+    """Thresholds of D1-E6: votes must be more than half (未过半数 fails), and
+    the incompetent share must not exceed a third (超过三分之一 fails)."""
+
+    min_recommendation_share: float | None = Field(default=0.5, ge=0.0, le=1.0)
+    max_incompetent_share: float = Field(default=1 / 3, ge=0.0, le=1.0)
+
+
+@register
+class Renomination(SeatedKind):
+    """D1-E6, D5-E1: a sitting member with weak votes is not nominated again,
+    unless the scenario records the organization's reason to keep them."""
+
+    kind = "renomination"
+    params = RenominationParams
+
+    def fails(self, p: RenominationParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        if c.id in v.renomination_overrides:
+            return None
+        rec, inc = c.recommendation_share, c.incompetent_share
+        if p.min_recommendation_share is not None and rec is not None:
+            if rec <= p.min_recommendation_share:
+                return f"推荐票{rec:.0%}未过{p.min_recommendation_share:.0%}"
+        if inc is not None and inc > p.max_incompetent_share:
+            return f"不称职票{inc:.0%}超过{p.max_incompetent_share:.0%}"
+        return None
+
+
+class AgeCapParams(SeatParams):
+    """D3-E2's caps (inclusive: 'not over 40' allows 40). `*_outstanding` apply to
+    cadres flagged 特别优秀; `exit_*` is the age (满) from which a cadre no longer
+    holds a section-level post, `kept_*` the cap for one kept for the work."""
+
+    new_deputy: int = 40
+    new_deputy_outstanding_male: int = 45
+    new_deputy_outstanding_female: int = 43
+    new_full_male: int = 45
+    new_full_female: int = 43
+    new_full_outstanding_male: int = 48
+    new_full_outstanding_female: int = 45
+    exit_male: int = 53
+    exit_female: int = 48
+    kept_male: int = 55
+    kept_female: int = 50
+
+
+@register
+class AgeCap(SeatedKind):
+    """D3-E2: age caps by the rank a cadre is promoted to, and by gender."""
+
+    kind = "age_cap"
+    params = AgeCapParams
+
+    def fails(self, p: AgeCapParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        age = c.age(v.on)
+        male = c.gender == Gender.male
+        if c.kept_for_work:
+            limit, why = (p.kept_male if male else p.kept_female), "因工作需要留任"
+            if age > limit:
+                return f"{age}岁,{why}不得超过{limit}岁"
+        else:
+            exit_age = p.exit_male if male else p.exit_female
+            if age >= exit_age:
+                return f"{age}岁,已满{exit_age}岁,一般不再担任科级领导职务"
+        if seat.rank.level <= c.rank.level:
+            return None
+        if seat.rank == Rank.full_section:
+            cap = (
+                (p.new_full_outstanding_male if male else p.new_full_outstanding_female)
+                if c.outstanding
+                else (p.new_full_male if male else p.new_full_female)
+            )
+            what = "提任正科级"
+        else:
+            cap = (
+                (p.new_deputy_outstanding_male if male else p.new_deputy_outstanding_female)
+                if c.outstanding
+                else p.new_deputy
+            )
+            what = "新提任副科级"
+        if age > cap:
+            extra = "(特别优秀)" if c.outstanding else ""
+            return f"{age}岁,{what}{extra}不得超过{cap}岁"
+        return None
+
+
+class TenureParams(SeatParams):
+    years: int = Field(ge=1, le=40)
+
+
+@register
+class SamePostTenure(SeatedKind):
+    """D1-R1 (10 years: must move), D1-R2 (5 years: moved as planned): a cadre
+    who has held a post that long does not hold it again in the same township."""
+
+    kind = "same_post_tenure"
+    params = TenureParams
+
+    def fails(self, p: TenureParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        if c.current_township != seat.township or c.current_post not in seat.posts:
+            return None
+        tenure = c.tenure(v.on)
+        if tenure < p.years:
+            return None
+        return f"在本乡镇{c.current_post.zh}职位已任职{tenure}年,满{p.years}年应交流"

@@ -1,0 +1,128 @@
+"""Rulesets: the team template per township class, and the rules in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from model.enums import Post, Rank, Strength
+
+RULESET_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
+
+
+class SeatTemplate(BaseModel):
+    """A kind of seat: the bundle of posts one person holds (兼任).
+
+    `count` > 1 makes identical seats (e.g. two deputy heads); they are expanded
+    to `deputy_head#1`, `deputy_head#2` and are interchangeable.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label: str
+    posts: tuple[Annotated[Post, BeforeValidator(Post.parse)], ...] = Field(min_length=1)
+    rank: Annotated[Rank, BeforeValidator(Rank.parse)]
+    principal: bool = False
+    count: int = Field(default=1, ge=1, le=5)
+
+
+class Seat(BaseModel):
+    """One concrete seat of one township's team."""
+
+    model_config = ConfigDict(frozen=True)
+
+    township: str
+    id: str
+    template: SeatTemplate
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return self.template.posts
+
+    @property
+    def rank(self) -> Rank:
+        return self.template.rank
+
+    @property
+    def principal(self) -> bool:
+        return self.template.principal
+
+    @property
+    def label(self) -> str:
+        return self.template.label
+
+
+class TeamTemplate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seats: tuple[SeatTemplate, ...] = Field(min_length=1)
+
+    def expand(self, township: str) -> list[Seat]:
+        out: list[Seat] = []
+        for tpl in self.seats:
+            for k in range(tpl.count):
+                sid = tpl.id if tpl.count == 1 else f"{tpl.id}#{k + 1}"
+                out.append(Seat(township=township, id=sid, template=tpl))
+        return out
+
+    def post_count(self, post: Post) -> int:
+        return sum(t.count for t in self.seats if post in t.posts)
+
+
+class RuleSpec(BaseModel):
+    """One rule in force: a directive id, the kind that encodes it, and its settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^D\d-[A-Z]\d+$")
+    kind: str
+    strength: Annotated[Strength, BeforeValidator(Strength.parse)]
+    weight: int = Field(default=1, ge=0, le=1_000_000)
+    params: dict[str, Any] = Field(default_factory=dict)
+    note: str = ""
+
+
+class Ruleset(BaseModel):
+    """A preset: team templates by township class and the rules in force.
+
+    `omitted` names catalog rows deliberately left out, each with its reason.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    documents: tuple[str, ...] = ()
+    teams: dict[int, TeamTemplate]
+    rules: tuple[RuleSpec, ...]
+    omitted: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _every_class_has_a_team(self) -> Ruleset:
+        missing = [c for c in (1, 2, 3) if c not in self.teams]
+        if missing:
+            raise ValueError(f"team template missing for township class {missing}")
+        ids = [r.id for r in self.rules]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"rule ids appear twice: {dup}")
+        return self
+
+    def rule(self, rule_id: str) -> RuleSpec | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def preset_ids() -> list[str]:
+    return sorted(p.stem for p in RULESET_DIR.glob("*.yaml"))
+
+
+def load_preset(ruleset_id: str) -> Ruleset:
+    path = RULESET_DIR / f"{ruleset_id}.yaml"
+    if not path.is_file():
+        raise KeyError(ruleset_id)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Ruleset.model_validate(data)

@@ -1,0 +1,58 @@
+"""The score terms that are not rules, and what a seat change means.
+
+Documented for users in the README ("The score"). Every term is an integer so
+CP-SAT and the referee add up exactly the same number.
+"""
+
+from __future__ import annotations
+
+from model.enums import GRADE_POINTS, Change
+from model.people import Cadre
+from model.ruleset import Seat
+from model.scenario import Scenario
+
+MERIT_VOTE_POINTS = 4
+"""A full recommendation vote share is worth this many merit points."""
+
+
+def merit(c: Cadre) -> int:
+    """Evaluation grades (优秀 3, 称职 2, 基本称职 1, 不称职 0, last three years)
+    plus round(4 x recommendation share) for sitting members: 0..13."""
+    votes = round(MERIT_VOTE_POINTS * c.recommendation_share) if c.recommendation_share else 0
+    return sum(GRADE_POINTS[g] for g in c.grades) + votes
+
+
+def is_continuity(sc: Scenario, c: Cadre, seat: Seat) -> bool:
+    """A sitting member kept in the same township's team (留任)."""
+    return c.current_post is not None and c.current_township == seat.township
+
+
+def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, int]:
+    """Points for putting cadre c in seat, by term (only non-zero terms)."""
+    w = sc.weights
+    terms = {
+        "merit": w.merit * merit(c),
+        "continuity": w.continuity if is_continuity(sc, c, seat) else 0,
+        "reserve": w.reserve if c.reserve else 0,
+    }
+    return {k: v for k, v in terms.items() if v}
+
+
+def max_bonus(sc: Scenario) -> int:
+    """An upper bound on the bonus points of one seat, over the whole pool."""
+    w = sc.weights
+    best_merit = max((merit(c) for c in sc.cadres), default=0)
+    return w.merit * best_merit + w.continuity + w.reserve
+
+
+def change_of(sc: Scenario, c: Cadre, seat: Seat) -> Change:
+    """留任 stays in the same township's team; 提拔 takes a seat of higher rank;
+    交流 comes from another township's team; 新进 is new to township leadership
+    at the same rank (e.g. from a county organ)."""
+    if seat.rank.level > c.rank.level:
+        return Change.promoted
+    if is_continuity(sc, c, seat):
+        return Change.stays
+    if c.current_township is not None and c.current_post is not None:
+        return Change.moved_in
+    return Change.new

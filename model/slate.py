@@ -1,0 +1,129 @@
+"""Slates (who sits where) and what a solve returns."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from model.enums import Change, Strength
+
+
+class Assignment(BaseModel):
+    """One seat of one township given to one cadre."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    township: str
+    seat: str
+    cadre: str
+    change: Change | None = None
+
+
+class RuleInstance(BaseModel):
+    """One rule checked at one place (a seat, a township, the county).
+
+    `key` is stable across solver and referee: `D1-C1@t01`, `D1-E1@t01/secretary`,
+    `D1-K1@party_secretary`. `penalty` is the score lost for a `prefer` rule.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    rule: str
+    strength: Strength
+    holds: bool
+    penalty: int = 0
+    township: str | None = None
+    seat: str | None = None
+    cadre: str | None = None
+    detail: str = ""
+
+
+class ScoreTerm(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    term: str
+    township: str | None = None
+    points: int
+    detail: str = ""
+
+
+class Score(BaseModel):
+    """How a slate ranks: fewer broken `generally` rules first, then more points.
+
+    `objective` = points - big_m * violations, the single number CP-SAT maximizes;
+    big_m exceeds the widest possible spread of points, so one broken `generally`
+    rule outweighs every preference together.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    violations: int
+    points: int
+    big_m: int
+    objective: int
+    terms: tuple[ScoreTerm, ...] = ()
+
+    def by_term(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t in self.terms:
+            out[t.term] = out.get(t.term, 0) + t.points
+        return out
+
+
+class Slate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    assignments: tuple[Assignment, ...]
+    rank: int | None = None
+    score: Score | None = None
+    report: tuple[RuleInstance, ...] = ()
+
+    def by_seat(self) -> dict[tuple[str, str], str]:
+        return {(a.township, a.seat): a.cadre for a in self.assignments}
+
+    def broken(self, strength: Strength | None = None) -> list[RuleInstance]:
+        return [
+            r for r in self.report if not r.holds and (strength is None or r.strength == strength)
+        ]
+
+
+class SolverSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_limit: float = Field(gt=0)
+    workers: int = Field(ge=1)
+    top: int = Field(ge=1)
+    seed: int = 0
+
+
+class SolveStats(BaseModel):
+    """CP-SAT's own account of one solve, reported as it is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    wall_time: float = 0.0
+
+
+class SolveResult(BaseModel):
+    """What `huanjie solve` returns: the ranked slates and how they were found.
+
+    `status` is the status of the first (best) solve: OPTIMAL, FEASIBLE,
+    INFEASIBLE, UNKNOWN or MODEL_INVALID. `reasons` explain an infeasible result.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scenario: str
+    ruleset: str
+    status: str
+    slates: tuple[Slate, ...] = ()
+    solves: tuple[SolveStats, ...] = ()
+    reasons: tuple[str, ...] = ()
+    settings: SolverSettings
+    build_time: float = 0.0
+    candidate_pairs: int = 0
+    dropped_pairs: int = 0
