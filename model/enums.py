@@ -6,11 +6,11 @@ Chinese in spreadsheets); `parse_label` maps both to the enum.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Labeled(str, Enum):
+class Labeled(StrEnum):
     """A string enum whose members carry a Chinese label and accept it as input."""
 
     @property

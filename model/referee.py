@@ -135,9 +135,10 @@ def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
     return Verdict(problems=problems, report=report, score=score_of(sc, view, report))
 
 
-def judged_slate(sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None) -> Slate:
-    """A slate with its changes, score and rule report filled in by the referee."""
-    assignments = list(assignments)
+def judge(
+    sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None
+) -> tuple[Slate, Verdict]:
+    """A slate with its changes, score and rule report filled in, and the verdict."""
     seats = {(s.township, s.id): s for s in sc.seats}
     filled = tuple(
         a.model_copy(update={"change": change_of(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)])})
@@ -146,4 +147,5 @@ def judged_slate(sc: Scenario, assignments: Iterable[Assignment], rank: int | No
         for a in assignments
     )
     verdict = referee(sc, filled)
-    return Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report))
+    slate = Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report))
+    return slate, verdict

@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from model.enums import Post, Strength
 from model.errors import InputError, InputErrors
 from model.people import Cadre, County, Township
-from model.ruleset import RuleSpec, Ruleset, Seat, load_preset, preset_ids
+from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
 
 
 class RuleOverride(BaseModel):

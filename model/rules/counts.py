@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from model.ruleset import RuleSpec
 from model.rules.base import CountTarget, RuleKind, View, register
 from model.rules.seated import PostList
+from model.ruleset import RuleSpec
 from model.slate import RuleInstance
 
 
@@ -70,7 +70,10 @@ class CountyMinCount(RuleKind):
             need = p.needed(len(seats))
             short = max(0, need - have)
             label = "、".join(x.zh for x in posts) if posts else "乡镇领导班子成员"
-            detail = f"全县{label}{len(seats)}个职位中{p.who.zh()}干部{have}名,要求{p.target_zh()}(至少{need}名)"
+            detail = (
+                f"全县{label}{len(seats)}个职位中{p.who.zh()}干部{have}名,"
+                f"要求{p.target_zh()}(至少{need}名)"
+            )
             out.append(self.instance(spec, where, short == 0, detail, amount=short))
         return out
 

@@ -13,8 +13,8 @@ from pydantic import BeforeValidator, Field
 
 from model.enums import Education, Gender, Post, Rank
 from model.people import Cadre, Township
-from model.ruleset import RuleSpec, Seat
 from model.rules.base import Params, RuleKind, View, register
+from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
 
 PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
@@ -136,9 +136,9 @@ class Renomination(SeatedKind):
         if c.id in v.renomination_overrides:
             return None
         rec, inc = c.recommendation_share, c.incompetent_share
-        if p.min_recommendation_share is not None and rec is not None:
-            if rec <= p.min_recommendation_share:
-                return f"推荐票{rec:.0%}未过{p.min_recommendation_share:.0%}"
+        floor = p.min_recommendation_share
+        if floor is not None and rec is not None and rec <= floor:
+            return f"推荐票{rec:.0%}未过{floor:.0%}"
         if inc is not None and inc > p.max_incompetent_share:
             return f"不称职票{inc:.0%}超过{p.max_incompetent_share:.0%}"
         return None

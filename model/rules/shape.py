@@ -12,8 +12,8 @@ from typing import Annotated, ClassVar
 from pydantic import BeforeValidator, Field
 
 from model.enums import Post
-from model.ruleset import RuleSpec, Seat
 from model.rules.base import Params, RuleKind, View, register
+from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
 
 PostKey = Annotated[Post, BeforeValidator(Post.parse)]

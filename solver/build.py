@@ -1,0 +1,235 @@
+"""Build the joint CP-SAT model of a whole county.
+
+Variables x[c, j] exist only for the (cadre, seat) pairs that no `must` seated
+rule, pin or ban forbids. Every seat gets exactly one cadre; a cadre takes at
+most one seat in the county, so cadres may move between townships (交流).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from model.catalog import CATALOG
+from model.enums import Strength
+from model.referee import big_m
+from model.rules import kind_of
+from model.ruleset import RuleSpec
+from model.scenario import Scenario
+from solver.encoders import ENCODERS, SEATED, seated_fail_masks
+from solver.facts import Pool, SeatFacts, build_pool, build_seats
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A generally/prefer rule instance as the solver sees it: `amount` is the
+    0/1 violation (generally) or the units of penalty (prefer)."""
+
+    spec: RuleSpec
+    key: str
+    amount: cp_model.LinearExprT
+
+
+class Builder:
+    """Holds the model while it is built; `build()` runs the steps in order."""
+
+    def __init__(self, sc: Scenario, explain: bool = False) -> None:
+        self.sc = sc
+        self.explain = explain
+        self.pool: Pool = build_pool(sc)
+        self.seats: list[SeatFacts] = build_seats(sc)
+        self.model = cp_model.CpModel()
+        self.allowed = np.ones((self.pool.size, len(self.seats)), dtype=bool)
+        self.excluded: dict[int, dict[str, int]] = defaultdict(dict)
+        self.recorded: list[Recorded] = []
+        self.reasons: list[str] = []
+        self.assumptions: dict[str, cp_model.IntVar] = {}
+        self.big_m = big_m(sc)
+        self.cands: list[np.ndarray] = []
+        self.xs: list[list[cp_model.IntVar]] = []
+
+    # --- steps ------------------------------------------------------------------
+
+    def build(self) -> Builder:
+        self.drop_forbidden_pairs()
+        self.make_variables()
+        self.fill_every_seat()
+        self.break_seat_symmetry()
+        self.pin()
+        for spec in self.sc.ruleset_in_force.rules:
+            ENCODERS[spec.kind](self, spec)
+        self.set_objective()
+        self.precheck()
+        return self
+
+    def drop_forbidden_pairs(self) -> None:
+        """must seated rules and bans remove pairs; pins remove the pinned cadre elsewhere."""
+        for spec in self.sc.ruleset_in_force.rules:
+            if spec.kind in SEATED and spec.strength == Strength.must:
+                for j, fails in seated_fail_masks(self, spec).items():
+                    hit = fails & self.allowed[:, j]
+                    if hit.any():
+                        self.excluded[j][spec.id] = int(hit.sum())
+                    self.allowed[:, j] &= ~fails
+        cix = {cid: i for i, cid in enumerate(self.pool.ids)}
+        for ban in self.sc.bans:
+            for s in self.seats:
+                if s.seat.township == ban.township and ban.seat in (None, s.seat.template.id):
+                    self.allowed[cix[ban.cadre], s.index] = False
+        for pin in self.sc.pins:
+            for s in self.seats:
+                if not (s.seat.township == pin.township and s.seat.template.id == pin.seat):
+                    self.allowed[cix[pin.cadre], s.index] = False
+
+    def make_variables(self) -> None:
+        for j in range(len(self.seats)):
+            cands = np.flatnonzero(self.allowed[:, j])
+            self.cands.append(cands)
+            self.xs.append([self.model.new_bool_var(f"x{c}_{j}") for c in cands])
+
+    def fill_every_seat(self) -> None:
+        per_cadre: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for j, (cands, xs) in enumerate(zip(self.cands, self.xs, strict=True)):
+            if xs:
+                self.model.add_exactly_one(xs)
+            else:
+                self.model.add_bool_or([])
+            for c, x in zip(cands, xs, strict=True):
+                per_cadre[int(c)].append(x)
+            if not xs:
+                self.reasons.append(self.empty_seat_reason(j))
+        for xs in per_cadre.values():
+            if len(xs) > 1:
+                self.model.add_at_most_one(xs)
+
+    def break_seat_symmetry(self) -> None:
+        """Identical seats (two deputy heads) take their cadres in pool order, so a
+        slate has one representation and distinct slates differ in people."""
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for s in self.seats:
+            by_kind[s.kind_key].append(s.index)
+        for idx in by_kind.values():
+            for a, b in itertools.pairwise(idx):
+                self.model.add(self.seat_index_expr(a) < self.seat_index_expr(b))
+
+    def pin(self) -> None:
+        cix = {cid: i for i, cid in enumerate(self.pool.ids)}
+        for p in self.sc.pins:
+            c = cix[p.cadre]
+            terms = [
+                x
+                for j in range(len(self.seats))
+                for cc, x in zip(self.cands[j], self.xs[j], strict=True)
+                if cc == c
+            ]
+            self.require(f"pin@{p.cadre}", sum(terms) == 1, f"指定{p.cadre}任{p.township}/{p.seat}")
+
+    def set_objective(self) -> None:
+        w = self.sc.weights
+        pool = self.pool
+        terms: list[cp_model.LinearExprT] = []
+        for s, cands, xs in zip(self.seats, self.cands, self.xs, strict=True):
+            bonus = (
+                w.merit * pool.merit[cands]
+                + w.continuity * (pool.sitting[cands] & (pool.township[cands] == s.township))
+                + w.reserve * pool.reserve[cands]
+            )
+            terms += [int(v) * x for v, x in zip(bonus, xs, strict=True) if v]
+        for r in self.recorded:
+            cost = self.big_m if r.spec.strength == Strength.generally else r.spec.weight
+            terms.append(-cost * r.amount)
+        self.model.maximize(sum(terms))
+
+    # --- helpers for encoders -----------------------------------------------------
+
+    def seat_sum(self, j: int, mask: np.ndarray) -> cp_model.LinearExprT:
+        """How many of the cadres in `mask` sit in seat j (0 or 1)."""
+        return sum(x for c, x in zip(self.cands[j], self.xs[j], strict=True) if mask[c])
+
+    def seat_index_expr(self, j: int) -> cp_model.LinearExprT:
+        return sum(int(c) * x for c, x in zip(self.cands[j], self.xs[j], strict=True))
+
+    def record(self, spec: RuleSpec, where: str, amount: cp_model.LinearExprT) -> None:
+        self.recorded.append(Recorded(spec, f"{spec.id}@{where}", amount))
+
+    def record_shortfall(self, spec: RuleSpec, where: str, count: cp_model.LinearExprT, need: int) -> None:
+        """generally: a violation literal equal to (count < need); prefer: short =
+        max(0, need - count) members, exactly."""
+        if need <= 0:
+            self.record(spec, where, 0)
+            return
+        if spec.strength == Strength.generally:
+            v = self.model.new_bool_var(f"v_{spec.id}_{where}")
+            self.model.add(count >= need).only_enforce_if(~v)
+            self.model.add(count <= need - 1).only_enforce_if(v)
+            self.record(spec, where, v)
+        else:
+            short = self.model.new_int_var(0, need, f"s_{spec.id}_{where}")
+            self.model.add_max_equality(short, [0, need - count])
+            self.record(spec, where, short)
+
+    def require(self, key: str, constraint: cp_model.BoundedLinearExpression, label: str = "") -> None:
+        """A hard constraint; in explain mode it is guarded by an assumption literal."""
+        ct = self.model.add(constraint)
+        if self.explain:
+            lit = self.model.new_bool_var(f"a_{key}")
+            ct.only_enforce_if(lit)
+            self.assumptions[key] = lit
+
+    def impossible(self, reason: str) -> None:
+        self.reasons.append(reason)
+        self.model.add_bool_or([])
+
+    # --- cheap checks before solving ----------------------------------------------
+
+    def empty_seat_reason(self, j: int) -> str:
+        s = self.seats[j].seat
+        town = self.sc.townships[s.township].name
+        why = ",".join(f"{rid}排除{n}人" for rid, n in self.excluded[j].items())
+        return f"{town}{s.label}:候选池中没有符合必须条件的人选({why or '无人可选'})"
+
+    def precheck(self) -> None:
+        """Pigeonhole and count checks with numbers, before any search."""
+        usable = self.allowed.any(axis=1)
+        if usable.sum() < len(self.seats):
+            self.reasons.append(
+                f"全县共{len(self.seats)}个职位,但只有{int(usable.sum())}名干部可任任一职位"
+            )
+        for spec in self.sc.ruleset_in_force.rules:
+            if spec.strength != Strength.must or spec.kind not in ("team_min_count", "county_min_count"):
+                continue
+            p = kind_of(spec).parse(spec)
+            matches = self.pool.who(p.who)
+            for label, idx in self.count_groups(spec, p):
+                need = p.needed(len(idx))
+                avail = int((matches & self.allowed[:, idx].any(axis=1)).sum())
+                if avail < need:
+                    self.reasons.append(
+                        f"{spec.id} {label}需要至少{need}名{p.who.zh()}干部,"
+                        f"候选池中可任这些职务的只有{avail}人"
+                    )
+
+    def count_groups(self, spec: RuleSpec, p) -> list[tuple[str, list[int]]]:
+        if spec.kind == "team_min_count":
+            return [
+                (t.name, [s.index for s in self.seats if s.township == ti])
+                for ti, t in enumerate(self.sc.county.townships)
+            ]
+        groups = [(post.zh, (post,)) for post in p.posts] if p.each_post else [("全县", p.posts)]
+        return [
+            (f"全县{label}", [s.index for s in self.seats if not posts or s.holds_any(posts)])
+            for label, posts in groups
+        ]
+
+    def describe_key(self, key: str) -> str:
+        """A rule instance key in words, for infeasibility reports."""
+        rid, _, where = key.partition("@")
+        if rid == "pin":
+            return f"指定人选 {where}"
+        town = self.sc.townships.get(where)
+        place = town.name if town else where
+        return f"{rid} {CATALOG.get(rid, '')}({place})"

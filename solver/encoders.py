@@ -1,0 +1,182 @@
+"""One CP-SAT encoding per rule kind, registered under the kind's name.
+
+Strength decides the encoding (shared/directives.md):
+- must: a hard constraint; for seated rules the forbidden (cadre, seat) pairs
+  are dropped before variables are made;
+- generally: a 0/1 violation, exactly reified, that costs big_m in the objective;
+- prefer: a penalty, weight x amount, subtracted from the points.
+Every generally/prefer instance is recorded under the same key the referee uses,
+so the two reports can be compared instance by instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.enums import Gender, Rank, Strength
+from model.rules import kind_of
+from model.rules.base import CountTarget
+from model.rules.counts import CountyTarget
+from model.rules.shape import ShapeParams, shape_problems
+from model.ruleset import RuleSpec
+
+if TYPE_CHECKING:
+    from solver.build import Builder
+    from solver.facts import Pool, SeatFacts
+
+FailMask = Callable[[object, "Pool", "SeatFacts", "Builder"], np.ndarray]
+SEATED: dict[str, FailMask] = {}
+ENCODERS: dict[str, Callable[[Builder, RuleSpec], None]] = {}
+
+
+def seated(kind: str) -> Callable[[FailMask], FailMask]:
+    """Register a vectorized 'who fails this seat' mask for a seated rule kind."""
+
+    def deco(fn: FailMask) -> FailMask:
+        SEATED[kind] = fn
+        ENCODERS[kind] = lambda b, spec: encode_seated(b, spec)
+        return fn
+
+    return deco
+
+
+def encoder(kind: str) -> Callable:
+    def deco(fn: Callable) -> Callable:
+        ENCODERS[kind] = fn
+        return fn
+
+    return deco
+
+
+# --- seated kinds: one mask each --------------------------------------------------
+
+
+@seated("experience")
+def _experience(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    return getattr(pool, p.field) < p.min_years
+
+
+@seated("min_education")
+def _min_education(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    return pool.education < p.minimum.level
+
+
+@seated("ethnic_head")
+def _ethnic_head(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    minority = b.sc.county.townships[s.township].ethnic_minority
+    if minority is None:
+        return np.zeros(pool.size, dtype=bool)
+    return pool.ethnicity != minority
+
+
+@seated("renomination")
+def _renomination(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        weak = pool.incompetent > p.max_incompetent_share
+        if p.min_recommendation_share is not None:
+            weak |= pool.recommendation <= p.min_recommendation_share
+    return weak & ~pool.renomination_override
+
+
+@seated("age_cap")
+def _age_cap(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    male = ~pool.female
+    kept_cap = np.where(male, p.kept_male, p.kept_female)
+    exit_age = np.where(male, p.exit_male, p.exit_female)
+    fails = np.where(pool.kept, pool.age > kept_cap, pool.age >= exit_age)
+    if s.rank == Rank.full_section.level:
+        cap = np.where(
+            pool.outstanding,
+            np.where(male, p.new_full_outstanding_male, p.new_full_outstanding_female),
+            np.where(male, p.new_full_male, p.new_full_female),
+        )
+    else:
+        cap = np.where(
+            pool.outstanding,
+            np.where(male, p.new_deputy_outstanding_male, p.new_deputy_outstanding_female),
+            p.new_deputy,
+        )
+    promoted = pool.rank < s.rank
+    return fails | (promoted & (pool.age > cap))
+
+
+@seated("same_post_tenure")
+def _same_post_tenure(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+    same = (pool.township == s.township) & np.isin(pool.post, s.post_indices())
+    return same & (pool.tenure >= p.years)
+
+
+def seat_applies(p, s: SeatFacts) -> bool:
+    """Mirror of SeatParams.applies, on the solver's seat facts."""
+    if p.principal and s.seat.principal:
+        return True
+    if p.posts:
+        return s.holds_any(p.posts)
+    return not p.principal
+
+
+def seated_fail_masks(b: Builder, spec: RuleSpec) -> dict[int, np.ndarray]:
+    """Seat index -> mask of cadres who would break the rule in that seat."""
+    p = kind_of(spec).parse(spec)
+    mask = SEATED[spec.kind]
+    return {s.index: mask(p, b.pool, s, b) for s in b.seats if seat_applies(p, s)}
+
+
+def encode_seated(b: Builder, spec: RuleSpec) -> None:
+    """must: pairs already dropped by the builder; otherwise one instance per seat."""
+    if spec.strength == Strength.must:
+        return
+    for j, fails in seated_fail_masks(b, spec).items():
+        s = b.seats[j].seat
+        expr = b.seat_sum(j, fails)
+        b.record(spec, f"{s.township}/{s.id}", expr)
+
+
+# --- count kinds -------------------------------------------------------------------
+
+
+def encode_count(b: Builder, spec: RuleSpec, key: str, seat_idx: list[int], p: CountTarget) -> None:
+    """At least `needed` of the cadres in these seats match `p.who`."""
+    need = p.needed(len(seat_idx))
+    matches = b.pool.who(p.who)
+    count = sum(b.seat_sum(j, matches) for j in seat_idx)
+    if spec.strength == Strength.must:
+        b.require(f"{spec.id}@{key}", count >= need)
+        return
+    b.record_shortfall(spec, key, count, need)
+
+
+@encoder("team_min_count")
+def encode_team_min_count(b: Builder, spec: RuleSpec) -> None:
+    p: CountTarget = kind_of(spec).parse(spec)
+    for ti, town in enumerate(b.sc.county.townships):
+        encode_count(b, spec, town.id, [s.index for s in b.seats if s.township == ti], p)
+
+
+@encoder("county_min_count")
+def encode_county_min_count(b: Builder, spec: RuleSpec) -> None:
+    p: CountyTarget = kind_of(spec).parse(spec)
+    groups = [(post.value, (post,)) for post in p.posts] if p.each_post else [("county", p.posts)]
+    for key, posts in groups:
+        idx = [s.index for s in b.seats if not posts or s.holds_any(posts)]
+        encode_count(b, spec, key, idx, p)
+
+
+@encoder("team_shape")
+def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
+    """The shape is fixed by the template: each township's instance is a constant."""
+    p: ShapeParams = kind_of(spec).parse(spec)
+    for ti, town in enumerate(b.sc.county.townships):
+        seats = [s.seat for s in b.seats if s.township == ti]
+        problems = shape_problems(p, seats, town.township_class)
+        if spec.strength == Strength.must:
+            if problems:
+                b.impossible(f"{spec.id} {town.name}班子职数设置不符合:" + ";".join(problems))
+            continue
+        b.record(spec, town.id, 1 if problems else 0)
+
+
+__all__ = ["ENCODERS", "SEATED", "Gender", "seated_fail_masks"]

@@ -1,0 +1,148 @@
+"""The pool and the seats as numpy arrays, and vectorized rule predicates.
+
+This is the solver's own reading of the rules, written independently of the
+referee's per-cadre checks in `model/rules/`: eligibility of every cadre for a
+seat is computed at once, before any CP-SAT variable exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.enums import Gender, Origin, Post, Rank
+from model.people import full_years
+from model.rules.base import Who
+from model.ruleset import Seat
+from model.scenario import Scenario
+from model.score import merit
+
+POSTS = list(Post)
+ORIGINS = list(Origin)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """One entry per cadre, in scenario order."""
+
+    ids: list[str]
+    names: list[str]
+    age: np.ndarray
+    female: np.ndarray
+    education: np.ndarray
+    rank: np.ndarray
+    township: np.ndarray  # index into scenario townships, -1 outside any
+    post: np.ndarray  # index into POSTS, -1 without a post
+    tenure: np.ndarray
+    township_years: np.ndarray
+    leadership_years: np.ndarray
+    ethnicity: np.ndarray
+    minority: np.ndarray
+    outstanding: np.ndarray
+    kept: np.ndarray
+    reserve: np.ndarray
+    recommendation: np.ndarray  # NaN where not given
+    incompetent: np.ndarray  # NaN where not given
+    origin: np.ndarray
+    merit: np.ndarray
+    renomination_override: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @property
+    def sitting(self) -> np.ndarray:
+        return (self.township >= 0) & (self.post >= 0)
+
+    def who(self, w: Who) -> np.ndarray:
+        """Mask of cadres matching a count rule's filter."""
+        m = np.ones(self.size, dtype=bool)
+        if w.max_age is not None:
+            m &= self.age <= w.max_age
+        if w.min_age is not None:
+            m &= self.age >= w.min_age
+        if w.gender is not None:
+            m &= self.female == (w.gender == Gender.female)
+        if w.min_township_years is not None:
+            m &= self.township_years >= w.min_township_years
+        if w.minority is not None:
+            m &= self.minority == w.minority
+        if w.origins is not None:
+            m &= np.isin(self.origin, [ORIGINS.index(o) for o in w.origins])
+        return m
+
+
+def build_pool(sc: Scenario) -> Pool:
+    on = sc.reshuffle_date
+    tix = {t.id: i for i, t in enumerate(sc.county.townships)}
+    cs = sc.cadres
+
+    def arr(values: list, dtype: object = np.int64) -> np.ndarray:
+        return np.array(values, dtype=dtype)
+
+    return Pool(
+        ids=[c.id for c in cs],
+        names=[c.name for c in cs],
+        age=arr([full_years(c.birth_date, on) for c in cs]),
+        female=arr([c.gender == Gender.female for c in cs], bool),
+        education=arr([c.education.level for c in cs]),
+        rank=arr([c.rank.level for c in cs]),
+        township=arr([tix.get(c.current_township, -1) if c.current_township else -1 for c in cs]),
+        post=arr([POSTS.index(c.current_post) if c.current_post else -1 for c in cs]),
+        tenure=arr(
+            [full_years(c.post_since, on) if c.current_post and c.post_since else 0 for c in cs]
+        ),
+        township_years=arr([c.township_years for c in cs]),
+        leadership_years=arr([c.leadership_years for c in cs]),
+        ethnicity=arr([c.ethnicity for c in cs], object),
+        minority=arr([c.is_minority for c in cs], bool),
+        outstanding=arr([c.outstanding for c in cs], bool),
+        kept=arr([c.kept_for_work for c in cs], bool),
+        reserve=arr([c.reserve for c in cs], bool),
+        recommendation=arr(
+            [np.nan if c.recommendation_share is None else c.recommendation_share for c in cs],
+            float,
+        ),
+        incompetent=arr(
+            [np.nan if c.incompetent_share is None else c.incompetent_share for c in cs], float
+        ),
+        origin=arr([ORIGINS.index(c.origin) for c in cs]),
+        merit=arr([merit(c) for c in cs]),
+        renomination_override=arr([c.id in sc.renomination_overrides for c in cs], bool),
+    )
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """One seat with what the encoders read about it."""
+
+    index: int
+    seat: Seat
+    township: int
+    rank: int
+    kind_key: str  # seats with equal kind_key are interchangeable
+
+    def holds_any(self, posts: tuple[Post, ...]) -> bool:
+        return any(p in self.seat.posts for p in posts)
+
+    def post_indices(self) -> list[int]:
+        return [POSTS.index(p) for p in self.seat.posts]
+
+
+def build_seats(sc: Scenario) -> list[SeatFacts]:
+    tix = {t.id: i for i, t in enumerate(sc.county.townships)}
+    return [
+        SeatFacts(
+            index=j,
+            seat=s,
+            township=tix[s.township],
+            rank=s.rank.level,
+            kind_key=f"{s.township}/{s.template.id}",
+        )
+        for j, s in enumerate(sc.seats)
+    ]
+
+
+FULL = Rank.full_section.level

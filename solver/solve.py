@@ -1,0 +1,141 @@
+"""Solve a scenario: the K best distinct slates, each checked by the referee.
+
+CP-SAT is run with explicit workers, seed and time limit; its status,
+objective, bound and gap are reported as they are. A slate on which the solver
+and the referee disagree is an error (`RefereeDisagreement`), never hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import perf_counter
+
+from ortools.sat.python import cp_model
+
+from model.enums import Strength
+from model.referee import Verdict, judge
+from model.scenario import Scenario
+from model.slate import Assignment, Slate, SolveResult, SolverSettings, SolveStats
+from solver.build import Builder
+
+FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+class RefereeDisagreement(RuntimeError):
+    """The solver's own account of a slate differs from the referee's: a bug."""
+
+
+def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    solver.parameters.random_seed = seed
+    return solver
+
+
+def stats_of(solver: cp_model.CpSolver, status: int) -> SolveStats:
+    name = solver.status_name(status)
+    if status not in FOUND:
+        return SolveStats(status=name, wall_time=solver.wall_time)
+    obj, bound = solver.objective_value, solver.best_objective_bound
+    gap = abs(bound - obj) / max(1.0, abs(obj))
+    return SolveStats(status=name, objective=obj, bound=bound, gap=gap, wall_time=solver.wall_time)
+
+
+def read_assignments(b: Builder, solver: cp_model.CpSolver) -> list[Assignment]:
+    out: list[Assignment] = []
+    for s, cands, xs in zip(b.seats, b.cands, b.xs, strict=True):
+        for c, x in zip(cands, xs, strict=True):
+            if solver.boolean_value(x):
+                out.append(Assignment(township=s.seat.township, seat=s.seat.id, cadre=b.pool.ids[c]))
+    return out
+
+
+def check_agreement(b: Builder, solver: cp_model.CpSolver, slate: Slate, verdict: Verdict) -> None:
+    """Compare, instance by instance, the solver's view with the referee's."""
+    problems = list(verdict.problems)
+    problems += [f"must rule broken: {r.key} {r.detail}" for r in verdict.report
+                 if r.strength == Strength.must and not r.holds]
+    ours: dict[str, tuple[bool, int]] = {}
+    for r in b.recorded:
+        amount = r.amount if isinstance(r.amount, int) else int(solver.value(r.amount))
+        penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
+        ours[r.key] = (amount == 0, penalty)
+    theirs = {r.key: (r.holds, r.penalty) for r in verdict.report
+              if r.strength != Strength.must}
+    for key in sorted(set(ours) | set(theirs)):
+        if ours.get(key) != theirs.get(key):
+            problems.append(f"{key}: solver says {ours.get(key)}, referee says {theirs.get(key)}")
+    objective = round(solver.objective_value)
+    assert slate.score is not None
+    if objective != slate.score.objective:
+        problems.append(f"objective: solver {objective}, referee {slate.score.objective}")
+    if problems:
+        raise RefereeDisagreement("solver and referee disagree:\n  " + "\n  ".join(problems))
+
+
+def solve(
+    sc: Scenario,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    top: int = 1,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> SolveResult:
+    """The `top` best distinct slates, best first; `time_limit` is the whole budget."""
+    say = progress or (lambda _msg: None)
+    settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed)
+    t0 = perf_counter()
+    b = Builder(sc).build()
+    build_time = perf_counter() - t0
+    pairs = sum(len(x) for x in b.xs)
+    common = dict(
+        scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
+        candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
+    )
+    say(f"模型已建立:{len(b.seats)}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
+    if b.reasons:
+        return SolveResult(status="INFEASIBLE", reasons=tuple(b.reasons), **common)
+    slates: list[tuple[Slate, int]] = []
+    stats: list[SolveStats] = []
+    for k in range(top):
+        remaining = time_limit - (perf_counter() - t0)
+        if remaining <= 0:
+            break
+        solver = make_solver(remaining, workers, seed)
+        status = solver.solve(b.model)
+        stats.append(stats_of(solver, status))
+        if status not in FOUND:
+            break
+        slate, verdict = judge(sc, read_assignments(b, solver), rank=k + 1)
+        check_agreement(b, solver, slate, verdict)
+        slates.append((slate, k))
+        say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.objective_value:.0f}")
+        chosen = [x for xs in b.xs for x in xs if solver.boolean_value(x)]
+        b.model.add(sum(chosen) <= len(chosen) - 1)
+    # Ties and time-limited solves: rank by objective, then by the order found.
+    slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
+    ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
+    status = stats[0].status if stats else "UNKNOWN"
+    reasons: tuple[str, ...] = ()
+    if status == "INFEASIBLE":
+        reasons = tuple(explain_infeasible(sc, max(1.0, time_limit / 2)))
+    return SolveResult(status=status, slates=ranked, solves=tuple(stats), reasons=reasons, **common)
+
+
+def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> list[str]:
+    """Which `must` count rules and pins cannot hold together, from CP-SAT's
+    assumption core (one worker, as assumptions require)."""
+    b = Builder(sc, explain=True).build()
+    if b.reasons:
+        return b.reasons
+    b.model.add_assumptions(list(b.assumptions.values()))
+    solver = make_solver(time_limit, 1, 0)
+    status = solver.solve(b.model)
+    if status != cp_model.INFEASIBLE:
+        return [f"infeasibility not explained within {time_limit:.0f}s ({solver.status_name(status)})"]
+    by_index = {lit.index: key for key, lit in b.assumptions.items()}
+    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+    if not core:
+        return ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
+    return ["以下必须规则不能同时满足:", *(b.describe_key(k) for k in sorted(core))]
