@@ -75,6 +75,10 @@ class Scenario(BaseModel):
     county: County
     cadres: tuple[Cadre, ...]
     ruleset: str
+    ruleset_definition: Ruleset | None = Field(
+        default=None,
+        description="a county's own ruleset, used instead of the preset named by `ruleset`",
+    )
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     renomination_overrides: dict[str, str] = Field(
         default_factory=dict,
@@ -98,7 +102,7 @@ class Scenario(BaseModel):
         def err(section: str, key: str, fld: str, value: object, message: str) -> None:
             errors.append(InputError(message, fld, str(value), section=section, key=key))
 
-        if self.ruleset not in preset_ids():
+        if self.ruleset_definition is None and self.ruleset not in preset_ids():
             err("scenario", "", "ruleset", self.ruleset, f"unknown preset; use one of {preset_ids()}")
             return errors
         tids = [t.id for t in self.county.townships]
@@ -121,10 +125,11 @@ class Scenario(BaseModel):
             if c.current_post is not None and c.post_since is None:
                 err("cadres", c.id, "post_since", "",
                     "a cadre with a current post needs the date it was taken")
-        base = load_preset(self.ruleset)
+        base = self.base_ruleset
         for rid in self.rules:
             if base.rule(rid) is None:
                 err("rules", rid, "id", rid, f"not a rule of preset '{self.ruleset}'")
+        errors += self.check_rule_params()
         seat_kinds = {s.id for team in base.teams.values() for s in team.seats}
         for what, items in (("pins", self.pins), ("bans", self.bans)):
             for p in items:
@@ -139,10 +144,36 @@ class Scenario(BaseModel):
                 err("renomination_overrides", cid, "cadre", cid, "unknown cadre id")
         return errors
 
+    def check_rule_params(self) -> list[InputError]:
+        """Each rule in force names a known kind and has parameters that kind accepts."""
+        from pydantic import ValidationError
+
+        from model.rules import REGISTRY
+
+        errors: list[InputError] = []
+        for spec in self.ruleset_in_force.rules:
+            kind = REGISTRY.get(spec.kind)
+            if kind is None:
+                errors.append(InputError(f"unknown rule kind; use one of {sorted(REGISTRY)}",
+                                         "kind", spec.kind, section="rules", key=spec.id))
+                continue
+            try:
+                kind.parse(spec)
+            except ValidationError as e:
+                for item in e.errors():
+                    loc = ".".join(str(x) for x in item["loc"])
+                    errors.append(InputError(item["msg"], f"params.{loc}", str(item.get("input", "")),
+                                             section="rules", key=spec.id))
+        return errors
+
+    @property
+    def base_ruleset(self) -> Ruleset:
+        return self.ruleset_definition or load_preset(self.ruleset)
+
     @cached_property
     def ruleset_in_force(self) -> Ruleset:
         """The preset with this scenario's overrides applied; rules turned off are gone."""
-        base = load_preset(self.ruleset)
+        base = self.base_ruleset
         rules: list[RuleSpec] = []
         for spec in base.rules:
             ov = self.rules.get(spec.id)

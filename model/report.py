@@ -1,0 +1,129 @@
+"""Reports for staff, in Chinese: slates as tables per township, the rule report
+and the score breakdown. Plain text, aligned for CJK characters."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+from model.catalog import CATALOG
+from model.enums import Strength
+from model.scenario import Scenario
+from model.slate import RuleInstance, Slate, SolveResult
+
+STATUS_ZH = {
+    "OPTIMAL": "最优(已证明)",
+    "FEASIBLE": "可行(未证明最优)",
+    "INFEASIBLE": "无可行方案",
+    "UNKNOWN": "时限内未找到方案",
+    "MODEL_INVALID": "模型无效",
+}
+TERM_ZH = {"merit": "考核与推荐", "continuity": "班子稳定(留任)", "reserve": "后备干部"}
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, n: int) -> str:
+    return text + " " * max(0, n - width(text))
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    cols = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(pad(h, w) for h, w in zip(header, cols, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in cols))
+    lines += ["  ".join(pad(c, w) for c, w in zip(r, cols, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def slate_tables(sc: Scenario, slate: Slate) -> str:
+    """One table per township: 职务, 姓名, 性别, 年龄, 学历, 现任职务, 变动."""
+    seats = {(s.township, s.id): s for s in sc.seats}
+    by_town: dict[str, list[list[str]]] = defaultdict(list)
+    for a in slate.assignments:
+        c = sc.cadre_by_id[a.cadre]
+        seat = seats[(a.township, a.seat)]
+        if c.current_post is not None and c.current_township is not None:
+            now = sc.townships[c.current_township].name + c.current_post.zh
+        else:
+            now = c.current_unit or (sc.townships[c.current_township].name if c.current_township else "")
+        by_town[a.township].append(
+            [seat.label, c.name, c.gender.zh, str(c.age(sc.reshuffle_date)), c.education.zh,
+             now or "—", a.change.zh if a.change else ""]
+        )
+    out = []
+    for t in sc.county.townships:
+        head = f"【{t.name}】({t.id},{t.township_class}类)"
+        out.append(head + "\n" + table(["职务", "姓名", "性别", "年龄", "学历", "现任职务", "变动"], by_town[t.id]))
+    return "\n\n".join(out)
+
+
+def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance]) -> str:
+    """Per rule: how many instances hold; each broken one with its numbers."""
+    by_rule: dict[str, list[RuleInstance]] = defaultdict(list)
+    for r in report:
+        by_rule[r.rule].append(r)
+    rows, broken = [], []
+    for rid, items in by_rule.items():
+        ok = sum(1 for r in items if r.holds)
+        strength = items[0].strength
+        rows.append([rid, strength.zh, f"{ok}/{len(items)}", CATALOG.get(rid, rid)])
+        for r in items:
+            if not r.holds:
+                cost = f"(扣{r.penalty}分)" if r.penalty else ""
+                tag = {"must": "违反必须规则", "generally": "未满足一般规则", "prefer": "偏好未满足"}
+                broken.append(f"  - {rid} {tag[strength.value]}:{r.detail}{cost}")
+    text = table(["规则", "强度", "符合", "内容"], rows)
+    return text + ("\n未满足的规则:\n" + "\n".join(broken) if broken else "\n全部规则均满足。")
+
+
+def score_summary(slate: Slate) -> str:
+    s = slate.score
+    if s is None:
+        return ""
+    parts = [f"{TERM_ZH.get(k, k)} {v:+d}" for k, v in s.by_term().items()]
+    return (
+        f"得分 {s.points}(" + ",".join(parts) + f");未满足一般规则 {s.violations} 条;"
+        f"目标值 {s.objective}"
+    )
+
+
+def result_text(sc: Scenario, result: SolveResult) -> str:
+    lines = [
+        f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}",
+        f"状态:{result.status} {STATUS_ZH.get(result.status, '')}  "
+        f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  建模 {result.build_time:.2f}s",
+    ]
+    for i, st in enumerate(result.solves, 1):
+        if st.objective is None:
+            lines.append(f"  求解{i}:{st.status} 用时{st.wall_time:.2f}s")
+        else:
+            lines.append(
+                f"  求解{i}:{st.status} 目标值 {st.objective:.0f} 上界 {st.bound:.0f} "
+                f"差距 {st.gap:.2%} 用时 {st.wall_time:.2f}s"
+            )
+    if result.reasons:
+        lines.append("原因:")
+        lines += [f"  {r}" for r in result.reasons]
+    for slate in result.slates:
+        lines.append("")
+        lines.append(f"==================== 方案 {slate.rank} ====================")
+        lines.append(score_summary(slate))
+        lines.append("")
+        lines.append(slate_tables(sc, slate))
+        lines.append("")
+        lines.append("规则检查(裁判独立核验):")
+        lines.append(rule_summary(slate.report))
+    return "\n".join(lines)
+
+
+def verdict_text(sc: Scenario, slate: Slate, problems: list[str]) -> str:
+    must = [r for r in slate.report if r.strength == Strength.must and not r.holds]
+    head = "核验通过" if not problems and not must else "核验未通过"
+    lines = [head, score_summary(slate)]
+    if problems:
+        lines.append("结构问题:")
+        lines += [f"  - {p}" for p in problems]
+    lines.append(rule_summary(slate.report))
+    return "\n".join(lines)

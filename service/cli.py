@@ -1,0 +1,144 @@
+"""The `huanjie` command. Thin: parse arguments, call model/solver, print.
+
+Exit codes: 0 solved (or valid), 1 infeasible (or the slate breaks a must rule),
+2 bad input, 3 no slate found within the time limit (not proven infeasible).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from model.errors import InputErrors
+
+EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
+
+
+def progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def write_json(path: str, payload: str) -> None:
+    """Write through a temporary file so a failed run leaves nothing half-written."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(payload, encoding="utf-8")
+    tmp.replace(target)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from model.io import load_scenario
+    from model.report import result_text
+    from solver import solve
+
+    sc = load_scenario(args.scenario)
+    result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
+                   seed=args.seed, progress=progress)
+    print(result_text(sc, result))
+    if args.json:
+        write_json(args.json, result.model_dump_json(indent=2))
+    if result.slates:
+        return EXIT_OK
+    return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from model.io import load_scenario, load_slate
+    from model.referee import judge
+    from model.report import verdict_text
+
+    sc = load_scenario(args.scenario)
+    assignments = load_slate(args.slate, index=args.index)
+    slate, verdict = judge(sc, assignments)
+    print(verdict_text(sc, slate, verdict.problems))
+    if args.json:
+        write_json(args.json, slate.model_dump_json(indent=2))
+    return EXIT_OK if verdict.passes else EXIT_INFEASIBLE
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from model.generator import generate_county
+    from model.io import save_scenario
+
+    sc = generate_county(args.townships, args.cadres, args.seed, ruleset=args.ruleset,
+                         minority_share=args.minority_share)
+    save_scenario(sc, Path(args.out), overwrite=args.overwrite)
+    print(f"已生成:{args.out}({args.townships}个乡镇,{args.cadres}名干部,种子{args.seed})")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from model.io import result_schema, scenario_schema
+
+    schema = scenario_schema() if args.what == "scenario" else result_schema()
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from model.rules_table import rules_table
+
+    print(rules_table(args.preset))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="huanjie", description="乡镇领导班子换届方案 (township reshuffle planner)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("solve", help="solve a scenario and print the ranked slates")
+    s.add_argument("scenario", help="a scenario file (.json/.yaml) or folder")
+    s.add_argument("--top", type=int, default=1, help="how many distinct slates (default 1)")
+    s.add_argument("--time-limit", type=float, default=60.0, help="seconds for the whole run")
+    s.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    s.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
+    s.add_argument("--json", help="also write the result as JSON to this file")
+    s.set_defaults(run=cmd_solve)
+
+    v = sub.add_parser("validate", help="check a slate against every rule (the referee)")
+    v.add_argument("scenario")
+    v.add_argument("slate", help="JSON: a list of {township, seat, cadre}, or a solve result")
+    v.add_argument("--index", type=int, default=0, help="which slate of a solve result (0 = best)")
+    v.add_argument("--json", help="write the judged slate as JSON")
+    v.set_defaults(run=cmd_validate)
+
+    g = sub.add_parser("generate", help="write a realistic random county")
+    g.add_argument("out")
+    g.add_argument("--townships", type=int, default=12)
+    g.add_argument("--cadres", type=int, default=400)
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--ruleset", default="xx-2011")
+    g.add_argument("--minority-share", type=float, default=0.08)
+    g.add_argument("--overwrite", action="store_true")
+    g.set_defaults(run=cmd_generate)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario or a result")
+    sc.add_argument("what", choices=["scenario", "result"], nargs="?", default="scenario")
+    sc.set_defaults(run=cmd_schema)
+
+    r = sub.add_parser("rules", help="list the rules in force in each preset")
+    r.add_argument("--preset", help="only this preset")
+    r.set_defaults(run=cmd_rules)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    for name in ("top", "workers"):
+        if getattr(args, name, 1) < 1:
+            print(f"error: --{name} must be at least 1", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if getattr(args, "time_limit", 1.0) <= 0:
+        print("error: --time-limit must be positive", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except InputErrors as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""The county generator: deterministic, realistic in its marginals, and feasible.
+
+Feasibility is checked without the solver, with the model's own plain-Python
+rule checks: per seat, enough cadres pass every `must` seated rule; enough
+young cadres and women; and a witness slate, built by bipartite matching with
+the team and county `must` rules (D1-C1, D1-C2, D1-K1, D5-C1) imposed on chosen
+seats, that the referee passes.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import date
+from functools import cache
+
+import pytest
+
+from model.enums import Education, Gender, Origin, Post, Rank, Strength
+from model.generator import generate_county
+from model.people import Cadre
+from model.referee import referee
+from model.rules import View, kind_of
+from model.rules.seated import SeatedKind
+from model.ruleset import Seat
+from model.scenario import Scenario
+from model.slate import Assignment
+
+CASES = [
+    ("xx-2011", 12, 400, (1, 2, 3)),
+    ("xx-2011", 5, 120, (1, 4, 7, 11)),
+    ("county-2017", 6, 250, (1, 2, 5)),
+]
+
+
+@cache
+def county(townships: int, cadres: int, seed: int, ruleset: str = "xx-2011") -> Scenario:
+    return generate_county(townships, cadres, seed, ruleset=ruleset)
+
+
+def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
+    """Seat -> cadres that pass every `must` seated rule of the ruleset in force."""
+    view = View(
+        on=sc.reshuffle_date, townships=sc.townships, seats=sc.seats, cadres=sc.cadre_by_id,
+        seated={}, renomination_overrides=sc.renomination_overrides,
+    )
+    rules = []
+    for spec in sc.ruleset_in_force.rules:
+        kind = kind_of(spec)
+        if spec.strength == Strength.must and isinstance(kind, SeatedKind):
+            rules.append((kind, kind.parse(spec)))
+    out: dict[tuple[str, str], list[Cadre]] = {}
+    by_kind: dict[tuple[str, str], list[Cadre]] = {}  # identical seats (deputy_head#k) once
+    for seat in sc.seats:
+        town = sc.townships[seat.township]
+        key = (seat.township, seat.template.id)
+        if key not in by_kind:
+            checks = [(kind, p) for kind, p in rules if p.applies(seat)]
+            by_kind[key] = [
+                c for c in sc.cadres
+                if all(kind.fails(p, c, seat, town, view) is None for kind, p in checks)
+            ]
+        out[(seat.township, seat.id)] = by_kind[key]
+    return out
+
+
+def must_min_count(sc: Scenario, rule_id: str) -> bool:
+    spec = sc.ruleset_in_force.rule(rule_id)
+    return spec is not None and spec.strength == Strength.must
+
+
+def match(seats: list[Seat], allowed: dict[tuple[str, str], list[Cadre]]) -> dict[str, str] | None:
+    """A seat -> cadre matching covering every seat (Kuhn's augmenting paths), or None."""
+    owner: dict[str, str] = {}  # cadre id -> seat key
+    chosen: dict[str, str] = {}  # seat key -> cadre id
+    keys = {f"{s.township}/{s.id}": allowed[(s.township, s.id)] for s in seats}
+
+    def augment(key: str, seen: set[str]) -> bool:
+        for c in keys[key]:
+            if c.id in seen:
+                continue
+            seen.add(c.id)
+            if c.id not in owner or augment(owner[c.id], seen):
+                owner[c.id] = key
+                chosen[key] = c.id
+                return True
+        return False
+
+    # scarce seats first, so the free ones do not take their few candidates
+    for key in sorted(keys, key=lambda k: len(keys[k])):
+        if not augment(key, set()):
+            return None
+    return chosen
+
+
+def witness(
+    sc: Scenario, elig: dict[tuple[str, str], list[Cadre]] | None = None
+) -> list[Assignment] | None:
+    """A slate meeting the must rules, if matching finds one under imposed seat filters."""
+    on = sc.reshuffle_date
+    elig = elig or eligibility(sc)
+    allowed = dict(elig)
+    principal = [s for s in sc.seats if s.principal]
+
+
+    def women(seat: Seat) -> int:
+        return sum(c.gender == Gender.female for c in elig[(seat.township, seat.id)])
+
+    secretary = max((s for s in principal if Post.party_secretary in s.posts), key=women)
+    head_seats = [s for s in principal if Post.township_head in s.posts]
+    head = max((s for s in head_seats if s.township != secretary.township), key=women,
+               default=head_seats[0])
+    for seat in (secretary, head):  # D1-K1
+        key = (seat.township, seat.id)
+        allowed[key] = [c for c in elig[key] if c.gender == Gender.female]
+    two_years = must_min_count(sc, "D5-C1")
+    for tid in sc.townships:
+        team = sc.seats_of(tid)
+        deputies = [s for s in team if s.rank == Rank.deputy_section]
+        young, woman = deputies[-1], deputies[-2]
+        for seat in team:
+            key = (tid, seat.id)
+            if seat is young:  # D1-C1
+                allowed[key] = [c for c in elig[key] if c.age(on) <= 30]
+            elif seat is woman and not any(s.township == tid for s in (secretary, head)):
+                allowed[key] = [c for c in elig[key] if c.gender == Gender.female]  # D1-C2
+            elif two_years:  # D5-C1: all but the young seat have 2+ township years
+                allowed[key] = [c for c in allowed[key] if c.township_years >= 2]
+    chosen = match(sc.seats, allowed)
+    if chosen is None:
+        return None
+    return [
+        Assignment(township=k.split("/")[0], seat=k.split("/")[1], cadre=c)
+        for k, c in chosen.items()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "townships", "cadres", "seed"),
+    [(r, t, n, s) for r, t, n, seeds in CASES for s in seeds],
+)
+def test_pool_meets_the_must_rules(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    elig = eligibility(sc)
+    n_seats = len(sc.seats)
+    assert n_seats == sum(len(sc.sitting[t]) for t in sc.townships)
+    thin = {k: len(v) for k, v in elig.items() if len(v) < 3}
+    assert not thin, f"seats with fewer than 3 eligible cadres: {thin}"
+    usable = {c.id: c for cs in elig.values() for c in cs}
+    assert len(usable) >= 2.5 * n_seats, (len(usable), n_seats)
+    young = [c for c in usable.values() if c.age(on) <= 30]
+    women = [c for c in usable.values() if c.gender == Gender.female]
+    assert len(young) >= 2 * townships
+    assert len(women) >= 2 * townships
+    principal_women = {
+        c.id for s in sc.seats if s.principal
+        for c in elig[(s.township, s.id)] if c.gender == Gender.female
+    }
+    assert len(principal_women) >= 3
+    for t in sc.county.townships:
+        if t.ethnic_minority:
+            head = next(s for s in sc.seats_of(t.id) if Post.township_head in s.posts)
+            assert len(elig[(t.id, head.id)]) >= 3
+            assert all(c.ethnicity == t.ethnic_minority for c in elig[(t.id, head.id)])
+    slate = witness(sc, elig)
+    assert slate is not None, "no slate meets the must rules under the witness's seat filters"
+    verdict = referee(sc, slate)
+    broken = [r.key for r in verdict.report if not r.holds and r.strength == Strength.must]
+    assert verdict.passes, (verdict.problems, broken)
+
+
+def test_same_seed_same_county_other_seed_other_county() -> None:
+    a = generate_county(5, 120, seed=7)
+    b = generate_county(5, 120, seed=7)
+    c = generate_county(5, 120, seed=8)
+    assert a.model_dump() == b.model_dump()
+    assert a.model_dump() != c.model_dump()
+    assert [x.name for x in a.cadres] != [x.name for x in c.cadres]
+
+
+def test_shape_of_the_county() -> None:
+    sc = county(12, 400, 1)
+    towns = sc.county.townships
+    assert [t.id for t in towns] == [f"t{i:02d}" for i in range(1, 13)]
+    assert len({t.name for t in towns}) == 12
+    assert all(t.name[-1] in "乡镇" for t in towns)
+    assert sc.county.name.endswith("县") and sc.ruleset == "xx-2011"
+    assert not sc.pins and not sc.bans and not sc.rules
+    assert [c.id for c in sc.cadres] == [f"g{i:04d}" for i in range(1, 401)]
+    for t in towns:
+        assert 8_000 <= t.residents <= 60_000
+        assert 0.02 * t.residents - 1 <= t.party_members <= 0.04 * t.residents + 1
+        if t.ethnic_minority:
+            assert t.name.endswith(t.ethnic_minority + "乡") and t.minority_concentrated
+    ethnic = [t for t in towns if t.ethnic_minority]
+    assert 1 <= len(ethnic) <= 3
+    assert sum(t.minority_concentrated for t in towns) > len(ethnic)
+
+
+def test_sitting_teams_fill_the_template() -> None:
+    sc = county(6, 250, 1, "county-2017")
+    for tid in sc.townships:
+        seats = sc.seats_of(tid)
+        posts = Counter(c.current_post for c in sc.sitting[tid])
+        assert sum(posts.values()) == len(seats)
+        assert posts[Post.party_secretary] == 1 and posts[Post.township_head] == 1
+        assert posts[Post.deputy_secretary] == 0 and posts[Post.committee_member] == 0
+        assert posts[Post.deputy_head] == sum(1 for s in seats if s.posts == (Post.deputy_head,))
+        for c in sc.sitting[tid]:
+            assert c.recommendation_share is not None and c.incompetent_share is not None
+            assert c.leadership_years >= c.tenure(sc.reshuffle_date)
+            assert c.township_years >= c.leadership_years
+            assert c.rank_since is not None and c.rank_since <= c.post_since
+    others = [c for c in sc.cadres if not sc.is_sitting_member(c)]
+    assert all(c.recommendation_share is None for c in others)
+
+
+def test_tenures_make_rotation_bite() -> None:
+    sc = county(12, 400, 1)
+    tenures = [c.tenure(sc.reshuffle_date) for t in sc.sitting.values() for c in t]
+    assert min(tenures) == 0 and max(tenures) >= 10
+    assert sum(t >= 5 for t in tenures) >= 10
+    assert 1 <= sum(t >= 10 for t in tenures) <= 0.2 * len(tenures)
+
+
+def test_marginals() -> None:
+    sc = county(12, 400, 1)
+    on = sc.reshuffle_date
+    people = sc.cadres
+    women = sum(c.gender == Gender.female for c in people) / len(people)
+    assert 0.15 <= women <= 0.25
+    ages = [c.age(on) for c in people]
+    assert min(ages) >= 24 and max(ages) <= 58
+    assert 36 <= statistics.median(ages) <= 44
+    edu = Counter(c.education for c in people)
+    assert edu[Education.bachelor] + edu[Education.college] > 0.5 * len(people)
+    assert edu[Education.postgraduate] > 0
+    minority = sum(c.is_minority for c in people) / len(people)
+    assert 0.05 <= minority <= 0.12
+    assert 0.10 <= sum(c.reserve for c in people) / len(people) <= 0.20
+    assert 0.02 <= sum(c.outstanding for c in people) / len(people) <= 0.08
+    assert {c.origin for c in people} == set(type(people[0].origin))
+    assert all(len(c.grades) == 3 and 1 <= len(c.expertise) <= 2 for c in people)
+
+
+def test_no_minorities_without_a_share() -> None:
+    sc = generate_county(8, 200, seed=3, minority_share=0.0, ruleset="qiong-2011")
+    assert not any(c.is_minority for c in sc.cadres)
+    assert not any(t.ethnic_minority or t.minority_concentrated for t in sc.county.townships)
+
+
+def test_other_dates_and_names() -> None:
+    sc = generate_county(4, 100, seed=2, reshuffle_date=date(2024, 2, 29), name="试算")
+    assert sc.name == "试算" and sc.reshuffle_date == date(2024, 2, 29)
+    assert witness(sc) is not None
+
+
+def test_too_few_cadres_is_refused() -> None:
+    with pytest.raises(ValueError, match="too few"):
+        generate_county(10, 80, seed=1)
+    with pytest.raises(ValueError, match="unknown ruleset"):
+        generate_county(3, 100, seed=1, ruleset="nope")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_record_is_consistent(seed: int) -> None:
+    sc = county(12, 400, seed)
+    on = sc.reshuffle_date
+    for c in sc.cadres:
+        age = c.age(on)
+        assert c.leadership_years <= c.township_years <= age - 16, c
+        if c.rank == Rank.none:
+            assert c.rank_since is None and c.current_post is None
+        else:
+            assert c.rank_since is not None and c.rank_since <= on
+            assert c.rank_since.year - c.birth_date.year >= 18, c
+        if c.current_post is not None:
+            assert c.post_since is not None and c.post_since.year - c.birth_date.year >= 18
+        assert (c.current_township is None) == (c.origin in (Origin.county_organ, Origin.enterprise)
+                                                 and c.current_post is None), c
+        assert c.current_unit
+        if sc.is_sitting_member(c):
+            assert c.rank == next(
+                s.rank for s in sc.seats_of(c.current_township) if c.current_post in s.posts
+            )
