@@ -306,9 +306,9 @@ def _slots(
         deputies = [s for s in team if s.rank == Rank.deputy_section and not s.principal]
         woman_seat = rng.choice(deputies or team)
         for s in team:
-            if t is sec_town and s.principal and _main_post(s) == Post.party_secretary:
+            if t is sec_town and s.principal and s.main_post == Post.party_secretary:
                 woman_seat = s
-            if t is head_town and s.principal and _main_post(s) == Post.township_head:
+            if t is head_town and s.principal and s.main_post == Post.township_head:
                 woman_seat = s
         young_seat = rng.choice([s for s in deputies if s is not woman_seat] or deputies or team)
         has_young = rng.random() < 0.7
@@ -318,7 +318,7 @@ def _slots(
                 slot.gender = Gender.female
             if s is young_seat and has_young:
                 slot.young = True
-            if t.ethnic_minority and _main_post(s) == Post.township_head:
+            if t.ethnic_minority and s.main_post == Post.township_head:
                 slot.ethnicity = t.ethnic_minority
             out.append(slot)
     for t in towns:
@@ -398,12 +398,6 @@ def _deal_ethnicities(
 
 
 # --- one cadre ------------------------------------------------------------------------
-
-
-def _main_post(seat: Seat) -> Post:
-    """The post that names the seat: its first post that is not 副书记 or 委员."""
-    extra = (Post.deputy_secretary, Post.committee_member)
-    return next((p for p in seat.posts if p not in extra), seat.posts[0])
 
 
 def _years_before(d: date, years: int) -> date:
@@ -586,7 +580,7 @@ def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
     origin = rng.choices(
         list(Origin), (45, 10, 7, 8, 25, 5)
     )[0]
-    post = _main_post(seat)
+    post = seat.main_post
     return dict(
         gender=slot.gender,
         ethnicity=slot.ethnicity,

@@ -17,6 +17,16 @@ def _labeled(enum: type) -> BeforeValidator:
     return BeforeValidator(enum.parse)
 
 
+def normalize_ethnicity(value: object) -> object:
+    """'苗' and '苗族' name the same people: store the full name with 族 (D1-E5 compares)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text in ("Han", "han"):
+        return "汉族"
+    return text if not text or text.endswith("族") else text + "族"
+
+
 class Frozen(BaseModel):
     """Domain records are values: checked once at the boundary, never mutated."""
 
@@ -69,9 +79,14 @@ class Cadre(Frozen):
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("ethnicity", mode="before")
+    @classmethod
+    def _ethnicity(cls, value: object) -> object:
+        return normalize_ethnicity(value)
+
     @property
     def is_minority(self) -> bool:
-        return self.ethnicity.strip() not in ("汉族", "汉", "Han", "han")
+        return self.ethnicity != "汉族"
 
     def age(self, on: date) -> int:
         return full_years(self.birth_date, on)
@@ -103,8 +118,8 @@ class Township(Frozen):
 
     @field_validator("ethnic_minority", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if value == "" else value
+    def _minority(cls, value: object) -> object:
+        return None if value in ("", None) else normalize_ethnicity(value)
 
 
 class County(Frozen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +30,14 @@ class SeatTemplate(BaseModel):
     principal: bool = False
     count: int = Field(default=1, ge=1, le=5)
 
+    @property
+    def main_post(self) -> Post:
+        """The post a seat is known by: its first post that is not a deputy
+        secretaryship or committee membership held with it (head, not deputy
+        secretary). A sitting cadre's `current_post` is their seat's main post."""
+        bundled = (Post.deputy_secretary, Post.committee_member)
+        return next((p for p in self.posts if p not in bundled), self.posts[0])
+
 
 class Seat(BaseModel):
     """One concrete seat of one township's team."""
@@ -50,6 +59,10 @@ class Seat(BaseModel):
     @property
     def principal(self) -> bool:
         return self.template.principal
+
+    @property
+    def main_post(self) -> Post:
+        return self.template.main_post
 
     @property
     def label(self) -> str:
@@ -116,11 +129,18 @@ class Ruleset(BaseModel):
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
+@lru_cache(maxsize=1)
+def _preset_ids() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in RULESET_DIR.glob("*.yaml")))
+
+
 def preset_ids() -> list[str]:
-    return sorted(p.stem for p in RULESET_DIR.glob("*.yaml"))
+    return list(_preset_ids())
 
 
+@cache
 def load_preset(ruleset_id: str) -> Ruleset:
+    """A preset by id, parsed once per process (rulesets are immutable values)."""
     path = RULESET_DIR / f"{ruleset_id}.yaml"
     if not path.is_file():
         raise KeyError(ruleset_id)

@@ -7,16 +7,32 @@ boundary; the solver and the referee trust what they get.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from functools import cached_property
+from functools import wraps
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from model.enums import Post, Strength
 from model.errors import InputError, InputErrors
 from model.people import Cadre, County, Township
 from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
+
+
+def memo(fn: Callable[[Scenario], Any]) -> Any:
+    """A property computed once per scenario object. Unlike functools.cached_property
+    it lives in a private store that `model_copy` resets, so a what-if copy never
+    sees its parent's seats or rules."""
+    name = fn.__name__
+
+    @wraps(fn)
+    def get(self: Scenario) -> Any:
+        if name not in self._memo:
+            self._memo[name] = fn(self)
+        return self._memo[name]
+
+    return property(get)
 
 
 class RuleOverride(BaseModel):
@@ -87,6 +103,18 @@ class Scenario(BaseModel):
     pins: tuple[Pin, ...] = ()
     bans: tuple[Ban, ...] = ()
     weights: ScoreWeights = ScoreWeights()
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
+        """A copy with its own (empty) memo; prefer `with_changes` for what-ifs."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy._memo = {}
+        return copy
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A validated copy with some fields replaced (a what-if)."""
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**data, **changes})
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -102,9 +130,9 @@ class Scenario(BaseModel):
         def err(section: str, key: str, fld: str, value: object, message: str) -> None:
             errors.append(InputError(message, fld, str(value), section=section, key=key))
 
-        if self.ruleset_definition is None and self.ruleset not in preset_ids():
+        known_ruleset = self.ruleset_definition is not None or self.ruleset in preset_ids()
+        if not known_ruleset:
             err("scenario", "", "ruleset", self.ruleset, f"unknown preset; use one of {preset_ids()}")
-            return errors
         tids = [t.id for t in self.county.townships]
         cids = [c.id for c in self.cadres]
         for i in _dups(tids):
@@ -125,6 +153,8 @@ class Scenario(BaseModel):
             if c.current_post is not None and c.post_since is None:
                 err("cadres", c.id, "post_since", "",
                     "a cadre with a current post needs the date it was taken")
+        if not known_ruleset:
+            return errors
         base = self.base_ruleset
         for rid in self.rules:
             if base.rule(rid) is None:
@@ -170,7 +200,7 @@ class Scenario(BaseModel):
     def base_ruleset(self) -> Ruleset:
         return self.ruleset_definition or load_preset(self.ruleset)
 
-    @cached_property
+    @memo
     def ruleset_in_force(self) -> Ruleset:
         """The preset with this scenario's overrides applied; rules turned off are gone."""
         base = self.base_ruleset
@@ -193,15 +223,15 @@ class Scenario(BaseModel):
             )
         return base.model_copy(update={"rules": tuple(rules)})
 
-    @cached_property
+    @memo
     def townships(self) -> dict[str, Township]:
         return {t.id: t for t in self.county.townships}
 
-    @cached_property
+    @memo
     def cadre_by_id(self) -> dict[str, Cadre]:
         return {c.id: c for c in self.cadres}
 
-    @cached_property
+    @memo
     def seats(self) -> list[Seat]:
         """Every seat of every township, in township order then template order."""
         rs = self.ruleset_in_force
@@ -213,7 +243,7 @@ class Scenario(BaseModel):
     def seats_of(self, township: str) -> list[Seat]:
         return [s for s in self.seats if s.township == township]
 
-    @cached_property
+    @memo
     def sitting(self) -> dict[str, list[Cadre]]:
         """Township id -> sitting team members (cadres whose current post is there)."""
         out: dict[str, list[Cadre]] = {t: [] for t in self.townships}

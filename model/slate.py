@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from model.enums import Change, Strength
 
@@ -15,7 +17,7 @@ class Assignment(BaseModel):
     township: str
     seat: str
     cadre: str
-    change: Change | None = None
+    change: Annotated[Change | None, BeforeValidator(Change.parse)] = None
 
 
 class RuleInstance(BaseModel):

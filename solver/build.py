@@ -7,7 +7,6 @@ most one seat in the county, so cadres may move between townships (交流).
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,13 +14,13 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from model.catalog import CATALOG
-from model.enums import Strength
+from model.enums import Post, Strength
 from model.referee import big_m
 from model.rules import kind_of
 from model.ruleset import RuleSpec
 from model.scenario import Scenario
 from solver.encoders import ENCODERS, SEATED, seated_fail_masks
-from solver.facts import Pool, SeatFacts, build_pool, build_seats
+from solver.facts import Pool, SeatGroup, build_groups, build_pool
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,10 @@ class Builder:
         self.sc = sc
         self.explain = explain
         self.pool: Pool = build_pool(sc)
-        self.seats: list[SeatFacts] = build_seats(sc)
+        self.groups: list[SeatGroup] = build_groups(sc)
+        self.n_seats = sum(g.count for g in self.groups)
         self.model = cp_model.CpModel()
-        self.allowed = np.ones((self.pool.size, len(self.seats)), dtype=bool)
+        self.allowed = np.ones((self.pool.size, len(self.groups)), dtype=bool)
         self.excluded: dict[int, dict[str, int]] = defaultdict(dict)
         self.recorded: list[Recorded] = []
         self.reasons: list[str] = []
@@ -58,7 +58,6 @@ class Builder:
         self.drop_forbidden_pairs()
         self.make_variables()
         self.fill_every_seat()
-        self.break_seat_symmetry()
         self.pin()
         for spec in self.sc.ruleset_in_force.rules:
             ENCODERS[spec.kind](self, spec)
@@ -77,44 +76,37 @@ class Builder:
                     self.allowed[:, j] &= ~fails
         cix = {cid: i for i, cid in enumerate(self.pool.ids)}
         for ban in self.sc.bans:
-            for s in self.seats:
-                if s.seat.township == ban.township and ban.seat in (None, s.seat.template.id):
-                    self.allowed[cix[ban.cadre], s.index] = False
+            for g in self.groups:
+                if g.seat.township == ban.township and ban.seat in (None, g.seat.template.id):
+                    self.allowed[cix[ban.cadre], g.index] = False
         for pin in self.sc.pins:
-            for s in self.seats:
-                if not (s.seat.township == pin.township and s.seat.template.id == pin.seat):
-                    self.allowed[cix[pin.cadre], s.index] = False
+            for g in self.groups:
+                if not (g.seat.township == pin.township and g.seat.template.id == pin.seat):
+                    self.allowed[cix[pin.cadre], g.index] = False
 
     def make_variables(self) -> None:
-        for j in range(len(self.seats)):
-            cands = np.flatnonzero(self.allowed[:, j])
+        for g in range(len(self.groups)):
+            cands = np.flatnonzero(self.allowed[:, g])
             self.cands.append(cands)
-            self.xs.append([self.model.new_bool_var(f"x{c}_{j}") for c in cands])
+            self.xs.append([self.model.new_bool_var(f"x{c}_{g}") for c in cands])
 
     def fill_every_seat(self) -> None:
+        """Each group gets exactly as many cadres as it has seats; a cadre sits once."""
         per_cadre: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for j, (cands, xs) in enumerate(zip(self.cands, self.xs, strict=True)):
-            if xs:
+        for g, (cands, xs) in enumerate(zip(self.cands, self.xs, strict=True)):
+            count = self.groups[g].count
+            if len(xs) < count:
+                self.reasons.append(self.empty_seat_reason(g))
+                self.model.add_bool_or([])
+            elif count == 1:
                 self.model.add_exactly_one(xs)
             else:
-                self.model.add_bool_or([])
+                self.model.add(sum(xs) == count)
             for c, x in zip(cands, xs, strict=True):
                 per_cadre[int(c)].append(x)
-            if not xs:
-                self.reasons.append(self.empty_seat_reason(j))
         for xs in per_cadre.values():
             if len(xs) > 1:
                 self.model.add_at_most_one(xs)
-
-    def break_seat_symmetry(self) -> None:
-        """Identical seats (two deputy heads) take their cadres in pool order, so a
-        slate has one representation and distinct slates differ in people."""
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for s in self.seats:
-            by_kind[s.kind_key].append(s.index)
-        for idx in by_kind.values():
-            for a, b in itertools.pairwise(idx):
-                self.model.add(self.seat_index_expr(a) < self.seat_index_expr(b))
 
     def pin(self) -> None:
         cix = {cid: i for i, cid in enumerate(self.pool.ids)}
@@ -122,8 +114,8 @@ class Builder:
             c = cix[p.cadre]
             terms = [
                 x
-                for j in range(len(self.seats))
-                for cc, x in zip(self.cands[j], self.xs[j], strict=True)
+                for g in range(len(self.groups))
+                for cc, x in zip(self.cands[g], self.xs[g], strict=True)
                 if cc == c
             ]
             self.require(f"pin@{p.cadre}", sum(terms) == 1, f"指定{p.cadre}任{p.township}/{p.seat}")
@@ -132,10 +124,10 @@ class Builder:
         w = self.sc.weights
         pool = self.pool
         terms: list[cp_model.LinearExprT] = []
-        for s, cands, xs in zip(self.seats, self.cands, self.xs, strict=True):
+        for g, cands, xs in zip(self.groups, self.cands, self.xs, strict=True):
             bonus = (
                 w.merit * pool.merit[cands]
-                + w.continuity * (pool.sitting[cands] & (pool.township[cands] == s.township))
+                + w.continuity * (pool.sitting[cands] & (pool.township[cands] == g.township))
                 + w.reserve * pool.reserve[cands]
             )
             terms += [int(v) * x for v, x in zip(bonus, xs, strict=True) if v]
@@ -146,12 +138,9 @@ class Builder:
 
     # --- helpers for encoders -----------------------------------------------------
 
-    def seat_sum(self, j: int, mask: np.ndarray) -> cp_model.LinearExprT:
-        """How many of the cadres in `mask` sit in seat j (0 or 1)."""
-        return sum(x for c, x in zip(self.cands[j], self.xs[j], strict=True) if mask[c])
-
-    def seat_index_expr(self, j: int) -> cp_model.LinearExprT:
-        return sum(int(c) * x for c, x in zip(self.cands[j], self.xs[j], strict=True))
+    def group_sum(self, g: int, mask: np.ndarray) -> cp_model.LinearExprT:
+        """How many of the cadres in `mask` sit in group g (0 .. its seat count)."""
+        return sum(x for c, x in zip(self.cands[g], self.xs[g], strict=True) if mask[c])
 
     def record(self, spec: RuleSpec, where: str, amount: cp_model.LinearExprT) -> None:
         self.recorded.append(Recorded(spec, f"{spec.id}@{where}", amount))
@@ -186,18 +175,22 @@ class Builder:
 
     # --- cheap checks before solving ----------------------------------------------
 
-    def empty_seat_reason(self, j: int) -> str:
-        s = self.seats[j].seat
+    def empty_seat_reason(self, g: int) -> str:
+        group = self.groups[g]
+        s = group.seat
         town = self.sc.townships[s.township].name
-        why = ",".join(f"{rid}排除{n}人" for rid, n in self.excluded[j].items())
-        return f"{town}{s.label}:候选池中没有符合必须条件的人选({why or '无人可选'})"
+        why = ",".join(f"{rid}排除{n}人" for rid, n in self.excluded[g].items())
+        have = len(self.cands[g])
+        need = f"需要{group.count}人,只有{have}人" if group.count > 1 else "没有"
+        return f"{town}{s.label}:候选池中{need}符合必须条件的人选({why or '无人可选'})"
 
     def precheck(self) -> None:
-        """Pigeonhole and count checks with numbers, before any search."""
+        """Pigeonhole, pin and count checks with numbers, before any search."""
+        self.precheck_pins()
         usable = self.allowed.any(axis=1)
-        if usable.sum() < len(self.seats):
+        if usable.sum() < self.n_seats:
             self.reasons.append(
-                f"全县共{len(self.seats)}个职位,但只有{int(usable.sum())}名干部可任任一职位"
+                f"全县共{self.n_seats}个职位,但只有{int(usable.sum())}名干部可任任一职位"
             )
         for spec in self.sc.ruleset_in_force.rules:
             if spec.strength != Strength.must or spec.kind not in ("team_min_count", "county_min_count"):
@@ -205,7 +198,7 @@ class Builder:
             p = kind_of(spec).parse(spec)
             matches = self.pool.who(p.who)
             for label, idx in self.count_groups(spec, p):
-                need = p.needed(len(idx))
+                need = p.needed(sum(self.groups[g].count for g in idx))
                 avail = int((matches & self.allowed[:, idx].any(axis=1)).sum())
                 if avail < need:
                     self.reasons.append(
@@ -213,15 +206,38 @@ class Builder:
                         f"候选池中可任这些职务的只有{avail}人"
                     )
 
+    def precheck_pins(self) -> None:
+        """A pin to a seat that a must rule or a ban forbids: name the rule."""
+        cix = {cid: i for i, cid in enumerate(self.pool.ids)}
+        for pin in self.sc.pins:
+            c = cix[pin.cadre]
+            groups = [g for g in self.groups
+                      if g.seat.township == pin.township and g.seat.template.id == pin.seat]
+            if any(self.allowed[c, g.index] for g in groups):
+                continue
+            why: list[str] = []
+            for spec in self.sc.ruleset_in_force.rules:
+                if spec.kind in SEATED and spec.strength == Strength.must:
+                    masks = seated_fail_masks(self, spec)
+                    if any(masks[g.index][c] for g in groups if g.index in masks):
+                        why.append(f"{spec.id} {CATALOG.get(spec.id, '')}")
+            if any(b.cadre == pin.cadre and b.township == pin.township
+                   and b.seat in (None, pin.seat) for b in self.sc.bans):
+                why.append("同一情景中又排除了该人选")
+            name = self.pool.names[c]
+            self.reasons.append(
+                f"指定{name}({pin.cadre})任{pin.township}/{pin.seat}无法满足:" + (";".join(why) or "无此职位")
+            )
+
     def count_groups(self, spec: RuleSpec, p) -> list[tuple[str, list[int]]]:
         if spec.kind == "team_min_count":
             return [
-                (t.name, [s.index for s in self.seats if s.township == ti])
+                (t.name, [g.index for g in self.groups if g.township == ti])
                 for ti, t in enumerate(self.sc.county.townships)
             ]
         groups = [(post.zh, (post,)) for post in p.posts] if p.each_post else [("全县", p.posts)]
         return [
-            (f"全县{label}", [s.index for s in self.seats if not posts or s.holds_any(posts)])
+            (f"全县{label}", [g.index for g in self.groups if not posts or g.holds_any(posts)])
             for label, posts in groups
         ]
 
@@ -231,5 +247,6 @@ class Builder:
         if rid == "pin":
             return f"指定人选 {where}"
         town = self.sc.townships.get(where)
-        place = town.name if town else where
+        posts = {p.value: p.zh for p in Post}
+        place = town.name if town else posts.get(where, "全县" if where == "county" else where)
         return f"{rid} {CATALOG.get(rid, '')}({place})"

@@ -25,9 +25,9 @@ from model.ruleset import RuleSpec
 
 if TYPE_CHECKING:
     from solver.build import Builder
-    from solver.facts import Pool, SeatFacts
+    from solver.facts import Pool, SeatGroup
 
-FailMask = Callable[[object, "Pool", "SeatFacts", "Builder"], np.ndarray]
+FailMask = Callable[[object, "Pool", "SeatGroup", "Builder"], np.ndarray]
 SEATED: dict[str, FailMask] = {}
 ENCODERS: dict[str, Callable[[Builder, RuleSpec], None]] = {}
 
@@ -55,17 +55,17 @@ def encoder(kind: str) -> Callable:
 
 
 @seated("experience")
-def _experience(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+def _experience(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     return getattr(pool, p.field) < p.min_years
 
 
 @seated("min_education")
-def _min_education(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+def _min_education(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     return pool.education < p.minimum.level
 
 
 @seated("ethnic_head")
-def _ethnic_head(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+def _ethnic_head(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     minority = b.sc.county.townships[s.township].ethnic_minority
     if minority is None:
         return np.zeros(pool.size, dtype=bool)
@@ -73,7 +73,7 @@ def _ethnic_head(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
 
 
 @seated("renomination")
-def _renomination(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+def _renomination(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         weak = pool.incompetent > p.max_incompetent_share
         if p.min_recommendation_share is not None:
@@ -82,7 +82,7 @@ def _renomination(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
 
 
 @seated("age_cap")
-def _age_cap(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
+def _age_cap(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     male = ~pool.female
     kept_cap = np.where(male, p.kept_male, p.kept_female)
     exit_age = np.where(male, p.exit_male, p.exit_female)
@@ -104,13 +104,13 @@ def _age_cap(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
 
 
 @seated("same_post_tenure")
-def _same_post_tenure(p, pool: Pool, s: SeatFacts, b: Builder) -> np.ndarray:
-    same = (pool.township == s.township) & np.isin(pool.post, s.post_indices())
+def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+    same = (pool.township == s.township) & (pool.post == s.main_post_index)
     return same & (pool.tenure >= p.years)
 
 
-def seat_applies(p, s: SeatFacts) -> bool:
-    """Mirror of SeatParams.applies, on the solver's seat facts."""
+def seat_applies(p, s: SeatGroup) -> bool:
+    """Mirror of SeatParams.applies, on the solver's seat group."""
     if p.principal and s.seat.principal:
         return True
     if p.posts:
@@ -119,30 +119,30 @@ def seat_applies(p, s: SeatFacts) -> bool:
 
 
 def seated_fail_masks(b: Builder, spec: RuleSpec) -> dict[int, np.ndarray]:
-    """Seat index -> mask of cadres who would break the rule in that seat."""
+    """Group index -> mask of cadres who would break the rule in that group's seats."""
     p = kind_of(spec).parse(spec)
     mask = SEATED[spec.kind]
-    return {s.index: mask(p, b.pool, s, b) for s in b.seats if seat_applies(p, s)}
+    return {g.index: mask(p, b.pool, g, b) for g in b.groups if seat_applies(p, g)}
 
 
 def encode_seated(b: Builder, spec: RuleSpec) -> None:
-    """must: pairs already dropped by the builder; otherwise one instance per seat."""
+    """must: pairs already dropped by the builder; otherwise one instance per
+    seat group, whose amount counts the group's seats that break the rule."""
     if spec.strength == Strength.must:
         return
-    for j, fails in seated_fail_masks(b, spec).items():
-        s = b.seats[j].seat
-        expr = b.seat_sum(j, fails)
-        b.record(spec, f"{s.township}/{s.id}", expr)
+    for g, fails in seated_fail_masks(b, spec).items():
+        s = b.groups[g].seat
+        b.record(spec, f"{s.township}/{s.template.id}", b.group_sum(g, fails))
 
 
 # --- count kinds -------------------------------------------------------------------
 
 
-def encode_count(b: Builder, spec: RuleSpec, key: str, seat_idx: list[int], p: CountTarget) -> None:
-    """At least `needed` of the cadres in these seats match `p.who`."""
-    need = p.needed(len(seat_idx))
+def encode_count(b: Builder, spec: RuleSpec, key: str, group_idx: list[int], p: CountTarget) -> None:
+    """At least `needed` of the cadres in these seat groups match `p.who`."""
+    need = p.needed(sum(b.groups[g].count for g in group_idx))
     matches = b.pool.who(p.who)
-    count = sum(b.seat_sum(j, matches) for j in seat_idx)
+    count = sum(b.group_sum(g, matches) for g in group_idx)
     if spec.strength == Strength.must:
         b.require(f"{spec.id}@{key}", count >= need)
         return
@@ -153,7 +153,7 @@ def encode_count(b: Builder, spec: RuleSpec, key: str, seat_idx: list[int], p: C
 def encode_team_min_count(b: Builder, spec: RuleSpec) -> None:
     p: CountTarget = kind_of(spec).parse(spec)
     for ti, town in enumerate(b.sc.county.townships):
-        encode_count(b, spec, town.id, [s.index for s in b.seats if s.township == ti], p)
+        encode_count(b, spec, town.id, [g.index for g in b.groups if g.township == ti], p)
 
 
 @encoder("county_min_count")
@@ -161,7 +161,7 @@ def encode_county_min_count(b: Builder, spec: RuleSpec) -> None:
     p: CountyTarget = kind_of(spec).parse(spec)
     groups = [(post.value, (post,)) for post in p.posts] if p.each_post else [("county", p.posts)]
     for key, posts in groups:
-        idx = [s.index for s in b.seats if not posts or s.holds_any(posts)]
+        idx = [g.index for g in b.groups if not posts or g.holds_any(posts)]
         encode_count(b, spec, key, idx, p)
 
 
@@ -170,7 +170,7 @@ def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
     """The shape is fixed by the template: each township's instance is a constant."""
     p: ShapeParams = kind_of(spec).parse(spec)
     for ti, town in enumerate(b.sc.county.townships):
-        seats = [s.seat for s in b.seats if s.township == ti]
+        seats = [s for g in b.groups if g.township == ti for s in g.seats]
         problems = shape_problems(p, seats, town.township_class)
         if spec.strength == Strength.must:
             if problems:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.enums import Gender, Origin, Post, Rank
+from model.enums import Gender, Origin, Post
 from model.people import full_years
 from model.rules.base import Who
 from model.ruleset import Seat
@@ -115,34 +115,43 @@ def build_pool(sc: Scenario) -> Pool:
 
 
 @dataclass(frozen=True)
-class SeatFacts:
-    """One seat with what the encoders read about it."""
+class SeatGroup:
+    """Identical seats of one township (e.g. its two deputy heads) as one group
+    with a capacity: the solver picks a set of cadres for the group, so there
+    is no symmetry between the seats to break. A one-seat kind is a group of 1."""
 
     index: int
-    seat: Seat
+    seats: tuple[Seat, ...]
     township: int
-    rank: int
-    kind_key: str  # seats with equal kind_key are interchangeable
+
+    @property
+    def seat(self) -> Seat:
+        return self.seats[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.seats)
+
+    @property
+    def rank(self) -> int:
+        return self.seat.rank.level
+
+    @property
+    def main_post_index(self) -> int:
+        return POSTS.index(self.seat.main_post)
 
     def holds_any(self, posts: tuple[Post, ...]) -> bool:
         return any(p in self.seat.posts for p in posts)
 
-    def post_indices(self) -> list[int]:
-        return [POSTS.index(p) for p in self.seat.posts]
 
-
-def build_seats(sc: Scenario) -> list[SeatFacts]:
+def build_groups(sc: Scenario) -> list[SeatGroup]:
     tix = {t.id: i for i, t in enumerate(sc.county.townships)}
+    by_kind: dict[tuple[str, str], list[Seat]] = {}
+    for s in sc.seats:
+        by_kind.setdefault((s.township, s.template.id), []).append(s)
     return [
-        SeatFacts(
-            index=j,
-            seat=s,
-            township=tix[s.township],
-            rank=s.rank.level,
-            kind_key=f"{s.township}/{s.template.id}",
-        )
-        for j, s in enumerate(sc.seats)
+        SeatGroup(index=g, seats=tuple(seats), township=tix[town])
+        for g, ((town, _), seats) in enumerate(by_kind.items())
     ]
 
 
-FULL = Rank.full_section.level

@@ -262,7 +262,7 @@ RENOMINATION = [
     ({"recommendation_share": 0.5}, False, "推荐票50%未过50%"),
     ({"recommendation_share": 0.51}, True, "符合"),
     ({"incompetent_share": 1 / 3}, True, "符合"),
-    ({"incompetent_share": 0.34}, False, "不称职票34%超过33%"),
+    ({"incompetent_share": 0.34}, False, "不称职票34%超过33.3%"),
 ]
 
 
@@ -287,7 +287,7 @@ def test_d1_e6_lifted_by_override(preset: str, votes: dict) -> None:
     [
         ({"recommendation_share": 0.3}, True, "符合"),
         ({"incompetent_share": 1 / 3}, True, "符合"),
-        ({"incompetent_share": 0.34}, False, "不称职票34%超过33%"),
+        ({"incompetent_share": 0.34}, False, "不称职票34%超过33.3%"),
     ],
 )
 def test_d5_e1_renomination(votes: dict, holds: bool, detail: str) -> None:
@@ -587,11 +587,6 @@ def test_solver_d1_r1_empty_seat() -> None:
     assert any("D1-R1排除1人" in r for r in res.reasons), res.reasons
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver/solve.py:138 explain_infeasible reports CP-SAT's sufficient assumptions unminimized: "
-    "with one woman it also cites D1-C1 (30岁以下), which the pool meets",
-)
 def test_solver_d1_k1_infeasible_cites_only_the_cause() -> None:
     """One woman for secretary and head: the reasons cite D1-K1, not the unrelated D1-C1."""
     pool = [c for c in team() if c.id != "f2"]
@@ -600,12 +595,6 @@ def test_solver_d1_k1_infeasible_cites_only_the_cause() -> None:
     assert not any("D1-C1" in r for r in res.reasons), res.reasons
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver/build.py:83-86,119-129: a pin whose seat a must seated rule forbids keeps no "
-    "variable, and explain_infeasible (solver/solve.py:126) names the pin with unrelated count "
-    "rules, never D1-R1",
-)
 def test_solver_pin_against_d1_r1_cites_d1_r1() -> None:
     """Pinning the ten-year secretary to her own seat is INFEASIBLE, and the reasons cite D1-R1."""
     x = cadre("x", gender="female", age=45, rank="full_section", current_township="t1",

@@ -116,6 +116,11 @@ class EthnicHead(SeatedKind):
         return f"民族乡须由{t.ethnic_minority}公民担任,本人为{c.ethnicity}"
 
 
+def pct(share: float) -> str:
+    """A share as a percentage with one decimal only where needed: 50%, 33.3%."""
+    return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
 class RenominationParams(SeatParams):
     """Thresholds of D1-E6: votes must be more than half (未过半数 fails), and
     the incompetent share must not exceed a third (超过三分之一 fails)."""
@@ -138,9 +143,9 @@ class Renomination(SeatedKind):
         rec, inc = c.recommendation_share, c.incompetent_share
         floor = p.min_recommendation_share
         if floor is not None and rec is not None and rec <= floor:
-            return f"推荐票{rec:.0%}未过{floor:.0%}"
+            return f"推荐票{pct(rec)}未过{pct(floor)}"
         if inc is not None and inc > p.max_incompetent_share:
-            return f"不称职票{inc:.0%}超过{p.max_incompetent_share:.0%}"
+            return f"不称职票{pct(inc)}超过{pct(p.max_incompetent_share)}"
         return None
 
 
@@ -209,13 +214,15 @@ class TenureParams(SeatParams):
 @register
 class SamePostTenure(SeatedKind):
     """D1-R1 (10 years: must move), D1-R2 (5 years: moved as planned): a cadre
-    who has held a post that long does not hold it again in the same township."""
+    who has held a post that long does not hold it again in the same township.
+    "The post" is the seat's main post: a deputy secretary of 10 years may become
+    head of the same township (a new post), not deputy secretary again."""
 
     kind = "same_post_tenure"
     params = TenureParams
 
     def fails(self, p: TenureParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.current_township != seat.township or c.current_post not in seat.posts:
+        if c.current_township != seat.township or c.current_post != seat.main_post:
             return None
         tenure = c.tenure(v.on)
         if tenure < p.years:

@@ -43,11 +43,13 @@ def stats_of(solver: cp_model.CpSolver, status: int) -> SolveStats:
 
 
 def read_assignments(b: Builder, solver: cp_model.CpSolver) -> list[Assignment]:
+    """Each group's cadres fill its seats in pool order (deputy_head#1 gets the
+    first), so one set of people is always written the same way."""
     out: list[Assignment] = []
-    for s, cands, xs in zip(b.seats, b.cands, b.xs, strict=True):
-        for c, x in zip(cands, xs, strict=True):
-            if solver.boolean_value(x):
-                out.append(Assignment(township=s.seat.township, seat=s.seat.id, cadre=b.pool.ids[c]))
+    for g, cands, xs in zip(b.groups, b.cands, b.xs, strict=True):
+        chosen = [int(c) for c, x in zip(cands, xs, strict=True) if solver.boolean_value(x)]
+        for seat, c in zip(g.seats, sorted(chosen), strict=True):
+            out.append(Assignment(township=seat.township, seat=seat.id, cadre=b.pool.ids[c]))
     return out
 
 
@@ -61,8 +63,13 @@ def check_agreement(b: Builder, solver: cp_model.CpSolver, slate: Slate, verdict
         amount = r.amount if isinstance(r.amount, int) else int(solver.value(r.amount))
         penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
         ours[r.key] = (amount == 0, penalty)
-    theirs = {r.key: (r.holds, r.penalty) for r in verdict.report
-              if r.strength != Strength.must}
+    theirs: dict[str, tuple[bool, int]] = {}
+    for r in verdict.report:
+        if r.strength != Strength.must:
+            # Identical seats are one group to the solver: add up deputy_head#1, #2.
+            key = r.key.split("#")[0]
+            holds, penalty = theirs.get(key, (True, 0))
+            theirs[key] = (holds and r.holds, penalty + r.penalty)
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key) != theirs.get(key):
             problems.append(f"{key}: solver says {ours.get(key)}, referee says {theirs.get(key)}")
@@ -93,7 +100,7 @@ def solve(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
-    say(f"模型已建立:{len(b.seats)}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
+    say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if b.reasons:
         return SolveResult(status="INFEASIBLE", reasons=tuple(b.reasons), **common)
     slates: list[tuple[Slate, int]] = []
@@ -124,18 +131,37 @@ def solve(
 
 
 def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> list[str]:
-    """Which `must` count rules and pins cannot hold together, from CP-SAT's
-    assumption core (one worker, as assumptions require)."""
+    """A minimal set of `must` count rules and pins that cannot hold together:
+    CP-SAT's assumption core (one worker, as assumptions require), then shrunk by
+    deletion: a rule stays only if the rest become feasible without it."""
     b = Builder(sc, explain=True).build()
     if b.reasons:
         return b.reasons
+    start = perf_counter()
+
+    def infeasible(keys: list[str]) -> bool | None:
+        b.model.clear_assumptions()
+        b.model.add_assumptions([b.assumptions[k] for k in keys])
+        left = time_limit - (perf_counter() - start)
+        status = make_solver(left, 1, 0).solve(b.model) if left > 0 else cp_model.UNKNOWN
+        return True if status == cp_model.INFEASIBLE else (False if status in FOUND else None)
+
     b.model.add_assumptions(list(b.assumptions.values()))
     solver = make_solver(time_limit, 1, 0)
     status = solver.solve(b.model)
     if status != cp_model.INFEASIBLE:
         return [f"infeasibility not explained within {time_limit:.0f}s ({solver.status_name(status)})"]
     by_index = {lit.index: key for key, lit in b.assumptions.items()}
-    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
     if not core:
         return ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
-    return ["以下必须规则不能同时满足:", *(b.describe_key(k) for k in sorted(core))]
+    minimal = True
+    for key in list(core):
+        verdict = infeasible([k for k in core if k != key])
+        if verdict is True:
+            core.remove(key)
+        elif verdict is None:
+            minimal = False
+            break
+    head = "以下必须规则不能同时满足" + ("(最小冲突集)" if minimal else "(未能在时限内化简)") + ":"
+    return [head, *(b.describe_key(k) for k in core)]
