@@ -25,11 +25,19 @@ class RefereeDisagreement(RuntimeError):
     """The solver's own account of a slate differs from the referee's: a bug."""
 
 
+SMALL_PORTFOLIO = ("max_lp", "default_lp")
+"""With 1-2 workers CP-SAT's default portfolio lacks the full-LP worker, and on a
+county it then finds the optimum but cannot prove it within a minute; the
+LP with every constraint linearized (max_lp) proves the demo in about 7 s."""
+
+
 def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.random_seed = seed
+    if workers <= len(SMALL_PORTFOLIO):
+        solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
     return solver
 
 
@@ -118,8 +126,13 @@ def solve(
         check_agreement(b, solver, slate, verdict)
         slates.append((slate, k))
         say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.objective_value:.0f}")
-        chosen = [x for xs in b.xs for x in xs if solver.boolean_value(x)]
+        # The next slate must differ in at least one person; start from this one.
+        values = [(x, solver.boolean_value(x)) for xs in b.xs for x in xs]
+        chosen = [x for x, v in values if v]
         b.model.add(sum(chosen) <= len(chosen) - 1)
+        b.model.clear_hints()
+        for x, v in values:
+            b.model.add_hint(x, v)
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
