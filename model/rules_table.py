@@ -50,3 +50,22 @@ def rules_table(preset: str | None = None) -> str:
 
 def readme_block() -> str:
     return "\n".join([BEGIN, rules_table(), END])
+
+
+def write_readme(path: str = "README.md") -> None:
+    """Replace the generated block of the README in place."""
+    from pathlib import Path
+
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    p.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--write" in sys.argv:
+        write_readme()
+    else:
+        print(readme_block())

@@ -1,0 +1,21 @@
+"""The README's rule table is generated from the presets and must not go stale."""
+
+from pathlib import Path
+
+from model.rules_table import BEGIN, END, readme_block
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_rule_table_is_current() -> None:
+    """The block between the markers equals `readme_block()`; regenerate with
+    `python -m model.rules_table --write` when a preset changes."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    assert text[start:end] == readme_block()
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    """A new reader sees `make demo` and `make test` first."""
+    head = README.read_text(encoding="utf-8").split("##")[0]
+    assert "make demo" in head and "make test" in head
