@@ -55,7 +55,8 @@ def slate_tables(sc: Scenario, slate: Slate) -> str:
     out = []
     for t in sc.county.townships:
         head = f"【{t.name}】({t.id},{t.township_class}类)"
-        out.append(head + "\n" + table(["职务", "姓名", "性别", "年龄", "学历", "现任职务", "变动"], by_town[t.id]))
+        header = ["职务", "姓名", "性别", "年龄", "学历", "现任职务", "变动"]
+        out.append(head + "\n" + table(header, by_town[t.id]))
     return "\n\n".join(out)
 
 

@@ -85,7 +85,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="huanjie", description="乡镇领导班子换届方案 (township reshuffle planner)")
+    p = argparse.ArgumentParser(prog="huanjie", description="乡镇领导班子换届方案 (reshuffle planner)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("solve", help="solve a scenario and print the ranked slates")
