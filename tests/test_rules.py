@@ -159,6 +159,7 @@ SHAPE_BREAKS = [
     ("qiong-2011", "D1-S2", {"together": [["party_secretary", "township_head"]]}, 2, "党委书记未兼任乡镇长"),
     ("qiong-2011", "D1-S3", {"posts": {"deputy_secretary": [3, 3]}}, 2, "党委副书记2名,应为3名"),
     ("xx-2011", "D1-S3", {"posts": {"deputy_secretary": [3, 3]}}, 2, "党委副书记2名,应为3名"),
+    ("qiong-2011", "D1-S4", {"posts": {"organization_member": [2, 2]}}, 2, "组织委员1名,应为2名"),
     ("qiong-2011", "D1-S6", {"posts": {"congress_vice_chair": [2, 2]}}, 2, "人大专职副主席1名,应为2名"),
     ("qiong-2011", "D1-S7", {"posts": {"deputy_head": [3, 3]}}, 2, "副乡镇长2名,应为3名"),
     ("xx-2011", "D3-S1", {"seats": 8}, 2, "职数7名,应为8名"),
@@ -172,9 +173,12 @@ SHAPE_BREAKS = [
 def test_shape_breaks_with_overridden_params(
     preset: str, rule: str, params: dict, cls: int, detail: str
 ) -> None:
-    """A shape rule whose params the template cannot meet is broken, with the count in the detail."""
+    """A shape rule whose params the template cannot meet is broken, with the count in the detail;
+    a broken generally shape rule (D1-S4) is one violation."""
     v = judge(make(preset, cls=cls, rules={rule: {"params": params}}))
     expect(v, f"{rule}@t1", False, detail)
+    if rule == "D1-S4":
+        assert v.score.violations == 1 and v.score.objective == v.score.points - v.score.big_m
 
 
 # --- E: eligibility, one seat at a time -----------------------------------------------------------
@@ -639,7 +643,7 @@ def test_solver_d3_c1_penalty() -> None:
 def test_every_rule_in_force_has_a_test() -> None:
     """The rules in force in the presets are exactly those this file tests."""
     tested = {
-        "D1-S1", "D1-S2", "D1-S3", "D1-S6", "D1-S7", "D3-S1", "D5-S1", "D1-E1", "D1-E2", "D3-E1", "D1-E4",
+        "D1-S1", "D1-S2", "D1-S3", "D1-S4", "D1-S6", "D1-S7", "D3-S1", "D5-S1", "D1-E1", "D1-E2", "D3-E1", "D1-E4",
         "D1-E5", "D1-E6", "D5-E1", "D3-E2", "D1-C1", "D1-C2", "D3-C1", "D5-C1", "D1-K1", "D5-K1", "D1-R1",
         "D1-R2",
     }
