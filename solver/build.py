@@ -20,7 +20,7 @@ from model.rules import kind_of
 from model.ruleset import RuleSpec
 from model.scenario import Scenario
 from solver.encoders import ENCODERS, SEATED, seated_fail_masks
-from solver.facts import Pool, SeatGroup, build_groups, build_pool
+from solver.facts import POSTS, Pool, SeatGroup, build_groups, build_pool
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,18 @@ class Builder:
             ct.only_enforce_if(lit)
             self.assumptions[key] = lit
 
+    def sitting_count(self, target, p, township: int | None) -> int:
+        """Outgoing team members (of one township, or all) whom a target counts."""
+        pool = self.pool
+        m = pool.sitting & pool.who(target.who, None)
+        if township is not None:
+            m &= pool.township == township
+        if p.principal:
+            m &= np.isin(pool.post, [POSTS.index(Post.party_secretary), POSTS.index(Post.township_head)])
+        elif p.posts:
+            m &= np.isin(pool.post, [POSTS.index(x) for x in p.posts])
+        return int(m.sum())
+
     def impossible(self, reason: str) -> None:
         self.reasons.append(reason)
         self.model.add_bool_or([])
@@ -196,15 +208,20 @@ class Builder:
             if spec.strength != Strength.must or spec.kind not in ("team_min_count", "county_min_count"):
                 continue
             p = kind_of(spec).parse(spec)
-            matches = self.pool.who(p.who)
             for label, idx in self.count_groups(spec, p):
-                need = p.needed(sum(self.groups[g].count for g in idx))
-                avail = int((matches & self.allowed[:, idx].any(axis=1)).sum())
-                if avail < need:
-                    self.reasons.append(
-                        f"{spec.id} {label}需要至少{need}名{p.who.zh()}干部,"
-                        f"候选池中可任这些职务的只有{avail}人"
-                    )
+                seats = sum(self.groups[g].count for g in idx)
+                for target in p.parts.values():
+                    if target.more_than_sitting:
+                        continue
+                    need = target.needed(seats)
+                    masks = [self.pool.who(target.who, self.groups[g].township) & self.allowed[:, g]
+                             for g in idx]
+                    avail = int(np.any(masks, axis=0).sum()) if masks else 0
+                    if avail < need:
+                        self.reasons.append(
+                            f"{spec.id} {label}需要至少{need}名{target.who.zh()}干部,"
+                            f"候选池中可任这些职务的只有{avail}人"
+                        )
 
     def precheck_pins(self) -> None:
         """A pin to a seat that a must rule or a ban forbids: name the rule."""
@@ -232,13 +249,14 @@ class Builder:
     def count_groups(self, spec: RuleSpec, p) -> list[tuple[str, list[int]]]:
         if spec.kind == "team_min_count":
             return [
-                (t.name, [g.index for g in self.groups if g.township == ti])
+                (t.name, [g.index for g in self.groups if g.township == ti and p.counts(g.seat)])
                 for ti, t in enumerate(self.sc.county.townships)
+                if t.minority_concentrated or not p.only_minority_concentrated
             ]
-        groups = [(post.zh, (post,)) for post in p.posts] if p.each_post else [("全县", p.posts)]
+        places = [(post.zh, p.model_copy(update={"posts": (post,)})) for post in p.posts] \
+            if p.each_post else [("", p)]
         return [
-            (f"全县{label}", [g.index for g in self.groups if not posts or g.holds_any(posts)])
-            for label, posts in groups
+            (f"全县{label}", [g.index for g in self.groups if q.counts(g.seat)]) for label, q in places
         ]
 
     def describe_key(self, key: str) -> str:

@@ -18,8 +18,8 @@ import numpy as np
 
 from model.enums import Gender, Rank, Strength
 from model.rules import kind_of
-from model.rules.base import CountTarget
-from model.rules.counts import CountyTarget
+from model.rules.counts import Counted, CountyCounted, TeamCounted, part_key
+from model.rules.expertise import ExpertiseParams
 from model.rules.shape import ShapeParams, shape_problems
 from model.ruleset import RuleSpec
 
@@ -138,31 +138,60 @@ def encode_seated(b: Builder, spec: RuleSpec) -> None:
 # --- count kinds -------------------------------------------------------------------
 
 
-def encode_count(b: Builder, spec: RuleSpec, key: str, group_idx: list[int], p: CountTarget) -> None:
-    """At least `needed` of the cadres in these seat groups match `p.who`."""
-    need = p.needed(sum(b.groups[g].count for g in group_idx))
-    matches = b.pool.who(p.who)
-    count = sum(b.group_sum(g, matches) for g in group_idx)
-    if spec.strength == Strength.must:
-        b.require(f"{spec.id}@{key}", count >= need)
-        return
-    b.record_shortfall(spec, key, count, need)
+def encode_parts(b: Builder, spec: RuleSpec, where: str, groups: list[int], p: Counted,
+                 township: int | None) -> None:
+    """Each part: at least `needed` of the cadres in these seat groups match its filter."""
+    seats = sum(b.groups[g].count for g in groups)
+    for label, target in p.parts.items():
+        sitting = b.sitting_count(target, p, township) if target.more_than_sitting else 0
+        need = target.needed(seats, sitting)
+        count = sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
+        key = part_key(where, label)
+        if spec.strength == Strength.must:
+            b.require(f"{spec.id}@{key}", count >= need)
+        else:
+            b.record_shortfall(spec, key, count, need)
 
 
 @encoder("team_min_count")
 def encode_team_min_count(b: Builder, spec: RuleSpec) -> None:
-    p: CountTarget = kind_of(spec).parse(spec)
+    p: TeamCounted = kind_of(spec).parse(spec)
     for ti, town in enumerate(b.sc.county.townships):
-        encode_count(b, spec, town.id, [g.index for g in b.groups if g.township == ti], p)
+        if p.only_minority_concentrated and not town.minority_concentrated:
+            continue
+        groups = [g.index for g in b.groups if g.township == ti and p.counts(g.seat)]
+        encode_parts(b, spec, town.id, groups, p, ti)
 
 
 @encoder("county_min_count")
 def encode_county_min_count(b: Builder, spec: RuleSpec) -> None:
-    p: CountyTarget = kind_of(spec).parse(spec)
-    groups = [(post.value, (post,)) for post in p.posts] if p.each_post else [("county", p.posts)]
-    for key, posts in groups:
-        idx = [g.index for g in b.groups if not posts or g.holds_any(posts)]
-        encode_count(b, spec, key, idx, p)
+    p: CountyCounted = kind_of(spec).parse(spec)
+    places = [(post.value, p.model_copy(update={"posts": (post,)})) for post in p.posts] \
+        if p.each_post else [("county", p)]
+    for where, q in places:
+        encode_parts(b, spec, where, [g.index for g in b.groups if q.counts(g.seat)], q, None)
+
+
+@encoder("expertise_cover")
+def encode_expertise_cover(b: Builder, spec: RuleSpec) -> None:
+    """covered[group] is exactly (some counted member has a tag of the group)."""
+    p: ExpertiseParams = kind_of(spec).parse(spec)
+    tags = b.pool.expertise
+    for ti, town in enumerate(b.sc.county.townships):
+        groups = [g.index for g in b.groups if g.township == ti and p.counts(g.seat)]
+        covered = []
+        for label, members in p.groups.items():
+            has = np.array([bool(t & set(members)) for t in tags], dtype=bool)
+            n = sum(b.group_sum(g, has) for g in groups)
+            lit = b.model.new_bool_var(f"cov_{spec.id}_{town.id}_{label}")
+            b.model.add(n >= 1).only_enforce_if(lit)
+            b.model.add(n == 0).only_enforce_if(~lit)
+            covered.append(lit)
+        need = p.needed()
+        if spec.strength == Strength.must:
+            b.require(f"{spec.id}@{town.id}", sum(covered) >= need)
+        else:
+            b.record_shortfall(spec, town.id, sum(covered), need)
 
 
 @encoder("team_shape")

@@ -47,6 +47,7 @@ class Pool:
     origin: np.ndarray
     merit: np.ndarray
     renomination_override: np.ndarray
+    expertise: list[frozenset[str]]
 
     @property
     def size(self) -> int:
@@ -56,9 +57,13 @@ class Pool:
     def sitting(self) -> np.ndarray:
         return (self.township >= 0) & (self.post >= 0)
 
-    def who(self, w: Who) -> np.ndarray:
-        """Mask of cadres matching a count rule's filter."""
+    def who(self, w: Who, township: int | None = None) -> np.ndarray:
+        """Mask of cadres matching a count rule's filter, for seats of `township`
+        (None: each cadre's own township, as when counting the outgoing teams)."""
         m = np.ones(self.size, dtype=bool)
+        if w.local is not None:
+            here = self.township >= 0 if township is None else self.township == township
+            m &= here == w.local
         if w.max_age is not None:
             m &= self.age <= w.max_age
         if w.min_age is not None:
@@ -111,6 +116,7 @@ def build_pool(sc: Scenario) -> Pool:
         origin=arr([ORIGINS.index(c.origin) for c in cs]),
         merit=arr([merit(c) for c in cs]),
         renomination_override=arr([c.id in sc.renomination_overrides for c in cs], bool),
+        expertise=[frozenset(c.expertise) for c in cs],
     )
 
 

@@ -36,10 +36,14 @@ class Who(Params):
     min_township_years: int | None = Field(default=None, ge=0, le=60)
     minority: bool | None = None
     origins: tuple[Annotated[Origin, BeforeValidator(Origin.parse)], ...] | None = None
+    local: bool | None = None
+    """True: works in the seat's township now (本地干部); False: comes from elsewhere (交流)."""
 
-    def matches(self, cadre: Cadre, on: date) -> bool:
+    def matches(self, cadre: Cadre, on: date, township: str | None = None) -> bool:
         age = cadre.age(on)
         return (
+            (self.local is None or (cadre.current_township == township) == self.local)
+            and
             (self.max_age is None or age <= self.max_age)
             and (self.min_age is None or age >= self.min_age)
             and (self.gender is None or cadre.gender == self.gender)
@@ -65,20 +69,25 @@ class Who(Params):
             parts.append("少数民族" if self.minority else "汉族")
         if self.origins:
             parts.append("或".join(o.zh for o in self.origins) + "出身")
+        if self.local is not None:
+            parts.append("本地" if self.local else "交流")
         return "、".join(parts) or "任意"
 
 
 class CountTarget(Params):
-    """At least `min_count` members, or at least `min_share` of them (a fraction)."""
+    """At least `min_count` members, at least `min_share` of them (a fraction), or
+    more than sat in the same seats before the reshuffle (`more_than_sitting`)."""
 
     who: Who
     min_count: int | None = Field(default=None, ge=0, le=1000)
     min_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    more_than_sitting: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> CountTarget:
-        if (self.min_count is None) == (self.min_share is None):
-            raise ValueError("give exactly one of min_count and min_share")
+        given = (self.min_count is not None) + (self.min_share is not None) + self.more_than_sitting
+        if given != 1:
+            raise ValueError("give exactly one of min_count, min_share and more_than_sitting")
         return self
 
     @property
@@ -86,16 +95,21 @@ class CountTarget(Params):
         """The share as an exact fraction, so both sides compare integers."""
         return Fraction(self.min_share or 0).limit_denominator(1000)
 
-    def needed(self, total: int) -> int:
-        """How many of `total` members must match: min_count, or ceil(share * total)."""
+    def needed(self, total: int, sitting: int = 0) -> int:
+        """How many of `total` members must match: min_count, ceil(share * total),
+        or one more than the `sitting` members who matched before."""
         if self.min_count is not None:
             return self.min_count
+        if self.more_than_sitting:
+            return sitting + 1
         s = self.share
         return -((-s.numerator * total) // s.denominator)
 
     def target_zh(self) -> str:
         if self.min_count is not None:
             return f"至少{self.min_count}名"
+        if self.more_than_sitting:
+            return "多于上届"
         s = self.share
         return f"不少于{s.numerator}/{s.denominator}" if s.denominator != 1 else "全部"
 
