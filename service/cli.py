@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from model.errors import InputErrors
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used; the message says what to do."""
 
 
 def progress(msg: str) -> None:
@@ -62,9 +67,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from model.generator import generate_county
     from model.io import save_scenario
 
-    sc = generate_county(args.townships, args.cadres, args.seed, ruleset=args.ruleset,
-                         minority_share=args.minority_share)
-    save_scenario(sc, Path(args.out), overwrite=args.overwrite)
+    try:
+        sc = generate_county(args.townships, args.cadres, args.seed, ruleset=args.ruleset,
+                             minority_share=args.minority_share)
+    except ValueError as e:
+        raise UsageError(str(e)) from e
+    try:
+        save_scenario(sc, Path(args.out), overwrite=args.overwrite)
+    except FileExistsError as e:
+        raise UsageError(f"{args.out} is not empty; choose a new or empty folder, or add --overwrite") from e
     print(f"已生成:{args.out}({args.townships}个乡镇,{args.cadres}名干部,种子{args.seed})")
     return EXIT_OK
 
@@ -78,8 +89,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from model.ruleset import preset_ids
     from model.rules_table import rules_table
 
+    if args.preset and args.preset not in preset_ids():
+        raise UsageError(f"unknown preset '{args.preset}'; use one of {preset_ids()}")
     print(rules_table(args.preset))
     return EXIT_OK
 
@@ -130,13 +144,17 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, name, 1) < 1:
             print(f"error: --{name} must be at least 1", file=sys.stderr)
             return EXIT_BAD_INPUT
-    if getattr(args, "time_limit", 1.0) <= 0:
-        print("error: --time-limit must be positive", file=sys.stderr)
+    limit = getattr(args, "time_limit", 1.0)
+    if not (math.isfinite(limit) and limit > 0):
+        print("error: --time-limit must be a positive number of seconds", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
     except InputErrors as e:
         print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

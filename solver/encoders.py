@@ -105,8 +105,24 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
 
 @seated("same_post_tenure")
 def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
-    same = (pool.township == s.township) & (pool.post == s.main_post_index)
-    return same & (pool.tenure >= p.years)
+    here = (pool.township == s.township) & (pool.post >= 0)
+    if p.same_post:
+        here &= pool.post == s.main_post_index
+    return here & (pool.tenure >= p.years)
+
+
+@seated("min_merit")
+def _min_merit(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+    return pool.merit < p.min_points
+
+
+@seated("full_term")
+def _full_term(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+    male = ~pool.female
+    limit = np.where(pool.kept, np.where(male, p.kept_male, p.kept_female),
+                     np.where(male, p.exit_male, p.exit_female))
+    moved = pool.township != s.township
+    return moved & (pool.age + p.term_years > limit)
 
 
 def seat_applies(p, s: SeatGroup) -> bool:

@@ -222,9 +222,6 @@ def test_generate_overwrite_replaces(capsys: pytest.CaptureFixture[str], tmp_pat
     assert load_scenario(out) == generate_county(2, 60, 6)
 
 
-@pytest.mark.xfail(strict=True, raises=FileExistsError,
-                   reason="bug: service/cli.py:67 + main() (l.136-140) only catch InputErrors; "
-                          "save_scenario's FileExistsError escapes as a traceback instead of exit 2")
 def test_generate_into_non_empty_folder_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -240,9 +237,6 @@ def test_generate_into_non_empty_folder_is_refused(
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="bug: service/cli.py:65 generate_county's ValueError (unknown ruleset, "
-                          "townships out of range) escapes as a traceback instead of exit 2")
 @pytest.mark.parametrize("extra", [["--ruleset", "nope"], ["--townships", "0"]])
 def test_generate_bad_arguments_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
@@ -291,9 +285,6 @@ def test_rules_table_one_preset(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"- {spec.id} `{spec.kind}`" in r.out
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="bug: service/cli.py:83 load_preset's KeyError for an unknown preset escapes "
-                          "as a traceback instead of exit 2")
 def test_rules_unknown_preset(capsys: pytest.CaptureFixture[str]) -> None:
     """rules --preset nope is bad input: exit 2 naming the known presets."""
     r = run(capsys, ["rules", "--preset", "nope"])
@@ -382,9 +373,6 @@ def test_bad_solver_arguments(
     assert r.out == ""
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="bug: service/cli.py:133 `time_limit <= 0` lets NaN through; SolverSettings "
-                          "then raises a pydantic ValidationError traceback instead of exit 2")
 def test_nan_time_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """--time-limit nan is bad input: exit 2 with a message."""
     folder = tmp_path / "inf"

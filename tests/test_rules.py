@@ -643,8 +643,8 @@ def test_solver_d3_c1_penalty() -> None:
 def test_every_rule_in_force_has_a_test() -> None:
     """The rules in force in the presets are exactly those this file tests."""
     tested = {
-        "D1-S1", "D1-S2", "D1-S3", "D1-S4", "D1-S6", "D1-S7", "D3-S1", "D5-S1", "D1-E1", "D1-E2", "D3-E1", "D1-E4",
-        "D1-E5", "D1-E6", "D5-E1", "D3-E2", "D1-C1", "D1-C2", "D3-C1", "D5-C1", "D1-K1", "D5-K1", "D1-R1",
-        "D1-R2",
+        "D1-S1", "D1-S2", "D1-S3", "D1-S4", "D1-S6", "D1-S7", "D3-S1", "D5-S1",
+        "D1-E1", "D1-E2", "D3-E1", "D1-E4", "D1-E5", "D1-E6", "D5-E1", "D3-E2",
+        "D1-C1", "D1-C2", "D3-C1", "D5-C1", "D1-K1", "D5-K1", "D1-R1", "D1-R2",
     }
     assert set().union(*RULES_IN_FORCE.values()) == tested

@@ -208,7 +208,10 @@ class AgeCap(SeatedKind):
 
 
 class TenureParams(SeatParams):
+    """`same_post` false: any post in the same township's team counts (D1-R4)."""
+
     years: int = Field(ge=1, le=40)
+    same_post: bool = True
 
 
 @register
@@ -222,9 +225,64 @@ class SamePostTenure(SeatedKind):
     params = TenureParams
 
     def fails(self, p: TenureParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.current_township != seat.township or c.current_post != seat.main_post:
+        if c.current_township != seat.township or c.current_post is None:
+            return None
+        if p.same_post and c.current_post != seat.main_post:
             return None
         tenure = c.tenure(v.on)
         if tenure < p.years:
             return None
         return f"在本乡镇{c.current_post.zh}职位已任职{tenure}年,满{p.years}年应交流"
+
+
+class MeritParams(SeatParams):
+    min_points: int = Field(ge=0, le=13)
+
+
+@register
+class MinMerit(SeatedKind):
+    """D1-E3: the head is chosen from strong cadres; with no measurable criterion
+    in the text, 'strong' is read from the merit points (grades and votes)."""
+
+    kind = "min_merit"
+    params = MeritParams
+
+    def fails(self, p: MeritParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        from model.score import merit
+
+        points = merit(c)
+        return None if points >= p.min_points else f"考核推荐积分{points},低于{p.min_points}"
+
+
+class FullTermParams(SeatParams):
+    """A term is `term_years`. The limits are the ages at which a cadre stops
+    serving under D3-E2: 53 / 48 (满53, 满48), or 56 / 51 for one kept for the work
+    (不得超过55/50 周岁 allows 55 / 50). Reaching the limit as the term ends is fine."""
+
+    term_years: int = Field(default=5, ge=1, le=10)
+    exit_male: int = 53
+    exit_female: int = 48
+    kept_male: int = 56
+    kept_female: int = 51
+
+
+@register
+class FullTerm(SeatedKind):
+    """D1-R3: a cadre who moves in (from another township or a county organ) can
+    serve a full term before reaching the age at which they no longer serve."""
+
+    kind = "full_term"
+    params = FullTermParams
+
+    def fails(self, p: FullTermParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        if c.current_township == seat.township:
+            return None
+        male = c.gender == Gender.male
+        if c.kept_for_work:
+            limit = p.kept_male if male else p.kept_female
+        else:
+            limit = p.exit_male if male else p.exit_female
+        end = c.age(v.on) + p.term_years
+        if end <= limit:
+            return None
+        return f"交流任职,届满时{end}岁,超过{limit}岁,不能干满一届"
