@@ -194,7 +194,7 @@ def generate_county(
     minorities = _pick_minorities(rng) if minority_share > 0 else []
     county_name = _county_name(rng)
     towns = _townships(rng, townships, minorities, minority_share)
-    seats = {t.id: rs.teams[t.township_class].expand(t.id) for t in towns}
+    seats = {t.id: rs.team_for(t.township_class, t.residents, t.party_members).expand(t.id) for t in towns}
     n_seats = sum(len(s) for s in seats.values())
     ethnic = [t for t in towns if t.ethnic_minority]
     ready = max(READY_WOMEN_MIN, math.ceil(townships / 4))

@@ -35,7 +35,9 @@ class Verdict:
 
 
 def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
+    assignments = list(assignments)
     seated = {(a.township, a.seat): sc.cadre_by_id[a.cadre] for a in assignments}
+    rs = sc.ruleset_in_force
     return View(
         on=sc.reshuffle_date,
         townships=sc.townships,
@@ -43,6 +45,8 @@ def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
         cadres=sc.cadre_by_id,
         seated=seated,
         renomination_overrides=sc.renomination_overrides,
+        extras={(a.township, a.seat): a.extra_posts for a in assignments if a.extra_posts},
+        large={t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships},
     )
 
 
@@ -59,12 +63,16 @@ def big_m(sc: Scenario) -> int:
 
 def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[str]:
     problems: list[str] = []
-    seat_keys = {(s.township, s.id) for s in sc.seats}
+    seats = {(s.township, s.id): s for s in sc.seats}
+    seat_keys = set(seats)
     for a in assignments:
         if a.cadre not in sc.cadre_by_id:
             problems.append(f"{a.township}/{a.seat}: unknown cadre '{a.cadre}'")
-        if (a.township, a.seat) not in seat_keys:
+        seat = seats.get((a.township, a.seat))
+        if seat is None:
             problems.append(f"{a.township}/{a.seat}: no such seat in ruleset '{sc.ruleset}'")
+        elif not set(a.extra_posts) <= set(seat.template.optional_posts):
+            problems.append(f"{a.township}/{a.seat}: this seat cannot also hold {list(a.extra_posts)}")
     per_seat = Counter((a.township, a.seat) for a in assignments)
     problems += [f"{t}/{s}: seat given {n} times" for (t, s), n in per_seat.items() if n > 1]
     problems += [f"{t}/{s}: seat left empty" for (t, s) in sorted(seat_keys - set(per_seat))]

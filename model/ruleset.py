@@ -29,6 +29,9 @@ class SeatTemplate(BaseModel):
     rank: Annotated[Rank, BeforeValidator(Rank.parse)]
     principal: bool = False
     count: int = Field(default=1, ge=1, le=5)
+    optional_posts: tuple[Annotated[Post, BeforeValidator(Post.parse)], ...] = ()
+    """Posts a seat may also hold, decided with the slate (D1-S7: 1-2 deputy heads
+    may be committee members). They count in team-shape post counts."""
 
     @property
     def main_post(self) -> Post:
@@ -86,6 +89,23 @@ class TeamTemplate(BaseModel):
         return sum(t.count for t in self.seats if post in t.posts)
 
 
+class LargeTownship(BaseModel):
+    """A township counts as large (规模较大) when it meets every threshold given;
+    it then has its own team template (D1-S1, D1-S7, D3-S2)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_residents: int | None = Field(default=None, ge=0)
+    min_party_members: int | None = Field(default=None, ge=0)
+    team: TeamTemplate
+    note: str = ""
+
+    def holds(self, residents: int, party_members: int) -> bool:
+        return (self.min_residents is None or residents >= self.min_residents) and (
+            self.min_party_members is None or party_members >= self.min_party_members
+        )
+
+
 class RuleSpec(BaseModel):
     """One rule in force: a directive id, the kind that encodes it, and its settings."""
 
@@ -111,6 +131,7 @@ class Ruleset(BaseModel):
     title: str
     documents: tuple[str, ...] = ()
     teams: dict[int, TeamTemplate]
+    large: LargeTownship | None = None
     rules: tuple[RuleSpec, ...]
     omitted: dict[str, str] = Field(default_factory=dict)
 
@@ -124,6 +145,15 @@ class Ruleset(BaseModel):
         if dup:
             raise ValueError(f"rule ids appear twice: {dup}")
         return self
+
+    def is_large(self, residents: int, party_members: int) -> bool:
+        return self.large is not None and self.large.holds(residents, party_members)
+
+    def team_for(self, township_class: int, residents: int, party_members: int) -> TeamTemplate:
+        """The large-township template where it applies, else the class's template."""
+        if self.large is not None and self.large.holds(residents, party_members):
+            return self.large.team
+        return self.teams[township_class]
 
     def rule(self, rule_id: str) -> RuleSpec | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -237,7 +237,7 @@ class Scenario(BaseModel):
         rs = self.ruleset_in_force
         out: list[Seat] = []
         for t in self.county.townships:
-            out += rs.teams[t.township_class].expand(t.id)
+            out += rs.team_for(t.township_class, t.residents, t.party_members).expand(t.id)
         return out
 
     def seats_of(self, township: str) -> list[Seat]:

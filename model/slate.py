@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from model.enums import Change, Strength
+from model.enums import Change, Post, Strength
 
 
 class Assignment(BaseModel):
@@ -18,6 +18,8 @@ class Assignment(BaseModel):
     seat: str
     cadre: str
     change: Annotated[Change | None, BeforeValidator(Change.parse)] = None
+    extra_posts: tuple[Annotated[Post, BeforeValidator(Post.parse)], ...] = ()
+    """Optional posts of the seat that this slate gives it (e.g. 党委委员)."""
 
 
 class RuleInstance(BaseModel):

@@ -89,8 +89,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from model.ruleset import preset_ids
     from model.rules_table import rules_table
+    from model.ruleset import preset_ids
 
     if args.preset and args.preset not in preset_ids():
         raise UsageError(f"unknown preset '{args.preset}'; use one of {preset_ids()}")
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
     limit = getattr(args, "time_limit", 1.0)
     if not (math.isfinite(limit) and limit > 0):
-        print("error: --time-limit must be a positive number of seconds", file=sys.stderr)
+        print("error: --time-limit must be positive (a number of seconds)", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         return args.run(args)

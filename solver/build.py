@@ -51,6 +51,9 @@ class Builder:
         self.big_m = big_m(sc)
         self.cands: list[np.ndarray] = []
         self.xs: list[list[cp_model.IntVar]] = []
+        self.optional: dict[tuple[int, Post], cp_model.IntVar] = {}
+        rs = sc.ruleset_in_force
+        self.large = [rs.is_large(t.residents, t.party_members) for t in sc.county.townships]
 
     # --- steps ------------------------------------------------------------------
 
@@ -85,10 +88,14 @@ class Builder:
                     self.allowed[cix[pin.cadre], g.index] = False
 
     def make_variables(self) -> None:
-        for g in range(len(self.groups)):
+        """x per allowed (cadre, group) pair; per group and optional post, how many
+        of its seats take that post in the slate."""
+        for g, group in enumerate(self.groups):
             cands = np.flatnonzero(self.allowed[:, g])
             self.cands.append(cands)
             self.xs.append([self.model.new_bool_var(f"x{c}_{g}") for c in cands])
+            for post in group.seat.template.optional_posts:
+                self.optional[(g, post)] = self.model.new_int_var(0, group.count, f"y{g}_{post.value}")
 
     def fill_every_seat(self) -> None:
         """Each group gets exactly as many cadres as it has seats; a cadre sits once."""
@@ -165,9 +172,19 @@ class Builder:
         """A hard constraint; in explain mode it is guarded by an assumption literal."""
         ct = self.model.add(constraint)
         if self.explain:
-            lit = self.model.new_bool_var(f"a_{key}")
-            ct.only_enforce_if(lit)
-            self.assumptions[key] = lit
+            if key not in self.assumptions:
+                self.assumptions[key] = self.model.new_bool_var(f"a_{key}")
+            ct.only_enforce_if(self.assumptions[key])
+
+    def outside(self, expr: cp_model.LinearExprT, lo: int, hi: int, name: str) -> cp_model.IntVar:
+        """A literal that is true exactly when expr is outside [lo, hi]."""
+        out = self.model.new_bool_var(f"out_{name}")
+        below = self.model.new_bool_var(f"below_{name}")
+        self.model.add(expr >= lo).only_enforce_if(~out)
+        self.model.add(expr <= hi).only_enforce_if(~out)
+        self.model.add(expr <= lo - 1).only_enforce_if(out, below)
+        self.model.add(expr >= hi + 1).only_enforce_if(out, ~below)
+        return out
 
     def sitting_count(self, target, p, township: int | None) -> int:
         """Outgoing team members (of one township, or all) whom a target counts."""

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from model.enums import Gender, Rank, Strength
 from model.rules import kind_of
 from model.rules.counts import Counted, CountyCounted, TeamCounted, part_key
 from model.rules.expertise import ExpertiseParams
-from model.rules.shape import ShapeParams, shape_problems
+from model.rules.shape import ShapeParams, combo_zh, shape_problems
 from model.ruleset import RuleSpec
 
 if TYPE_CHECKING:
@@ -212,16 +213,53 @@ def encode_expertise_cover(b: Builder, spec: RuleSpec) -> None:
 
 @encoder("team_shape")
 def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
-    """The shape is fixed by the template: each township's instance is a constant."""
+    """Seat counts, together and apart are fixed by the template; a post count
+    that optional posts can change is a linear expression over their counts."""
     p: ShapeParams = kind_of(spec).parse(spec)
+    fixed_only = p.model_copy(update={"posts": {}, "large_extra": {}})
     for ti, town in enumerate(b.sc.county.townships):
-        seats = [s for g in b.groups if g.township == ti for s in g.seats]
-        problems = shape_problems(p, seats, town.township_class)
+        large = b.large[ti]
+        if not p.applies_to(large):
+            continue
+        groups = [g for g in b.groups if g.township == ti]
+        problems = shape_problems(fixed_only, [(s, ()) for g in groups for s in g.seats],
+                                  town.township_class, large)
+        ranges = []
+        for posts, lo, hi in p.ranges(large):
+            expr = post_count(b, groups, posts)
+            if isinstance(expr, int):
+                if not lo <= expr <= hi:
+                    problems.append(f"{combo_zh(posts)}{expr}名,应为{lo}至{hi}名")
+            else:
+                ranges.append((expr, lo, hi))
+        key = f"{spec.id}@{town.id}"
         if spec.strength == Strength.must:
             if problems:
                 b.impossible(f"{spec.id} {town.name}班子职数设置不符合:" + ";".join(problems))
+            for expr, lo, hi in ranges:
+                b.require(key, expr >= lo)
+                b.require(key, expr <= hi)
             continue
-        b.record(spec, town.id, 1 if problems else 0)
+        if problems or not ranges:
+            b.record(spec, town.id, 1 if problems else 0)
+            continue
+        broken = [b.outside(expr, lo, hi, f"{key}_{i}") for i, (expr, lo, hi) in enumerate(ranges)]
+        v = b.model.new_bool_var(f"v_{key}")
+        b.model.add_max_equality(v, broken)
+        b.record(spec, town.id, v)
+
+
+def post_count(b: Builder, groups: list[SeatGroup], posts: tuple) -> cp_model.LinearExprT | int:
+    """How many seats of these groups hold all `posts`: fixed ones count whole
+    groups; where one post is missing but optional, its count variable."""
+    const, terms = 0, []
+    for g in groups:
+        missing = set(posts) - set(g.seat.posts)
+        if not missing:
+            const += g.count
+        elif len(missing) == 1 and (g.index, next(iter(missing))) in b.optional:
+            terms.append(b.optional[(g.index, next(iter(missing)))])
+    return const + sum(terms) if terms else const
 
 
 __all__ = ["ENCODERS", "SEATED", "Gender", "seated_fail_masks"]

@@ -56,8 +56,11 @@ def read_assignments(b: Builder, solver: cp_model.CpSolver) -> list[Assignment]:
     out: list[Assignment] = []
     for g, cands, xs in zip(b.groups, b.cands, b.xs, strict=True):
         chosen = [int(c) for c, x in zip(cands, xs, strict=True) if solver.boolean_value(x)]
-        for seat, c in zip(g.seats, sorted(chosen), strict=True):
-            out.append(Assignment(township=seat.township, seat=seat.id, cadre=b.pool.ids[c]))
+        takes = {post: solver.value(var) for (gi, post), var in b.optional.items() if gi == g.index}
+        for k, (seat, c) in enumerate(zip(g.seats, sorted(chosen), strict=True)):
+            extra = tuple(post for post, n in takes.items() if k < n)
+            out.append(Assignment(township=seat.township, seat=seat.id, cadre=b.pool.ids[c],
+                                  extra_posts=extra))
     return out
 
 

@@ -32,7 +32,10 @@ def test_preset_solves_and_referee_agrees(preset: str, seed: int) -> None:
     assert [s.rank for s in result.slates] == [1, 2]
 
     rs = load_preset(preset)
-    expected = Counter({t.id: sum(tpl.count for tpl in rs.teams[t.township_class].seats)
+    def team(t):
+        return rs.team_for(t.township_class, t.residents, t.party_members)
+
+    expected = Counter({t.id: sum(tpl.count for tpl in team(t).seats)
                         for t in sc.county.townships})
     seat_keys = {(s.township, s.id) for s in sc.seats}
     assert sum(expected.values()) == len(sc.seats)

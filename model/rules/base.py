@@ -10,14 +10,14 @@ checks; it shares no code with the encoding.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from model.enums import Gender, Origin, Strength
+from model.enums import Gender, Origin, Post, Strength
 from model.people import Cadre, Township
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
@@ -124,6 +124,8 @@ class View:
     cadres: Mapping[str, Cadre]
     seated: Mapping[tuple[str, str], Cadre]
     renomination_overrides: Mapping[str, str]
+    extras: Mapping[tuple[str, str], tuple[Post, ...]] = field(default_factory=dict)
+    large: Mapping[str, bool] = field(default_factory=dict)
 
     def team(self, township: str) -> list[tuple[Seat, Cadre]]:
         return [

@@ -1,15 +1,17 @@
 """Team shape (D1-S*, D3-S1, D5-S1): seat counts and posts held together.
 
-The shape is fixed by the ruleset's team template, so the check reads the
-template of each township's class: a preset whose template breaks its own
-shape rule is caught here (and by a test), never silently solved.
+The shape is mostly fixed by the ruleset's team template (by township class,
+or the large-township template): a preset whose template breaks its own shape
+rule is caught here (and by a test). Where a seat has optional posts (a deputy
+head may sit on the party committee), the slate chooses them and the counts
+include the choice.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from model.enums import Post
 from model.rules.base import Params, RuleKind, View, register
@@ -19,33 +21,70 @@ from model.slate import RuleInstance
 PostKey = Annotated[Post, BeforeValidator(Post.parse)]
 
 
+def combo(key: str) -> tuple[Post, ...]:
+    """'deputy_head+committee_member' -> the posts a seat must all hold to count."""
+    posts = tuple(Post.parse(k) for k in key.split("+"))
+    bad = [k for k, p in zip(key.split("+"), posts, strict=True) if not isinstance(p, Post)]
+    if bad:
+        raise ValueError(f"unknown post {bad} in '{key}'")
+    return posts
+
+
+def combo_zh(posts: tuple[Post, ...]) -> str:
+    return "兼".join(p.zh for p in posts)
+
+
 class ShapeParams(Params):
     """`seats`: seats per team (by township class if a mapping); `posts`: how many
-    seats hold each post, as [min, max]; `together`: a seat holding the first post
-    also holds the second (兼任); `apart`: no seat holds both (单设)."""
+    seats hold a post, or all posts of a 'a+b' key, as [min, max], optional posts
+    chosen in the slate included; `large_extra`: a large township may have this
+    many more (D1-S1); `together`: a seat holding the first post also holds the
+    second (兼任); `apart`: no seat holds both (单设). `together` and `apart` read
+    the template's fixed posts. `applies`: all townships, or only large or normal ones."""
 
     seats: int | dict[int, int] | None = None
-    posts: dict[PostKey, tuple[int, int]] = Field(default_factory=dict)
+    posts: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    large_extra: dict[str, int] = Field(default_factory=dict)
     together: tuple[tuple[PostKey, PostKey], ...] = ()
     apart: tuple[tuple[PostKey, PostKey], ...] = ()
+    applies: Literal["all", "large", "normal"] = "all"
+
+    @field_validator("posts", "large_extra")
+    @classmethod
+    def _known_posts(cls, value: dict) -> dict:
+        for key in value:
+            combo(key)
+        return value
+
+    def applies_to(self, large: bool) -> bool:
+        return self.applies == "all" or (self.applies == "large") == large
+
+    def ranges(self, large: bool) -> list[tuple[tuple[Post, ...], int, int]]:
+        return [
+            (combo(k), lo, hi + (self.large_extra.get(k, 0) if large else 0))
+            for k, (lo, hi) in self.posts.items()
+        ]
 
 
-def shape_problems(p: ShapeParams, seats: list[Seat], township_class: int) -> list[str]:
-    """What a team of these seats lacks against the shape, in Chinese."""
+def shape_problems(
+    p: ShapeParams, team: list[tuple[Seat, tuple[Post, ...]]], township_class: int, large: bool
+) -> list[str]:
+    """What a team lacks against the shape, in Chinese. `team` pairs each seat
+    with the optional posts the slate gives it."""
     out: list[str] = []
     want = p.seats.get(township_class) if isinstance(p.seats, dict) else p.seats
-    if want is not None and len(seats) != want:
-        out.append(f"职数{len(seats)}名,应为{want}名")
-    for post, (lo, hi) in p.posts.items():
-        n = sum(1 for s in seats if post in s.posts)
+    if want is not None and len(team) != want:
+        out.append(f"职数{len(team)}名,应为{want}名")
+    for posts, lo, hi in p.ranges(large):
+        n = sum(1 for s, extra in team if set(posts) <= set(s.posts) | set(extra))
         if not lo <= n <= hi:
             want_n = f"{lo}名" if lo == hi else f"{lo}至{hi}名"
-            out.append(f"{post.zh}{n}名,应为{want_n}")
+            out.append(f"{combo_zh(posts)}{n}名,应为{want_n}")
     for a, b in p.together:
-        if any(a in s.posts and b not in s.posts for s in seats):
+        if any(a in s.posts and b not in s.posts for s, _ in team):
             out.append(f"{a.zh}未兼任{b.zh}")
     for a, b in p.apart:
-        if any(a in s.posts and b in s.posts for s in seats):
+        if any(a in s.posts and b in s.posts for s, _ in team):
             out.append(f"{a.zh}与{b.zh}应分设")
     return out
 
@@ -60,8 +99,11 @@ class TeamShape(RuleKind):
         p: ShapeParams = self.parse(spec)
         out: list[RuleInstance] = []
         for tid, town in view.townships.items():
-            seats = [s for s in view.seats if s.township == tid]
-            problems = shape_problems(p, seats, town.township_class)
+            large = view.large.get(tid, False)
+            if not p.applies_to(large):
+                continue
+            team = [(s, view.extras.get((s.township, s.id), ())) for s in view.seats if s.township == tid]
+            problems = shape_problems(p, team, town.township_class, large)
             detail = f"{town.name}:" + (";".join(problems) if problems else "职数与兼任符合")
             out.append(self.instance(spec, tid, not problems, detail, township=tid))
         return out
