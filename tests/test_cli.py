@@ -88,7 +88,7 @@ def test_solve_demo_prints_three_slates(demo: DemoSolve) -> None:
 
 
 def test_solve_demo_json_is_a_solve_result(demo: DemoSolve) -> None:
-    """The --json file parses as a SolveResult: 3 slates ranked 1..3, objective non-increasing, 84 seats."""
+    """The --json file parses as a SolveResult: 3 slates ranked 1..3, objective non-increasing, 90 seats."""
     res = SolveResult.model_validate_json(demo.json_path.read_text(encoding="utf-8"))
     assert res.status in ("OPTIMAL", "FEASIBLE")
     assert len(res.slates) == 3
@@ -96,9 +96,9 @@ def test_solve_demo_json_is_a_solve_result(demo: DemoSolve) -> None:
     objectives = [s.score.objective for s in res.slates if s.score is not None]
     assert len(objectives) == 3
     assert objectives == sorted(objectives, reverse=True)
-    assert len(demo.scenario.seats) == 84
+    assert len(demo.scenario.seats) == 90  # 11 towns of 7 seats, one large town of 9 (D3-S2)
     for s in res.slates:
-        assert len(s.assignments) == 84
+        assert len(s.assignments) == 90
         assert {(a.township, a.seat) for a in s.assignments} == {
             (seat.township, seat.id) for seat in demo.scenario.seats}
     # distinct slates: the solver's cut asks for one (seat kind, cadre) pair to differ, not one person
@@ -177,7 +177,7 @@ def test_validate_hand_made_slate_breaking_a_must_rule(
             by_seat[key] = previous
     by_seat[(town, seat)] = who
     slate = [{"township": t, "seat": s, "cadre": c} for (t, s), c in by_seat.items()]
-    assert len({a["cadre"] for a in slate}) == len(slate) == 84
+    assert len({a["cadre"] for a in slate}) == len(slate) == 90
     path = tmp_path / "hand.json"
     path.write_text(json.dumps(slate, ensure_ascii=False), encoding="utf-8")
 

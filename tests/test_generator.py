@@ -9,6 +9,7 @@ seats, that the referee passes.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter
 from datetime import date
@@ -19,7 +20,7 @@ import pytest
 from model.enums import Education, Gender, Origin, Post, Rank, Strength
 from model.generator import generate_county
 from model.people import Cadre
-from model.referee import referee
+from model.referee import make_view, referee
 from model.rules import View, kind_of
 from model.rules.seated import SeatedKind
 from model.ruleset import Seat
@@ -129,10 +130,36 @@ def witness(
     chosen = match(sc.seats, allowed)
     if chosen is None:
         return None
-    return [
+    return with_optional_posts(sc, [
         Assignment(township=k.split("/")[0], seat=k.split("/")[1], cadre=c)
         for k, c in chosen.items()
-    ]
+    ])
+
+
+def with_optional_posts(sc: Scenario, slate: list[Assignment]) -> list[Assignment]:
+    """Give optional posts (committee membership) to the first k seats of each seat
+    kind, trying every k until each township's must shape rules hold."""
+    seats = {(s.township, s.id): s for s in sc.seats}
+    shape = [r for r in sc.ruleset_in_force.rules if r.kind == "team_shape" and r.strength == Strength.must]
+
+    def take(slate: list[Assignment], tid: str, counts: dict[str, int]) -> list[Assignment]:
+        out = []
+        for a in slate:
+            tpl = seats[(a.township, a.seat)].template
+            index = int(a.seat.split("#")[1]) if "#" in a.seat else 1
+            gets = a.township == tid and index <= counts.get(tpl.id, 0)
+            out.append(a.model_copy(update={"extra_posts": tpl.optional_posts}) if gets else a)
+        return out
+
+    for tid in sc.townships:
+        kinds = sorted({(s.template.id, s.template.count) for s in sc.seats_of(tid) if s.template.optional_posts})
+        for ks in itertools.product(*(range(n + 1) for _, n in kinds)):
+            trial = take(slate, tid, {kind: k for (kind, _), k in zip(kinds, ks, strict=True)})
+            view = make_view(sc, trial)
+            if all(i.holds for r in shape for i in kind_of(r).check(r, view) if i.township == tid):
+                slate = trial
+                break
+    return slate
 
 
 @pytest.mark.parametrize(
