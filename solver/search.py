@@ -27,8 +27,13 @@ class RefereeDisagreement(RuntimeError):
 
 SMALL_PORTFOLIO = ("max_lp", "default_lp")
 """With 1-2 workers CP-SAT's default portfolio lacks the full-LP worker, and on a
-county it then finds the optimum but cannot prove it within a minute; the
-LP with every constraint linearized (max_lp) proves the demo in about 7 s."""
+county it then finds the optimum but cannot prove it within a minute; the LP
+with every constraint linearized (max_lp) closes the demo at the root."""
+
+PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
+"""Measured on the demo county (90 seats, 25,733 pairs, 2 workers): presolve took
+8.5 of 12 s, mostly probing, and found nothing the LP needs. Without probing and
+with one presolve round a solve takes 2.4 s, with the same proven optimum."""
 
 
 def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -38,6 +43,8 @@ def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver
     solver.parameters.random_seed = seed
     if workers <= len(SMALL_PORTFOLIO):
         solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
+    for name, value in PRESOLVE.items():
+        setattr(solver.parameters, name, value)
     return solver
 
 
