@@ -24,6 +24,21 @@ def cell(spec: RuleSpec | None) -> str:
     return f"{spec.strength.value}{weight}"
 
 
+def preset_details(preset: str) -> list[str]:
+    """Each rule's kind and parameters, with the reason for open numbers, and the
+    rows left out with why."""
+    rs = load_preset(preset)
+    lines = [f"- {r.id} `{r.kind}` {r.strength.value}: {params_text(r)}" + (f" — {r.note}" if r.note else "")
+             for r in rs.rules]
+    if rs.large is not None:
+        lines.append(f"- large township: {rs.large.model_dump(exclude={'team', 'note'}, exclude_none=True)}"
+                     + (f" — {rs.large.note}" if rs.large.note else ""))
+    if rs.omitted:
+        lines += ["", "Left out, with the reason:", ""]
+        lines += [f"- {rid}: {why}" for rid, why in rs.omitted.items()]
+    return lines
+
+
 def rules_table(preset: str | None = None) -> str:
     """Markdown: one row per catalog id in force in any preset, one column per preset."""
     presets = [preset] if preset else preset_ids()
@@ -38,18 +53,17 @@ def rules_table(preset: str | None = None) -> str:
         cells = " | ".join(cell(sets[p].rule(rid)) for p in presets)
         lines.append(f"| {rid} | {CATALOG[rid]} | {', '.join(kinds)} | {cells} |")
     if preset:
-        rs = sets[preset]
-        lines += ["", f"Parameters in `{preset}`:", ""]
-        lines += [f"- {r.id} `{r.kind}`: {params_text(r)}" + (f" — {r.note}" if r.note else "")
-                  for r in rs.rules]
-        if rs.omitted:
-            lines += ["", "Left out, with the reason:", ""]
-            lines += [f"- {rid}: {why}" for rid, why in rs.omitted.items()]
+        lines += ["", f"Parameters in `{preset}`:", "", *preset_details(preset)]
     return "\n".join(lines)
 
 
 def readme_block() -> str:
-    return "\n".join([BEGIN, rules_table(), END])
+    """The table, then each preset's parameters in a folded section."""
+    parts = [BEGIN, rules_table()]
+    for p in preset_ids():
+        parts += ["", f"<details><summary>Parameters of <code>{p}</code></summary>", "",
+                  *preset_details(p), "", "</details>"]
+    return "\n".join([*parts, END])
 
 
 def write_readme(path: str = "README.md") -> None:
