@@ -48,8 +48,9 @@ def slate_tables(sc: Scenario, slate: Slate) -> str:
             now = sc.townships[c.current_township].name + c.current_post.zh
         else:
             now = c.current_unit or (sc.townships[c.current_township].name if c.current_township else "")
+        label = seat.label + "".join(f"(兼{p.zh})" for p in a.extra_posts)
         by_town[a.township].append(
-            [seat.label, c.name, c.gender.zh, str(c.age(sc.reshuffle_date)), c.education.zh,
+            [label, c.name, c.gender.zh, str(c.age(sc.reshuffle_date)), c.education.zh,
              now or "—", a.change.zh if a.change else ""]
         )
     out = []
