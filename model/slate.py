@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -98,6 +98,8 @@ class SolverSettings(BaseModel):
     workers: int = Field(ge=1)
     top: int = Field(ge=1)
     seed: int = 0
+    diversity: int = Field(default=1, ge=1)
+    deterministic: bool = False
 
 
 class SolveStats(BaseModel):
@@ -110,6 +112,22 @@ class SolveStats(BaseModel):
     bound: float | None = None
     gap: float | None = None
     wall_time: float = 0.0
+
+
+class Relaxation(BaseModel):
+    """One change that, with the others of its set, makes an infeasible scenario
+    feasible: `rule` and `parameter` say what, `before` and `after` the values.
+    `override` is the scenario's `rules:` entry that applies it; for a pin
+    (rule 'pin', parameter the cadre id) the pin is dropped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    parameter: str
+    before: Any
+    after: Any
+    override: dict[str, Any] = Field(default_factory=dict)
+    detail: str = ""
 
 
 class SolveResult(BaseModel):
@@ -127,6 +145,7 @@ class SolveResult(BaseModel):
     slates: tuple[Slate, ...] = ()
     solves: tuple[SolveStats, ...] = ()
     reasons: tuple[str, ...] = ()
+    relaxations: tuple[Relaxation, ...] = ()
     settings: SolverSettings
     build_time: float = 0.0
     candidate_pairs: int = 0

@@ -1,5 +1,6 @@
 """Builds and solves the CP-SAT model of a scenario. Knows nothing of HTTP."""
 
-from solver.search import RefereeDisagreement, explain_infeasible, solve
+from solver.explain import apply_relaxations, explain_infeasible
+from solver.search import RefereeDisagreement, solve
 
-__all__ = ["RefereeDisagreement", "explain_infeasible", "solve"]
+__all__ = ["RefereeDisagreement", "apply_relaxations", "explain_infeasible", "solve"]

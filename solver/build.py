@@ -36,9 +36,14 @@ class Recorded:
 class Builder:
     """Holds the model while it is built; `build()` runs the steps in order."""
 
-    def __init__(self, sc: Scenario, explain: bool = False) -> None:
+    def __init__(self, sc: Scenario, explain: bool = False, relax: bool = False) -> None:
+        """`explain`: must count rules and pins behind assumption literals (for a
+        conflict core); `relax`: each must count rule may fall short by a slack
+        shared by all its instances, and the objective is the total slack."""
         self.sc = sc
         self.explain = explain
+        self.relax = relax
+        self.slack: dict[tuple[str, str], cp_model.IntVar] = {}
         self.pool: Pool = build_pool(sc)
         self.groups: list[SeatGroup] = build_groups(sc)
         self.n_seats = sum(g.count for g in self.groups)
@@ -64,7 +69,10 @@ class Builder:
         self.pin()
         for spec in self.sc.ruleset_in_force.rules:
             ENCODERS[spec.kind](self, spec)
-        self.set_objective()
+        if self.relax:
+            self.model.minimize(sum(self.slack.values()))
+        else:
+            self.set_objective()
         self.precheck()
         return self
 
@@ -125,7 +133,11 @@ class Builder:
                 for cc, x in zip(self.cands[g], self.xs[g], strict=True)
                 if cc == c
             ]
-            self.require(f"pin@{p.cadre}", sum(terms) == 1, f"指定{p.cadre}任{p.township}/{p.seat}")
+            if self.relax:
+                dropped = self.slack[("pin", p.cadre)] = self.model.new_bool_var(f"drop_{p.cadre}")
+                self.model.add(sum(terms) + dropped == 1)
+            else:
+                self.require(f"pin@{p.cadre}", sum(terms) == 1)
 
     def set_objective(self) -> None:
         w = self.sc.weights
@@ -168,7 +180,18 @@ class Builder:
             self.model.add_max_equality(short, [0, need - count])
             self.record(spec, where, short)
 
-    def require(self, key: str, constraint: cp_model.BoundedLinearExpression, label: str = "") -> None:
+    def require_count(self, spec: RuleSpec, part: str, key: str, count: cp_model.LinearExprT,
+                      need: int) -> None:
+        """count >= need, hard; in relax mode short by the rule part's slack."""
+        if self.relax:
+            slack = self.slack.get((spec.id, part))
+            if slack is None:
+                slack = self.slack[(spec.id, part)] = self.model.new_int_var(0, self.n_seats, f"slack_{key}")
+            self.model.add(count + slack >= need)
+        else:
+            self.require(key, count >= need)
+
+    def require(self, key: str, constraint: cp_model.BoundedLinearExpression) -> None:
         """A hard constraint; in explain mode it is guarded by an assumption literal."""
         ct = self.model.add(constraint)
         if self.explain:

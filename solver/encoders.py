@@ -165,7 +165,7 @@ def encode_parts(b: Builder, spec: RuleSpec, where: str, groups: list[int], p: C
         count = sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
         key = part_key(where, label)
         if spec.strength == Strength.must:
-            b.require(f"{spec.id}@{key}", count >= need)
+            b.require_count(spec, label, f"{spec.id}@{key}", count, need)
         else:
             b.record_shortfall(spec, key, count, need)
 

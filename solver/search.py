@@ -36,11 +36,15 @@ PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 with one presolve round a solve takes 2.4 s, with the same proven optimum."""
 
 
-def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
+def make_solver(time_limit: float, workers: int, seed: int, deterministic: bool = False) -> cp_model.CpSolver:
+    """CP-SAT with explicit workers, seed and time limit. `deterministic` interleaves
+    the workers' search in one thread, so the same input, seed and settings give
+    the same slates (at the cost of parallel speed)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.random_seed = seed
+    solver.parameters.interleave_search = deterministic
     if workers <= len(SMALL_PORTFOLIO):
         solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
     for name, value in PRESOLVE.items():
@@ -106,10 +110,16 @@ def solve(
     top: int = 1,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    diversity: int = 1,
+    deterministic: bool = False,
 ) -> SolveResult:
-    """The `top` best distinct slates, best first; `time_limit` is the whole budget."""
+    """The `top` best slates, best first, any two differing in at least `diversity`
+    seats (a seat differs when another cadre holds it); `time_limit` is the whole
+    budget. Each next slate is the best of those far enough from all before it,
+    so slates come out in order of score; equal scores keep the order found."""
     say = progress or (lambda _msg: None)
-    settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed)
+    settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed,
+                              diversity=diversity, deterministic=deterministic)
     t0 = perf_counter()
     b = Builder(sc).build()
     build_time = perf_counter() - t0
@@ -120,14 +130,14 @@ def solve(
     )
     say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if b.reasons:
-        return SolveResult(status="INFEASIBLE", reasons=tuple(b.reasons), **common)
+        return infeasible(sc, time_limit, common)
     slates: list[tuple[Slate, int]] = []
     stats: list[SolveStats] = []
     for k in range(top):
         remaining = time_limit - (perf_counter() - t0)
         if remaining <= 0:
             break
-        solver = make_solver(remaining, workers, seed)
+        solver = make_solver(remaining, workers, seed, deterministic)
         status = solver.solve(b.model)
         stats.append(stats_of(solver, status))
         if status not in FOUND:
@@ -136,10 +146,10 @@ def solve(
         check_agreement(b, solver, slate, verdict)
         slates.append((slate, k))
         say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.objective_value:.0f}")
-        # The next slate must differ in at least one person; start from this one.
+        # The next slate keeps at most n - D of this one's (cadre, seat) pairs.
         values = [(x, solver.boolean_value(x)) for xs in b.xs for x in xs]
         chosen = [x for x, v in values if v]
-        b.model.add(sum(chosen) <= len(chosen) - 1)
+        b.model.add(sum(chosen) <= b.n_seats - diversity)
         b.model.clear_hints()
         for x, v in values:
             b.model.add_hint(x, v)
@@ -147,44 +157,15 @@ def solve(
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
     status = stats[0].status if stats else "UNKNOWN"
-    reasons: tuple[str, ...] = ()
-    if status == "INFEASIBLE":
-        reasons = tuple(explain_infeasible(sc, max(1.0, time_limit / 2)))
-    return SolveResult(status=status, slates=ranked, solves=tuple(stats), reasons=reasons, **common)
+    if status != "INFEASIBLE":
+        return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
+    return infeasible(sc, time_limit, {**common, "solves": tuple(stats)})
 
 
-def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> list[str]:
-    """A minimal set of `must` count rules and pins that cannot hold together:
-    CP-SAT's assumption core (one worker, as assumptions require), then shrunk by
-    deletion: a rule stays only if the rest become feasible without it."""
-    b = Builder(sc, explain=True).build()
-    if b.reasons:
-        return b.reasons
-    start = perf_counter()
+def infeasible(sc: Scenario, time_limit: float, common: dict) -> SolveResult:
+    """An INFEASIBLE result with its reasons and the cheapest relaxation."""
+    from solver.explain import explain_infeasible
 
-    def infeasible(keys: list[str]) -> bool | None:
-        b.model.clear_assumptions()
-        b.model.add_assumptions([b.assumptions[k] for k in keys])
-        left = time_limit - (perf_counter() - start)
-        status = make_solver(left, 1, 0).solve(b.model) if left > 0 else cp_model.UNKNOWN
-        return True if status == cp_model.INFEASIBLE else (False if status in FOUND else None)
-
-    b.model.add_assumptions(list(b.assumptions.values()))
-    solver = make_solver(time_limit, 1, 0)
-    status = solver.solve(b.model)
-    if status != cp_model.INFEASIBLE:
-        return [f"infeasibility not explained within {time_limit:.0f}s ({solver.status_name(status)})"]
-    by_index = {lit.index: key for key, lit in b.assumptions.items()}
-    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
-    if not core:
-        return ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
-    minimal = True
-    for key in list(core):
-        verdict = infeasible([k for k in core if k != key])
-        if verdict is True:
-            core.remove(key)
-        elif verdict is None:
-            minimal = False
-            break
-    head = "以下必须规则不能同时满足" + ("(最小冲突集)" if minimal else "(未能在时限内化简)") + ":"
-    return [head, *(b.describe_key(k) for k in core)]
+    why = explain_infeasible(sc, max(1.0, time_limit / 2))
+    return SolveResult(status="INFEASIBLE", reasons=tuple(why.reasons),
+                       relaxations=tuple(why.relaxations), **common)

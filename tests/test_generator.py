@@ -152,7 +152,8 @@ def with_optional_posts(sc: Scenario, slate: list[Assignment]) -> list[Assignmen
         return out
 
     for tid in sc.townships:
-        kinds = sorted({(s.template.id, s.template.count) for s in sc.seats_of(tid) if s.template.optional_posts})
+        kinds = sorted({(s.template.id, s.template.count)
+                        for s in sc.seats_of(tid) if s.template.optional_posts})
         for ks in itertools.product(*(range(n + 1) for _, n in kinds)):
             trial = take(slate, tid, {kind: k for (kind, _), k in zip(kinds, ks, strict=True)})
             view = make_view(sc, trial)

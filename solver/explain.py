@@ -1,0 +1,150 @@
+"""Why a scenario is infeasible, and the cheapest change that makes it feasible.
+
+Three steps, cheapest first:
+1. the builder's checks with numbers (a seat no cadre may take, a count rule the
+   pool cannot meet, a pin a rule forbids);
+2. a minimal conflict: the `must` count rules and pins are put behind assumption
+   literals, CP-SAT returns a core (one worker, as assumptions require), and the
+   core is shrunk by deletion until every member is needed;
+3. the cheapest relaxation, in the manner of sortition-algorithms' quota
+   relaxation: each `must` count rule may fall short by a slack shared by all its
+   instances, pins may be dropped, and CP-SAT minimizes the total slack. The
+   result is data: rule, parameter, before, after, and the override applying it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from time import perf_counter
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from model.rules import kind_of
+from model.scenario import Scenario
+from model.slate import Relaxation
+from solver.build import Builder
+from solver.search import FOUND, make_solver
+
+
+@dataclass
+class Infeasibility:
+    reasons: list[str] = field(default_factory=list)
+    conflict: list[str] = field(default_factory=list)
+    relaxations: list[Relaxation] = field(default_factory=list)
+
+
+def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> Infeasibility:
+    out = Infeasibility()
+    start = perf_counter()
+    b = Builder(sc, explain=True).build()
+    if b.reasons:
+        out.reasons = list(b.reasons)
+    else:
+        out.conflict, minimal = minimal_conflict(b, time_limit)
+        if out.conflict:
+            head = "以下必须规则不能同时满足" + ("(最小冲突集)" if minimal else "(未能在时限内化简)") + ":"
+            out.reasons = [head, *(b.describe_key(k) for k in out.conflict)]
+        else:
+            out.reasons = ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
+    left = max(1.0, time_limit - (perf_counter() - start))
+    out.relaxations = cheapest_relaxation(sc, left)
+    if out.relaxations:
+        out.reasons.append("最小放宽方案:")
+        out.reasons += [f"  {r.detail}" for r in out.relaxations]
+    return out
+
+
+def minimal_conflict(b: Builder, time_limit: float) -> tuple[list[str], bool]:
+    """Keys of a minimal set of must count-rule instances and pins that cannot all hold."""
+    start = perf_counter()
+
+    def status_with(keys: list[str]) -> int:
+        b.model.clear_assumptions()
+        b.model.add_assumptions([b.assumptions[k] for k in keys])
+        left = time_limit - (perf_counter() - start)
+        return make_solver(left, 1, 0).solve(b.model) if left > 0 else cp_model.UNKNOWN
+
+    b.model.add_assumptions(list(b.assumptions.values()))
+    solver = make_solver(time_limit, 1, 0)
+    if solver.solve(b.model) != cp_model.INFEASIBLE:
+        return [], False
+    by_index = {lit.index: key for key, lit in b.assumptions.items()}
+    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
+    for key in list(core):
+        status = status_with([k for k in core if k != key])
+        if status == cp_model.INFEASIBLE:
+            core.remove(key)
+        elif status not in FOUND:
+            return core, False
+    return core, True
+
+
+def cheapest_relaxation(sc: Scenario, time_limit: float) -> list[Relaxation]:
+    """The smallest total lowering of must count rules (and dropped pins) that
+    lets every seat be filled; empty if no such lowering helps."""
+    b = Builder(sc, relax=True).build()
+    solver = make_solver(time_limit, 1, 0)
+    if solver.solve(b.model) not in FOUND:
+        return []
+    out: list[Relaxation] = []
+    for (rule_id, part), var in sorted(b.slack.items()):
+        amount = solver.value(var)
+        if amount == 0:
+            continue
+        if rule_id == "pin":
+            pin = next(p for p in sc.pins if p.cadre == part)
+            out.append(Relaxation(rule="pin", parameter=part, before=f"{pin.township}/{pin.seat}",
+                                  after=None, detail=f"取消指定{part}任{pin.township}/{pin.seat}"))
+        else:
+            out.append(relax_count(sc, b, rule_id, part, amount))
+    return out
+
+
+def relax_count(sc: Scenario, b: Builder, rule_id: str, part: str, amount: int) -> Relaxation:
+    """Lower a count rule's target by `amount` members in every instance."""
+    spec = next(r for r in sc.ruleset_in_force.rules if r.id == rule_id)
+    p = kind_of(spec).parse(spec)
+    target = p.parts[part]
+    path = f"parts.{part}." if part else ""
+    if target.min_count is not None:
+        name, before, after = "min_count", target.min_count, max(0, target.min_count - amount)
+    elif target.min_share is not None:
+        # The largest share whose need is at most (old need - amount) in every instance.
+        sizes = [n for n in instance_sizes(b, spec, p) if n]
+        after_share = min(Fraction(max(0, target.needed(n) - amount), n) for n in sizes)
+        name, before, after = "min_share", target.min_share, float(after_share)
+    else:
+        return Relaxation(rule=rule_id, parameter="strength", before="must", after="generally",
+                          override={"strength": "generally"},
+                          detail=f"{rule_id} 由必须改为一般规则")
+    return Relaxation(rule=rule_id, parameter=path + name, before=before, after=after,
+                      override={"params": patched(spec.params, part, name, after)},
+                      detail=f"{rule_id} {path}{name} 由 {before} 调整为 {after:g}")
+
+
+def instance_sizes(b: Builder, spec: Any, p: Any) -> list[int]:
+    return [sum(b.groups[g].count for g in idx) for _, idx in b.count_groups(spec, p)]
+
+
+def patched(params: dict[str, Any], part: str, name: str, value: Any) -> dict[str, Any]:
+    """The rule's params with one target's number changed (whole `parts` replaced)."""
+    if not part:
+        return {name: value}
+    parts = {k: dict(v) for k, v in params["parts"].items()}
+    parts[part][name] = value
+    return {"parts": parts}
+
+
+def apply_relaxations(sc: Scenario, relaxations: list[Relaxation]) -> Scenario:
+    """The scenario with the relaxations applied as overrides (and pins dropped)."""
+    rules = {k: v.model_dump(exclude_defaults=True) for k, v in sc.rules.items()}
+    dropped = {r.parameter for r in relaxations if r.rule == "pin"}
+    for r in relaxations:
+        if r.rule != "pin":
+            merged = rules.setdefault(r.rule, {})
+            merged.update({k: v for k, v in r.override.items() if k != "params"})
+            merged["params"] = {**merged.get("params", {}), **r.override.get("params", {})}
+    pins = tuple(p for p in sc.pins if p.cadre not in dropped)
+    return sc.with_changes(rules=rules, pins=pins)
