@@ -21,7 +21,7 @@ import shutil
 import types
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -101,6 +101,10 @@ def load_scenario(path: str | Path) -> Scenario:
         return _load_folder(path)
     if not path.exists():
         raise InputErrors([InputError("no such file or folder", file=str(path))])
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        data = _read_structured(path)
+        if isinstance(data, dict) and "base" in data:
+            return _load_what_if(path, data)
     if path.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise InputErrors([InputError(
             "expected a .json, .yaml or .yml file, or a folder holding "
@@ -281,6 +285,37 @@ _ABSENT = object()
 
 
 # --------------------------------------------------------------------------- loading
+
+
+WHAT_IF_KEYS = ("name", "rules", "renomination_overrides", "pins", "bans", "remove", "weights")
+
+
+def _load_what_if(path: Path, data: dict[str, Any]) -> Scenario:
+    """A what-if file: `base:` names a scenario (file or folder, relative to this
+    file); `pins`, `bans` and `remove` add to the base's, `rules` and
+    `renomination_overrides` merge into them, `name` and `weights` replace them."""
+    fname = str(path)
+    unknown = sorted(set(data) - {"base", *WHAT_IF_KEYS})
+    if unknown:
+        raise InputErrors([InputError(
+            f"a what-if file takes only base and {', '.join(WHAT_IF_KEYS)}", k, file=fname) for k in unknown])
+    base = load_scenario(path.parent / str(data["base"]))
+    merged: dict[str, Any] = {name: getattr(base, name) for name in type(base).model_fields}
+    merged["name"] = data.get("name", base.name)
+    merged["rules"] = {**{k: v.model_dump() for k, v in base.rules.items()}, **(data.get("rules") or {})}
+    merged["renomination_overrides"] = {**base.renomination_overrides,
+                                        **(data.get("renomination_overrides") or {})}
+    for key in ("pins", "bans", "remove"):
+        merged[key] = [*getattr(base, key), *(data.get(key) or [])]
+    if "weights" in data:
+        merged["weights"] = data["weights"]
+    try:
+        return Scenario.model_validate(merged)
+    except InputErrors as e:
+        raise InputErrors([replace(err, file=fname) for err in e.errors]) from None
+    except ValidationError as e:
+        raise InputErrors([InputError(item["msg"], _path(item["loc"]), _scalar(item.get("input", "")),
+                                      file=fname) for item in e.errors()]) from None
 
 
 def _load_single(path: Path) -> Scenario:

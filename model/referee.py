@@ -76,6 +76,9 @@ def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[str]
     per_seat = Counter((a.township, a.seat) for a in assignments)
     problems += [f"{t}/{s}: seat given {n} times" for (t, s), n in per_seat.items() if n > 1]
     problems += [f"{t}/{s}: seat left empty" for (t, s) in sorted(seat_keys - set(per_seat))]
+    gone = set(sc.remove)
+    problems += [f"{a.township}/{a.seat}: cadre {a.cadre} was removed from the pool"
+                 for a in assignments if a.cadre in gone]
     per_cadre = Counter(a.cadre for a in assignments)
     problems += [f"cadre {c} holds {n} seats" for c, n in per_cadre.items() if n > 1]
     return problems

@@ -102,6 +102,7 @@ class Scenario(BaseModel):
     )
     pins: tuple[Pin, ...] = ()
     bans: tuple[Ban, ...] = ()
+    remove: tuple[str, ...] = Field(default=(), description="cadre ids taken out of the pool (what-if)")
     weights: ScoreWeights = ScoreWeights()
     _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -172,6 +173,12 @@ class Scenario(BaseModel):
         for cid in self.renomination_overrides:
             if cid not in known_c:
                 err("renomination_overrides", cid, "cadre", cid, "unknown cadre id")
+        for cid in self.remove:
+            if cid not in known_c:
+                err("remove", cid, "cadre", cid, "unknown cadre id")
+        for pin in self.pins:
+            if pin.cadre in self.remove:
+                err("pins", pin.cadre, "cadre", pin.cadre, "this cadre is also removed from the pool")
         return errors
 
     def check_rule_params(self) -> list[InputError]:

@@ -68,10 +68,12 @@ class Builder:
         self.fill_every_seat()
         self.pin()
         for spec in self.sc.ruleset_in_force.rules:
-            ENCODERS[spec.kind](self, spec)
+            # Explaining infeasibility looks at feasibility only: must rules alone.
+            if spec.strength == Strength.must or not (self.explain or self.relax):
+                ENCODERS[spec.kind](self, spec)
         if self.relax:
             self.model.minimize(sum(self.slack.values()))
-        else:
+        elif not self.explain:  # a conflict core needs feasibility only
             self.set_objective()
         self.precheck()
         return self
@@ -86,6 +88,8 @@ class Builder:
                         self.excluded[j][spec.id] = int(hit.sum())
                     self.allowed[:, j] &= ~fails
         cix = {cid: i for i, cid in enumerate(self.pool.ids)}
+        for cid in self.sc.remove:
+            self.allowed[cix[cid], :] = False
         for ban in self.sc.bans:
             for g in self.groups:
                 if g.seat.township == ban.township and ban.seat in (None, g.seat.template.id):
@@ -248,6 +252,7 @@ class Builder:
             if spec.strength != Strength.must or spec.kind not in ("team_min_count", "county_min_count"):
                 continue
             p = kind_of(spec).parse(spec)
+            self.precheck_total(spec, p)
             for label, idx in self.count_groups(spec, p):
                 seats = sum(self.groups[g].count for g in idx)
                 for target in p.parts.values():
@@ -262,6 +267,25 @@ class Builder:
                             f"{spec.id} {label}需要至少{need}名{target.who.zh()}干部,"
                             f"候选池中可任这些职务的只有{avail}人"
                         )
+
+    def precheck_total(self, spec: RuleSpec, p) -> None:
+        """All instances of a count rule together: a cadre sits once, so the
+        matching cadres who can take any counted seat must cover the sum of needs."""
+        places = self.count_groups(spec, p)
+        if len(places) < 2:
+            return
+        for target in p.parts.values():
+            if target.more_than_sitting:
+                continue
+            need = sum(target.needed(sum(self.groups[g].count for g in idx)) for _, idx in places)
+            masks = [self.pool.who(target.who, self.groups[g].township) & self.allowed[:, g]
+                     for _, idx in places for g in idx]
+            avail = int(np.any(masks, axis=0).sum()) if masks else 0
+            if avail < need:
+                self.reasons.append(
+                    f"{spec.id} {len(places)}处合计需要{need}名{target.who.zh()}干部,"
+                    f"候选池中可任这些职务的只有{avail}人"
+                )
 
     def precheck_pins(self) -> None:
         """A pin to a seat that a must rule or a ban forbids: name the rule."""
@@ -303,7 +327,9 @@ class Builder:
         """A rule instance key in words, for infeasibility reports."""
         rid, _, where = key.partition("@")
         if rid == "pin":
-            return f"指定人选 {where}"
+            pin = next(p for p in self.sc.pins if p.cadre == where)
+            town = self.sc.townships[pin.township].name
+            return f"指定{self.sc.cadre_by_id[where].name}({where})任{town}{pin.seat}"
         town = self.sc.townships.get(where)
         posts = {p.value: p.zh for p in Post}
         place = town.name if town else posts.get(where, "全县" if where == "county" else where)

@@ -64,10 +64,11 @@ def minimal_conflict(b: Builder, time_limit: float) -> tuple[list[str], bool]:
         b.model.clear_assumptions()
         b.model.add_assumptions([b.assumptions[k] for k in keys])
         left = time_limit - (perf_counter() - start)
-        return make_solver(left, 1, 0).solve(b.model) if left > 0 else cp_model.UNKNOWN
+        return make_solver(left, 1, 0, optimize=False).solve(b.model) if left > 0 else cp_model.UNKNOWN
 
     b.model.add_assumptions(list(b.assumptions.values()))
-    solver = make_solver(time_limit, 1, 0)
+    solver = make_solver(time_limit, 1, 0, optimize=False)
+    solver.parameters.linearization_level = 2  # counting proofs need the LP
     if solver.solve(b.model) != cp_model.INFEASIBLE:
         return [], False
     by_index = {lit.index: key for key, lit in b.assumptions.items()}
