@@ -118,10 +118,10 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance]) -> Score:
         cadre = view.seated.get((seat.township, seat.id))
         if cadre is None:
             continue
-        for term, pts in bonus_terms(sc, cadre, seat).items():
+        for term, (pts, why) in bonus_terms(sc, cadre, seat).items():
             terms.append(
                 ScoreTerm(term=term, township=seat.township, points=pts,
-                          detail=f"{cadre.name}任{seat.label}")
+                          detail=f"{cadre.name}任{seat.label}:{why}")
             )
     for r in report:
         if r.penalty:

@@ -108,10 +108,17 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
     if result.reasons:
         lines.append("原因:")
         lines += [f"  {r}" for r in result.reasons]
+    best = result.slates[0].score.objective if result.slates and result.slates[0].score else None
+    bound = result.solves[0].bound if result.solves else None
+    if result.relaxations:
+        lines.append("放宽后可行的覆盖设置(写入情景的 rules:):")
+        lines += [f"  {r.rule}: {r.override}" for r in result.relaxations if r.rule != "pin"]
     for slate in result.slates:
         lines.append("")
         lines.append(f"==================== 方案 {slate.rank} ====================")
         lines.append(score_summary(slate))
+        if slate.score is not None and best is not None and slate.rank and slate.rank > 1:
+            lines.append(f"与方案1相差 {slate.score.objective - best:+d};最优上界 {bound:.0f}")
         lines.append("")
         lines.append(slate_tables(sc, slate))
         lines.append("")
@@ -128,4 +135,27 @@ def verdict_text(sc: Scenario, slate: Slate, problems: list[str]) -> str:
         lines.append("结构问题:")
         lines += [f"  - {p}" for p in problems]
     lines.append(rule_summary(slate.report))
+    return "\n".join(lines)
+
+
+def analysis_text(sc: Scenario, slate: Slate) -> str:
+    """The score broken down by term, by township and by rule, each contribution
+    with the sentence that justifies it (e.g. "王某任党委书记:近三年考核优秀2次 +8")."""
+    s = slate.score
+    if s is None:
+        return ""
+    lines = [score_summary(slate), "", "按项目:"]
+    lines += [f"  {TERM_ZH.get(k, k)} {v:+d}" for k, v in s.by_term().items()]
+    by_town: dict[str | None, int] = defaultdict(int)
+    for t in s.terms:
+        by_town[t.township] += t.points
+    lines += ["", "按乡镇:"]
+    lines += [f"  {sc.townships[t].name if t in sc.townships else '全县'} {v:+d}" for t, v in by_town.items()]
+    broken = [r for r in slate.report if not r.holds and r.strength.value != "must"]
+    lines += ["", "按规则(未满足的一般规则与偏好):"]
+    lines += [f"  {r.rule} {r.strength.zh}:{r.detail}" + (f" {-r.penalty:+d}" if r.penalty else
+              f" (一般规则,计{s.big_m}分)") for r in broken] or ["  无"]
+    lines += ["", "逐项明细:"]
+    for t in s.terms:
+        lines.append(f"  [{TERM_ZH.get(t.term, t.term)}] {t.detail} {t.points:+d}")
     return "\n".join(lines)

@@ -6,6 +6,8 @@ CP-SAT and the referee add up exactly the same number.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from model.enums import GRADE_POINTS, Change
 from model.people import Cadre
 from model.ruleset import Seat
@@ -27,15 +29,25 @@ def is_continuity(sc: Scenario, c: Cadre, seat: Seat) -> bool:
     return c.current_post is not None and c.current_township == seat.township
 
 
-def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, int]:
-    """Points for putting cadre c in seat, by term (only non-zero terms)."""
+def merit_reason(c: Cadre) -> str:
+    """The grades and votes behind a merit score, in Chinese."""
+    counts = Counter(g.zh for g in c.grades)
+    text = "、".join(f"{g}{n}次" for g, n in counts.items()) or "无考核记录"
+    if c.recommendation_share:
+        text += f",推荐票{c.recommendation_share:.0%}"
+    return "近三年考核" + text
+
+
+def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, str]]:
+    """Points for putting cadre c in seat, by term, each with its reason (only
+    non-zero terms)."""
     w = sc.weights
     terms = {
-        "merit": w.merit * merit(c),
-        "continuity": w.continuity if is_continuity(sc, c, seat) else 0,
-        "reserve": w.reserve if c.reserve else 0,
+        "merit": (w.merit * merit(c), merit_reason(c)),
+        "continuity": (w.continuity if is_continuity(sc, c, seat) else 0, "留任本乡镇班子"),
+        "reserve": (w.reserve if c.reserve else 0, "后备干部"),
     }
-    return {k: v for k, v in terms.items() if v}
+    return {k: v for k, v in terms.items() if v[0]}
 
 
 def max_bonus(sc: Scenario) -> int:

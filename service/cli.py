@@ -40,7 +40,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
-                   seed=args.seed, progress=progress)
+                   seed=args.seed, progress=progress, diversity=args.diversity,
+                   deterministic=args.deterministic)
     print(result_text(sc, result))
     if args.json:
         write_json(args.json, result.model_dump_json(indent=2))
@@ -80,6 +81,89 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def seat_arg(sc, text: str) -> tuple[str, str]:
+    """'t02/secretary' -> (township, seat kind), checked against the scenario."""
+    township, _, seat = text.partition("/")
+    if township not in sc.townships:
+        raise UsageError(f"unknown township '{township}' in '{text}'; write TOWNSHIP/SEAT (t02/secretary)")
+    kinds = sorted({s.template.id for s in sc.seats_of(township)})
+    if seat not in kinds:
+        raise UsageError(f"'{seat}' is no seat of {township}; use one of {kinds}")
+    return township, seat
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from model.io import load_scenario, load_slate
+    from model.referee import judge
+    from model.report import analysis_text
+    from solver import solve
+
+    sc = load_scenario(args.scenario)
+    if args.slate:
+        slate, _ = judge(sc, load_slate(args.slate, index=args.index))
+    else:
+        result = solve(sc, time_limit=args.time_limit, workers=args.workers, progress=progress)
+        if not result.slates:
+            print("\n".join(result.reasons))
+            return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
+        slate = result.slates[0]
+    print(analysis_text(sc, slate))
+    return EXIT_OK
+
+
+def forced_line(f) -> str:
+    if not f.possible:
+        return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
+    terms = ",".join(f"{k} {v:+d}" for k, v in f.terms.items()) or "各项不变"
+    broken = (";新增未满足:" + ";".join(f.newly_broken)) if f.newly_broken else ""
+    return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({terms}){broken}"
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from model.io import load_scenario
+    from solver.forced import recommend
+
+    sc = load_scenario(args.scenario)
+    township, seat = seat_arg(sc, args.seat)
+    tried, eligible = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit,
+                                workers=args.workers)
+    print(f"{sc.townships[township].name} {seat}:符合必须条件的人选 {eligible} 人,"
+          f"强制求解其中 {len(tried)} 人(按目标值变化排序):")
+    print("\n".join(forced_line(f) for f in tried))
+    return EXIT_OK
+
+
+def cmd_why_not(args: argparse.Namespace) -> int:
+    from model.io import load_scenario
+    from solver.forced import why_not
+
+    sc = load_scenario(args.scenario)
+    if args.cadre not in sc.cadre_by_id:
+        raise UsageError(f"unknown cadre '{args.cadre}'")
+    township, seat = seat_arg(sc, args.seat)
+    f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers)
+    print(f"为什么不是{f.name}任{sc.townships[township].name} {seat}?")
+    print(forced_line(f))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from model.diff import diff_text
+    from model.io import load_scenario
+    from solver.compare import compare
+
+    base, other = load_scenario(args.base), load_scenario(args.whatif)
+    first, second, diff = compare(base, other, args.time_limit, args.workers, progress)
+    if diff is None:
+        for sc, res in ((base, first), (other, second)):
+            print(f"{sc.name}:{res.status}")
+            print("\n".join(f"  {r}" for r in res.reasons))
+        return EXIT_INFEASIBLE
+    print(f"{base.name} → {other.name}")
+    print(diff_text(base, other, diff))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from model.io import result_schema, scenario_schema
 
@@ -109,7 +193,42 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     s.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     s.add_argument("--json", help="also write the result as JSON to this file")
+    s.add_argument("--diversity", type=int, default=1,
+                   help="any two slates differ in at least this many seats (default 1)")
+    s.add_argument("--deterministic", action="store_true",
+                   help="same input, seed and settings give the same slates (slower)")
     s.set_defaults(run=cmd_solve)
+
+    def budget(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+        p.add_argument("--workers", type=int, default=2)
+
+    e = sub.add_parser("explain", help="the score of a slate by term, township and rule, with reasons")
+    e.add_argument("scenario")
+    e.add_argument("slate", nargs="?", help="a slate or result JSON (default: solve first)")
+    e.add_argument("--index", type=int, default=0)
+    budget(e)
+    e.set_defaults(run=cmd_explain)
+
+    rc = sub.add_parser("recommend", help="candidates for a seat, ranked by the cost of forcing them in")
+    rc.add_argument("scenario")
+    rc.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
+    rc.add_argument("--limit", type=int, default=5, help="how many candidates to force-solve (default 5)")
+    budget(rc)
+    rc.set_defaults(run=cmd_recommend)
+
+    w = sub.add_parser("why-not", help="why a cadre does not hold a seat: rules, or the cost of forcing")
+    w.add_argument("scenario")
+    w.add_argument("cadre")
+    w.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
+    budget(w)
+    w.set_defaults(run=cmd_why_not)
+
+    d = sub.add_parser("diff", help="solve a base and a what-if and show what changes")
+    d.add_argument("base")
+    d.add_argument("whatif")
+    budget(d)
+    d.set_defaults(run=cmd_diff)
 
     v = sub.add_parser("validate", help="check a slate against every rule (the referee)")
     v.add_argument("scenario")
@@ -140,7 +259,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for name in ("top", "workers"):
+    for name in ("top", "workers", "diversity", "limit"):
         if getattr(args, name, 1) < 1:
             print(f"error: --{name} must be at least 1", file=sys.stderr)
             return EXIT_BAD_INPUT

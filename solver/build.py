@@ -44,6 +44,7 @@ class Builder:
         self.explain = explain
         self.relax = relax
         self.slack: dict[tuple[str, str], cp_model.IntVar] = {}
+        self.objective: cp_model.LinearExprT = 0
         self.pool: Pool = build_pool(sc)
         self.groups: list[SeatGroup] = build_groups(sc)
         self.n_seats = sum(g.count for g in self.groups)
@@ -157,7 +158,22 @@ class Builder:
         for r in self.recorded:
             cost = self.big_m if r.spec.strength == Strength.generally else r.spec.weight
             terms.append(-cost * r.amount)
-        self.model.maximize(sum(terms))
+        self.objective = sum(terms)
+        self.model.maximize(self.objective)
+
+    def pair_vars(self, assignments) -> list[cp_model.IntVar]:
+        """The x variables of these (township, seat, cadre) assignments that exist."""
+        index = {cid: i for i, cid in enumerate(self.pool.ids)}
+        group_of = {(s.township, s.id): g.index for g in self.groups for s in g.seats}
+        out = []
+        for a in assignments:
+            g, c = group_of.get((a.township, a.seat)), index.get(a.cadre)
+            if g is None or c is None:
+                continue
+            pos = np.searchsorted(self.cands[g], c)
+            if pos < len(self.cands[g]) and self.cands[g][pos] == c:
+                out.append(self.xs[g][pos])
+        return out
 
     # --- helpers for encoders -----------------------------------------------------
 

@@ -98,7 +98,7 @@ def check_agreement(b: Builder, solver: cp_model.CpSolver, slate: Slate, verdict
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key) != theirs.get(key):
             problems.append(f"{key}: solver says {ours.get(key)}, referee says {theirs.get(key)}")
-    objective = round(solver.objective_value)
+    objective = round(solver.value(b.objective))
     assert slate.score is not None
     if objective != slate.score.objective:
         problems.append(f"objective: solver {objective}, referee {slate.score.objective}")
@@ -115,11 +115,15 @@ def solve(
     progress: Callable[[str], None] | None = None,
     diversity: int = 1,
     deterministic: bool = False,
+    near: Slate | None = None,
 ) -> SolveResult:
     """The `top` best slates, best first, any two differing in at least `diversity`
     seats (a seat differs when another cadre holds it); `time_limit` is the whole
     budget. Each next slate is the best of those far enough from all before it,
-    so slates come out in order of score; equal scores keep the order found."""
+    so slates come out in order of score; equal scores keep the order found.
+    With `near` (a what-if's base slate), the best slate is, among those of the
+    best score, one that keeps as many of `near`'s (cadre, seat) pairs as it can,
+    so a what-if shows only the changes it forces."""
     say = progress or (lambda _msg: None)
     settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed,
                               diversity=diversity, deterministic=deterministic)
@@ -145,6 +149,9 @@ def solve(
         stats.append(stats_of(solver, status))
         if status not in FOUND:
             break
+        if near is not None and k == 0 and status == cp_model.OPTIMAL:
+            solver, status = closest_optimum(b, solver, near, time_limit - (perf_counter() - t0),
+                                             workers, seed, deterministic)
         slate, verdict = judge(sc, read_assignments(b, solver), rank=k + 1)
         check_agreement(b, solver, slate, verdict)
         slates.append((slate, k))
@@ -163,6 +170,25 @@ def solve(
     if status != "INFEASIBLE":
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, time_limit, {**common, "solves": tuple(stats)})
+
+
+def closest_optimum(b: Builder, solver: cp_model.CpSolver, near: Slate, time_limit: float, workers: int,
+                    seed: int, deterministic: bool) -> tuple[cp_model.CpSolver, int]:
+    """Second stage: keep the optimal score, keep as much of `near` as possible.
+    The score floor holds under an assumption only, so later slates are free."""
+    best = round(solver.value(b.objective))
+    keep = b.pair_vars(near.assignments)
+    at_best = b.model.new_bool_var("at_best")
+    b.model.add(b.objective >= best).only_enforce_if(at_best)
+    b.model.add_assumptions([at_best])
+    b.model.maximize(sum(keep))
+    second = make_solver(max(time_limit, 1.0), workers, seed, deterministic)
+    status = second.solve(b.model)
+    b.model.clear_assumptions()
+    b.model.maximize(b.objective)
+    if status not in FOUND:
+        return solver, cp_model.OPTIMAL
+    return second, status
 
 
 def infeasible(sc: Scenario, time_limit: float, common: dict) -> SolveResult:

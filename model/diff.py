@@ -1,0 +1,60 @@
+"""What changes between two slates (a base and a what-if): seat by seat, score
+by term, and rule instances that break or mend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.scenario import Scenario
+from model.slate import Slate
+
+
+@dataclass
+class SlateDiff:
+    seats: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    objective: int = 0
+    terms: dict[str, int] = field(default_factory=dict)
+    newly_broken: list[str] = field(default_factory=list)
+    mended: list[str] = field(default_factory=list)
+
+
+def diff_slates(base: Slate, other: Slate) -> SlateDiff:
+    """Seats whose holder differs (township, seat, before, after); deltas of the
+    objective and of each score term; rule instances broken only in one."""
+    a, b = base.by_seat(), other.by_seat()
+    out = SlateDiff()
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) != b.get(key):
+            out.seats.append((key[0], key[1], a.get(key), b.get(key)))
+    if base.score and other.score:
+        out.objective = other.score.objective - base.score.objective
+        ta, tb = base.score.by_term(), other.score.by_term()
+        out.terms = {k: tb.get(k, 0) - ta.get(k, 0) for k in sorted(set(ta) | set(tb))
+                     if tb.get(k, 0) != ta.get(k, 0)}
+    broken_a = {r.key: r for r in base.broken()}
+    broken_b = {r.key: r for r in other.broken()}
+    out.newly_broken = [f"{r.rule} {r.detail}" for k, r in broken_b.items() if k not in broken_a]
+    out.mended = [f"{r.rule} {r.detail}" for k, r in broken_a.items() if k not in broken_b]
+    return out
+
+
+def diff_text(sc_base: Scenario, sc_other: Scenario, d: SlateDiff) -> str:
+    def who(sc: Scenario, cid: str | None) -> str:
+        return f"{sc.cadre_by_id[cid].name}({cid})" if cid and cid in sc.cadre_by_id else "—"
+
+    lines = [f"目标值变化 {d.objective:+d}"]
+    lines += [f"  {k} {v:+d}" for k, v in d.terms.items()]
+    lines.append(f"职位变化 {len(d.seats)} 处:")
+    town_seats = {(s.township, s.id): s for s in sc_other.seats}
+    for t, s, before, after in d.seats:
+        seat = town_seats.get((t, s))
+        label = seat.label if seat else s
+        town = sc_other.townships[t].name if t in sc_other.townships else t
+        lines.append(f"  {town} {label}:{who(sc_base, before)} → {who(sc_other, after)}")
+    if d.newly_broken:
+        lines.append("新增未满足的规则:")
+        lines += [f"  - {x}" for x in d.newly_broken]
+    if d.mended:
+        lines.append("不再违反的规则:")
+        lines += [f"  - {x}" for x in d.mended]
+    return "\n".join(lines)

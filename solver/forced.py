@@ -1,0 +1,113 @@
+"""Who else, and why not: forcing one cadre into one seat and measuring the cost.
+
+`why_not` answers "why is she not secretary of 东山镇?": either a must rule (or a
+ban, or her removal) forbids it, named with the numbers, or the forced solve's
+score falls by so much, under these terms. `recommend` ranks candidates for a
+seat by that score change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.enums import Strength
+from model.referee import make_view
+from model.rules import kind_of
+from model.rules.seated import SeatedKind
+from model.scenario import Pin, Scenario
+from model.slate import SolveResult
+from solver.build import Builder
+from solver.search import solve
+
+
+@dataclass
+class Forced:
+    """The outcome of forcing `cadre` into a seat of `township`. `delta` is the
+    forced best objective minus the base best (None when impossible)."""
+
+    cadre: str
+    name: str
+    township: str
+    seat: str
+    possible: bool
+    delta: int | None = None
+    objective: int | None = None
+    reasons: list[str] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+    newly_broken: list[str] = field(default_factory=list)
+    status: str = ""
+
+
+def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[str]:
+    """Why the cadre may not take the seat at all: must seated rules (with the
+    referee's own sentence and numbers), bans, removal from the pool."""
+    c = sc.cadre_by_id[cadre]
+    out: list[str] = []
+    if cadre in sc.remove:
+        out.append("已从候选池中移除(remove)")
+    for ban in sc.bans:
+        if ban.cadre == cadre and ban.township == township and ban.seat in (None, seat):
+            out.append(f"情景中排除其任{township}" + (f"/{seat}" if ban.seat else ""))
+    target = next(s for s in sc.seats_of(township) if s.template.id == seat)
+    view = make_view(sc, [])
+    for spec in sc.ruleset_in_force.rules:
+        kind = kind_of(spec)
+        if spec.strength != Strength.must or not isinstance(kind, SeatedKind):
+            continue
+        p = kind.parse(spec)
+        if p.applies(target):
+            why = kind.fails(p, c, target, sc.townships[township], view)
+            if why:
+                out.append(f"{spec.id} {why}")
+    return out
+
+
+def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResult | None = None,
+            time_limit: float = 30.0, workers: int = 2) -> Forced:
+    """Force the cadre into the seat and compare with the best slate."""
+    c = sc.cadre_by_id[cadre]
+    out = Forced(cadre=cadre, name=c.name, township=township, seat=seat, possible=False)
+    out.reasons = exclusions(sc, cadre, township, seat)
+    if out.reasons:
+        return out
+    base = base or solve(sc, time_limit=time_limit, workers=workers)
+    others = tuple(p for p in sc.pins if p.cadre != cadre)
+    forced = solve(sc.with_changes(pins=(*others, Pin(cadre=cadre, township=township, seat=seat))),
+                   time_limit=time_limit, workers=workers,
+                   near=base.slates[0] if base.slates else None)
+    out.status = forced.status
+    if not forced.slates or not base.slates:
+        out.reasons = list(forced.reasons) or [f"强制后求解状态 {forced.status}"]
+        return out
+    new, old = forced.slates[0].score, base.slates[0].score
+    assert new is not None and old is not None
+    out.possible = True
+    out.objective = new.objective
+    out.delta = new.objective - old.objective
+    old_terms, new_terms = old.by_term(), new.by_term()
+    out.terms = {k: new_terms.get(k, 0) - old_terms.get(k, 0)
+                 for k in sorted(set(old_terms) | set(new_terms))
+                 if new_terms.get(k, 0) != old_terms.get(k, 0)}
+    before = {r.key for r in base.slates[0].broken()}
+    out.newly_broken = [f"{r.rule} {r.detail}" for r in forced.slates[0].broken() if r.key not in before]
+    return out
+
+
+def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit: float = 30.0,
+              workers: int = 2) -> tuple[list[Forced], int]:
+    """The eligible cadres for a seat, ranked by the score change of forcing each
+    in. Forced solves are costly, so the `limit` most promising by their own
+    points in that seat (merit, continuity, reserve) are solved, plus whoever
+    holds the seat in the best slate; returns them and the number eligible."""
+    base = solve(sc, time_limit=time_limit, workers=workers)
+    b = Builder(sc)
+    b.drop_forbidden_pairs()
+    g = next(g for g in b.groups if g.seat.township == township and g.seat.template.id == seat)
+    eligible = [b.pool.ids[c] for c in range(b.pool.size) if b.allowed[c, g.index]]
+    holders = {a.cadre for a in base.slates[0].assignments
+               if a.township == township and a.seat.split("#")[0] == seat} if base.slates else set()
+    own = {cid: (int(b.pool.merit[i]), int(b.pool.reserve[i]), cid) for i, cid in enumerate(b.pool.ids)}
+    ranked = sorted(eligible, key=lambda cid: (cid not in holders, -own[cid][0], -own[cid][1], cid))
+    tried = [why_not(sc, cid, township, seat, base, time_limit, workers) for cid in ranked[:max(limit, 1)]]
+    tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
+    return tried, len(eligible)

@@ -1,0 +1,92 @@
+"""The directive catalog (shared/directives.md, sections S, E, C, K and R) against the presets,
+model/catalog.py and tests/test_rules.py: every catalog row is in force in some preset or
+omitted there with a reason, and every rule in force is tested."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from model.catalog import CATALOG
+from model.ruleset import load_preset, preset_ids
+from tests.test_rules import TESTED
+
+HERE = Path(__file__).resolve()
+DIRECTIVES = next(
+    (p / "shared" / "directives.md" for p in HERE.parents if (p / "shared" / "directives.md").is_file()),
+    None,
+)
+SECTIONS = "SECKR"
+PRESETS = {p: load_preset(p) for p in preset_ids()}
+IN_FORCE = {p: {r.id for r in rs.rules} for p, rs in PRESETS.items()}
+
+
+def catalog_ids(text: str) -> list[str]:
+    """Ids of the table rows ('| D1-S1 | ...') under the '## S.', '## E.', ... headings."""
+    ids: list[str] = []
+    section = None
+    for line in text.splitlines():
+        heading = re.match(r"^## ([A-Z])\. ", line)
+        if heading:
+            section = heading.group(1)
+            continue
+        row = re.match(r"^\| (D\d-([A-Z])\d+) \|", line)
+        if row and section in SECTIONS:
+            assert row.group(2) == section, f"{row.group(1)} sits under section {section}"
+            ids.append(row.group(1))
+    return ids
+
+
+IDS = catalog_ids(DIRECTIVES.read_text(encoding="utf-8")) if DIRECTIVES else []
+needs_directives = pytest.mark.skipif(DIRECTIVES is None, reason="shared/directives.md not found")
+
+
+@needs_directives
+def test_catalog_has_rows_in_every_section() -> None:
+    """The parse finds each of the five sections' rows, each id once."""
+    assert len(IDS) == len(set(IDS))
+    assert {i.split("-")[1][0] for i in IDS} == set(SECTIONS)
+
+
+@needs_directives
+@pytest.mark.parametrize("rule_id", IDS)
+def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
+    """Each catalog id is in force in some preset, or some preset's `omitted` names it with a reason."""
+    in_force = [p for p, ids in IN_FORCE.items() if rule_id in ids]
+    omitted = [p for p, rs in PRESETS.items() if rs.omitted.get(rule_id, "").strip()]
+    assert in_force or omitted, f"{rule_id}: neither in force nor omitted with a reason in any preset"
+
+
+@needs_directives
+def test_catalog_module_has_exactly_the_catalog_ids() -> None:
+    """model/catalog.py's CATALOG has exactly the ids of sections S, E, C, K and R, none empty."""
+    assert set(CATALOG) == set(IDS)
+    assert all(text.strip() for text in CATALOG.values())
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_omitted_ids_are_catalog_ids_not_in_force(preset: str) -> None:
+    """A preset omits only catalog ids, each with a reason, and never one it has in force."""
+    rs = PRESETS[preset]
+    assert set(rs.omitted) <= set(CATALOG)
+    assert not set(rs.omitted) & IN_FORCE[preset]
+    assert all(reason.strip() for reason in rs.omitted.values())
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_rules_in_force_are_catalog_ids(preset: str) -> None:
+    """Every rule a preset has in force is a catalog id."""
+    assert IN_FORCE[preset] <= set(CATALOG)
+
+
+def test_every_rule_in_force_has_a_test() -> None:
+    """Every rule id in force in some preset is in tests/test_rules.py's TESTED set, and that file
+    names it outside the set (in a test, its parameters or its keys)."""
+    in_force = set().union(*IN_FORCE.values())
+    assert in_force <= TESTED, sorted(in_force - TESTED)
+    source = (HERE.parent / "test_rules.py").read_text(encoding="utf-8")
+    start = source.index("TESTED = {")
+    rest = source[:start] + source[source.index("}", start):]
+    assert [i for i in sorted(in_force) if i not in rest] == []
