@@ -106,6 +106,12 @@ class Scenario(BaseModel):
     weights: ScoreWeights = ScoreWeights()
     _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are; the memo of computed properties does not count."""
+        return type(other) is type(self) and self.__dict__ == other.__dict__
+
+    __hash__ = BaseModel.__hash__
+
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Scenario:
         """A copy with its own (empty) memo; prefer `with_changes` for what-ifs."""
         copy = super().model_copy(update=update, deep=deep)

@@ -92,6 +92,10 @@ def seat_arg(sc, text: str) -> tuple[str, str]:
     return township, seat
 
 
+def seat_label(sc, township: str, seat: str) -> str:
+    return next(s.label for s in sc.seats_of(township) if s.template.id == seat)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from model.io import load_scenario, load_slate
     from model.referee import judge
@@ -127,7 +131,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     township, seat = seat_arg(sc, args.seat)
     tried, eligible = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit,
                                 workers=args.workers)
-    print(f"{sc.townships[township].name} {seat}:符合必须条件的人选 {eligible} 人,"
+    print(f"{sc.townships[township].name}{seat_label(sc, township, seat)}:符合必须条件的人选 {eligible} 人,"
           f"强制求解其中 {len(tried)} 人(按目标值变化排序):")
     print("\n".join(forced_line(f) for f in tried))
     return EXIT_OK
@@ -142,7 +146,7 @@ def cmd_why_not(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown cadre '{args.cadre}'")
     township, seat = seat_arg(sc, args.seat)
     f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers)
-    print(f"为什么不是{f.name}任{sc.townships[township].name} {seat}?")
+    print(f"为什么不是{f.name}任{sc.townships[township].name}{seat_label(sc, township, seat)}?")
     print(forced_line(f))
     return EXIT_OK
 
