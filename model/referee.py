@@ -72,7 +72,8 @@ def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[str]
         if seat is None:
             problems.append(f"{a.township}/{a.seat}: no such seat in ruleset '{sc.ruleset}'")
         elif not set(a.extra_posts) <= set(seat.template.optional_posts):
-            problems.append(f"{a.township}/{a.seat}: this seat cannot also hold {list(a.extra_posts)}")
+            extra = ", ".join(p.value for p in a.extra_posts)
+            problems.append(f"{a.township}/{a.seat}: this seat cannot also hold {extra}")
     per_seat = Counter((a.township, a.seat) for a in assignments)
     problems += [f"{t}/{s}: seat given {n} times" for (t, s), n in per_seat.items() if n > 1]
     problems += [f"{t}/{s}: seat left empty" for (t, s) in sorted(seat_keys - set(per_seat))]

@@ -118,6 +118,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def forced_line(f) -> str:
     if not f.possible:
         return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
+    if f.reasons:
+        return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({';'.join(f.reasons)})"
     terms = ",".join(f"{k} {v:+d}" for k, v in f.terms.items()) or "各项不变"
     broken = (";新增未满足:" + ";".join(f.newly_broken)) if f.newly_broken else ""
     return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({terms}){broken}"

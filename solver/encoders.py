@@ -229,7 +229,8 @@ def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
             expr = post_count(b, groups, posts)
             if isinstance(expr, int):
                 if not lo <= expr <= hi:
-                    problems.append(f"{combo_zh(posts)}{expr}名,应为{lo}至{hi}名")
+                    want = f"{lo}名" if lo == hi else f"{lo}至{hi}名"
+                    problems.append(f"{combo_zh(posts)}{expr}名,应为{want}")
             else:
                 ranges.append((expr, lo, hi))
         key = f"{spec.id}@{town.id}"

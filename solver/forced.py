@@ -71,6 +71,12 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
     if out.reasons:
         return out
     base = base or solve(sc, time_limit=time_limit, workers=workers)
+    if base.slates and any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
+                           for a in base.slates[0].assignments):
+        out.possible, out.delta = True, 0
+        out.objective = base.slates[0].score.objective if base.slates[0].score else None
+        out.reasons = ["已在最优方案中任此职"]
+        return out
     others = tuple(p for p in sc.pins if p.cadre != cadre)
     forced = solve(sc.with_changes(pins=(*others, Pin(cadre=cadre, township=township, seat=seat))),
                    time_limit=time_limit, workers=workers,

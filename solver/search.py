@@ -36,10 +36,6 @@ PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 with one presolve round a solve takes 2.4 s, with the same proven optimum."""
 
 
-NEAR_TIME = 5.0
-"""Seconds for the tie-breaking stage of a what-if (closest optimal slate)."""
-
-
 def make_solver(
     time_limit: float, workers: int, seed: int, deterministic: bool = False, optimize: bool = True
 ) -> cp_model.CpSolver:
@@ -59,11 +55,14 @@ def make_solver(
     return solver
 
 
-def stats_of(solver: cp_model.CpSolver, status: int) -> SolveStats:
+def stats_of(solver: cp_model.CpSolver, status: int, b: Builder, scale: int = 1) -> SolveStats:
+    """Status, objective, bound and gap in score units (a what-if's closeness
+    tie-break, scaled below one point, is taken out of the bound)."""
     name = solver.status_name(status)
     if status not in FOUND:
         return SolveStats(status=name, wall_time=solver.wall_time)
-    obj, bound = solver.objective_value, solver.best_objective_bound
+    obj = float(solver.value(b.objective))
+    bound = float(solver.best_objective_bound // scale)
     gap = abs(bound - obj) / max(1.0, abs(obj))
     return SolveStats(status=name, objective=obj, bound=bound, gap=gap, wall_time=solver.wall_time)
 
@@ -139,6 +138,11 @@ def solve(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
+    scale = 1
+    if near is not None:
+        # Score first, closeness second: one point of score outweighs every kept pair.
+        scale = b.n_seats + 1
+        b.model.maximize(scale * b.objective + sum(b.pair_vars(near.assignments)))
     say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if b.reasons:
         return infeasible(sc, time_limit, common)
@@ -150,12 +154,9 @@ def solve(
             break
         solver = make_solver(remaining, workers, seed, deterministic)
         status = solver.solve(b.model)
-        stats.append(stats_of(solver, status))
+        stats.append(stats_of(solver, status, b, scale))
         if status not in FOUND:
             break
-        if near is not None and k == 0 and status == cp_model.OPTIMAL:
-            solver, status = closest_optimum(b, solver, near, time_limit - (perf_counter() - t0),
-                                             workers, seed, deterministic)
         slate, verdict = judge(sc, read_assignments(b, solver), rank=k + 1)
         check_agreement(b, solver, slate, verdict)
         slates.append((slate, k))
@@ -174,26 +175,6 @@ def solve(
     if status != "INFEASIBLE":
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, time_limit, {**common, "solves": tuple(stats)})
-
-
-def closest_optimum(b: Builder, solver: cp_model.CpSolver, near: Slate, time_limit: float, workers: int,
-                    seed: int, deterministic: bool) -> tuple[cp_model.CpSolver, int]:
-    """Second stage: keep the optimal score, keep as much of `near` as possible.
-    The score floor holds under an assumption only, so later slates are free."""
-    best = round(solver.value(b.objective))
-    keep = b.pair_vars(near.assignments)
-    at_best = b.model.new_bool_var("at_best")
-    b.model.add(b.objective >= best).only_enforce_if(at_best)
-    b.model.add_assumptions([at_best])
-    b.model.maximize(sum(keep))
-    # Closeness only breaks ties among optimal slates: a short budget is enough.
-    second = make_solver(min(max(time_limit, 1.0), NEAR_TIME), workers, seed, deterministic)
-    status = second.solve(b.model)
-    b.model.clear_assumptions()
-    b.model.maximize(b.objective)
-    if status not in FOUND:
-        return solver, cp_model.OPTIMAL
-    return second, status
 
 
 def infeasible(sc: Scenario, time_limit: float, common: dict) -> SolveResult:

@@ -82,8 +82,7 @@ def test_rules_in_force_are_catalog_ids(preset: str) -> None:
 
 
 def test_every_rule_in_force_has_a_test() -> None:
-    """Every rule id in force in some preset is in tests/test_rules.py's TESTED set, and that file
-    names it outside the set (in a test, its parameters or its keys)."""
+    """Every rule in force is in test_rules.py's TESTED set and named in a test there."""
     in_force = set().union(*IN_FORCE.values())
     assert in_force <= TESTED, sorted(in_force - TESTED)
     source = (HERE.parent / "test_rules.py").read_text(encoding="utf-8")

@@ -27,6 +27,12 @@ class SeatFilter(Params):
     posts: PostList = ()
     principal: bool = False
 
+    @model_validator(mode="after")
+    def _one_filter(self) -> SeatFilter:
+        if self.principal and self.posts:
+            raise ValueError("give either principal or posts, not both")
+        return self
+
     def counts(self, seat: Seat) -> bool:
         if self.principal:
             return seat.principal
@@ -124,7 +130,8 @@ class TeamMinCount(RuleKind):
     def max_penalty(self, spec: RuleSpec, view: View) -> int:
         p: TeamCounted = self.parse(spec)
         return spec.weight * sum(
-            t.needed(len(seats), len(seats)) for _, seats in self.places(p, view) for t in p.parts.values()
+            t.needed(len(seats), sitting_matches(view, t, p, tid))
+            for tid, seats in self.places(p, view) for t in p.parts.values()
         )
 
 
@@ -160,5 +167,5 @@ class CountyMinCount(RuleKind):
         total = 0
         for _, q in self.places(p, view):
             n = sum(1 for s in view.seats if q.counts(s))
-            total += sum(t.needed(n, n) for t in q.parts.values())
+            total += sum(t.needed(n, sitting_matches(view, t, q, None)) for t in q.parts.values())
         return spec.weight * total
