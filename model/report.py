@@ -7,6 +7,7 @@ import unicodedata
 from collections import defaultdict
 
 from model.catalog import CATALOG
+from model.diff import diff_slates
 from model.enums import Strength
 from model.scenario import Scenario
 from model.slate import RuleInstance, Slate, SolveResult
@@ -118,7 +119,9 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
         lines.append(f"==================== 方案 {slate.rank} ====================")
         lines.append(score_summary(slate))
         if slate.score is not None and best is not None and slate.rank and slate.rank > 1:
-            lines.append(f"与方案1相差 {slate.score.objective - best:+d};最优上界 {bound:.0f}")
+            moved = len(diff_slates(result.slates[0], slate).seats)
+            lines.append(f"与方案1相比:目标值 {slate.score.objective - best:+d},{moved}个职位人选不同;"
+                         f"最优上界 {bound:.0f}")
         lines.append("")
         lines.append(slate_tables(sc, slate))
         lines.append("")

@@ -120,7 +120,9 @@ def forced_line(f) -> str:
         return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
     if f.reasons:
         return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({';'.join(f.reasons)})"
-    terms = ",".join(f"{k} {v:+d}" for k, v in f.terms.items()) or "各项不变"
+    from model.report import TERM_ZH
+
+    terms = ",".join(f"{TERM_ZH.get(k, k)} {v:+d}" for k, v in f.terms.items()) or "各项不变"
     broken = (";新增未满足:" + ";".join(f.newly_broken)) if f.newly_broken else ""
     return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({terms}){broken}"
 

@@ -126,7 +126,9 @@ def solve(
     so slates come out in order of score; equal scores keep the order found.
     With `near` (a what-if's base slate), the best slate is, among those of the
     best score, one that keeps as many of `near`'s (cadre, seat) pairs as it can,
-    so a what-if shows only the changes it forces."""
+    so a what-if shows only the changes it forces. Without `near`, the slates
+    after the first lean the same way toward the first: an alternative changes
+    only what it must."""
     say = progress or (lambda _msg: None)
     settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed,
                               diversity=diversity, deterministic=deterministic)
@@ -138,11 +140,13 @@ def solve(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
-    scale = 1
+    scale = b.n_seats + 1  # one point of score outweighs every kept pair
+
+    def lean_toward(slate: Slate) -> None:
+        b.model.maximize(scale * b.objective + sum(b.pair_vars(slate.assignments)))
+
     if near is not None:
-        # Score first, closeness second: one point of score outweighs every kept pair.
-        scale = b.n_seats + 1
-        b.model.maximize(scale * b.objective + sum(b.pair_vars(near.assignments)))
+        lean_toward(near)
     say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if b.reasons:
         return infeasible(sc, time_limit, common)
@@ -154,13 +158,15 @@ def solve(
             break
         solver = make_solver(remaining, workers, seed, deterministic)
         status = solver.solve(b.model)
-        stats.append(stats_of(solver, status, b, scale))
+        stats.append(stats_of(solver, status, b, scale if (near or k) else 1))
         if status not in FOUND:
             break
         slate, verdict = judge(sc, read_assignments(b, solver), rank=k + 1)
         check_agreement(b, solver, slate, verdict)
         slates.append((slate, k))
-        say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.objective_value:.0f}")
+        if k == 0 and near is None:
+            lean_toward(slate)
+        say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.value(b.objective)}")
         # The next slate keeps at most n - D of this one's (cadre, seat) pairs.
         values = [(x, solver.boolean_value(x)) for xs in b.xs for x in xs]
         chosen = [x for x, v in values if v]
