@@ -42,8 +42,10 @@ def diff_text(sc_base: Scenario, sc_other: Scenario, d: SlateDiff) -> str:
     def who(sc: Scenario, cid: str | None) -> str:
         return f"{sc.cadre_by_id[cid].name}({cid})" if cid and cid in sc.cadre_by_id else "—"
 
+    from model.report import TERM_ZH
+
     lines = [f"目标值变化 {d.objective:+d}"]
-    lines += [f"  {k} {v:+d}" for k, v in d.terms.items()]
+    lines += [f"  {TERM_ZH.get(k, k)} {v:+d}" for k, v in d.terms.items()]
     lines.append(f"职位变化 {len(d.seats)} 处:")
     town_seats = {(s.township, s.id): s for s in sc_other.seats}
     for t, s, before, after in d.seats:

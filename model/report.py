@@ -111,9 +111,10 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
         lines += [f"  {r}" for r in result.reasons]
     best = result.slates[0].score.objective if result.slates and result.slates[0].score else None
     bound = result.solves[0].bound if result.solves else None
-    if result.relaxations:
+    overrides = [r for r in result.relaxations if r.rule != "pin"]
+    if overrides:
         lines.append("放宽后可行的覆盖设置(写入情景的 rules:):")
-        lines += [f"  {r.rule}: {r.override}" for r in result.relaxations if r.rule != "pin"]
+        lines += [f"  {r.rule}: {r.override}" for r in overrides]
     for slate in result.slates:
         lines.append("")
         lines.append(f"==================== 方案 {slate.rank} ====================")

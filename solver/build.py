@@ -345,7 +345,9 @@ class Builder:
         if rid == "pin":
             pin = next(p for p in self.sc.pins if p.cadre == where)
             town = self.sc.townships[pin.township].name
-            return f"指定{self.sc.cadre_by_id[where].name}({where})任{town}{pin.seat}"
+            label = next((s.label for s in self.sc.seats_of(pin.township) if s.template.id == pin.seat),
+                         pin.seat)
+            return f"指定{self.sc.cadre_by_id[where].name}({where})任{town}{label}"
         town = self.sc.townships.get(where)
         posts = {p.value: p.zh for p in Post}
         place = town.name if town else posts.get(where, "全县" if where == "county" else where)

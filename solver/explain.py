@@ -96,8 +96,9 @@ def cheapest_relaxation(sc: Scenario, time_limit: float) -> list[Relaxation]:
             continue
         if rule_id == "pin":
             pin = next(p for p in sc.pins if p.cadre == part)
+            name = sc.cadre_by_id[part].name
             out.append(Relaxation(rule="pin", parameter=part, before=f"{pin.township}/{pin.seat}",
-                                  after=None, detail=f"取消指定{part}任{pin.township}/{pin.seat}"))
+                                  after=None, detail=f"取消指定{name}({part})任{pin.township}/{pin.seat}"))
         else:
             out.append(relax_count(sc, b, rule_id, part, amount))
     return out
