@@ -1,7 +1,9 @@
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test lint clean
+BENCH := .venv/.bench
+
+.PHONY: demo test lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -15,6 +17,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	.venv/bin/ruff check .
 	$(PY) -m pytest
+
+$(BENCH): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $(BENCH)
+
+bench-quick: $(BENCH)
+	$(PY) -m benchmarks.run --quick
+
+bench: $(BENCH)
+	$(PY) -m benchmarks.run
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -36,10 +36,15 @@ class Recorded:
 class Builder:
     """Holds the model while it is built; `build()` runs the steps in order."""
 
-    def __init__(self, sc: Scenario, explain: bool = False, relax: bool = False) -> None:
+    def __init__(
+        self, sc: Scenario, explain: bool = False, relax: bool = False, prefilter: bool = True
+    ) -> None:
         """`explain`: must count rules and pins behind assumption literals (for a
         conflict core); `relax`: each must count rule may fall short by a slack
-        shared by all its instances, and the objective is the total slack."""
+        shared by all its instances, and the objective is the total slack.
+        `prefilter` false (a benchmark baseline only) makes a variable for every
+        (cadre, seat) pair and forbids the ineligible ones by constraints."""
+        self.prefilter = prefilter
         self.sc = sc
         self.explain = explain
         self.relax = relax
@@ -104,9 +109,14 @@ class Builder:
         """x per allowed (cadre, group) pair; per group and optional post, how many
         of its seats take that post in the slate."""
         for g, group in enumerate(self.groups):
-            cands = np.flatnonzero(self.allowed[:, g])
+            every = np.ones(self.pool.size, bool)
+            cands = np.flatnonzero(self.allowed[:, g] if self.prefilter else every)
             self.cands.append(cands)
             self.xs.append([self.model.new_bool_var(f"x{c}_{g}") for c in cands])
+            if not self.prefilter:
+                for c, x in zip(cands, self.xs[-1], strict=True):
+                    if not self.allowed[c, g]:
+                        self.model.add(x == 0)
             for post in group.seat.template.optional_posts:
                 self.optional[(g, post)] = self.model.new_int_var(0, group.count, f"y{g}_{post.value}")
 

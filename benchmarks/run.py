@@ -1,0 +1,203 @@
+"""Benchmarks: huanjie against CP-SAT without our reductions and against HiGHS,
+on the stored instances. Prints a table, writes JSON and a scaling plot.
+
+    python -m benchmarks.run --quick     # under 2 minutes (make bench-quick)
+    python -m benchmarks.run             # everything, province included (make bench)
+
+Every measurement runs in a fresh process, so its peak memory is its own.
+Times are wall seconds for model build plus solve (reading the files excluded);
+ratios compare methods measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import statistics
+import sys
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from benchmarks.instances import COUNTIES, PROVINCE, Instance, ensure
+
+RESULTS = Path(__file__).resolve().parent / "results"
+WORKERS = 2
+TARGETS = {"county_seconds": 1.5, "vs_highs": 4.0, "top10_seconds": 5.0, "province_seconds": 60.0,
+           "peak_mb": 1024.0}
+
+
+def measure(method: str, folder: str, time_limit: float, top: int = 1, diversity: int = 1) -> dict[str, Any]:
+    """One run of one method on one scenario folder (in a child process)."""
+    from ortools.sat.python import cp_model
+
+    from model.io import load_scenario
+    from solver.build import Builder
+    from solver.search import solve
+
+    sc = load_scenario(folder)
+    t0 = perf_counter()
+    out: dict[str, Any] = {"method": method, "cadres": len(sc.cadres), "seats": len(sc.seats)}
+    if method == "huanjie":
+        res = solve(sc, time_limit=time_limit, workers=WORKERS, top=top, diversity=diversity)
+        first = res.solves[0] if res.solves else None
+        out.update(status=res.status, build=res.build_time, pairs=res.candidate_pairs,
+                   objective=first.objective if first else None, bound=first.bound if first else None,
+                   gap=first.gap if first else None, slates=len(res.slates))
+    else:
+        b = Builder(sc, prefilter=(method != "cpsat-plain")).build()
+        out.update(build=perf_counter() - t0, pairs=sum(len(x) for x in b.xs))
+        if method == "cpsat-plain":  # CP-SAT's own defaults, every pair a variable
+            s = cp_model.CpSolver()
+            s.parameters.num_workers = WORKERS
+            s.parameters.max_time_in_seconds = time_limit
+            st = s.solve(b.model)
+            found = st in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            obj = s.objective_value if found else None
+            bound = s.best_objective_bound if found else None
+            out.update(status=s.status_name(st), objective=obj, bound=bound,
+                       gap=abs(bound - obj) / max(1.0, abs(obj)) if found else None)
+        else:
+            from benchmarks.milp import solve_highs
+
+            r = solve_highs(b.model, time_limit, WORKERS)
+            out.update(status=r.status.upper(), objective=r.objective, bound=r.bound, gap=r.gap)
+    out["seconds"] = perf_counter() - t0
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def isolated(*args: Any, **kw: Any) -> dict[str, Any]:
+    with mp.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        return pool.apply(measure, args, kw)
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(quick: bool) -> dict[str, Any]:
+    limit = 15.0 if quick else 60.0
+    repeats = 1 if quick else 3
+    counties = COUNTIES[:2] if quick else COUNTIES
+    rows: list[dict[str, Any]] = []
+    for inst in counties:
+        folder = str(ensure(inst)[0])
+        runs = []
+        for r in range(repeats):
+            say(f"{inst.name}: huanjie run {r + 1}/{repeats}")
+            runs.append(isolated("huanjie", folder, limit))
+        best = dict(runs[0], seconds=statistics.median(x["seconds"] for x in runs),
+                    runs=[x["seconds"] for x in runs])
+        rows.append({"instance": inst.name, **best})
+        for method in ("cpsat-plain", "highs"):
+            say(f"{inst.name}: {method}")
+            rows.append({"instance": inst.name, **isolated(method, folder, limit)})
+    extra: dict[str, Any] = {}
+    if not quick:
+        folder = str(ensure(COUNTIES[-1])[0])
+        say("top-10 diverse slates")
+        extra["top10"] = isolated("huanjie", folder, limit, top=10, diversity=5)
+        extra["province"] = province(PROVINCE, limit)
+    return {"quick": quick, "time_limit": limit, "workers": WORKERS, "rows": rows, **extra}
+
+
+def province(inst: Instance, limit: float) -> dict[str, Any]:
+    counties = []
+    for k, folder in enumerate(ensure(inst)):
+        say(f"province: county {k + 1}/{inst.counties}")
+        counties.append(isolated("huanjie", str(folder), limit))
+    return {"counties": counties, "seconds": sum(c["seconds"] for c in counties),
+            "optimal": sum(c["status"] == "OPTIMAL" for c in counties),
+            "peak_mb": max(c["peak_mb"] for c in counties)}
+
+
+def fmt(v: Any, spec: str = "") -> str:
+    return "—" if v is None else format(v, spec)
+
+
+def table(result: dict[str, Any]) -> str:
+    """Markdown: one row per instance and method, with time ratios to huanjie."""
+    ours = {r["instance"]: r["seconds"] for r in result["rows"] if r["method"] == "huanjie"}
+    lines = ["| instance | method | pairs | status | objective | bound | gap | build s | total s | "
+             "× huanjie | peak MB |", "|---" * 11 + "|"]
+    for r in result["rows"]:
+        ratio = r["seconds"] / ours[r["instance"]]
+        lines.append(
+            f"| {r['instance']} | {r['method']} | {r['pairs']} | {r['status']} | {fmt(r['objective'], '.0f')} "
+            f"| {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} | {r['build']:.2f} | {r['seconds']:.2f} "
+            f"| {ratio:.2f} | {r['peak_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(result: dict[str, Any]) -> str:
+    """Each target of the performance issue: met or missed, and by how much."""
+    rows = {(r["instance"], r["method"]): r for r in result["rows"]}
+    county = rows.get(("c20-1000", "huanjie"))
+    out = []
+    if county:
+        t = county["seconds"]
+        ok = county["status"] == "OPTIMAL" and t <= TARGETS["county_seconds"]
+        out.append(f"- county 20/1000 proven optimal in ≤ {TARGETS['county_seconds']} s (median): "
+                   f"{'met' if ok else 'MISSED'} — {county['status']}, {t:.2f} s "
+                   f"({t / TARGETS['county_seconds']:.1f}× the target)")
+        highs = rows.get(("c20-1000", "highs"))
+        if highs:
+            speed = highs["seconds"] / t
+            out.append(f"- ≥ {TARGETS['vs_highs']:.0f}× faster than HiGHS: "
+                       f"{'met' if speed >= TARGETS['vs_highs'] else 'MISSED'} — {speed:.2f}×")
+        out.append(f"- peak memory < {TARGETS['peak_mb']:.0f} MB per county: "
+                   f"{'met' if county['peak_mb'] < TARGETS['peak_mb'] else 'MISSED'} — "
+                   f"{county['peak_mb']:.0f} MB")
+    if "top10" in result:
+        t = result["top10"]["seconds"]
+        out.append(f"- top-10 diverse slates in ≤ {TARGETS['top10_seconds']} s: "
+                   f"{'met' if t <= TARGETS['top10_seconds'] else 'MISSED'} — {t:.1f} s, "
+                   f"{result['top10']['slates']} slates")
+    if "province" in result:
+        p = result["province"]
+        out.append(f"- province (20 counties) in ≤ {TARGETS['province_seconds']} s: "
+                   f"{'met' if p['seconds'] <= TARGETS['province_seconds'] else 'MISSED'} — "
+                   f"{p['seconds']:.1f} s, {p['optimal']}/20 proven optimal, peak {p['peak_mb']:.0f} MB")
+    return "\n".join(out)
+
+
+def plot(result: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method in ("huanjie", "cpsat-plain", "highs"):
+        pts = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == method)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=method)
+    ax.set_xlabel("cadres in the pool")
+    ax.set_ylabel("build + solve, seconds (capped at the time limit)")
+    ax.set_title("Time by pool size, 2 workers")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the two small counties, 15 s limits")
+    args = ap.parse_args()
+    result = run(args.quick)
+    RESULTS.mkdir(exist_ok=True)
+    name = "quick" if args.quick else "full"
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    (RESULTS / f"{name}.json").write_text(text, encoding="utf-8")
+    plot(result, RESULTS / f"{name}-scaling.png")
+    print(table(result))
+    print()
+    print(targets(result) or "(targets are judged on the full run)")
+    print(f"\nwrote {RESULTS / f'{name}.json'} and {RESULTS / f'{name}-scaling.png'}")
+
+
+if __name__ == "__main__":
+    main()
