@@ -126,8 +126,8 @@ def table(result: dict[str, Any]) -> str:
     for r in result["rows"]:
         ratio = r["seconds"] / ours[r["instance"]]
         lines.append(
-            f"| {r['instance']} | {r['method']} | {r['pairs']} | {r['status']} | {fmt(r['objective'], '.0f')} "
-            f"| {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} | {r['build']:.2f} | {r['seconds']:.2f} "
+            f"| {r['instance']} | {r['method']} | {r['pairs']} | {r['status']} "
+            f"| {fmt(r['objective'], '.0f')} | {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} | {r['build']:.2f} | {r['seconds']:.2f} "
             f"| {ratio:.2f} | {r['peak_mb']:.0f} |"
         )
     return "\n".join(lines)
