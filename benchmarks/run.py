@@ -127,7 +127,8 @@ def table(result: dict[str, Any]) -> str:
         ratio = r["seconds"] / ours[r["instance"]]
         lines.append(
             f"| {r['instance']} | {r['method']} | {r['pairs']} | {r['status']} "
-            f"| {fmt(r['objective'], '.0f')} | {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} | {r['build']:.2f} | {r['seconds']:.2f} "
+            f"| {fmt(r['objective'], '.0f')} | {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} "
+            f"| {r['build']:.2f} | {r['seconds']:.2f} "
             f"| {ratio:.2f} | {r['peak_mb']:.0f} |"
         )
     return "\n".join(lines)
