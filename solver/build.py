@@ -48,6 +48,7 @@ class Builder:
         self.sc = sc
         self.explain = explain
         self.relax = relax
+        self.restrict: int | None = None
         self.slack: dict[tuple[str, str], cp_model.IntVar] = {}
         self.objective: cp_model.LinearExprT = 0
         self.pool: Pool = build_pool(sc)
@@ -104,6 +105,20 @@ class Builder:
             for g in self.groups:
                 if not (g.seat.township == pin.township and g.seat.template.id == pin.seat):
                     self.allowed[cix[pin.cadre], g.index] = False
+        if self.restrict:
+            self.keep_promising(self.restrict)
+
+    def keep_promising(self, k: int) -> None:
+        """For a warm start only: per group, the k cadres with the most points of
+        their own (merit, reserve), the group's own township's cadres, and pins."""
+        pool = self.pool
+        own = pool.merit * self.sc.weights.merit + pool.reserve * self.sc.weights.reserve
+        pinned = np.isin(pool.ids, [p.cadre for p in self.sc.pins])
+        for g in self.groups:
+            cands = np.flatnonzero(self.allowed[:, g.index])
+            keep = pinned | (pool.township == g.township)
+            keep[cands[np.argsort(-own[cands], kind="stable")][:k]] = True
+            self.allowed[:, g.index] &= keep
 
     def make_variables(self) -> None:
         """x per allowed (cadre, group) pair; per group and optional post, how many

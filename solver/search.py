@@ -145,9 +145,11 @@ def solve(
     def lean_toward(slate: Slate) -> None:
         b.model.maximize(scale * b.objective + sum(b.pair_vars(slate.assignments)))
 
+    say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if near is not None:
         lean_toward(near)
-    say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
+    elif pairs > WARM_START_PAIRS and not b.reasons:
+        warm_start(sc, b, min(WARM_START_SECONDS, time_limit / 4), workers, seed, deterministic, say)
     if b.reasons:
         return infeasible(sc, time_limit, common)
     slates: list[tuple[Slate, int]] = []
@@ -181,6 +183,30 @@ def solve(
     if status != "INFEASIBLE":
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, time_limit, {**common, "solves": tuple(stats)})
+
+
+WARM_START_PAIRS = 50_000
+WARM_START_SECONDS = 10.0
+"""Above this many pairs the full model's first solutions are poor (20 townships,
+1,000 cadres: 1,797 after 117 s). A restricted model (80 candidates a seat plus
+the township's own) solves in about 4 s to 1,826, and seeds the full model as a
+hint. A hint never cuts off a slate, so the optimum is untouched."""
+
+
+def warm_start(sc: Scenario, b: Builder, time_limit: float, workers: int, seed: int,
+               deterministic: bool, say: Callable[[str], None]) -> None:
+    small = Builder(sc)
+    small.restrict = 80
+    small.build()
+    solver = make_solver(time_limit, workers, seed, deterministic)
+    if small.reasons or solver.solve(small.model) not in FOUND:
+        return
+    chosen = {(int(c), g) for g, (cands, xs) in enumerate(zip(small.cands, small.xs, strict=True))
+              for c, x in zip(cands, xs, strict=True) if solver.boolean_value(x)}
+    for g, (cands, xs) in enumerate(zip(b.cands, b.xs, strict=True)):
+        for c, x in zip(cands, xs, strict=True):
+            b.model.add_hint(x, (int(c), g) in chosen)
+    say(f"预热:候选受限模型得到目标值{solver.value(small.objective)},作为完整模型的起点")
 
 
 def infeasible(sc: Scenario, time_limit: float, common: dict) -> SolveResult:
