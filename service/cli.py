@@ -116,6 +116,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def forced_line(f) -> str:
+    if f.status.startswith("SCENARIO_"):
+        return f"  情景本身没有方案({f.status[9:]}):" + ";".join(f.reasons)
     if not f.possible:
         return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
     if f.reasons:

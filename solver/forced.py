@@ -71,7 +71,11 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
     if out.reasons:
         return out
     base = base or solve(sc, time_limit=time_limit, workers=workers)
-    if base.slates and any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
+    if not base.slates:
+        out.status = "SCENARIO_" + base.status
+        out.reasons = [r.strip() for r in base.reasons]
+        return out
+    if any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
                            for a in base.slates[0].assignments):
         out.possible, out.delta = True, 0
         out.objective = base.slates[0].score.objective if base.slates[0].score else None
