@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from model.catalog import CATALOG
 from model.enums import Post, Strength
@@ -21,6 +20,7 @@ from model.ruleset import RuleSpec
 from model.scenario import Scenario
 from solver.encoders import ENCODERS, SEATED, seated_fail_masks
 from solver.facts import POSTS, Pool, SeatGroup, build_groups, build_pool
+from solver.linear import Bound, Expr, Lin, LinearModel, Var
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Recorded:
 
     spec: RuleSpec
     key: str
-    amount: cp_model.LinearExprT
+    amount: Expr
 
 
 class Builder:
@@ -49,21 +49,22 @@ class Builder:
         self.explain = explain
         self.relax = relax
         self.restrict: int | None = None
-        self.slack: dict[tuple[str, str], cp_model.IntVar] = {}
-        self.objective: cp_model.LinearExprT = 0
+        self.slack: dict[tuple[str, str], Var] = {}
+        self.objective: Lin = Lin.of(0)
         self.pool: Pool = build_pool(sc)
         self.groups: list[SeatGroup] = build_groups(sc)
         self.n_seats = sum(g.count for g in self.groups)
-        self.model = cp_model.CpModel()
+        self.model = LinearModel()
         self.allowed = np.ones((self.pool.size, len(self.groups)), dtype=bool)
         self.excluded: dict[int, dict[str, int]] = defaultdict(dict)
         self.recorded: list[Recorded] = []
         self.reasons: list[str] = []
-        self.assumptions: dict[str, cp_model.IntVar] = {}
+        self.assumptions: dict[str, Var] = {}
         self.big_m = big_m(sc)
         self.cands: list[np.ndarray] = []
-        self.xs: list[list[cp_model.IntVar]] = []
-        self.optional: dict[tuple[int, Post], cp_model.IntVar] = {}
+        self.starts: list[int] = []
+        self.n_pairs = 0
+        self.optional: dict[tuple[int, Post], Var] = {}
         rs = sc.ruleset_in_force
         self.large = [rs.is_large(t.residents, t.party_members) for t in sc.county.townships]
 
@@ -121,73 +122,75 @@ class Builder:
             self.allowed[:, g.index] &= keep
 
     def make_variables(self) -> None:
-        """x per allowed (cadre, group) pair; per group and optional post, how many
-        of its seats take that post in the slate."""
-        for g, group in enumerate(self.groups):
-            every = np.ones(self.pool.size, bool)
+        """A 0/1 column per allowed (cadre, group) pair, group by group, so the
+        pairs are columns 0 .. n_pairs - 1; then per group and optional post, how
+        many of its seats take that post in the slate."""
+        every = np.ones(self.pool.size, bool)
+        for g in range(len(self.groups)):
             cands = np.flatnonzero(self.allowed[:, g] if self.prefilter else every)
             self.cands.append(cands)
-            self.xs.append([self.model.new_bool_var(f"x{c}_{g}") for c in cands])
-            if not self.prefilter:
-                for c, x in zip(cands, self.xs[-1], strict=True):
-                    if not self.allowed[c, g]:
-                        self.model.add(x == 0)
+            self.starts.append(self.model.new_block(len(cands), None if self.prefilter
+                                                    else self.allowed[cands, g]))
+        self.n_pairs = self.model.n_cols
+        self.pair_cadre = np.concatenate([*self.cands, np.zeros(0, np.int64)]).astype(np.int64)
+        self.pair_group = np.repeat(np.arange(len(self.groups)), [len(c) for c in self.cands])
+        for g, group in enumerate(self.groups):
             for post in group.seat.template.optional_posts:
                 self.optional[(g, post)] = self.model.new_int_var(0, group.count, f"y{g}_{post.value}")
 
+    def pairs_of(self, g: int) -> np.ndarray:
+        """The columns of group g's pairs."""
+        return np.arange(self.starts[g], self.starts[g] + len(self.cands[g]))
+
     def fill_every_seat(self) -> None:
         """Each group gets exactly as many cadres as it has seats; a cadre sits once."""
-        per_cadre: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for g, (cands, xs) in enumerate(zip(self.cands, self.xs, strict=True)):
+        for g, cands in enumerate(self.cands):
             count = self.groups[g].count
-            if len(xs) < count:
+            xs = Lin(self.pairs_of(g), np.ones(len(cands), np.int64))
+            if len(cands) < count:
                 self.reasons.append(self.empty_seat_reason(g))
-                self.model.add_bool_or([])
+                self.model.fail()
             elif count == 1:
                 self.model.add_exactly_one(xs)
             else:
-                self.model.add(sum(xs) == count)
-            for c, x in zip(cands, xs, strict=True):
-                per_cadre[int(c)].append(x)
-        for xs in per_cadre.values():
-            if len(xs) > 1:
-                self.model.add_at_most_one(xs)
+                self.model.add(xs == count)
+        order = np.argsort(self.pair_cadre, kind="stable")
+        _cadres, first, n = np.unique(self.pair_cadre[order], return_index=True, return_counts=True)
+        for start, k in zip(first[n > 1].tolist(), n[n > 1].tolist(), strict=True):
+            cols = order[start:start + k]
+            self.model.add_at_most_one(Lin(cols, np.ones(k, np.int64)))
 
     def pin(self) -> None:
         cix = {cid: i for i, cid in enumerate(self.pool.ids)}
         for p in self.sc.pins:
-            c = cix[p.cadre]
-            terms = [
-                x
-                for g in range(len(self.groups))
-                for cc, x in zip(self.cands[g], self.xs[g], strict=True)
-                if cc == c
-            ]
+            cols = np.flatnonzero(self.pair_cadre == cix[p.cadre])
+            terms = Lin(cols, np.ones(len(cols), np.int64))
             if self.relax:
                 dropped = self.slack[("pin", p.cadre)] = self.model.new_bool_var(f"drop_{p.cadre}")
-                self.model.add(sum(terms) + dropped == 1)
+                self.model.add(terms + dropped == 1)
             else:
-                self.require(f"pin@{p.cadre}", sum(terms) == 1)
+                self.require(f"pin@{p.cadre}", terms == 1)
+
+    def pair_points(self) -> np.ndarray:
+        """Each pair's own points (merit, continuity, reserve), by column."""
+        w = self.sc.weights
+        pool, c = self.pool, self.pair_cadre
+        home = np.array([g.township for g in self.groups], dtype=np.int64)[self.pair_group]
+        return (w.merit * pool.merit[c] + w.continuity * (pool.sitting[c] & (pool.township[c] == home))
+                + w.reserve * pool.reserve[c]).astype(np.int64)
 
     def set_objective(self) -> None:
-        w = self.sc.weights
-        pool = self.pool
-        terms: list[cp_model.LinearExprT] = []
-        for g, cands, xs in zip(self.groups, self.cands, self.xs, strict=True):
-            bonus = (
-                w.merit * pool.merit[cands]
-                + w.continuity * (pool.sitting[cands] & (pool.township[cands] == g.township))
-                + w.reserve * pool.reserve[cands]
-            )
-            terms += [int(v) * x for v, x in zip(bonus, xs, strict=True) if v]
+        points = self.pair_points()
+        cols = np.flatnonzero(points)
+        terms: list[Expr] = [Lin(cols, points[cols])]
         for r in self.recorded:
             cost = self.big_m if r.spec.strength == Strength.generally else r.spec.weight
             terms.append(-cost * r.amount)
-        self.objective = sum(terms)
+        self.objective = Lin.of(sum(terms)).merged()
         self.model.maximize(self.objective)
 
-    def pair_vars(self, assignments) -> list[cp_model.IntVar]:
-        """The x variables of these (township, seat, cadre) assignments that exist."""
+    def pair_vars(self, assignments) -> list[Var]:
+        """The pair columns of these (township, seat, cadre) assignments that exist."""
         index = {cid: i for i, cid in enumerate(self.pool.ids)}
         group_of = {(s.township, s.id): g.index for g in self.groups for s in g.seats}
         out = []
@@ -197,19 +200,20 @@ class Builder:
                 continue
             pos = np.searchsorted(self.cands[g], c)
             if pos < len(self.cands[g]) and self.cands[g][pos] == c:
-                out.append(self.xs[g][pos])
+                out.append(Var(self.starts[g] + int(pos)))
         return out
 
     # --- helpers for encoders -----------------------------------------------------
 
-    def group_sum(self, g: int, mask: np.ndarray) -> cp_model.LinearExprT:
+    def group_sum(self, g: int, mask: np.ndarray) -> Lin:
         """How many of the cadres in `mask` sit in group g (0 .. its seat count)."""
-        return sum(x for c, x in zip(self.cands[g], self.xs[g], strict=True) if mask[c])
+        hit = np.flatnonzero(mask[self.cands[g]])
+        return Lin(self.starts[g] + hit, np.ones(len(hit), np.int64))
 
-    def record(self, spec: RuleSpec, where: str, amount: cp_model.LinearExprT) -> None:
+    def record(self, spec: RuleSpec, where: str, amount: Expr) -> None:
         self.recorded.append(Recorded(spec, f"{spec.id}@{where}", amount))
 
-    def record_shortfall(self, spec: RuleSpec, where: str, count: cp_model.LinearExprT, need: int) -> None:
+    def record_shortfall(self, spec: RuleSpec, where: str, count: Expr, need: int) -> None:
         """generally: a violation literal equal to (count < need); prefer: short =
         max(0, need - count) members, exactly."""
         if need <= 0:
@@ -225,7 +229,7 @@ class Builder:
             self.model.add_max_equality(short, [0, need - count])
             self.record(spec, where, short)
 
-    def require_count(self, spec: RuleSpec, part: str, key: str, count: cp_model.LinearExprT,
+    def require_count(self, spec: RuleSpec, part: str, key: str, count: Expr,
                       need: int) -> None:
         """count >= need, hard; in relax mode short by the rule part's slack."""
         if self.relax:
@@ -236,7 +240,7 @@ class Builder:
         else:
             self.require(key, count >= need)
 
-    def require(self, key: str, constraint: cp_model.BoundedLinearExpression) -> None:
+    def require(self, key: str, constraint: Bound) -> None:
         """A hard constraint; in explain mode it is guarded by an assumption literal."""
         ct = self.model.add(constraint)
         if self.explain:
@@ -244,7 +248,7 @@ class Builder:
                 self.assumptions[key] = self.model.new_bool_var(f"a_{key}")
             ct.only_enforce_if(self.assumptions[key])
 
-    def outside(self, expr: cp_model.LinearExprT, lo: int, hi: int, name: str) -> cp_model.IntVar:
+    def outside(self, expr: Expr, lo: int, hi: int, name: str) -> Var:
         """A literal that is true exactly when expr is outside [lo, hi]."""
         out = self.model.new_bool_var(f"out_{name}")
         below = self.model.new_bool_var(f"below_{name}")
@@ -268,7 +272,7 @@ class Builder:
 
     def impossible(self, reason: str) -> None:
         self.reasons.append(reason)
-        self.model.add_bool_or([])
+        self.model.fail()
 
     # --- cheap checks before solving ----------------------------------------------
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from model.enums import Gender, Rank, Strength
 from model.rules import kind_of
@@ -23,6 +22,7 @@ from model.rules.counts import Counted, CountyCounted, TeamCounted, part_key
 from model.rules.expertise import ExpertiseParams
 from model.rules.shape import ShapeParams, combo_zh, shape_problems
 from model.ruleset import RuleSpec
+from solver.linear import Expr
 
 if TYPE_CHECKING:
     from solver.build import Builder
@@ -250,7 +250,7 @@ def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
         b.record(spec, town.id, v)
 
 
-def post_count(b: Builder, groups: list[SeatGroup], posts: tuple) -> cp_model.LinearExprT | int:
+def post_count(b: Builder, groups: list[SeatGroup], posts: tuple) -> Expr:
     """How many seats of these groups hold all `posts`: fixed ones count whole
     groups; where one post is missing but optional, its count variable."""
     const, terms = 0, []

@@ -25,6 +25,7 @@ from model.rules import kind_of
 from model.scenario import Scenario
 from model.slate import Relaxation
 from solver.build import Builder
+from solver.cpsat import CpView
 from solver.search import FOUND, make_solver
 
 
@@ -59,19 +60,21 @@ def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> Infeasibility:
 def minimal_conflict(b: Builder, time_limit: float) -> tuple[list[str], bool]:
     """Keys of a minimal set of must count-rule instances and pins that cannot all hold."""
     start = perf_counter()
+    view = CpView(b.model)
+    lits = {key: view.var(lit.col) for key, lit in b.assumptions.items()}
 
     def status_with(keys: list[str]) -> int:
-        b.model.clear_assumptions()
-        b.model.add_assumptions([b.assumptions[k] for k in keys])
+        view.model.clear_assumptions()
+        view.model.add_assumptions([lits[k] for k in keys])
         left = time_limit - (perf_counter() - start)
-        return make_solver(left, 1, 0, optimize=False).solve(b.model) if left > 0 else cp_model.UNKNOWN
+        return make_solver(left, 1, 0, optimize=False).solve(view.model) if left > 0 else cp_model.UNKNOWN
 
-    b.model.add_assumptions(list(b.assumptions.values()))
+    view.model.add_assumptions(list(lits.values()))
     solver = make_solver(time_limit, 1, 0, optimize=False)
     solver.parameters.linearization_level = 2  # counting proofs need the LP
-    if solver.solve(b.model) != cp_model.INFEASIBLE:
+    if solver.solve(view.model) != cp_model.INFEASIBLE:
         return [], False
-    by_index = {lit.index: key for key, lit in b.assumptions.items()}
+    by_index = {lit.index: key for key, lit in lits.items()}
     core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
     for key in list(core):
         status = status_with([k for k in core if k != key])
@@ -86,12 +89,14 @@ def cheapest_relaxation(sc: Scenario, time_limit: float) -> list[Relaxation]:
     """The smallest total lowering of must count rules (and dropped pins) that
     lets every seat be filled; empty if no such lowering helps."""
     b = Builder(sc, relax=True).build()
+    view = CpView(b.model)
     solver = make_solver(time_limit, 1, 0)
-    if solver.solve(b.model) not in FOUND:
+    if solver.solve(view.model) not in FOUND:
         return []
+    vals = view.values(solver)
     out: list[Relaxation] = []
     for (rule_id, part), var in sorted(b.slack.items()):
-        amount = solver.value(var)
+        amount = int(vals[var.col])
         if amount == 0:
             continue
         if rule_id == "pin":

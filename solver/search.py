@@ -7,9 +7,12 @@ and the referee disagree is an error (`RefereeDisagreement`), never hidden.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from time import perf_counter
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from model.enums import Strength
@@ -17,6 +20,10 @@ from model.referee import Verdict, judge
 from model.scenario import Scenario
 from model.slate import Assignment, Slate, SolveResult, SolverSettings, SolveStats
 from solver.build import Builder
+from solver.cpsat import CpView
+from solver.linear import INF, Lin, value
+from solver.relaxation import Bound as RelaxBound
+from solver.relaxation import lp_bound
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -50,30 +57,18 @@ def make_solver(
     solver.parameters.interleave_search = deterministic
     if optimize and workers <= len(SMALL_PORTFOLIO):
         solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
-    for name, value in PRESOLVE.items():
-        setattr(solver.parameters, name, value)
+    for name, v in PRESOLVE.items():
+        setattr(solver.parameters, name, v)
     return solver
 
 
-def stats_of(solver: cp_model.CpSolver, status: int, b: Builder, scale: int = 1) -> SolveStats:
-    """Status, objective, bound and gap in score units (a what-if's closeness
-    tie-break, scaled below one point, is taken out of the bound)."""
-    name = solver.status_name(status)
-    if status not in FOUND:
-        return SolveStats(status=name, wall_time=solver.wall_time)
-    obj = float(solver.value(b.objective))
-    bound = float(solver.best_objective_bound // scale)
-    gap = abs(bound - obj) / max(1.0, abs(obj))
-    return SolveStats(status=name, objective=obj, bound=bound, gap=gap, wall_time=solver.wall_time)
-
-
-def read_assignments(b: Builder, solver: cp_model.CpSolver) -> list[Assignment]:
+def read_assignments(b: Builder, vals: np.ndarray) -> list[Assignment]:
     """Each group's cadres fill its seats in pool order (deputy_head#1 gets the
     first), so one set of people is always written the same way."""
     out: list[Assignment] = []
-    for g, cands, xs in zip(b.groups, b.cands, b.xs, strict=True):
-        chosen = [int(c) for c, x in zip(cands, xs, strict=True) if solver.boolean_value(x)]
-        takes = {post: solver.value(var) for (gi, post), var in b.optional.items() if gi == g.index}
+    for g, cands in zip(b.groups, b.cands, strict=True):
+        chosen = cands[vals[b.pairs_of(g.index)] == 1].tolist()
+        takes = {post: int(vals[var.col]) for (gi, post), var in b.optional.items() if gi == g.index}
         for k, (seat, c) in enumerate(zip(g.seats, sorted(chosen), strict=True)):
             extra = tuple(post for post, n in takes.items() if k < n)
             out.append(Assignment(township=seat.township, seat=seat.id, cadre=b.pool.ids[c],
@@ -81,14 +76,14 @@ def read_assignments(b: Builder, solver: cp_model.CpSolver) -> list[Assignment]:
     return out
 
 
-def check_agreement(b: Builder, solver: cp_model.CpSolver, slate: Slate, verdict: Verdict) -> None:
+def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict) -> None:
     """Compare, instance by instance, the solver's view with the referee's."""
     problems = list(verdict.problems)
     problems += [f"must rule broken: {r.key} {r.detail}" for r in verdict.report
                  if r.strength == Strength.must and not r.holds]
     ours: dict[str, tuple[bool, int]] = {}
     for r in b.recorded:
-        amount = r.amount if isinstance(r.amount, int) else int(solver.value(r.amount))
+        amount = value(r.amount, vals)
         penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
         ours[r.key] = (amount == 0, penalty)
     theirs: dict[str, tuple[bool, int]] = {}
@@ -101,12 +96,124 @@ def check_agreement(b: Builder, solver: cp_model.CpSolver, slate: Slate, verdict
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key) != theirs.get(key):
             problems.append(f"{key}: solver says {ours.get(key)}, referee says {theirs.get(key)}")
-    objective = round(solver.value(b.objective))
+    objective = value(b.objective, vals)
     assert slate.score is not None
     if objective != slate.score.objective:
         problems.append(f"objective: solver {objective}, referee {slate.score.objective}")
     if problems:
         raise RefereeDisagreement("solver and referee disagree:\n  " + "\n  ".join(problems))
+
+
+FIX_PAIRS = 3_000
+"""From this many pairs on, the LP relaxation's reduced costs drop pairs before
+CP-SAT sees the model (solver/relaxation.py). Below it CP-SAT alone is as fast."""
+
+
+@dataclass
+class Found:
+    status: str
+    vals: np.ndarray | None
+    stats: SolveStats
+
+
+class Search:
+    """CP-SAT over the pairs a score target keeps, the target lowered until the
+    best slate of the kept pairs reaches it, which proves it best of all.
+
+    With the relaxation bound B and a target T, the pairs kept are those that
+    can be in a slate scoring T or more. If CP-SAT proves the kept pairs' best
+    slate scores z >= T, no slate using a dropped pair (each scores < T) can beat
+    it. If z < T, T becomes z and the search runs again with the pairs that
+    brings back; the slate found is a hint, so the next run starts from it. If
+    the kept pairs admit no slate, T steps down, by doubling steps. Without a
+    relaxation every pair is kept and the search is plain CP-SAT."""
+
+    def __init__(self, b: Builder, bound: RelaxBound | None, settings: SolverSettings,
+                 scale: int) -> None:
+        self.b, self.bound, self.settings, self.scale = b, bound, settings, scale
+        self.target = INF if bound is None else math.floor(bound.value + 1e-6)
+        self.view: CpView | None = None
+        self.keep: np.ndarray | None = None
+        self.pairs_used: list[int] = []
+
+    def kept(self) -> np.ndarray | None:
+        if self.bound is None or self.target == INF:
+            return None
+        return self.bound.keep(self.b.n_pairs, self.b.model.n_cols, self.target)
+
+    def current_view(self) -> CpView:
+        keep = self.kept()
+        if self.view is None or not same(keep, self.keep):
+            self.view, self.keep = CpView(self.b.model, keep), keep
+        return self.view
+
+    def best(self, deadline: float, scaled: bool) -> Found:
+        """The best slate under the model's current rows and objective."""
+        b, step = self.b, 1
+        scale = self.scale if scaled else 1
+        while True:
+            view = self.current_view()
+            self.pairs_used.append(int(view.keep[: b.n_pairs].sum()))
+            st = self.settings
+            solver = make_solver(deadline - perf_counter(), st.workers, st.seed, st.deterministic)
+            status = solver.solve(view.model)
+            vals = view.values(solver) if status in FOUND else None
+            dropped = self.bound.dropped_best(view.keep) if self.bound is not None else -INF
+            stats = stats_of(solver, status, b, vals, scale, dropped)
+            if dropped == -INF:  # every pair was kept: CP-SAT's word is final
+                return Found(stats.status, vals, stats)
+            if status == cp_model.OPTIMAL and stats.objective is not None \
+                    and stats.objective >= self.target:
+                return Found("OPTIMAL", vals, stats)
+            if perf_counter() < deadline and status == cp_model.OPTIMAL and vals is not None:
+                self.target = stats.objective
+                self.hint(vals)
+            elif perf_counter() < deadline and status == cp_model.INFEASIBLE:
+                self.target -= step
+                step *= 2
+            else:  # out of time: the slate found, if any, is not proven best
+                return Found("FEASIBLE" if vals is not None else "UNKNOWN", vals, stats)
+
+    def hint(self, vals: np.ndarray) -> None:
+        self.b.model.hints = dict(enumerate(vals.tolist()))
+
+    def add_cut(self, vals: np.ndarray, diversity: int) -> None:
+        """The next slate keeps at most n - D of this one's (cadre, seat) pairs."""
+        chosen = np.flatnonzero(vals[: self.b.n_pairs] == 1)
+        row = self.b.model.add(Lin(chosen, np.ones(len(chosen), np.int64)) <= self.b.n_seats - diversity)
+        self.hint(vals)
+        if self.view is not None:
+            self.view.add_row(row)
+            self.view.model.clear_hints()
+            for c in self.view.cols.tolist():
+                self.view.model.add_hint(self.view.vars[c], int(vals[c]))
+
+    def set_objective(self, e: Lin) -> None:
+        self.b.model.maximize(e)
+        if self.view is not None:
+            self.view.set_objective()
+
+
+def same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(np.array_equal(a, b))
+
+
+def stats_of(solver: cp_model.CpSolver, status: int, b: Builder, vals: np.ndarray | None,
+             scale: int, dropped: float) -> SolveStats:
+    """Status, objective, bound and gap in score units (a what-if's closeness
+    tie-break, scaled below one point, is taken out of the bound). The bound
+    covers the dropped pairs too: no slate using one scores above `dropped`."""
+    name = solver.status_name(status)
+    if vals is None:
+        return SolveStats(status=name, wall_time=solver.wall_time)
+    obj = float(value(b.objective, vals))
+    bound = float(solver.best_objective_bound // scale)
+    if dropped > -INF:
+        bound = max(bound, math.floor(dropped + 1e-6))
+    gap = abs(bound - obj) / max(1.0, abs(obj))
+    return SolveStats(status=name, objective=obj, bound=bound, gap=gap, wall_time=solver.wall_time)
 
 
 def solve(
@@ -119,6 +226,7 @@ def solve(
     diversity: int = 1,
     deterministic: bool = False,
     near: Slate | None = None,
+    fixing: bool = True,
 ) -> SolveResult:
     """The `top` best slates, best first, any two differing in at least `diversity`
     seats (a seat differs when another cadre holds it); `time_limit` is the whole
@@ -128,54 +236,52 @@ def solve(
     best score, one that keeps as many of `near`'s (cadre, seat) pairs as it can,
     so a what-if shows only the changes it forces. Without `near`, the slates
     after the first lean the same way toward the first: an alternative changes
-    only what it must."""
+    only what it must. `fixing` false (for tests and benchmarks) gives CP-SAT
+    every pair instead of those the LP relaxation keeps."""
     say = progress or (lambda _msg: None)
     settings = SolverSettings(time_limit=time_limit, workers=workers, top=top, seed=seed,
                               diversity=diversity, deterministic=deterministic)
     t0 = perf_counter()
+    deadline = t0 + time_limit
     b = Builder(sc).build()
+    pairs = b.n_pairs
+    bound = None
+    if fixing and pairs >= FIX_PAIRS and not b.reasons:
+        bound = lp_bound(b.model, b.n_pairs, b.pair_group, time_limit / 4)
+        say(f"线性松弛:上界{bound.value:.1f},{bound.columns}列,{bound.rounds}轮,用时{bound.seconds:.2f}秒")
     build_time = perf_counter() - t0
-    pairs = sum(len(x) for x in b.xs)
     common = dict(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
     scale = b.n_seats + 1  # one point of score outweighs every kept pair
+    search = Search(b, bound, settings, scale)
 
     def lean_toward(slate: Slate) -> None:
-        b.model.maximize(scale * b.objective + sum(b.pair_vars(slate.assignments)))
+        search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
 
     say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
     if near is not None:
         lean_toward(near)
-    elif pairs > WARM_START_PAIRS and not b.reasons:
-        warm_start(sc, b, min(WARM_START_SECONDS, time_limit / 4), workers, seed, deterministic, say)
     if b.reasons:
         return infeasible(sc, time_limit, common)
     slates: list[tuple[Slate, int]] = []
     stats: list[SolveStats] = []
     for k in range(top):
-        remaining = time_limit - (perf_counter() - t0)
-        if remaining <= 0:
+        if perf_counter() >= deadline:
             break
-        solver = make_solver(remaining, workers, seed, deterministic)
-        status = solver.solve(b.model)
-        stats.append(stats_of(solver, status, b, scale if (near or k) else 1))
-        if status not in FOUND:
+        found = search.best(deadline, scaled=near is not None or k > 0)
+        stats.append(found.stats.model_copy(update={"status": found.status}))
+        if found.vals is None:
             break
-        slate, verdict = judge(sc, read_assignments(b, solver), rank=k + 1)
-        check_agreement(b, solver, slate, verdict)
+        slate, verdict = judge(sc, read_assignments(b, found.vals), rank=k + 1)
+        check_agreement(b, found.vals, slate, verdict)
         slates.append((slate, k))
         if k == 0 and near is None:
             lean_toward(slate)
-        say(f"方案{k + 1}:{solver.status_name(status)},目标值{solver.value(b.objective)}")
-        # The next slate keeps at most n - D of this one's (cadre, seat) pairs.
-        values = [(x, solver.boolean_value(x)) for xs in b.xs for x in xs]
-        chosen = [x for x, v in values if v]
-        b.model.add(sum(chosen) <= b.n_seats - diversity)
-        b.model.clear_hints()
-        for x, v in values:
-            b.model.add_hint(x, v)
+        say(f"方案{k + 1}:{found.status},目标值{found.stats.objective:.0f},"
+            f"求解配对{search.pairs_used[-1]}个")
+        search.add_cut(found.vals, diversity)
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
@@ -183,30 +289,6 @@ def solve(
     if status != "INFEASIBLE":
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, time_limit, {**common, "solves": tuple(stats)})
-
-
-WARM_START_PAIRS = 50_000
-WARM_START_SECONDS = 10.0
-"""Above this many pairs the full model's first solutions are poor (20 townships,
-1,000 cadres: 1,797 after 117 s). A restricted model (80 candidates a seat plus
-the township's own) solves in about 4 s to 1,826, and seeds the full model as a
-hint. A hint never cuts off a slate, so the optimum is untouched."""
-
-
-def warm_start(sc: Scenario, b: Builder, time_limit: float, workers: int, seed: int,
-               deterministic: bool, say: Callable[[str], None]) -> None:
-    small = Builder(sc)
-    small.restrict = 80
-    small.build()
-    solver = make_solver(time_limit, workers, seed, deterministic)
-    if small.reasons or solver.solve(small.model) not in FOUND:
-        return
-    chosen = {(int(c), g) for g, (cands, xs) in enumerate(zip(small.cands, small.xs, strict=True))
-              for c, x in zip(cands, xs, strict=True) if solver.boolean_value(x)}
-    for g, (cands, xs) in enumerate(zip(b.cands, b.xs, strict=True)):
-        for c, x in zip(cands, xs, strict=True):
-            b.model.add_hint(x, (int(c), g) in chosen)
-    say(f"预热:候选受限模型得到目标值{solver.value(small.objective)},作为完整模型的起点")
 
 
 def infeasible(sc: Scenario, time_limit: float, common: dict) -> SolveResult:

@@ -1,16 +1,28 @@
 """Exactness of the solver's reductions: dropping ineligible pairs before any
-variable exists, and the presolve settings, never cut off an optimal slate."""
+variable exists, the presolve settings, and reduced-cost fixing from the LP
+relaxation never cut off an optimal slate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+import solver.search as search
+from model.io import load_scenario
 from solver.build import Builder
+from solver.cpsat import CpView
+from solver.relaxation import lagrangian, lp_bound, reduced_costs, relaxation_rows
 from solver.search import make_solver
 from tests.factory import scenario, township
-from tests.test_solver_exact import cadres
+from tests.test_solver_exact import brute_force, cadres, tiny
+
+DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
 
 
 def optimum(b: Builder, tuned: bool) -> tuple[int, float | None]:
@@ -20,8 +32,22 @@ def optimum(b: Builder, tuned: bool) -> tuple[int, float | None]:
         s = cp_model.CpSolver()
         s.parameters.num_workers = 2
         s.parameters.max_time_in_seconds = 20
-    status = s.solve(b.model)
+    status = s.solve(CpView(b.model).model)
     return status, (s.objective_value if status == cp_model.OPTIMAL else None)
+
+
+@pytest.fixture
+def always_fix() -> Iterator[None]:
+    """Reduced-cost fixing on however small the county (it starts at FIX_PAIRS)."""
+    old = search.FIX_PAIRS
+    search.FIX_PAIRS = 0
+    yield
+    search.FIX_PAIRS = old
+
+
+def random_county(data: st.DataObject):
+    towns = data.draw(st.sampled_from([["t1"], ["t1", "t2"]]))
+    return scenario([township(t) for t in towns], data.draw(cadres(data.draw(st.integers(8, 20)), towns)))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,11 +55,10 @@ def optimum(b: Builder, tuned: bool) -> tuple[int, float | None]:
 def test_prefilter_and_presolve_keep_the_optimum(data: st.DataObject) -> None:
     """On random small counties the optimum with pairs dropped and tuned presolve equals the
     optimum with every pair a variable under CP-SAT's defaults (or both are infeasible)."""
-    towns = data.draw(st.sampled_from([["t1"], ["t1", "t2"]]))
-    sc = scenario([township(t) for t in towns], data.draw(cadres(data.draw(st.integers(8, 20)), towns)))
+    sc = random_county(data)
     reduced = Builder(sc).build()
     plain = Builder(sc, prefilter=False).build()
-    assert sum(len(x) for x in reduced.xs) <= sum(len(x) for x in plain.xs)
+    assert reduced.n_pairs <= plain.n_pairs
     (s1, v1), (s2, v2) = optimum(reduced, True), optimum(plain, False)
     if reduced.reasons:  # the prechecks prove infeasibility before any search
         assert s2 == cp_model.INFEASIBLE
@@ -41,21 +66,65 @@ def test_prefilter_and_presolve_keep_the_optimum(data: st.DataObject) -> None:
     assert s1 == s2 and v1 == v2
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_warm_start_keeps_the_optimum(data: st.DataObject) -> None:
-    """The restricted warm start is only a hint: forced on for small counties, the best
-    objective is the same as without it."""
-    import solver.search as search
+def test_fixing_keeps_the_top_slates(always_fix: None, data: st.DataObject) -> None:
+    """With reduced-cost fixing forced on, the best three diverse slates score what
+    they score with every pair given to CP-SAT, and the status is the same."""
+    sc = random_county(data)
+    fixed = search.solve(sc, time_limit=20, top=3, diversity=2)
+    plain = search.solve(sc, time_limit=20, top=3, diversity=2, fixing=False)
+    assert fixed.status == plain.status
+    assert [s.score.objective for s in fixed.slates] == [s.score.objective for s in plain.slates]
+    for a, b in zip(fixed.solves, plain.solves, strict=True):
+        assert (a.status, a.objective, a.bound) == (b.status, b.objective, b.bound)
 
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fixing_equals_brute_force(always_fix: None, data: st.DataObject) -> None:
+    """On tiny counties, fixing on, the best slate equals exhaustive search."""
     towns = data.draw(st.sampled_from([["t1"], ["t1", "t2"]]))
-    sc = scenario([township(t) for t in towns], data.draw(cadres(data.draw(st.integers(8, 20)), towns)))
-    plain = search.solve(sc, time_limit=20)
-    old = search.WARM_START_PAIRS
-    search.WARM_START_PAIRS = 0
-    try:
-        warm = search.solve(sc, time_limit=20)
-    finally:
-        search.WARM_START_PAIRS = old
-    assert warm.status == plain.status
-    assert [s.score.objective for s in warm.slates] == [s.score.objective for s in plain.slates]
+    sc = tiny(towns, data.draw(cadres(data.draw(st.integers(5, 7)), towns)))
+    expected = brute_force(sc)
+    result = search.solve(sc, time_limit=20)
+    if expected is None:
+        assert result.status == "INFEASIBLE"
+    else:
+        assert result.status == "OPTIMAL"
+        assert result.slates[0].score.objective == expected
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_any_duals_bound_the_optimum(data: st.DataObject, seed: int) -> None:
+    """The Lagrangian bound holds for any duals, not only GLOP's: random duals
+    never bound a county below its CP-SAT optimum."""
+    sc = random_county(data)
+    b = Builder(sc).build()
+    _status, best = optimum(b, True)
+    if best is None:
+        return
+    rows = relaxation_rows(b.model)
+    lb, ub = (a.astype(float) for a in b.model.bounds())
+    cost = np.zeros(b.model.n_cols)
+    np.add.at(cost, b.model.objective.idx, b.model.objective.coef.astype(float))
+    y = np.random.default_rng(seed).normal(0, 5, len(rows.lo))
+    assert lagrangian(rows, y, reduced_costs(cost, rows, y), lb, ub) >= best - 1e-6
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 10)
+    assert bound.value >= best - 1e-6
+
+
+def test_fixing_drops_most_pairs_on_the_demo() -> None:
+    """The demo county: the relaxation's bound is the optimum, and CP-SAT proves it
+    with a small share of the pairs."""
+    sc = load_scenario(DEMO)
+    b = Builder(sc).build()
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    keep = bound.keep(b.n_pairs, b.model.n_cols, np.floor(bound.value + 1e-6))
+    result = search.solve(sc, time_limit=60)
+    assert result.status == "OPTIMAL"
+    assert result.solves[0].objective == np.floor(bound.value + 1e-6)
+    assert keep[: b.n_pairs].sum() < b.n_pairs / 5

@@ -1,0 +1,278 @@
+"""A linear model that the encoders write once and the solver reads two ways.
+
+The rule encoders (solver/encoders.py) write columns and rows here, through the
+few calls of CP-SAT's model API they need. The model is then read:
+- as a CP-SAT model over the (cadre, seat) pairs still allowed (solver/cpsat.py);
+- as an LP relaxation over every pair (solver/relaxation.py), whose bound and
+  reduced costs show which pairs cannot be in any slate good enough.
+One encoding per rule kind serves both, so the two readings cannot drift apart.
+
+Expressions are sparse numpy vectors (column indices and integer coefficients);
+summing them concatenates, and duplicates are merged when a row is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INF = float("inf")
+Lit = tuple[int, bool]
+"""A literal: (column, negated)."""
+
+
+class Lin:
+    """const + sum(coef[k] * column idx[k]); immutable."""
+
+    __slots__ = ("coef", "const", "idx")
+
+    def __init__(self, idx: np.ndarray, coef: np.ndarray, const: int = 0) -> None:
+        self.idx = idx
+        self.coef = coef
+        self.const = const
+
+    @staticmethod
+    def of(e: Expr) -> Lin:
+        if isinstance(e, Lin):
+            return e
+        if isinstance(e, Var):
+            return Lin(np.array([e.col]), np.ones(1, dtype=np.int64))
+        return Lin(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), int(e))
+
+    def __add__(self, other: Expr) -> Lin:
+        if isinstance(other, int | np.integer):
+            return Lin(self.idx, self.coef, self.const + int(other))
+        o = Lin.of(other)
+        return Lin(np.concatenate([self.idx, o.idx]), np.concatenate([self.coef, o.coef]),
+                   self.const + o.const)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> Lin:
+        return Lin(self.idx, -self.coef, -self.const)
+
+    def __sub__(self, other: Expr) -> Lin:
+        return self + (-Lin.of(other))
+
+    def __rsub__(self, other: Expr) -> Lin:
+        return (-self) + other
+
+    def __mul__(self, k: int) -> Lin:
+        k = int(k)
+        return Lin(self.idx, self.coef * k, self.const * k)
+
+    __rmul__ = __mul__
+
+    def __ge__(self, v: Expr) -> Bound:
+        return Bound(self - v, 0, INF)
+
+    def __le__(self, v: Expr) -> Bound:
+        return Bound(self - v, -INF, 0)
+
+    def __eq__(self, v: Expr) -> Bound:  # type: ignore[override]
+        return Bound(self - v, 0, 0)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def merged(self) -> Lin:
+        """Duplicate columns added up, zero coefficients dropped."""
+        if len(self.idx) == 0:
+            return self
+        cols, inv = np.unique(self.idx, return_inverse=True)
+        coef = np.bincount(inv, weights=self.coef, minlength=len(cols)).astype(np.int64)
+        keep = coef != 0
+        return Lin(cols[keep], coef[keep], self.const)
+
+    def value(self, vals: np.ndarray) -> int:
+        return int(self.const + int(np.dot(self.coef, vals[self.idx])))
+
+
+class Var:
+    """One column; usable as a positive literal, `~v` is its negation."""
+
+    __slots__ = ("col",)
+
+    def __init__(self, col: int) -> None:
+        self.col = col
+
+    @property
+    def index(self) -> int:
+        return self.col
+
+    def __invert__(self) -> NotVar:
+        return NotVar(self.col)
+
+    def _lin(self) -> Lin:
+        return Lin.of(self)
+
+    def __add__(self, o: Expr) -> Lin:
+        return self._lin() + o
+
+    __radd__ = __add__
+
+    def __sub__(self, o: Expr) -> Lin:
+        return self._lin() - o
+
+    def __rsub__(self, o: Expr) -> Lin:
+        return o - self._lin()
+
+    def __neg__(self) -> Lin:
+        return -self._lin()
+
+    def __mul__(self, k: int) -> Lin:
+        return self._lin() * k
+
+    __rmul__ = __mul__
+
+    def __ge__(self, v: Expr) -> Bound:
+        return self._lin() >= v
+
+    def __le__(self, v: Expr) -> Bound:
+        return self._lin() <= v
+
+    def __eq__(self, v: object) -> Bound:  # type: ignore[override]
+        return self._lin() == v  # type: ignore[operator]
+
+    def __hash__(self) -> int:
+        return hash(("col", self.col))
+
+
+@dataclass(frozen=True)
+class NotVar:
+    col: int
+
+
+Expr = Lin | Var | int
+Literal = Var | NotVar
+
+
+def lit_of(x: Literal) -> Lit:
+    return (x.col, isinstance(x, NotVar))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """lo <= lin <= hi, before it is added to a model."""
+
+    lin: Lin
+    lo: float
+    hi: float
+
+
+@dataclass
+class Row:
+    """A stored constraint. `kind` tells CP-SAT which form to use."""
+
+    lin: Lin
+    lo: float
+    hi: float
+    kind: str = "linear"  # linear | exactly_one | at_most_one
+    enforce: list[Lit] = field(default_factory=list)
+    cp_only: bool = False  # a diversity cut: not part of the relaxation
+
+    def only_enforce_if(self, *lits: Literal | Iterable[Literal]) -> Row:
+        for x in lits:
+            if isinstance(x, Var | NotVar):
+                self.enforce.append(lit_of(x))
+            else:
+                self.enforce += [lit_of(y) for y in x]
+        return self
+
+
+@dataclass
+class MaxRow:
+    """target == max(exprs)."""
+
+    target: int
+    exprs: list[Lin]
+
+
+class LinearModel:
+    """Columns with integer bounds, rows, max rows, one objective, hints."""
+
+    def __init__(self) -> None:
+        self.lb: list[int] = []
+        self.ub: list[int] = []
+        self.rows: list[Row] = []
+        self.maxes: list[MaxRow] = []
+        self.objective: Lin = Lin.of(0)
+        self.maximizing = True
+        self.hints: dict[int, int] = {}
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.lb)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self.lb, dtype=np.int64), np.array(self.ub, dtype=np.int64)
+
+    # --- columns -----------------------------------------------------------------
+
+    def new_int_var(self, lo: int, hi: int, name: str = "") -> Var:
+        self.lb.append(int(lo))
+        self.ub.append(int(hi))
+        return Var(len(self.lb) - 1)
+
+    def new_bool_var(self, name: str = "") -> Var:
+        return self.new_int_var(0, 1)
+
+    def new_block(self, n: int, ub: np.ndarray | None = None) -> int:
+        """n 0/1 columns at once (the pairs of one seat group); returns the first."""
+        start = len(self.lb)
+        self.lb += [0] * n
+        self.ub += [1] * n if ub is None else [int(u) for u in ub]
+        return start
+
+    # --- rows --------------------------------------------------------------------
+
+    def add(self, b: Bound | bool, kind: str = "linear") -> Row:
+        if isinstance(b, bool | np.bool_):  # an empty sum compared: 0 >= 1 when false
+            b = Bound(Lin.of(0), -INF if b else 1, INF)
+        lin = b.lin.merged()
+        row = Row(Lin(lin.idx, lin.coef, 0), b.lo - lin.const, b.hi - lin.const, kind)
+        self.rows.append(row)
+        return row
+
+    def add_exactly_one(self, xs: list[Var] | Lin) -> Row:
+        return self.add(as_sum(xs) == 1, "exactly_one")
+
+    def add_at_most_one(self, xs: list[Var] | Lin) -> Row:
+        return self.add(as_sum(xs) <= 1, "at_most_one")
+
+    def add_max_equality(self, target: Var, exprs: list[Expr]) -> None:
+        self.maxes.append(MaxRow(target.col, [Lin.of(e).merged() for e in exprs]))
+
+    def fail(self) -> None:
+        """A constraint that can never hold (a seat with no candidate, say)."""
+        self.add(False)
+
+    # --- objective and hints --------------------------------------------------------
+
+    def maximize(self, e: Expr) -> None:
+        self.objective, self.maximizing = Lin.of(e).merged(), True
+
+    def minimize(self, e: Expr) -> None:
+        self.objective, self.maximizing = Lin.of(e).merged(), False
+
+    def add_hint(self, x: Var, value: int) -> None:
+        self.hints[x.col] = int(value)
+
+    def clear_hints(self) -> None:
+        self.hints.clear()
+
+
+def as_sum(xs: list[Var] | Lin) -> Lin:
+    if isinstance(xs, Lin):
+        return xs
+    return Lin(np.array([x.col for x in xs], dtype=np.int64), np.ones(len(xs), dtype=np.int64))
+
+
+def value(e: Expr, vals: np.ndarray) -> int:
+    """An expression's value under a full column assignment."""
+    if isinstance(e, Var):
+        return int(vals[e.col])
+    if isinstance(e, Lin):
+        return e.value(vals)
+    return int(e)

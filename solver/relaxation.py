@@ -1,0 +1,211 @@
+"""The LP relaxation of the linear model, and the pairs it proves useless.
+
+GLOP solves the relaxation by column generation: it starts from each seat
+group's most valuable pairs and adds the pairs whose reduced cost is positive,
+priced for every pair at once with numpy, until none is left. Enforced rows
+enter by big-M, max rows by their convex half (target >= each expression):
+leaving a constraint out, or weakening it, keeps a relaxation a relaxation.
+
+The bound is not taken from GLOP's word. For the duals y it returns, every
+slate x satisfies (Lagrangian duality, true for any y)
+
+    score(x) <= B(y) = sum_i max(y_i lo_i, y_i hi_i) + sum_j max(d_j lb_j, d_j ub_j),
+    d = c - A'y,
+
+so a pair j with d_j < 0 has score(x) <= B + d_j in every slate that uses it.
+With a target T (the score of a known slate, or a guess to be checked), the
+pairs with B + d_j < T cannot be in any slate scoring T or more, and are left
+out of the CP-SAT model (reduced-cost fixing). GLOP's tolerances and a solve
+cut short only weaken B; they never make it wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from time import perf_counter
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from solver.linear import INF, Lin, LinearModel
+
+TOL = 1e-6
+
+
+@dataclass
+class Rows:
+    """The relaxation's rows as coordinates (row, col, value) over every column."""
+
+    r: np.ndarray
+    c: np.ndarray
+    v: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def relaxation_rows(lm: LinearModel) -> Rows:
+    lb, ub = (a.astype(float) for a in lm.bounds())
+    rs: list[np.ndarray] = []
+    cs: list[np.ndarray] = []
+    vs: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def put(lin: Lin, a: float, b: float) -> None:
+        lin = lin.merged()
+        rs.append(np.full(len(lin.idx), len(lo)))
+        cs.append(lin.idx)
+        vs.append(lin.coef.astype(float))
+        lo.append(a - lin.const)
+        hi.append(b - lin.const)
+
+    for row in lm.rows:
+        if row.cp_only:
+            continue
+        if not row.enforce:
+            put(row.lin, row.lo, row.hi)
+            continue
+        # off = number of enforcement literals that are false; 0 when the row is on.
+        off = Lin.of(0)
+        for col, neg in row.enforce:
+            off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
+        low, high = span(row.lin, lb, ub)
+        if row.lo > low:
+            put(row.lin + (row.lo - low) * off, row.lo, INF)
+        if row.hi < high:
+            put(row.lin - (high - row.hi) * off, -INF, row.hi)
+    for mx in lm.maxes:
+        for e in mx.exprs:
+            put(_col(mx.target) - e, 0, INF)
+    def cat(xs, t):
+        return (np.concatenate(xs).astype(t) if xs else np.zeros(0, t))
+    return Rows(cat(rs, np.int64), cat(cs, np.int64), cat(vs, float), np.array(lo), np.array(hi))
+
+
+def _col(c: int) -> Lin:
+    return Lin(np.array([c]), np.ones(1, np.int64))
+
+
+def span(lin: Lin, lb: np.ndarray, ub: np.ndarray) -> tuple[float, float]:
+    """Least and greatest value of an expression within the column bounds."""
+    pos = lin.coef > 0
+    a, b = lb[lin.idx], ub[lin.idx]
+    low = lin.const + float(np.sum(np.where(pos, lin.coef * a, lin.coef * b)))
+    high = lin.const + float(np.sum(np.where(pos, lin.coef * b, lin.coef * a)))
+    return low, high
+
+
+@dataclass
+class Bound:
+    """The relaxation's bound B and, per pair, how far below B any slate using
+    the pair must score (loss = max(0, -d))."""
+
+    value: float
+    loss: np.ndarray
+    lp_value: float | None
+    columns: int
+    rounds: int
+    seconds: float
+
+    def keep(self, n_pairs: int, n_cols: int, target: float) -> np.ndarray:
+        """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
+        or more, and every column that is not a pair."""
+        keep = np.ones(n_cols, dtype=bool)
+        tol = TOL * (1.0 + abs(self.value))
+        keep[:n_pairs] = self.value - self.loss >= target - tol
+        return keep
+
+    def dropped_best(self, keep: np.ndarray) -> float:
+        """A bound on any slate using a pair left out (-inf when none was)."""
+        out = ~keep[: len(self.loss)]
+        return float(np.max(self.value - self.loss[out])) if out.any() else -INF
+
+
+def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: float,
+             per_group: int = 12) -> Bound:
+    """Solve the relaxation of a maximizing model by column generation over its
+    pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group)."""
+    t0 = perf_counter()
+    rows = relaxation_rows(lm)
+    lb, ub = (a.astype(float) for a in lm.bounds())
+    n = lm.n_cols
+    cost = np.zeros(n)
+    np.add.at(cost, lm.objective.idx, lm.objective.coef.astype(float))
+    order = np.argsort(rows.c, kind="stable")  # column-major view of the rows
+    col_start = np.searchsorted(rows.c[order], np.arange(n + 1))
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    inf = solver.infinity()
+    cts = [solver.Constraint(-inf if a == -INF else a, inf if b == INF else b)
+           for a, b in zip(rows.lo.tolist(), rows.hi.tolist(), strict=True)]
+    obj = solver.Objective()
+    obj.SetMaximization()
+    big = 100.0 * (1.0 + float(np.abs(cost).max(initial=0.0)))
+    for i, ct in enumerate(cts):  # artificial columns keep the restricted LP feasible
+        for sign, finite in ((1.0, rows.lo[i] > -INF), (-1.0, rows.hi[i] < INF)):
+            if finite:
+                a = solver.NumVar(0, inf, "")
+                ct.SetCoefficient(a, sign)
+                obj.SetCoefficient(a, -big)
+    inside = np.zeros(n, dtype=bool)
+
+    def add(cols: np.ndarray) -> None:
+        for j in cols.tolist():
+            x = solver.NumVar(lb[j], ub[j], "")
+            if cost[j]:
+                obj.SetCoefficient(x, cost[j])
+            for k in order[col_start[j]:col_start[j + 1]].tolist():
+                cts[rows.r[k]].SetCoefficient(x, rows.v[k])
+        inside[cols] = True
+
+    add(np.arange(n_pairs, n))
+    add(best_per_group(cost[:n_pairs], groups, np.ones(n_pairs, bool), per_group))
+    y = np.zeros(len(cts))
+    lp_value, rounds = None, 0
+    while perf_counter() - t0 < time_limit:
+        solver.SetTimeLimit(max(1, int(1000 * (time_limit - (perf_counter() - t0)))))
+        status = solver.Solve()
+        rounds += 1
+        if status != pywraplp.Solver.OPTIMAL:
+            break
+        lp_value = obj.Value()
+        y = np.array([ct.dual_value() for ct in cts])
+        d = reduced_costs(cost, rows, y)
+        better = ~inside[:n_pairs] & (d[:n_pairs] > TOL)
+        if not better.any():
+            break
+        add(best_per_group(d[:n_pairs], groups, better, per_group))
+    d = reduced_costs(cost, rows, y)
+    value = lagrangian(rows, y, d, lb, ub)
+    return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, int(inside.sum()), rounds,
+                 perf_counter() - t0)
+
+
+def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
+    return cost - np.bincount(rows.c, weights=rows.v * y[rows.r], minlength=len(cost))
+
+
+def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
+    """B(y): valid for any y; infinite when y leans on a side the row lacks."""
+    y = np.where(np.abs(y) < 1e-12, 0.0, y)
+    side = np.where(y > 0, rows.hi, rows.lo)
+    if np.any(~np.isfinite(side[y != 0])):
+        return INF
+    row_part = float(np.sum(y[y != 0] * side[y != 0]))
+    col_side = np.where(d > 0, ub, lb)
+    nz = d != 0
+    if np.any(~np.isfinite(col_side[nz])):
+        return INF
+    return row_part + float(np.sum(d[nz] * col_side[nz]))
+
+
+def best_per_group(score: np.ndarray, groups: np.ndarray, allowed: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest-scoring allowed entries of each group."""
+    idx = np.flatnonzero(allowed)
+    if len(idx) == 0:
+        return idx
+    order = idx[np.lexsort((-score[idx], groups[idx]))]
+    g = groups[order]
+    first = np.searchsorted(g, g, side="left")
+    rank = np.arange(len(order)) - first
+    return order[rank < k]
