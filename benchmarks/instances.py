@@ -28,7 +28,10 @@ COUNTIES = [
     Instance("c05-250", 5, 250, 101),
     Instance("c10-500", 10, 500, 102),
     Instance("c20-1000", 20, 1000, 103),
+    Instance("c40-2000", 40, 2000, 104),
 ]
+COUNTY = "c20-1000"
+"""The county the targets are judged on."""
 PROVINCE = Instance("p20-10x1000", 10, 1000, 200, counties=20)
 """A province of 20 counties, 10 townships and 1,000 cadres each: 200 townships,
 20,000 cadres, solved county by county."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from benchmarks.instances import COUNTIES, PROVINCE, Instance, ensure
+from benchmarks.instances import COUNTIES, COUNTY, PROVINCE, Instance, ensure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WORKERS = 2
@@ -29,31 +29,38 @@ TARGETS = {"county_seconds": 1.5, "vs_highs": 4.0, "top10_seconds": 5.0, "provin
            "peak_mb": 1024.0}
 
 
-def measure(method: str, folder: str, time_limit: float, top: int = 1, diversity: int = 1) -> dict[str, Any]:
+def measure(method: str, folder: str, time_limit: float, top: int = 1, diversity: int = 1,
+            deterministic: bool = False) -> dict[str, Any]:
     """One run of one method on one scenario folder (in a child process)."""
     from ortools.sat.python import cp_model
 
     from model.io import load_scenario
     from solver.build import Builder
+    from solver.cpsat import CpView
     from solver.search import solve
 
     sc = load_scenario(folder)
     t0 = perf_counter()
     out: dict[str, Any] = {"method": method, "cadres": len(sc.cadres), "seats": len(sc.seats)}
-    if method == "huanjie":
-        res = solve(sc, time_limit=time_limit, workers=WORKERS, top=top, diversity=diversity)
+    if method.startswith("huanjie"):
+        res = solve(sc, time_limit=time_limit, workers=WORKERS, top=top, diversity=diversity,
+                    fixing=method == "huanjie", deterministic=deterministic)
         first = res.solves[0] if res.solves else None
         out.update(status=res.status, build=res.build_time, pairs=res.candidate_pairs,
                    objective=first.objective if first else None, bound=first.bound if first else None,
-                   gap=first.gap if first else None, slates=len(res.slates))
+                   gap=first.gap if first else None, slates=len(res.slates),
+                   solved_pairs=first.pairs if first else None,
+                   slate_objectives=[s.score.objective for s in res.slates if s.score],
+                   slates_digest=digest([s.assignments for s in res.slates]))
     else:
         b = Builder(sc, prefilter=(method != "cpsat-plain")).build()
-        out.update(build=perf_counter() - t0, pairs=sum(len(x) for x in b.xs))
+        model = CpView(b.model).model
+        out.update(build=perf_counter() - t0, pairs=b.n_pairs)
         if method == "cpsat-plain":  # CP-SAT's own defaults, every pair a variable
             s = cp_model.CpSolver()
             s.parameters.num_workers = WORKERS
             s.parameters.max_time_in_seconds = time_limit
-            st = s.solve(b.model)
+            st = s.solve(model)
             found = st in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             obj = s.objective_value if found else None
             bound = s.best_objective_bound if found else None
@@ -62,11 +69,19 @@ def measure(method: str, folder: str, time_limit: float, top: int = 1, diversity
         else:
             from benchmarks.milp import solve_highs
 
-            r = solve_highs(b.model, time_limit, WORKERS)
+            r = solve_highs(model, time_limit, WORKERS)
             out.update(status=r.status.upper(), objective=r.objective, bound=r.bound, gap=r.gap)
     out["seconds"] = perf_counter() - t0
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def digest(slates: list) -> str:
+    """A short fingerprint of the slates' assignments, to see two runs agree."""
+    import hashlib
+
+    text = repr([[(a.township, a.seat, a.cadre) for a in s] for s in slates])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def isolated(*args: Any, **kw: Any) -> dict[str, Any]:
@@ -92,14 +107,18 @@ def run(quick: bool) -> dict[str, Any]:
         best = dict(runs[0], seconds=statistics.median(x["seconds"] for x in runs),
                     runs=[x["seconds"] for x in runs])
         rows.append({"instance": inst.name, **best})
-        for method in ("cpsat-plain", "highs"):
+        for method in ("huanjie-nofix", "cpsat-plain", "highs"):
             say(f"{inst.name}: {method}")
             rows.append({"instance": inst.name, **isolated(method, folder, limit)})
     extra: dict[str, Any] = {}
     if not quick:
-        folder = str(ensure(COUNTIES[-1])[0])
+        folder = str(ensure(next(i for i in COUNTIES if i.name == COUNTY))[0])
         say("top-10 diverse slates")
         extra["top10"] = isolated("huanjie", folder, limit, top=10, diversity=5)
+        say("deterministic mode, twice")
+        extra["deterministic"] = [isolated("huanjie", folder, limit, top=3, deterministic=True)
+                                  for _ in range(2)]
+        extra["parallel_top3"] = isolated("huanjie", folder, limit, top=3)
         extra["province"] = province(PROVINCE, limit)
     return {"quick": quick, "time_limit": limit, "workers": WORKERS, "rows": rows, **extra}
 
@@ -121,12 +140,13 @@ def fmt(v: Any, spec: str = "") -> str:
 def table(result: dict[str, Any]) -> str:
     """Markdown: one row per instance and method, with time ratios to huanjie."""
     ours = {r["instance"]: r["seconds"] for r in result["rows"] if r["method"] == "huanjie"}
-    lines = ["| instance | method | pairs | status | objective | bound | gap | build s | total s | "
-             "× huanjie | peak MB |", "|---" * 11 + "|"]
+    lines = ["| instance | method | pairs | solved pairs | status | objective | bound | gap | build s "
+             "| total s | × huanjie | peak MB |", "|---" * 12 + "|"]
     for r in result["rows"]:
         ratio = r["seconds"] / ours[r["instance"]]
         lines.append(
-            f"| {r['instance']} | {r['method']} | {r['pairs']} | {r['status']} "
+            f"| {r['instance']} | {r['method']} | {r['pairs']} | {fmt(r.get('solved_pairs'))} "
+            f"| {r['status']} "
             f"| {fmt(r['objective'], '.0f')} | {fmt(r['bound'], '.0f')} | {fmt(r['gap'], '.2%')} "
             f"| {r['build']:.2f} | {r['seconds']:.2f} "
             f"| {ratio:.2f} | {r['peak_mb']:.0f} |"
@@ -137,7 +157,7 @@ def table(result: dict[str, Any]) -> str:
 def targets(result: dict[str, Any]) -> str:
     """Each target of the performance issue: met or missed, and by how much."""
     rows = {(r["instance"], r["method"]): r for r in result["rows"]}
-    county = rows.get(("c20-1000", "huanjie"))
+    county = rows.get((COUNTY, "huanjie"))
     out = []
     if county:
         t = county["seconds"]
@@ -145,7 +165,7 @@ def targets(result: dict[str, Any]) -> str:
         out.append(f"- county 20/1000 proven optimal in ≤ {TARGETS['county_seconds']} s (median): "
                    f"{'met' if ok else 'MISSED'} — {county['status']}, {t:.2f} s "
                    f"({t / TARGETS['county_seconds']:.1f}× the target)")
-        highs = rows.get(("c20-1000", "highs"))
+        highs = rows.get((COUNTY, "highs"))
         if highs:
             speed = highs["seconds"] / t
             out.append(f"- ≥ {TARGETS['vs_highs']:.0f}× faster than HiGHS: "
@@ -153,6 +173,22 @@ def targets(result: dict[str, Any]) -> str:
         out.append(f"- peak memory < {TARGETS['peak_mb']:.0f} MB per county: "
                    f"{'met' if county['peak_mb'] < TARGETS['peak_mb'] else 'MISSED'} — "
                    f"{county['peak_mb']:.0f} MB")
+    ours = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == "huanjie")
+    if len(ours) >= 2:
+        import math
+
+        (n0, t0), (n1, t1) = ours[0], ours[-1]
+        k = math.log(t1 / t0) / math.log(n1 / n0)
+        out.append(f"- time grows no worse than linearly with the pool: "
+                   f"{'met' if k <= 1.0 else 'MISSED'} — time ∝ cadres^{k:.2f} from {n0} to {n1} cadres")
+    if "deterministic" in result:
+        d1, d2 = result["deterministic"]
+        par = result["parallel_top3"]
+        same = d1["slates_digest"] == d2["slates_digest"]
+        out.append(f"- deterministic mode, top 3 on {COUNTY}: two runs "
+                   f"{'gave identical slates' if same else 'DIFFERED'}; {d1['seconds']:.1f} s and "
+                   f"{d2['seconds']:.1f} s against {par['seconds']:.1f} s in parallel mode "
+                   f"({d1['seconds'] / par['seconds']:.2f}×)")
     if "top10" in result:
         t = result["top10"]["seconds"]
         out.append(f"- top-10 diverse slates in ≤ {TARGETS['top10_seconds']} s: "
@@ -173,7 +209,7 @@ def plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for method in ("huanjie", "cpsat-plain", "highs"):
+    for method in ("huanjie", "huanjie-nofix", "cpsat-plain", "highs"):
         pts = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == method)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=method)
     ax.set_xlabel("cadres in the pool")

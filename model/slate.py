@@ -112,6 +112,7 @@ class SolveStats(BaseModel):
     bound: float | None = None
     gap: float | None = None
     wall_time: float = 0.0
+    pairs: int | None = None  # (cadre, seat) pairs CP-SAT was given, after reduced-cost fixing
 
 
 class Relaxation(BaseModel):

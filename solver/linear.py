@@ -80,6 +80,9 @@ class Lin:
         """Duplicate columns added up, zero coefficients dropped."""
         if len(self.idx) == 0:
             return self
+        if np.all(self.idx[1:] > self.idx[:-1]):  # sorted and distinct already (group sums)
+            keep = self.coef != 0
+            return self if keep.all() else Lin(self.idx[keep], self.coef[keep], self.const)
         cols, inv = np.unique(self.idx, return_inverse=True)
         coef = np.bincount(inv, weights=self.coef, minlength=len(cols)).astype(np.int64)
         keep = coef != 0

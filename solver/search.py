@@ -271,7 +271,8 @@ def solve(
         if perf_counter() >= deadline:
             break
         found = search.best(deadline, scaled=near is not None or k > 0)
-        stats.append(found.stats.model_copy(update={"status": found.status}))
+        stats.append(found.stats.model_copy(update={"status": found.status,
+                                                    "pairs": search.pairs_used[-1]}))
         if found.vals is None:
             break
         slate, verdict = judge(sc, read_assignments(b, found.vals), rank=k + 1)
@@ -281,7 +282,8 @@ def solve(
             lean_toward(slate)
         say(f"方案{k + 1}:{found.status},目标值{found.stats.objective:.0f},"
             f"求解配对{search.pairs_used[-1]}个")
-        search.add_cut(found.vals, diversity)
+        if k + 1 < top:
+            search.add_cut(found.vals, diversity)
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
