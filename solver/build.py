@@ -20,7 +20,7 @@ from model.ruleset import RuleSpec
 from model.scenario import Scenario
 from solver.encoders import ENCODERS, SEATED, seated_fail_masks
 from solver.facts import POSTS, Pool, SeatGroup, build_groups, build_pool
-from solver.linear import Bound, Expr, Lin, LinearModel, Var
+from solver.linear import Bound, Expr, Lin, LinearModel, Var, lin_sum
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class Builder:
         for r in self.recorded:
             cost = self.big_m if r.spec.strength == Strength.generally else r.spec.weight
             terms.append(-cost * r.amount)
-        self.objective = Lin.of(sum(terms)).merged()
+        self.objective = lin_sum(terms).merged()
         self.model.maximize(self.objective)
 
     def pair_vars(self, assignments) -> list[Var]:

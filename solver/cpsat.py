@@ -42,6 +42,12 @@ class CpView:
             if self.keep[c]:
                 self.model.add_hint(self.vars[c], v)
 
+    def apply_hints(self, vals: np.ndarray) -> None:
+        """Hint every kept column with its value in `vals`."""
+        self.model.clear_hints()
+        for c in self.cols.tolist():
+            self.model.add_hint(self.vars[c], int(vals[c]))
+
     def expr(self, lin: Lin) -> cp_model.LinearExprT:
         k = self.keep[lin.idx]
         idx, coef = lin.idx[k], lin.coef[k]

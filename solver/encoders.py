@@ -22,7 +22,7 @@ from model.rules.counts import Counted, CountyCounted, TeamCounted, part_key
 from model.rules.expertise import ExpertiseParams
 from model.rules.shape import ShapeParams, combo_zh, shape_problems
 from model.ruleset import RuleSpec
-from solver.linear import Expr
+from solver.linear import Expr, lin_sum
 
 if TYPE_CHECKING:
     from solver.build import Builder
@@ -162,7 +162,7 @@ def encode_parts(b: Builder, spec: RuleSpec, where: str, groups: list[int], p: C
     for label, target in p.parts.items():
         sitting = b.sitting_count(target, p, township) if target.more_than_sitting else 0
         need = target.needed(seats, sitting)
-        count = sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
+        count = lin_sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
         key = part_key(where, label)
         if spec.strength == Strength.must:
             b.require_count(spec, label, f"{spec.id}@{key}", count, need)
@@ -194,12 +194,13 @@ def encode_expertise_cover(b: Builder, spec: RuleSpec) -> None:
     """covered[group] is exactly (some counted member has a tag of the group)."""
     p: ExpertiseParams = kind_of(spec).parse(spec)
     tags = b.pool.expertise
+    has = {label: np.array([bool(t & set(members)) for t in tags], dtype=bool)
+           for label, members in p.groups.items()}
     for ti, town in enumerate(b.sc.county.townships):
         groups = [g.index for g in b.groups if g.township == ti and p.counts(g.seat)]
         covered = []
-        for label, members in p.groups.items():
-            has = np.array([bool(t & set(members)) for t in tags], dtype=bool)
-            n = sum(b.group_sum(g, has) for g in groups)
+        for label in p.groups:
+            n = lin_sum(b.group_sum(g, has[label]) for g in groups)
             lit = b.model.new_bool_var(f"cov_{spec.id}_{town.id}_{label}")
             b.model.add(n >= 1).only_enforce_if(lit)
             b.model.add(n == 0).only_enforce_if(~lit)

@@ -266,6 +266,15 @@ class LinearModel:
         self.hints.clear()
 
 
+def lin_sum(exprs: Iterable[Expr]) -> Lin:
+    """The sum of many expressions in one concatenation (`sum()` copies each time)."""
+    parts = [Lin.of(e) for e in exprs]
+    if not parts:
+        return Lin.of(0)
+    return Lin(np.concatenate([p.idx for p in parts]), np.concatenate([p.coef for p in parts]),
+               sum(p.const for p in parts))
+
+
 def as_sum(xs: list[Var] | Lin) -> Lin:
     if isinstance(xs, Lin):
         return xs

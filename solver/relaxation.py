@@ -103,6 +103,7 @@ class Bound:
     value: float
     loss: np.ndarray
     lp_value: float | None
+    primal: np.ndarray  # the relaxation's solution, every column (0 outside the master)
     columns: int
     rounds: int
     seconds: float
@@ -122,7 +123,7 @@ class Bound:
 
 
 def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: float,
-             per_group: int = 12) -> Bound:
+             per_group: int = 20) -> Bound:
     """Solve the relaxation of a maximizing model by column generation over its
     pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group)."""
     t0 = perf_counter()
@@ -135,6 +136,9 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     col_start = np.searchsorted(rows.c[order], np.arange(n + 1))
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
+    # Without presolve GLOP keeps its basis when columns are added (measured on
+    # the 1,000-cadre county: 0.5-0.7 s instead of 0.7-1.0 s).
+    solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
     inf = solver.infinity()
     cts = [solver.Constraint(-inf if a == -INF else a, inf if b == INF else b)
            for a, b in zip(rows.lo.tolist(), rows.hi.tolist(), strict=True)]
@@ -148,10 +152,11 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                 ct.SetCoefficient(a, sign)
                 obj.SetCoefficient(a, -big)
     inside = np.zeros(n, dtype=bool)
+    xs: dict[int, pywraplp.Variable] = {}
 
     def add(cols: np.ndarray) -> None:
         for j in cols.tolist():
-            x = solver.NumVar(lb[j], ub[j], "")
+            x = xs[j] = solver.NumVar(lb[j], ub[j], "")
             if cost[j]:
                 obj.SetCoefficient(x, cost[j])
             for k in order[col_start[j]:col_start[j + 1]].tolist():
@@ -161,6 +166,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     add(np.arange(n_pairs, n))
     add(best_per_group(cost[:n_pairs], groups, np.ones(n_pairs, bool), per_group))
     y = np.zeros(len(cts))
+    primal = np.zeros(n)
     lp_value, rounds = None, 0
     while perf_counter() - t0 < time_limit:
         solver.SetTimeLimit(max(1, int(1000 * (time_limit - (perf_counter() - t0)))))
@@ -169,6 +175,8 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         if status != pywraplp.Solver.OPTIMAL:
             break
         lp_value = obj.Value()
+        primal = np.zeros(n)
+        primal[list(xs)] = [x.solution_value() for x in xs.values()]
         y = np.array([ct.dual_value() for ct in cts])
         d = reduced_costs(cost, rows, y)
         better = ~inside[:n_pairs] & (d[:n_pairs] > TOL)
@@ -177,7 +185,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         add(best_per_group(d[:n_pairs], groups, better, per_group))
     d = reduced_costs(cost, rows, y)
     value = lagrangian(rows, y, d, lb, ub)
-    return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, int(inside.sum()), rounds,
+    return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
                  perf_counter() - t0)
 
 

@@ -23,7 +23,7 @@ from solver.build import Builder
 from solver.cpsat import CpView
 from solver.linear import INF, Lin, value
 from solver.relaxation import Bound as RelaxBound
-from solver.relaxation import lp_bound
+from solver.relaxation import best_per_group, lp_bound
 
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -135,6 +135,7 @@ class Search:
         self.view: CpView | None = None
         self.keep: np.ndarray | None = None
         self.pairs_used: list[int] = []
+        self.used = np.zeros(b.n_pairs, dtype=bool)  # pairs of the slates found so far
 
     def kept(self) -> np.ndarray | None:
         if self.bound is None or self.target == INF:
@@ -147,10 +148,15 @@ class Search:
             self.view, self.keep = CpView(self.b.model, keep), keep
         return self.view
 
-    def best(self, deadline: float, scaled: bool) -> Found:
-        """The best slate under the model's current rows and objective."""
+    def best(self, deadline: float, scaled: bool, cap: int) -> Found:
+        """The best slate under the model's current rows and objective; `cap`
+        bounds the objective's closeness part (kept pairs of a slate leaned to)."""
         b, step = self.b, 1
         scale = self.scale if scaled else 1
+        if self.bound is not None:
+            quick = self.from_support(deadline, scale, cap)
+            if quick is not None:
+                return quick
         while True:
             view = self.current_view()
             self.pairs_used.append(int(view.keep[: b.n_pairs].sum()))
@@ -174,19 +180,53 @@ class Search:
             else:  # out of time: the slate found, if any, is not proven best
                 return Found("FEASIBLE" if vals is not None else "UNKNOWN", vals, stats)
 
+    def from_support(self, deadline: float, scale: int, cap: int) -> Found | None:
+        """A slate from few pairs: those the relaxation's solution uses, each
+        group's two with the least loss, and those of the slates found so far.
+        B bounds every slate's score, so a slate scoring floor(B) whose closeness
+        part is at its cap is best of all, with no search over the other pairs.
+        Otherwise it is only a hint for the search that follows."""
+        assert self.bound is not None
+        b, bd = self.b, self.bound
+        ceiling = math.floor(bd.value + 1e-6)
+        keep = self.kept()
+        if keep is None:
+            return None
+        pairs = keep[: b.n_pairs]
+        few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
+        few[best_per_group(-bd.loss, b.pair_group, pairs, 2)] = True
+        small = keep.copy()
+        small[: b.n_pairs] = pairs & few
+        view = CpView(b.model, small)
+        st = self.settings
+        left = deadline - perf_counter()
+        solver = make_solver(min(1.0, left / 4), st.workers, st.seed, st.deterministic)
+        status = solver.solve(view.model)
+        if status not in FOUND:
+            return None
+        vals = view.values(solver)
+        score = value(b.objective, vals)
+        if value(b.model.objective, vals) >= scale * ceiling + cap:
+            self.pairs_used.append(int(small[: b.n_pairs].sum()))
+            stats = SolveStats(status="OPTIMAL", objective=score, bound=score, gap=0.0,
+                               wall_time=solver.wall_time)
+            return Found("OPTIMAL", vals, stats)
+        self.hint(vals)
+        return None
+
     def hint(self, vals: np.ndarray) -> None:
         self.b.model.hints = dict(enumerate(vals.tolist()))
+        if self.view is not None:
+            self.view.apply_hints(vals)
 
     def add_cut(self, vals: np.ndarray, diversity: int) -> None:
         """The next slate keeps at most n - D of this one's (cadre, seat) pairs."""
         chosen = np.flatnonzero(vals[: self.b.n_pairs] == 1)
         row = self.b.model.add(Lin(chosen, np.ones(len(chosen), np.int64)) <= self.b.n_seats - diversity)
-        self.hint(vals)
+        self.used[chosen] = True
         if self.view is not None:
             self.view.add_row(row)
-            self.view.model.clear_hints()
-            for c in self.view.cols.tolist():
-                self.view.model.add_hint(self.view.vars[c], int(vals[c]))
+        self.hint(vals)
 
     def set_objective(self, e: Lin) -> None:
         self.b.model.maximize(e)
@@ -261,6 +301,7 @@ def solve(
         search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
 
     say(f"模型已建立:{b.n_seats}个职位,{pairs}个候选配对,用时{build_time:.2f}秒")
+    near_pairs = b.pair_vars(near.assignments) if near is not None else []
     if near is not None:
         lean_toward(near)
     if b.reasons:
@@ -270,7 +311,9 @@ def solve(
     for k in range(top):
         if perf_counter() >= deadline:
             break
-        found = search.best(deadline, scaled=near is not None or k > 0)
+        leaning = near is not None or k > 0
+        cap = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
+        found = search.best(deadline, scaled=leaning, cap=cap)
         stats.append(found.stats.model_copy(update={"status": found.status,
                                                     "pairs": search.pairs_used[-1]}))
         if found.vals is None:
