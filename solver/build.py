@@ -1,7 +1,8 @@
-"""Build the joint CP-SAT model of a whole county.
+"""Build the joint model of a whole county, as a linear model (solver/linear.py)
+that CP-SAT and the LP relaxation both read.
 
-Variables x[c, j] exist only for the (cadre, seat) pairs that no `must` seated
-rule, pin or ban forbids. Every seat gets exactly one cadre; a cadre takes at
+Columns x[c, j] exist only for the (cadre, seat) pairs that no `must` seated
+rule, pin or ban forbids; they are columns 0 .. n_pairs - 1, group by group. Every seat gets exactly one cadre; a cadre takes at
 most one seat in the county, so cadres may move between townships (交流).
 """
 

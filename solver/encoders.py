@@ -1,4 +1,6 @@
-"""One CP-SAT encoding per rule kind, registered under the kind's name.
+"""One encoding per rule kind, registered under the kind's name. It writes the
+linear model (solver/linear.py) through the few calls of CP-SAT's model API it
+needs, so it reads like a CP-SAT encoding and serves the LP relaxation as well.
 
 Strength decides the encoding (shared/directives.md):
 - must: a hard constraint; for seated rules the forbidden (cadre, seat) pairs

@@ -1,0 +1,77 @@
+"""The linear model read two ways: CP-SAT over the columns kept, and the LP
+relaxation's rows (big-M for enforced rows, the convex half of max rows)."""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from solver.cpsat import CpView
+from solver.linear import Lin, LinearModel, lin_sum
+from solver.relaxation import relaxation_rows
+from solver.search import make_solver
+
+
+def solve(lm: LinearModel, keep: np.ndarray | None = None) -> np.ndarray | None:
+    view = CpView(lm, keep)
+    s = make_solver(5, 1, 0)
+    return view.values(s) if s.solve(view.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def test_an_enforced_empty_row_that_fails_forces_its_literal_off() -> None:
+    """`sum over no cadres >= 1` only if v: v must be false, not the model infeasible."""
+    lm = LinearModel()
+    v = lm.new_bool_var()
+    lm.add(lin_sum([]) >= 1).only_enforce_if(v)
+    lm.maximize(v)
+    vals = solve(lm)
+    assert vals is not None and vals[v.col] == 0
+
+
+def test_an_empty_row_that_fails_unenforced_is_infeasible() -> None:
+    lm = LinearModel()
+    lm.new_bool_var()
+    lm.fail()
+    assert solve(lm) is None
+
+
+def test_dropped_columns_are_zero_and_their_literals_false() -> None:
+    """A row enforced by a dropped column is off; a negated one is always on."""
+    lm = LinearModel()
+    start = lm.new_block(3)
+    x = [Lin(np.array([start + i]), np.ones(1, np.int64)) for i in range(3)]
+    y = lm.new_int_var(0, 5)
+    from solver.linear import Var
+
+    lm.add(y >= 5).only_enforce_if(Var(start))  # start is dropped: never enforced
+    lm.add(y <= 2).only_enforce_if(~Var(start))  # always enforced
+    lm.add(lin_sum(x) <= 2)
+    lm.maximize(y + lin_sum(x))
+    keep = np.array([False, True, True, True])
+    vals = solve(lm, keep)
+    assert vals is not None
+    assert list(vals) == [0, 1, 1, 2]
+
+
+def test_merged_adds_duplicate_columns() -> None:
+    lin = (Lin(np.array([3, 1]), np.array([2, 1])) + Lin(np.array([1]), np.array([4])) - 7).merged()
+    assert list(lin.idx) == [1, 3] and list(lin.coef) == [5, 2] and lin.const == -7
+
+
+def test_relaxation_rows_big_m_and_max() -> None:
+    """x0 + x1 >= 2 only if v becomes x0 + x1 + 2(1 - v) >= 2; t == max(x0, x1)
+    becomes t - x0 >= 0 and t - x1 >= 0."""
+    lm = LinearModel()
+    start = lm.new_block(2)
+    v = lm.new_bool_var()
+    t = lm.new_bool_var()
+    pair = Lin(np.array([start, start + 1]), np.ones(2, np.int64))
+    lm.add(pair >= 2).only_enforce_if(v)
+    lm.add_max_equality(t, [Lin(np.array([start]), np.ones(1, np.int64)),
+                            Lin(np.array([start + 1]), np.ones(1, np.int64))])
+    rows = relaxation_rows(lm)
+    dense = np.zeros((len(rows.lo), lm.n_cols))
+    np.add.at(dense, (rows.r, rows.c), rows.v)
+    assert dense.tolist() == [[1, 1, -2, 0], [-1, 0, 0, 1], [0, -1, 0, 1]]
+    assert rows.lo.tolist() == [0, 0, 0]
+    assert np.isinf(rows.hi).all()
