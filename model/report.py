@@ -96,7 +96,8 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
     lines = [
         f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}",
         f"状态:{result.status} {STATUS_ZH.get(result.status, '')}  "
-        f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  建模与线性松弛 {result.build_time:.2f}s",
+        f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  "
+        f"建模与线性松弛 {result.build_time:.2f}s",
     ]
     for i, st in enumerate(result.solves, 1):
         if st.objective is None:

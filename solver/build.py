@@ -2,8 +2,9 @@
 that CP-SAT and the LP relaxation both read.
 
 Columns x[c, j] exist only for the (cadre, seat) pairs that no `must` seated
-rule, pin or ban forbids; they are columns 0 .. n_pairs - 1, group by group. Every seat gets exactly one cadre; a cadre takes at
-most one seat in the county, so cadres may move between townships (交流).
+rule, pin or ban forbids; they are columns 0 .. n_pairs - 1, group by group.
+Every seat gets exactly one cadre; a cadre takes at most one seat in the
+county, so cadres may move between townships (交流).
 """
 
 from __future__ import annotations
