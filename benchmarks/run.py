@@ -212,8 +212,10 @@ def plot(result: dict[str, Any], path: Path) -> None:
     for method in ("huanjie", "huanjie-nofix", "cpsat-plain", "highs"):
         pts = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == method)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=method)
-    ax.set_xlabel("cadres in the pool")
-    ax.set_ylabel("build + solve, seconds (capped at the time limit)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")  # a straight line of slope 1 is linear growth
+    ax.set_xlabel("cadres in the pool (log)")
+    ax.set_ylabel("build + solve, seconds (log; capped at the time limit)")
     ax.set_title("Time by pool size, 2 workers")
     ax.legend()
     fig.tight_layout()
