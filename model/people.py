@@ -7,10 +7,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from model.enums import Education, Gender, Grade, Origin, Post, Rank
+from model.enums import GRADE_POINTS, Education, Gender, Grade, Origin, Post, Rank
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A share between 0 and 1 inclusive (votes, quotas)."""
+
+MERIT_VOTE_POINTS = 4
+"""A full recommendation vote share is worth this many merit points."""
 
 
 def _labeled(enum: type) -> BeforeValidator:
@@ -87,6 +90,25 @@ class Cadre(Frozen):
     @property
     def is_minority(self) -> bool:
         return self.ethnicity != "汉族"
+
+    @property
+    def is_sitting(self) -> bool:
+        """A member of a township's outgoing team (在任班子成员): a post held in a
+        township. The one definition: continuity, change, more-than-sitting
+        counts and the solver's pool all read it."""
+        return self.current_township is not None and self.current_post is not None
+
+    def sits_in(self, township: str) -> bool:
+        """A member of this township's outgoing team."""
+        return self.is_sitting and self.current_township == township
+
+    @property
+    def merit(self) -> int:
+        """Merit points (考核推荐积分): evaluation grades (优秀 3, 称职 2, 基本称职 1,
+        不称职 0, last three years) plus round(4 x recommendation share) for sitting
+        members, 0..13. A fact of the cadre that the score (merit term) and D1-E3 read."""
+        votes = round(MERIT_VOTE_POINTS * self.recommendation_share) if self.recommendation_share else 0
+        return sum(GRADE_POINTS[g] for g in self.grades) + votes
 
     def age(self, on: date) -> int:
         return full_years(self.birth_date, on)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -70,6 +71,12 @@ class Seat(BaseModel):
     @property
     def label(self) -> str:
         return self.template.label
+
+
+def principal_posts(seats: Iterable[Seat]) -> frozenset[Post]:
+    """The posts the principal seats (党政正职, `SeatTemplate.principal`) are known
+    by: a sitting member whose current post is one of them held a principal seat."""
+    return frozenset(s.main_post for s in seats if s.principal)
 
 
 class TeamTemplate(BaseModel):

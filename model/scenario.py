@@ -12,11 +12,20 @@ from datetime import date
 from functools import wraps
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
-from model.enums import Post, Strength
+from model.enums import Strength
 from model.errors import InputError, InputErrors
 from model.people import Cadre, County, Township
+from model.rules import REGISTRY
 from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
 
 
@@ -189,10 +198,6 @@ class Scenario(BaseModel):
 
     def check_rule_params(self) -> list[InputError]:
         """Each rule in force names a known kind and has parameters that kind accepts."""
-        from pydantic import ValidationError
-
-        from model.rules import REGISTRY
-
         errors: list[InputError] = []
         for spec in self.ruleset_in_force.rules:
             kind = REGISTRY.get(spec.kind)
@@ -258,18 +263,15 @@ class Scenario(BaseModel):
 
     @memo
     def sitting(self) -> dict[str, list[Cadre]]:
-        """Township id -> sitting team members (cadres whose current post is there)."""
+        """Township id -> its outgoing team (`Cadre.is_sitting`), in pool order."""
         out: dict[str, list[Cadre]] = {t: [] for t in self.townships}
         for c in self.cadres:
-            if c.current_township is not None and c.current_post is not None:
+            if c.is_sitting and c.current_township is not None:
                 out[c.current_township].append(c)
         return out
 
     def is_sitting_member(self, cadre: Cadre) -> bool:
-        return cadre.current_township is not None and cadre.current_post is not None
-
-    def holds_post(self, cadre: Cadre, post: Post) -> bool:
-        return cadre.current_post == post
+        return cadre.is_sitting
 
 
 def _dups(values: list[str]) -> list[str]:

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from model.enums import GRADE_POINTS, Change
+from model.enums import Change
 from model.people import Cadre
 from model.ruleset import Seat
 from model.scenario import Scenario
 
-MERIT_VOTE_POINTS = 4
-"""A full recommendation vote share is worth this many merit points."""
-
-
-def merit(c: Cadre) -> int:
-    """Evaluation grades (优秀 3, 称职 2, 基本称职 1, 不称职 0, last three years)
-    plus round(4 x recommendation share) for sitting members: 0..13."""
-    votes = round(MERIT_VOTE_POINTS * c.recommendation_share) if c.recommendation_share else 0
-    return sum(GRADE_POINTS[g] for g in c.grades) + votes
-
 
 def is_continuity(sc: Scenario, c: Cadre, seat: Seat) -> bool:
     """A sitting member kept in the same township's team (留任)."""
-    return c.current_post is not None and c.current_township == seat.township
+    return c.sits_in(seat.township)
 
 
 def merit_reason(c: Cadre) -> str:
@@ -43,7 +33,7 @@ def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, str]
     non-zero terms)."""
     w = sc.weights
     terms = {
-        "merit": (w.merit * merit(c), merit_reason(c)),
+        "merit": (w.merit * c.merit, merit_reason(c)),
         "continuity": (w.continuity if is_continuity(sc, c, seat) else 0, "留任本乡镇班子"),
         "reserve": (w.reserve if c.reserve else 0, "后备干部"),
     }
@@ -53,7 +43,7 @@ def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, str]
 def max_bonus(sc: Scenario) -> int:
     """An upper bound on the bonus points of one seat, over the whole pool."""
     w = sc.weights
-    best_merit = max((merit(c) for c in sc.cadres), default=0)
+    best_merit = max((c.merit for c in sc.cadres), default=0)
     return w.merit * best_merit + w.continuity + w.reserve
 
 
@@ -65,6 +55,6 @@ def change_of(sc: Scenario, c: Cadre, seat: Seat) -> Change:
         return Change.promoted
     if is_continuity(sc, c, seat):
         return Change.stays
-    if c.current_township is not None and c.current_post is not None:
+    if c.is_sitting:
         return Change.moved_in
     return Change.new

@@ -27,6 +27,13 @@ class RuleInstance(BaseModel):
 
     `key` is stable across solver and referee: `D1-C1@t01`, `D1-E1@t01/secretary`,
     `D1-K1@party_secretary`. `penalty` is the score lost for a `prefer` rule.
+
+    The numbers behind `detail` are fields too, so a chart or a client never
+    parses the sentence: a count rule (and an expertise mix) gives `have` of
+    `total` seats against `need`, `short` = max(0, need - have); a seated rule
+    gives the cadre's `value` and the `limit` it was checked against (years,
+    age, points, a share, an education or an ethnicity; `value` None where the
+    rule does not measure this cadre, e.g. D1-R3 on a cadre who stays).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -40,6 +47,12 @@ class RuleInstance(BaseModel):
     seat: str | None = None
     cadre: str | None = None
     detail: str = ""
+    have: int | None = None
+    need: int | None = None
+    short: int | None = None
+    total: int | None = None
+    value: int | float | str | None = None
+    limit: int | float | str | None = None
 
 
 class ScoreTerm(BaseModel):

@@ -106,6 +106,8 @@ class CpView:
         return vals
 
     def var(self, col: int) -> cp_model.IntVar:
+        """The CP-SAT variable of a kept column; a dropped column has none."""
         v = self.vars[col]
-        assert v is not None
+        if v is None:
+            raise KeyError(f"column {col} is not kept in this CP-SAT view")
         return v

@@ -13,26 +13,25 @@ so the two reports can be compared instance by instance.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from model.enums import Gender, Rank, Strength
-from model.rules import kind_of
-from model.rules.counts import Counted, CountyCounted, TeamCounted, part_key
+from model.enums import Rank, Strength
+from model.rules import REGISTRY, kind_of
+from model.rules.counts import Counted, Place, part_key, sitting_matches
 from model.rules.expertise import ExpertiseParams
+from model.rules.seated import SeatedKind
 from model.rules.shape import ShapeParams, combo_zh, shape_problems
 from model.ruleset import RuleSpec
+from solver.facts import Pool, SeatGroup
 from solver.linear import Expr, lin_sum
+from solver.state import BuildState
 
-if TYPE_CHECKING:
-    from solver.build import Builder
-    from solver.facts import Pool, SeatGroup
-
-FailMask = Callable[[object, "Pool", "SeatGroup", "Builder"], np.ndarray]
+FailMask = Callable[[object, Pool, SeatGroup, BuildState], np.ndarray]
+Encoder = Callable[[BuildState, RuleSpec], None]
 SEATED: dict[str, FailMask] = {}
-ENCODERS: dict[str, Callable[[Builder, RuleSpec], None]] = {}
+ENCODERS: dict[str, Encoder] = {}
 
 
 def seated(kind: str) -> Callable[[FailMask], FailMask]:
@@ -40,35 +39,53 @@ def seated(kind: str) -> Callable[[FailMask], FailMask]:
 
     def deco(fn: FailMask) -> FailMask:
         SEATED[kind] = fn
-        ENCODERS[kind] = lambda b, spec: encode_seated(b, spec)
+        ENCODERS[kind] = encode_seated
         return fn
 
     return deco
 
 
-def encoder(kind: str) -> Callable:
-    def deco(fn: Callable) -> Callable:
-        ENCODERS[kind] = fn
+def encoder(*kinds: str) -> Callable[[Encoder], Encoder]:
+    def deco(fn: Encoder) -> Encoder:
+        for kind in kinds:
+            ENCODERS[kind] = fn
         return fn
 
     return deco
+
+
+def seated_fail_masks(b: BuildState, spec: RuleSpec) -> dict[int, np.ndarray]:
+    """Group index -> mask of cadres who would break the rule in that group's seats."""
+    p = kind_of(spec).parse(spec)
+    mask = SEATED[spec.kind]
+    return {g.index: mask(p, b.pool, g, b) for g in b.groups if p.applies(g.seat)}
+
+
+def encode_seated(b: BuildState, spec: RuleSpec) -> None:
+    """must: pairs already dropped by the builder; otherwise one instance per
+    seat group, whose amount counts the group's seats that break the rule."""
+    if spec.strength == Strength.must:
+        return
+    for g, fails in seated_fail_masks(b, spec).items():
+        s = b.groups[g].seat
+        b.record(spec, f"{s.township}/{s.template.id}", b.group_sum(g, fails))
 
 
 # --- seated kinds: one mask each --------------------------------------------------
 
 
 @seated("experience")
-def _experience(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _experience(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return getattr(pool, p.field) < p.min_years
 
 
 @seated("min_education")
-def _min_education(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _min_education(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.education < p.minimum.level
 
 
 @seated("ethnic_head")
-def _ethnic_head(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _ethnic_head(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     minority = b.sc.county.townships[s.township].ethnic_minority
     if minority is None:
         return np.zeros(pool.size, dtype=bool)
@@ -76,7 +93,7 @@ def _ethnic_head(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
 
 
 @seated("renomination")
-def _renomination(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _renomination(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         weak = pool.incompetent > p.max_incompetent_share
         if p.min_recommendation_share is not None:
@@ -85,7 +102,7 @@ def _renomination(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
 
 
 @seated("age_cap")
-def _age_cap(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     male = ~pool.female
     kept_cap = np.where(male, p.kept_male, p.kept_female)
     exit_age = np.where(male, p.exit_male, p.exit_female)
@@ -107,7 +124,7 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
 
 
 @seated("same_post_tenure")
-def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     here = (pool.township == s.township) & (pool.post >= 0)
     if p.same_post:
         here &= pool.post == s.main_post_index
@@ -115,12 +132,12 @@ def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
 
 
 @seated("min_merit")
-def _min_merit(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _min_merit(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.merit < p.min_points
 
 
 @seated("full_term")
-def _full_term(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
+def _full_term(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     male = ~pool.female
     limit = np.where(pool.kept, np.where(male, p.kept_male, p.kept_female),
                      np.where(male, p.exit_male, p.exit_female))
@@ -128,78 +145,41 @@ def _full_term(p, pool: Pool, s: SeatGroup, b: Builder) -> np.ndarray:
     return moved & (pool.age + p.term_years > limit)
 
 
-def seat_applies(p, s: SeatGroup) -> bool:
-    """Mirror of SeatParams.applies, on the solver's seat group."""
-    if p.principal and s.seat.principal:
-        return True
-    if p.posts:
-        return s.holds_any(p.posts)
-    return not p.principal
-
-
-def seated_fail_masks(b: Builder, spec: RuleSpec) -> dict[int, np.ndarray]:
-    """Group index -> mask of cadres who would break the rule in that group's seats."""
-    p = kind_of(spec).parse(spec)
-    mask = SEATED[spec.kind]
-    return {g.index: mask(p, b.pool, g, b) for g in b.groups if seat_applies(p, g)}
-
-
-def encode_seated(b: Builder, spec: RuleSpec) -> None:
-    """must: pairs already dropped by the builder; otherwise one instance per
-    seat group, whose amount counts the group's seats that break the rule."""
-    if spec.strength == Strength.must:
-        return
-    for g, fails in seated_fail_masks(b, spec).items():
-        s = b.groups[g].seat
-        b.record(spec, f"{s.township}/{s.template.id}", b.group_sum(g, fails))
-
-
 # --- count kinds -------------------------------------------------------------------
 
 
-def encode_parts(b: Builder, spec: RuleSpec, where: str, groups: list[int], p: Counted,
-                 township: int | None) -> None:
-    """Each part: at least `needed` of the cadres in these seat groups match its filter."""
-    seats = sum(b.groups[g].count for g in groups)
+def encode_place(b: BuildState, spec: RuleSpec, place: Place) -> None:
+    """Each part: at least `needed` of the cadres in the place's seat groups match its filter."""
+    p: Counted = place.filter
+    groups = b.groups_of(place.seats)
     for label, target in p.parts.items():
-        sitting = b.sitting_count(target, p, township) if target.more_than_sitting else 0
-        need = target.needed(seats, sitting)
+        sitting = sitting_matches(b.view, target, place) if target.more_than_sitting else 0
+        need = target.needed(len(place.seats), sitting)
         count = lin_sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
-        key = part_key(where, label)
+        key = part_key(place.key, label)
         if spec.strength == Strength.must:
             b.require_count(spec, label, f"{spec.id}@{key}", count, need)
         else:
             b.record_shortfall(spec, key, count, need)
 
 
-@encoder("team_min_count")
-def encode_team_min_count(b: Builder, spec: RuleSpec) -> None:
-    p: TeamCounted = kind_of(spec).parse(spec)
-    for ti, town in enumerate(b.sc.county.townships):
-        if p.only_minority_concentrated and not town.minority_concentrated:
-            continue
-        groups = [g.index for g in b.groups if g.township == ti and p.counts(g.seat)]
-        encode_parts(b, spec, town.id, groups, p, ti)
-
-
-@encoder("county_min_count")
-def encode_county_min_count(b: Builder, spec: RuleSpec) -> None:
-    p: CountyCounted = kind_of(spec).parse(spec)
-    places = [(post.value, p.model_copy(update={"posts": (post,)})) for post in p.posts] \
-        if p.each_post else [("county", p)]
-    for where, q in places:
-        encode_parts(b, spec, where, [g.index for g in b.groups if q.counts(g.seat)], q, None)
+@encoder("team_min_count", "county_min_count")
+def encode_min_count(b: BuildState, spec: RuleSpec) -> None:
+    """At each place of the rule (a township's team, the county's seats or one
+    post county-wide), as the referee checks it."""
+    for place in b.places(spec, kind_of(spec).parse(spec)):
+        encode_place(b, spec, place)
 
 
 @encoder("expertise_cover")
-def encode_expertise_cover(b: Builder, spec: RuleSpec) -> None:
+def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
     """covered[group] is exactly (some counted member has a tag of the group)."""
     p: ExpertiseParams = kind_of(spec).parse(spec)
     tags = b.pool.expertise
     has = {label: np.array([bool(t & set(members)) for t in tags], dtype=bool)
            for label, members in p.groups.items()}
     for ti, town in enumerate(b.sc.county.townships):
-        groups = [g.index for g in b.groups if g.township == ti and p.counts(g.seat)]
+        groups = [g.index for g in b.groups if g.township == ti and p.applies(g.seat)]
         covered = []
         for label in p.groups:
             n = lin_sum(b.group_sum(g, has[label]) for g in groups)
@@ -215,7 +195,7 @@ def encode_expertise_cover(b: Builder, spec: RuleSpec) -> None:
 
 
 @encoder("team_shape")
-def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
+def encode_team_shape(b: BuildState, spec: RuleSpec) -> None:
     """Seat counts, together and apart are fixed by the template; a post count
     that optional posts can change is a linear expression over their counts."""
     p: ShapeParams = kind_of(spec).parse(spec)
@@ -253,7 +233,7 @@ def encode_team_shape(b: Builder, spec: RuleSpec) -> None:
         b.record(spec, town.id, v)
 
 
-def post_count(b: Builder, groups: list[SeatGroup], posts: tuple) -> Expr:
+def post_count(b: BuildState, groups: list[SeatGroup], posts: tuple) -> Expr:
     """How many seats of these groups hold all `posts`: fixed ones count whole
     groups; where one post is missing but optional, its count variable."""
     const, terms = 0, []
@@ -266,4 +246,17 @@ def post_count(b: Builder, groups: list[SeatGroup], posts: tuple) -> Expr:
     return const + sum(terms) if terms else const
 
 
-__all__ = ["ENCODERS", "SEATED", "Gender", "seated_fail_masks"]
+def check_registries(kinds: Mapping[str, object] = REGISTRY, encoders: Mapping[str, object] = ENCODERS,
+                     masks: Mapping[str, object] = SEATED) -> None:
+    """Every rule kind has an encoder and every encoder a kind; a seated kind has
+    its fail mask. Run at import, so a missing encoder fails before any solve."""
+    problems = [f"rule kind '{k}' has no encoder in solver/encoders.py"
+                for k in sorted(set(kinds) - set(encoders))]
+    problems += [f"encoder '{k}' has no rule kind in model/rules" for k in sorted(set(encoders) - set(kinds))]
+    seated_kinds = {k for k, kind in kinds.items() if isinstance(kind, SeatedKind)}
+    problems += [f"seated rule kind '{k}' has no fail mask" for k in sorted(seated_kinds - set(masks))]
+    if problems:
+        raise ImportError("; ".join(problems))
+
+
+check_registries()

@@ -2,7 +2,8 @@
 
 This is the solver's own reading of the rules, written independently of the
 referee's per-cadre checks in `model/rules/`: eligibility of every cadre for a
-seat is computed at once, before any CP-SAT variable exists.
+seat is computed at once, before any CP-SAT variable exists. The facts the
+domain defines once (who sits, merit points) are read from it, not re-derived.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from model.people import full_years
 from model.rules.base import Who
 from model.ruleset import Seat
 from model.scenario import Scenario
-from model.score import merit
 
 POSTS = list(Post)
 ORIGINS = list(Origin)
@@ -48,14 +48,11 @@ class Pool:
     merit: np.ndarray
     renomination_override: np.ndarray
     expertise: list[frozenset[str]]
+    sitting: np.ndarray  # Cadre.is_sitting
 
     @property
     def size(self) -> int:
         return len(self.ids)
-
-    @property
-    def sitting(self) -> np.ndarray:
-        return (self.township >= 0) & (self.post >= 0)
 
     def who(self, w: Who, township: int | None = None) -> np.ndarray:
         """Mask of cadres matching a count rule's filter, for seats of `township`
@@ -114,9 +111,10 @@ def build_pool(sc: Scenario) -> Pool:
             [np.nan if c.incompetent_share is None else c.incompetent_share for c in cs], float
         ),
         origin=arr([ORIGINS.index(c.origin) for c in cs]),
-        merit=arr([merit(c) for c in cs]),
+        merit=arr([c.merit for c in cs]),
         renomination_override=arr([c.id in sc.renomination_overrides for c in cs], bool),
         expertise=[frozenset(c.expertise) for c in cs],
+        sitting=arr([c.is_sitting for c in cs], bool),
     )
 
 
@@ -145,9 +143,6 @@ class SeatGroup:
     @property
     def main_post_index(self) -> int:
         return POSTS.index(self.seat.main_post)
-
-    def holds_any(self, posts: tuple[Post, ...]) -> bool:
-        return any(p in self.seat.posts for p in posts)
 
 
 def build_groups(sc: Scenario) -> list[SeatGroup]:

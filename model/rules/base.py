@@ -13,18 +13,50 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from model.enums import Gender, Origin, Post, Strength
 from model.people import Cadre, Township
-from model.ruleset import RuleSpec, Seat
+from model.ruleset import RuleSpec, Seat, principal_posts
 from model.slate import RuleInstance
+
+PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
 
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SeatFilter(Params):
+    """Which seats a rule looks at: the principal seats (党政正职) when `principal`
+    is set, and the seats holding any of `posts`; every seat when neither is
+    given. The one definition for seated, count and expertise rules alike."""
+
+    posts: PostList = ()
+    principal: bool = False
+
+    def applies(self, seat: Seat) -> bool:
+        if not (self.principal or self.posts):
+            return True
+        return (self.principal and seat.principal) or any(p in seat.posts for p in self.posts)
+
+    def held(self, post: Post, principal: frozenset[Post]) -> bool:
+        """Whether a sitting member's current post was one of these seats, given
+        the posts principal seats are known by (`View.principal_posts`)."""
+        if not (self.principal or self.posts):
+            return True
+        return (self.principal and post in principal) or post in self.posts
+
+    def label(self) -> str:
+        if self.principal and not self.posts:
+            return "党政正职"
+        names = "、".join(p.zh for p in self.posts)
+        if self.principal:
+            return "党政正职及" + names
+        return names or "乡镇领导班子成员"
 
 
 class Who(Params):
@@ -137,6 +169,11 @@ class View:
     def team_size(self, township: str) -> int:
         return sum(1 for s in self.seats if s.township == township)
 
+    @cached_property
+    def principal_posts(self) -> frozenset[Post]:
+        """Read from the seat templates (`SeatTemplate.principal`), never listed by hand."""
+        return principal_posts(self.seats)
+
 
 class RuleKind:
     """A family of rules. Subclasses set `kind`, `params` and implement `check`."""
@@ -162,9 +199,11 @@ class RuleKind:
         holds: bool,
         detail: str,
         amount: int = 1,
-        **at: str | None,
+        **at: Any,
     ) -> RuleInstance:
-        """One checked place; a broken `prefer` rule costs weight * amount."""
+        """One checked place; a broken `prefer` rule costs weight * amount. `at`
+        names the place (township, seat, cadre) and gives the numbers (have,
+        need, short, total; value, limit)."""
         penalty = spec.weight * amount if (not holds and spec.strength == Strength.prefer) else 0
         return RuleInstance(
             key=f"{spec.id}@{where}",
@@ -181,6 +220,9 @@ REGISTRY: dict[str, RuleKind] = {}
 
 
 def register(cls: type[RuleKind]) -> type[RuleKind]:
+    """Register a kind under its name; a name taken twice is a programming error."""
+    if cls.kind in REGISTRY:
+        raise TypeError(f"rule kind '{cls.kind}' registered twice")
     REGISTRY[cls.kind] = cls()
     return cls
 

@@ -4,44 +4,23 @@ and county-wide (D1-K*, D5-K*).
 A rule has one target or several named `parts` (D3-C1: experienced cadres of
 40 and over, and young ones of 35 or under); each part of each place is one
 instance. A `prefer` part costs its weight for each member short of its target.
+The places of a rule (`CountKind.places`) are defined once here; the solver's
+encoders and pre-checks read the same places and map their seats to its groups.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from model.rules.base import CountTarget, Params, RuleKind, View, register
-from model.rules.seated import PostList
+from model.enums import Post
+from model.rules.base import CountTarget, RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
 
 TARGET_KEYS = ("who", "min_count", "min_share", "more_than_sitting")
-
-
-class SeatFilter(Params):
-    """The seats a team rule looks at: principal seats, seats holding any of
-    `posts`, or all seats when neither is given."""
-
-    posts: PostList = ()
-    principal: bool = False
-
-    @model_validator(mode="after")
-    def _one_filter(self) -> SeatFilter:
-        if self.principal and self.posts:
-            raise ValueError("give either principal or posts, not both")
-        return self
-
-    def counts(self, seat: Seat) -> bool:
-        if self.principal:
-            return seat.principal
-        return not self.posts or any(p in seat.posts for p in self.posts)
-
-    def label(self) -> str:
-        if self.principal:
-            return "党政正职"
-        return "、".join(p.zh for p in self.posts) if self.posts else "乡镇领导班子成员"
 
 
 class Counted(SeatFilter):
@@ -63,40 +42,81 @@ def part_key(where: str, label: str) -> str:
     return f"{where}/{label}" if label else where
 
 
-def sitting_matches(view: View, target: CountTarget, p: Counted, township: str | None) -> int:
-    """Members of the outgoing teams (in one township, or all) that the target counts."""
+@dataclass(frozen=True)
+class Place:
+    """One place a count rule is checked at: a township's team, or seats county-wide.
+
+    `key` names the place in instance keys (`t01`, `county`, `party_secretary`);
+    `township` is None county-wide; `name` is the township's name or 全县, and
+    `post` the one post of a county rule checked post by post (D1-K1). `filter`
+    is the seat filter at this place (narrowed to `post`), `seats` the seats it
+    counts, in scenario order."""
+
+    key: str
+    township: str | None
+    name: str
+    post: Post | None
+    filter: Counted
+    seats: tuple[Seat, ...]
+
+    @property
+    def label(self) -> str:
+        """The place in words: 安水镇, 全县, 全县党委书记."""
+        return self.name + (self.post.zh if self.post is not None else "")
+
+
+def sitting_matches(view: View, target: CountTarget, place: Place) -> int:
+    """Members of the outgoing teams (of the place's township, or all) who held
+    one of the place's seats and whom the target counts."""
     return sum(
         1
         for c in view.cadres.values()
-        if c.current_post is not None
-        and c.current_township is not None
-        and (township is None or c.current_township == township)
-        and (p.principal is False or c.current_post.value in ("party_secretary", "township_head"))
-        and (not p.posts or c.current_post in p.posts)
+        if c.is_sitting and c.current_post is not None
+        and (place.township is None or c.current_township == place.township)
+        and place.filter.held(c.current_post, view.principal_posts)
         and target.who.matches(c, view.on, c.current_township)
     )
 
 
-def count_instances(
-    kind: RuleKind, spec: RuleSpec, view: View, p: Counted, where: str, seats: list[Seat],
-    township: str | None, place: str,
-) -> list[RuleInstance]:
-    """One instance per part: how many of these seats' holders match, against the need."""
-    out: list[RuleInstance] = []
-    holders = [(s, view.seated[(s.township, s.id)]) for s in seats if (s.township, s.id) in view.seated]
-    for label, target in p.parts.items():
-        have = sum(1 for s, c in holders if target.who.matches(c, view.on, s.township))
-        sitting = sitting_matches(view, target, p, township) if target.more_than_sitting else 0
-        need = target.needed(len(seats), sitting)
-        short = max(0, need - have)
-        before = f",上届{sitting}名" if target.more_than_sitting else ""
-        detail = (
-            f"{place}{p.label()}{len(seats)}个职位中{target.who.zh()}干部{have}名{before},"
-            f"要求{target.target_zh()}(至少{need}名)"
+def needed(view: View, target: CountTarget, place: Place) -> int:
+    """How many members the target needs at this place."""
+    sitting = sitting_matches(view, target, place) if target.more_than_sitting else 0
+    return target.needed(len(place.seats), sitting)
+
+
+class CountKind(RuleKind):
+    """A rule counting the members who match, at each of its places."""
+
+    def places(self, p: Any, view: View) -> list[Place]:
+        raise NotImplementedError
+
+    def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
+        """One instance per place and part: how many of the place's holders match, against the need."""
+        out: list[RuleInstance] = []
+        for place in self.places(self.parse(spec), view):
+            seats = place.seats
+            holders = [(s, view.seated[(s.township, s.id)]) for s in seats
+                       if (s.township, s.id) in view.seated]
+            for label, target in place.filter.parts.items():
+                have = sum(1 for s, c in holders if target.who.matches(c, view.on, s.township))
+                sitting = sitting_matches(view, target, place) if target.more_than_sitting else 0
+                need = target.needed(len(seats), sitting)
+                short = max(0, need - have)
+                before = f",上届{sitting}名" if target.more_than_sitting else ""
+                detail = (
+                    f"{place.name}{place.filter.label()}{len(seats)}个职位中{target.who.zh()}干部{have}名{before},"
+                    f"要求{target.target_zh()}(至少{need}名)"
+                )
+                out.append(self.instance(spec, part_key(place.key, label), short == 0, detail, amount=short,
+                                         township=place.township, have=have, need=need, short=short,
+                                         total=len(seats)))
+        return out
+
+    def max_penalty(self, spec: RuleSpec, view: View) -> int:
+        p = self.parse(spec)
+        return spec.weight * sum(
+            needed(view, t, place) for place in self.places(p, view) for t in place.filter.parts.values()
         )
-        out.append(kind.instance(spec, part_key(where, label), short == 0, detail, amount=short,
-                                 township=township))
-    return out
 
 
 class TeamCounted(Counted):
@@ -106,33 +126,20 @@ class TeamCounted(Counted):
 
 
 @register
-class TeamMinCount(RuleKind):
+class TeamMinCount(CountKind):
     """Each township's team has at least N (or a share of) members who match."""
 
     kind = "team_min_count"
     params = TeamCounted
     scope: ClassVar[str] = "township"
 
-    def places(self, p: TeamCounted, view: View) -> list[tuple[str, list[Seat]]]:
+    def places(self, p: TeamCounted, view: View) -> list[Place]:
         return [
-            (tid, [s for s in view.seats if s.township == tid and p.counts(s)])
+            Place(tid, tid, town.name, None, p,
+                  tuple(s for s in view.seats if s.township == tid and p.applies(s)))
             for tid, town in view.townships.items()
             if town.minority_concentrated or not p.only_minority_concentrated
         ]
-
-    def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
-        p: TeamCounted = self.parse(spec)
-        out: list[RuleInstance] = []
-        for tid, seats in self.places(p, view):
-            out += count_instances(self, spec, view, p, tid, seats, tid, view.townships[tid].name)
-        return out
-
-    def max_penalty(self, spec: RuleSpec, view: View) -> int:
-        p: TeamCounted = self.parse(spec)
-        return spec.weight * sum(
-            t.needed(len(seats), sitting_matches(view, t, p, tid))
-            for tid, seats in self.places(p, view) for t in p.parts.values()
-        )
 
 
 class CountyCounted(Counted):
@@ -142,30 +149,17 @@ class CountyCounted(Counted):
 
 
 @register
-class CountyMinCount(RuleKind):
+class CountyMinCount(CountKind):
     """County-wide: at least N (or a share) of the members in some seats match."""
 
     kind = "county_min_count"
     params = CountyCounted
     scope: ClassVar[str] = "county"
 
-    def places(self, p: CountyCounted, view: View) -> list[tuple[str, CountyCounted]]:
-        if p.each_post:
-            return [(post.value, p.model_copy(update={"posts": (post,)})) for post in p.posts]
-        return [("county", p)]
-
-    def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
-        p: CountyCounted = self.parse(spec)
-        out: list[RuleInstance] = []
-        for where, q in self.places(p, view):
-            seats = [s for s in view.seats if q.counts(s)]
-            out += count_instances(self, spec, view, q, where, seats, None, "全县")
-        return out
-
-    def max_penalty(self, spec: RuleSpec, view: View) -> int:
-        p: CountyCounted = self.parse(spec)
-        total = 0
-        for _, q in self.places(p, view):
-            n = sum(1 for s in view.seats if q.counts(s))
-            total += sum(t.needed(n, sitting_matches(view, t, q, None)) for t in q.parts.values())
-        return spec.weight * total
+    def places(self, p: CountyCounted, view: View) -> list[Place]:
+        narrowed = [(post.value, post, p.model_copy(update={"posts": (post,)})) for post in p.posts] \
+            if p.each_post else [("county", None, p)]
+        return [
+            Place(key, None, "全县", post, q, tuple(s for s in view.seats if q.applies(s)))
+            for key, post, q in narrowed
+        ]

@@ -11,8 +11,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from model.rules.base import RuleKind, View, register
-from model.rules.counts import SeatFilter
+from model.rules.base import RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec
 from model.slate import RuleInstance
 
@@ -35,7 +34,7 @@ class ExpertiseCover(RuleKind):
         p: ExpertiseParams = self.parse(spec)
         out: list[RuleInstance] = []
         for tid, town in view.townships.items():
-            tags = {t for s, c in view.team(tid) if p.counts(s) for t in c.expertise}
+            tags = {t for s, c in view.team(tid) if p.applies(s) for t in c.expertise}
             covered = [g for g, members in p.groups.items() if tags & set(members)]
             short = max(0, p.needed() - len(covered))
             missing = [g for g in p.groups if g not in covered]
@@ -43,7 +42,8 @@ class ExpertiseCover(RuleKind):
                 f"{town.name}{p.label()}专长覆盖{len(covered)}类,要求{p.needed()}类"
                 + (f"(缺:{'、'.join(missing)})" if missing else "")
             )
-            out.append(self.instance(spec, tid, short == 0, detail, amount=short, township=tid))
+            out.append(self.instance(spec, tid, short == 0, detail, amount=short, township=tid,
+                                     have=len(covered), need=p.needed(), short=short, total=len(p.groups)))
         return out
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:

@@ -7,42 +7,43 @@ variable exists; as `generally` or `prefer` rules each seat is one instance.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
-from model.enums import Education, Gender, Post, Rank
+from model.enums import Education, Gender, Rank
 from model.people import Cadre, Township
-from model.rules.base import Params, RuleKind, View, register
+from model.rules.base import RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
 
-PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
+Measure = int | float | str | None
 
 
-class SeatParams(Params):
-    """Which seats a rule applies to: those holding any of `posts`, or principal
-    seats (党政正职) when `principal` is set; all seats when neither is given."""
+@dataclass(frozen=True)
+class Finding:
+    """A seated rule on one cadre: the cadre's `value`, the `limit` it was checked
+    against (both None where the rule does not measure this cadre) and, when the
+    rule is broken, `why` in words with the numbers."""
 
-    posts: PostList = ()
-    principal: bool = False
-
-    def applies(self, seat: Seat) -> bool:
-        if self.principal and seat.principal:
-            return True
-        if self.posts:
-            return any(p in seat.posts for p in self.posts)
-        return not self.principal
+    value: Measure
+    limit: Measure
+    why: str | None = None
 
 
 class SeatedKind(RuleKind):
-    """A rule checked on the cadre in each seat it applies to."""
+    """A rule checked on the cadre in each seat it applies to (`SeatFilter.applies`)."""
 
     scope: ClassVar[str] = "seat"
 
-    def fails(self, p: SeatParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        """Why cadre `c` in `seat` breaks the rule, with the numbers; None if it holds."""
+    def measure(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """Cadre `c` in `seat` against the rule, with the numbers."""
         raise NotImplementedError
+
+    def fails(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+        """Why cadre `c` in `seat` breaks the rule, with the numbers; None if it holds."""
+        return self.measure(p, c, seat, t, v).why
 
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         p = self.parse(spec)
@@ -51,12 +52,13 @@ class SeatedKind(RuleKind):
             cadre = view.seated.get((seat.township, seat.id))
             if cadre is None or not p.applies(seat):
                 continue
-            why = self.fails(p, cadre, seat, view.townships[seat.township], view)
-            detail = f"{cadre.name}任{seat.label}:" + (why or "符合")
+            found = self.measure(p, cadre, seat, view.townships[seat.township], view)
+            detail = f"{cadre.name}任{seat.label}:" + (found.why or "符合")
             out.append(
                 self.instance(
-                    spec, f"{seat.township}/{seat.id}", why is None, detail,
+                    spec, f"{seat.township}/{seat.id}", found.why is None, detail,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
+                    value=found.value, limit=found.limit,
                 )
             )
         return out
@@ -66,7 +68,7 @@ class SeatedKind(RuleKind):
         return spec.weight * sum(1 for s in view.seats if p.applies(s))
 
 
-class ExperienceParams(SeatParams):
+class ExperienceParams(SeatFilter):
     field: Literal["township_years", "leadership_years"]
     min_years: int = Field(default=1, ge=0, le=60)
 
@@ -78,15 +80,14 @@ class Experience(SeatedKind):
     kind = "experience"
     params = ExperienceParams
 
-    def fails(self, p: ExperienceParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+    def measure(self, p: ExperienceParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         years = getattr(c, p.field)
         what = "乡镇工作" if p.field == "township_years" else "乡镇领导任职"
-        if years >= p.min_years:
-            return None
-        return f"{what}经历{years}年,少于{p.min_years}年"
+        why = None if years >= p.min_years else f"{what}经历{years}年,少于{p.min_years}年"
+        return Finding(years, p.min_years, why)
 
 
-class EducationParams(SeatParams):
+class EducationParams(SeatFilter):
     minimum: Annotated[Education, BeforeValidator(Education.parse)] = Education.college
 
 
@@ -97,10 +98,9 @@ class MinEducation(SeatedKind):
     kind = "min_education"
     params = EducationParams
 
-    def fails(self, p: EducationParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.education.level >= p.minimum.level:
-            return None
-        return f"学历{c.education.zh},低于{p.minimum.zh}"
+    def measure(self, p: EducationParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        why = None if c.education.level >= p.minimum.level else f"学历{c.education.zh},低于{p.minimum.zh}"
+        return Finding(c.education.value, p.minimum.value, why)
 
 
 @register
@@ -108,12 +108,13 @@ class EthnicHead(SeatedKind):
     """D1-E5: an ethnic township's head belongs to the township's minority."""
 
     kind = "ethnic_head"
-    params = SeatParams
+    params = SeatFilter
 
-    def fails(self, p: SeatParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+    def measure(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         if t.ethnic_minority is None or c.ethnicity == t.ethnic_minority:
-            return None
-        return f"民族乡须由{t.ethnic_minority}公民担任,本人为{c.ethnicity}"
+            return Finding(c.ethnicity, t.ethnic_minority)
+        return Finding(c.ethnicity, t.ethnic_minority,
+                       f"民族乡须由{t.ethnic_minority}公民担任,本人为{c.ethnicity}")
 
 
 def pct(share: float) -> str:
@@ -121,7 +122,7 @@ def pct(share: float) -> str:
     return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
 
 
-class RenominationParams(SeatParams):
+class RenominationParams(SeatFilter):
     """Thresholds of D1-E6: votes must be more than half (未过半数 fails), and
     the incompetent share must not exceed a third (超过三分之一 fails)."""
 
@@ -137,19 +138,22 @@ class Renomination(SeatedKind):
     kind = "renomination"
     params = RenominationParams
 
-    def fails(self, p: RenominationParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.id in v.renomination_overrides:
-            return None
+    def measure(self, p: RenominationParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """The recommendation share against its floor, or the incompetent share
+        against its cap where that is what fails."""
         rec, inc = c.recommendation_share, c.incompetent_share
         floor = p.min_recommendation_share
+        if c.id in v.renomination_overrides:
+            return Finding(rec, floor)
         if floor is not None and rec is not None and rec <= floor:
-            return f"推荐票{pct(rec)}未过{pct(floor)}"
+            return Finding(rec, floor, f"推荐票{pct(rec)}未过{pct(floor)}")
         if inc is not None and inc > p.max_incompetent_share:
-            return f"不称职票{pct(inc)}超过{pct(p.max_incompetent_share)}"
-        return None
+            return Finding(inc, p.max_incompetent_share,
+                           f"不称职票{pct(inc)}超过{pct(p.max_incompetent_share)}")
+        return Finding(rec, floor)
 
 
-class AgeCapParams(SeatParams):
+class AgeCapParams(SeatFilter):
     """D3-E2's caps (inclusive: 'not over 40' allows 40). `*_outstanding` apply to
     cadres flagged 特别优秀; `exit_*` is the age (满) from which a cadre no longer
     holds a section-level post, `kept_*` the cap for one kept for the work."""
@@ -174,19 +178,21 @@ class AgeCap(SeatedKind):
     kind = "age_cap"
     params = AgeCapParams
 
-    def fails(self, p: AgeCapParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+    def measure(self, p: AgeCapParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """The age against the limit that decides: the cap for one kept for the
+        work or the exit age (满), then, on a promotion, the promotion cap."""
         age = c.age(v.on)
         male = c.gender == Gender.male
         if c.kept_for_work:
             limit, why = (p.kept_male if male else p.kept_female), "因工作需要留任"
             if age > limit:
-                return f"{age}岁,{why}不得超过{limit}岁"
+                return Finding(age, limit, f"{age}岁,{why}不得超过{limit}岁")
         else:
-            exit_age = p.exit_male if male else p.exit_female
-            if age >= exit_age:
-                return f"{age}岁,已满{exit_age}岁,一般不再担任科级领导职务"
+            limit = p.exit_male if male else p.exit_female
+            if age >= limit:
+                return Finding(age, limit, f"{age}岁,已满{limit}岁,一般不再担任科级领导职务")
         if seat.rank.level <= c.rank.level:
-            return None
+            return Finding(age, limit)
         if seat.rank == Rank.full_section:
             cap = (
                 (p.new_full_outstanding_male if male else p.new_full_outstanding_female)
@@ -203,11 +209,11 @@ class AgeCap(SeatedKind):
             what = "新提任副科级"
         if age > cap:
             extra = "(特别优秀)" if c.outstanding else ""
-            return f"{age}岁,{what}{extra}不得超过{cap}岁"
-        return None
+            return Finding(age, cap, f"{age}岁,{what}{extra}不得超过{cap}岁")
+        return Finding(age, cap)
 
 
-class TenureParams(SeatParams):
+class TenureParams(SeatFilter):
     """`same_post` false: any post in the same township's team counts (D1-R4)."""
 
     years: int = Field(ge=1, le=40)
@@ -224,18 +230,20 @@ class SamePostTenure(SeatedKind):
     kind = "same_post_tenure"
     params = TenureParams
 
-    def fails(self, p: TenureParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.current_township != seat.township or c.current_post is None:
-            return None
+    def measure(self, p: TenureParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """Years in the post that counts; None for a cadre who does not hold it here."""
+        if not c.sits_in(seat.township) or c.current_post is None:
+            return Finding(None, p.years)
         if p.same_post and c.current_post != seat.main_post:
-            return None
+            return Finding(None, p.years)
         tenure = c.tenure(v.on)
         if tenure < p.years:
-            return None
-        return f"在本乡镇{c.current_post.zh}职位已任职{tenure}年,满{p.years}年应交流"
+            return Finding(tenure, p.years)
+        return Finding(tenure, p.years,
+                       f"在本乡镇{c.current_post.zh}职位已任职{tenure}年,满{p.years}年应交流")
 
 
-class MeritParams(SeatParams):
+class MeritParams(SeatFilter):
     min_points: int = Field(ge=0, le=13)
 
 
@@ -247,14 +255,13 @@ class MinMerit(SeatedKind):
     kind = "min_merit"
     params = MeritParams
 
-    def fails(self, p: MeritParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        from model.score import merit
+    def measure(self, p: MeritParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        points = c.merit
+        return Finding(points, p.min_points,
+                       None if points >= p.min_points else f"考核推荐积分{points},低于{p.min_points}")
 
-        points = merit(c)
-        return None if points >= p.min_points else f"考核推荐积分{points},低于{p.min_points}"
 
-
-class FullTermParams(SeatParams):
+class FullTermParams(SeatFilter):
     """A term is `term_years`. The limits are the ages at which a cadre stops
     serving under D3-E2: 53 / 48 (满53, 满48), or 56 / 51 for one kept for the work
     (不得超过55/50 周岁 allows 55 / 50). Reaching the limit as the term ends is fine."""
@@ -274,15 +281,16 @@ class FullTerm(SeatedKind):
     kind = "full_term"
     params = FullTermParams
 
-    def fails(self, p: FullTermParams, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
-        if c.current_township == seat.township:
-            return None
+    def measure(self, p: FullTermParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """The age at the end of the term against the limit; None for one who stays."""
         male = c.gender == Gender.male
         if c.kept_for_work:
             limit = p.kept_male if male else p.kept_female
         else:
             limit = p.exit_male if male else p.exit_female
+        if c.current_township == seat.township:
+            return Finding(None, limit)
         end = c.age(v.on) + p.term_years
         if end <= limit:
-            return None
-        return f"交流任职,届满时{end}岁,超过{limit}岁,不能干满一届"
+            return Finding(end, limit)
+        return Finding(end, limit, f"交流任职,届满时{end}岁,超过{limit}岁,不能干满一届")

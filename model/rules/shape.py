@@ -66,13 +66,18 @@ class ShapeParams(Params):
         ]
 
 
+def seat_count(p: ShapeParams, township_class: int) -> int | None:
+    """The seats a team should have under the rule (None: the rule does not say)."""
+    return p.seats.get(township_class) if isinstance(p.seats, dict) else p.seats
+
+
 def shape_problems(
     p: ShapeParams, team: list[tuple[Seat, tuple[Post, ...]]], township_class: int, large: bool
 ) -> list[str]:
     """What a team lacks against the shape, in Chinese. `team` pairs each seat
     with the optional posts the slate gives it."""
     out: list[str] = []
-    want = p.seats.get(township_class) if isinstance(p.seats, dict) else p.seats
+    want = seat_count(p, township_class)
     if want is not None and len(team) != want:
         out.append(f"职数{len(team)}名,应为{want}名")
     for posts, lo, hi in p.ranges(large):
@@ -105,7 +110,8 @@ class TeamShape(RuleKind):
             team = [(s, view.extras.get((s.township, s.id), ())) for s in view.seats if s.township == tid]
             problems = shape_problems(p, team, town.township_class, large)
             detail = f"{town.name}:" + (";".join(problems) if problems else "职数与兼任符合")
-            out.append(self.instance(spec, tid, not problems, detail, township=tid))
+            out.append(self.instance(spec, tid, not problems, detail, township=tid,
+                                     have=len(team), need=seat_count(p, town.township_class)))
         return out
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:

@@ -1,0 +1,66 @@
+"""The constraints, one short function per family, in the order `Builder.build`
+calls them (`CONSTRAINTS`). Reading this file reads the model; the rules'
+own encodings are in `solver/encoders.py`, one per rule kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from model.enums import Strength
+from solver.encoders import ENCODERS
+from solver.linear import Lin
+from solver.prechecks import empty_seat_reason
+from solver.state import BuildState
+
+
+def fill_every_seat(b: BuildState) -> None:
+    """Each seat group gets exactly as many cadres as it has seats; a group with
+    too few candidates is infeasible, with the reason why."""
+    for g, cands in enumerate(b.cands):
+        count = b.groups[g].count
+        xs = Lin(b.pairs_of(g), np.ones(len(cands), np.int64))
+        if len(cands) < count:
+            b.reasons.append(empty_seat_reason(b, g))
+            b.model.fail()
+        elif count == 1:
+            b.model.add_exactly_one(xs)
+        else:
+            b.model.add(xs == count)
+
+
+def sit_once(b: BuildState) -> None:
+    """A cadre takes at most one seat in the county (so cadres may move between
+    townships, 交流); a cadre with one candidate pair needs no row."""
+    order = np.argsort(b.pair_cadre, kind="stable")
+    _cadres, first, n = np.unique(b.pair_cadre[order], return_index=True, return_counts=True)
+    for start, k in zip(first[n > 1].tolist(), n[n > 1].tolist(), strict=True):
+        cols = order[start:start + k]
+        b.model.add_at_most_one(Lin(cols, np.ones(k, np.int64)))
+
+
+def pin(b: BuildState) -> None:
+    """A pinned cadre takes one of the pinned seats (the others are dropped
+    already); in relax mode the pin may be dropped, at a cost of one."""
+    for p in b.sc.pins:
+        cols = np.flatnonzero(b.pair_cadre == b.cadre_index[p.cadre])
+        terms = Lin(cols, np.ones(len(cols), np.int64))
+        if b.relax:
+            dropped = b.slack[("pin", p.cadre)] = b.model.new_bool_var(f"drop_{p.cadre}")
+            b.model.add(terms + dropped == 1)
+        else:
+            b.require(f"pin@{p.cadre}", terms == 1)
+
+
+def rules(b: BuildState) -> None:
+    """Every rule in force, by its kind's encoder. Explaining infeasibility and
+    relaxing look at feasibility only: must rules alone."""
+    for spec in b.sc.ruleset_in_force.rules:
+        if spec.strength == Strength.must or not (b.explain or b.relax):
+            ENCODERS[spec.kind](b, spec)
+
+
+CONSTRAINTS: tuple[Callable[[BuildState], None], ...] = (fill_every_seat, sit_once, pin, rules)
+"""The constraint families, in the order they are added."""

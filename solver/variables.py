@@ -1,0 +1,66 @@
+"""The model's variables: a 0/1 column per allowed (cadre, seat group) pair, and
+per seat group and optional post, how many of its seats take that post.
+
+The pairs are columns 0 .. n_pairs - 1, group by group, and each group's
+candidates are in pool order, so a pair's column is found by a binary search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.enums import Post
+from solver.facts import Pool, SeatGroup
+from solver.linear import Lin, LinearModel, Var
+
+
+@dataclass
+class Variables:
+    """`cands[g]`: pool indices of group g's candidates, whose columns start at
+    `starts[g]`; `pair_cadre` and `pair_group` give each pair column's cadre and
+    group; `optional[(g, post)]` counts group g's seats that also take `post`."""
+
+    cands: list[np.ndarray] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    pair_cadre: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    pair_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    optional: dict[tuple[int, Post], Var] = field(default_factory=dict)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_cadre)
+
+    def pairs_of(self, g: int) -> np.ndarray:
+        """The columns of group g's pairs."""
+        return np.arange(self.starts[g], self.starts[g] + len(self.cands[g]))
+
+    def group_sum(self, g: int, mask: np.ndarray) -> Lin:
+        """How many of the cadres in `mask` sit in group g (0 .. its seat count)."""
+        hit = np.flatnonzero(mask[self.cands[g]])
+        return Lin(self.starts[g] + hit, np.ones(len(hit), np.int64))
+
+    def column(self, g: int, c: int) -> int | None:
+        """The column of pool cadre c in group g, None if that pair has none."""
+        pos = int(np.searchsorted(self.cands[g], c))
+        return self.starts[g] + pos if pos < len(self.cands[g]) and self.cands[g][pos] == c else None
+
+
+def make_variables(model: LinearModel, pool: Pool, groups: list[SeatGroup], allowed: np.ndarray,
+                   prefilter: bool = True) -> Variables:
+    """A column per allowed pair, group by group; `prefilter` false makes a
+    column for every pair and bounds the forbidden ones to 0 (a benchmark
+    baseline). Then the optional-post counts."""
+    v = Variables()
+    every = np.ones(pool.size, bool)
+    for g in range(len(groups)):
+        cands = np.flatnonzero(allowed[:, g] if prefilter else every)
+        v.cands.append(cands)
+        v.starts.append(model.new_block(len(cands), None if prefilter else allowed[cands, g]))
+    v.pair_cadre = np.concatenate([*v.cands, np.zeros(0, np.int64)]).astype(np.int64)
+    v.pair_group = np.repeat(np.arange(len(groups)), [len(c) for c in v.cands])
+    for g, group in enumerate(groups):
+        for post in group.seat.template.optional_posts:
+            v.optional[(g, post)] = model.new_int_var(0, group.count, f"y{g}_{post.value}")
+    return v
