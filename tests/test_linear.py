@@ -4,6 +4,7 @@ relaxation's rows (big-M for enforced rows, the convex half of max rows)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from ortools.sat.python import cp_model
 
 from solver.cpsat import CpView
@@ -75,3 +76,13 @@ def test_relaxation_rows_big_m_and_max() -> None:
     assert dense.tolist() == [[1, 1, -2, 0], [-1, 0, 0, 1], [0, -1, 0, 1]]
     assert rows.lo.tolist() == [0, 0, 0]
     assert np.isinf(rows.hi).all()
+
+
+def test_a_dropped_column_has_no_cpsat_variable() -> None:
+    """Asking the CP-SAT view for a dropped column's variable is a KeyError, not an assert."""
+    lm = LinearModel()
+    kept, dropped = lm.new_bool_var(), lm.new_bool_var()
+    view = CpView(lm, np.array([True, False]))
+    assert view.var(kept.col) is not None
+    with pytest.raises(KeyError, match="not kept"):
+        view.var(dropped.col)

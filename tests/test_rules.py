@@ -408,6 +408,22 @@ def test_d1_e1_secretary_township_work(preset: str, years: int, holds: bool, det
     assert v.passes
 
 
+@pytest.mark.parametrize(("years", "holds"), [(0, False), (1, True)])
+def test_seated_instance_carries_value_and_limit(years: int, holds: bool) -> None:
+    """A seated rule's instance gives the cadre's value and the limit it met, beside its sentence."""
+    _, v = changed("xx-2011", {"f1": dict(township_years=years)})
+    r = inst(v, "D1-E1@t1/secretary")
+    assert (r.holds, r.value, r.limit, r.cadre) == (holds, years, 1, "x1")
+    assert (r.have, r.need, r.short) == (None, None, None)
+
+
+def test_age_cap_instance_gives_the_cap_that_decides() -> None:
+    """D3-E2 on a new deputy of 41: value 41 against the cap 40 of the sentence."""
+    v = judge(make("xx-2011", capped("male", 41, "none", {})), {DEPUTY: "x"})
+    r = expect(v, f"D3-E2@t1/{DEPUTY}", False, "41岁,新提任副科级不得超过40岁")
+    assert (r.value, r.limit) == (41, 40)
+
+
 @pytest.mark.parametrize(("years", "holds", "penalty"), [(0, False, 5), (1, True, 0)])
 def test_d1_e2_secretary_leadership(years: int, holds: bool, penalty: int) -> None:
     """D1-E2 (prefer, weight 5): a secretary without township leadership costs 5 points."""
@@ -607,6 +623,24 @@ def test_d1_c1_one_under_30(preset: str, age: int, holds: bool, detail: str) -> 
     """D1-C1 (must): a team needs one member aged 30 or younger; 30 counts, 31 does not."""
     _, v = changed(preset, {"y1": dict(age=age)})
     expect(v, "D1-C1@t1", holds, detail, "要求至少1名")
+
+
+@pytest.mark.parametrize(("age", "have", "short"), [(30, 1, 0), (31, 0, 1)])
+def test_count_instance_carries_have_need_short(age: int, have: int, short: int) -> None:
+    """A count rule's instance gives have, need, units short and seats counted, beside its sentence."""
+    sc, v = changed("xx-2011", {"y1": dict(age=age)})
+    r = inst(v, "D1-C1@t1")
+    assert (r.have, r.need, r.short, r.total) == (have, 1, short, len(sc.seats_of("t1")))
+    assert r.holds == (short == 0)
+    assert (r.value, r.limit) == (None, None)
+
+
+def test_county_share_instance_carries_its_numbers() -> None:
+    """D5-K1 (a fifth of the members 35 or under, county-2017): need is the rounded-up share of total."""
+    sc, v = changed("county-2017", {})
+    r = inst(v, "D5-K1@county")
+    assert r.total == len(sc.seats)
+    assert r.need == -(-r.total // 5) and r.short == max(0, r.need - r.have)
 
 
 @pytest.mark.parametrize("preset", presets_with("D1-C2"))

@@ -1,0 +1,68 @@
+"""The model build: its steps in order, the names the search reads, and an
+objective in which a term of weight 0 adds nothing."""
+
+from __future__ import annotations
+
+from model.enums import Strength
+from model.generator import generate_county
+from model.scenario import ScoreWeights
+from model.slate import Assignment
+from solver.build import Builder
+from solver.constraints import CONSTRAINTS
+from solver.linear import lin_sum
+from solver.objective import pair_points
+
+SEARCH_READS = ("model", "groups", "cands", "pool", "n_pairs", "n_seats", "pair_group", "pair_cadre",
+                "allowed", "reasons", "assumptions", "slack", "recorded", "objective", "optional", "big_m",
+                "excluded", "pairs_of", "pair_vars", "describe_key", "count_groups", "sc",
+                "drop_forbidden_pairs", "build")
+"""What solver/search.py, explain.py, forced.py and the benchmarks use of a Builder."""
+
+SC = generate_county(3, 90, 1, ruleset="qiong-2011")
+
+
+def test_builder_keeps_the_names_the_search_reads() -> None:
+    """A built model answers every name the search, the explanations and the benchmarks read."""
+    b = Builder(SC).build()
+    assert all(hasattr(b, name) for name in SEARCH_READS)
+    assert b.n_pairs == len(b.pair_cadre) == len(b.pair_group) == sum(len(c) for c in b.cands)
+    assert [f.__name__ for f in CONSTRAINTS] == ["fill_every_seat", "sit_once", "pin", "rules"]
+
+
+def test_pairs_of_and_pair_vars_find_the_columns() -> None:
+    """Each group's pair columns hold its candidates; an assignment maps to its pair's column."""
+    b = Builder(SC).build()
+    for g in b.groups:
+        cols = b.pairs_of(g.index)
+        assert (b.pair_group[cols] == g.index).all() and (b.pair_cadre[cols] == b.cands[g.index]).all()
+    g = b.groups[0]
+    c = int(b.cands[0][0])
+    a = Assignment(township=g.seat.township, seat=g.seat.id, cadre=b.pool.ids[c])
+    assert [v.col for v in b.pair_vars([a])] == [int(b.pairs_of(0)[0])]
+
+
+def test_drop_forbidden_pairs_alone() -> None:
+    """The eligibility step runs without a build (why-not and recommend read `allowed` only)."""
+    b = Builder(SC)
+    b.drop_forbidden_pairs()
+    assert 0 < b.allowed.sum() < b.allowed.size and b.n_pairs == 0
+
+
+def test_zero_weight_terms_add_nothing() -> None:
+    """With every score weight and prefer weight at 0, the objective holds only generally violations."""
+    rules = {r.id: {"weight": 0} for r in SC.ruleset_in_force.rules if r.strength == Strength.prefer}
+    sc = SC.with_changes(weights=ScoreWeights(merit=0, continuity=0, reserve=0), rules=rules)
+    b = Builder(sc).build()
+    assert not pair_points(b).any()
+    generally = lin_sum([-b.big_m * r.amount for r in b.recorded if r.spec.strength == Strength.generally])
+    expected = generally.merged()
+    assert b.objective.idx.tolist() == expected.idx.tolist()
+    assert b.objective.coef.tolist() == expected.coef.tolist()
+    assert any(r.spec.strength == Strength.prefer for r in b.recorded)  # recorded, at no cost
+
+
+def test_zero_weight_leaves_the_other_terms_alone() -> None:
+    """A weight set to 0 takes its term out and leaves the others' points as they were."""
+    full, no_merit = Builder(SC).build(), Builder(SC.with_changes(weights=ScoreWeights(merit=0))).build()
+    w = SC.weights
+    assert (pair_points(full) - pair_points(no_merit) == w.merit * full.pool.merit[full.pair_cadre]).all()
