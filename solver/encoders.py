@@ -8,7 +8,10 @@ Strength decides the encoding (shared/directives.md):
 - generally: a 0/1 violation, exactly reified, that costs big_m in the objective;
 - prefer: a penalty, weight x amount, subtracted from the points.
 Every generally/prefer instance is recorded under the same key the referee uses,
-so the two reports can be compared instance by instance.
+so the two reports can be compared instance by instance. The places of count
+rules and the seat filter are the rule kinds' own (model/rules), not re-derived.
+The registry here and the rule kinds' (`model.rules.REGISTRY`) are checked
+against each other when this module is imported (`check_registries`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ def seated(kind: str) -> Callable[[FailMask], FailMask]:
 
 
 def encoder(*kinds: str) -> Callable[[Encoder], Encoder]:
+    """Register an encoder for these rule kinds."""
+
     def deco(fn: Encoder) -> Encoder:
         for kind in kinds:
             ENCODERS[kind] = fn
@@ -125,7 +130,7 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
 
 @seated("same_post_tenure")
 def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
-    here = (pool.township == s.township) & (pool.post >= 0)
+    here = pool.sitting & (pool.township == s.township)
     if p.same_post:
         here &= pool.post == s.main_post_index
     return here & (pool.tenure >= p.years)

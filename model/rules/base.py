@@ -3,8 +3,11 @@
 A rule kind is a family of rules with one shape (e.g. "at least N team members
 who ..."). Each kind here holds its parameters (validated with pydantic), its
 Chinese sentence and its check in plain Python; the matching CP-SAT encoding
-lives in `solver/encoders.py` under the same kind name. The referee runs these
-checks; it shares no code with the encoding.
+lives in `solver/encoders.py` under the same kind name (the two registries are
+checked against each other when the solver is imported). The referee runs these
+checks; it shares no code with the encoding beyond the definitions both read:
+the seat filter (`SeatFilter`), the places of a count rule (`CountKind.places`),
+who sits (`Cadre.is_sitting`) and which seats are principal (the templates).
 """
 
 from __future__ import annotations
