@@ -3,19 +3,36 @@ by term, and rule instances that break or mend."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from pydantic import BaseModel, ConfigDict, Field
 
+from model.labels import TERM_ZH
 from model.scenario import Scenario
 from model.slate import Slate
 
 
-@dataclass
-class SlateDiff:
-    seats: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+class SeatChange(BaseModel):
+    """One seat whose holder differs: cadre ids before and after (None: empty)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    township: str
+    seat: str
+    before: str | None
+    after: str | None
+
+
+class SlateDiff(BaseModel):
+    """Seat changes, the objective's change and each score term's, and the rule
+    instances broken only in the other slate (`newly_broken`) or only in the base
+    (`mended`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seats: list[SeatChange] = Field(default_factory=list)
     objective: int = 0
-    terms: dict[str, int] = field(default_factory=dict)
-    newly_broken: list[str] = field(default_factory=list)
-    mended: list[str] = field(default_factory=list)
+    terms: dict[str, int] = Field(default_factory=dict)
+    newly_broken: list[str] = Field(default_factory=list)
+    mended: list[str] = Field(default_factory=list)
 
 
 def diff_slates(base: Slate, other: Slate) -> SlateDiff:
@@ -25,7 +42,7 @@ def diff_slates(base: Slate, other: Slate) -> SlateDiff:
     out = SlateDiff()
     for key in sorted(set(a) | set(b)):
         if a.get(key) != b.get(key):
-            out.seats.append((key[0], key[1], a.get(key), b.get(key)))
+            out.seats.append(SeatChange(township=key[0], seat=key[1], before=a.get(key), after=b.get(key)))
     if base.score and other.score:
         out.objective = other.score.objective - base.score.objective
         ta, tb = base.score.by_term(), other.score.by_term()
@@ -42,17 +59,15 @@ def diff_text(sc_base: Scenario, sc_other: Scenario, d: SlateDiff) -> str:
     def who(sc: Scenario, cid: str | None) -> str:
         return f"{sc.cadre_by_id[cid].name}({cid})" if cid and cid in sc.cadre_by_id else "—"
 
-    from model.report import TERM_ZH
-
     lines = [f"目标值变化 {d.objective:+d}"]
     lines += [f"  {TERM_ZH.get(k, k)} {v:+d}" for k, v in d.terms.items()]
     lines.append(f"职位变化 {len(d.seats)} 处:")
     town_seats = {(s.township, s.id): s for s in sc_other.seats}
-    for t, s, before, after in d.seats:
-        seat = town_seats.get((t, s))
-        label = seat.label if seat else s
-        town = sc_other.townships[t].name if t in sc_other.townships else t
-        lines.append(f"  {town} {label}:{who(sc_base, before)} → {who(sc_other, after)}")
+    for ch in d.seats:
+        seat = town_seats.get((ch.township, ch.seat))
+        label = seat.label if seat else ch.seat
+        town = sc_other.townships[ch.township].name if ch.township in sc_other.townships else ch.township
+        lines.append(f"  {town} {label}:{who(sc_base, ch.before)} → {who(sc_other, ch.after)}")
     if d.newly_broken:
         lines.append("新增未满足的规则:")
         lines += [f"  - {x}" for x in d.newly_broken]

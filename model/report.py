@@ -9,17 +9,17 @@ from collections import defaultdict
 from model.catalog import CATALOG
 from model.diff import diff_slates
 from model.enums import Strength
+from model.labels import TERM_ZH
 from model.scenario import Scenario
-from model.slate import RuleInstance, Slate, SolveResult
+from model.slate import RuleInstance, Slate, SolveResult, SolveStatus
 
 STATUS_ZH = {
-    "OPTIMAL": "最优(已证明)",
-    "FEASIBLE": "可行(未证明最优)",
-    "INFEASIBLE": "无可行方案",
-    "UNKNOWN": "时限内未找到方案",
-    "MODEL_INVALID": "模型无效",
+    SolveStatus.OPTIMAL: "最优(已证明)",
+    SolveStatus.FEASIBLE: "可行(未证明最优)",
+    SolveStatus.INFEASIBLE: "无可行方案",
+    SolveStatus.UNKNOWN: "时限内未找到方案",
+    SolveStatus.MODEL_INVALID: "模型无效",
 }
-TERM_ZH = {"merit": "考核与推荐", "continuity": "班子稳定(留任)", "reserve": "后备干部"}
 
 
 def width(text: str) -> int:
@@ -95,7 +95,7 @@ def score_summary(slate: Slate) -> str:
 def result_text(sc: Scenario, result: SolveResult) -> str:
     lines = [
         f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}",
-        f"状态:{result.status} {STATUS_ZH.get(result.status, '')}  "
+        f"状态:{result.status} {STATUS_ZH[result.status]}  "
         f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  "
         f"建模与线性松弛 {result.build_time:.2f}s",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -104,10 +105,25 @@ class Slate(BaseModel):
         ]
 
 
+class SolveStatus(StrEnum):
+    """How a solve ended, CP-SAT's five statuses exactly. FEASIBLE: a slate, not
+    proven best (time ran out or the run was stopped); UNKNOWN: no slate and no
+    proof; MODEL_INVALID: CP-SAT refused the model or its parameters (a bug)."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    MODEL_INVALID = "MODEL_INVALID"
+
+
 class SolverSettings(BaseModel):
+    """The settings of a run; `time_limit` is the budget it had when it started
+    (0 when it was stopped before it began)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    time_limit: float = Field(gt=0)
+    time_limit: float = Field(ge=0)
     workers: int = Field(ge=1)
     top: int = Field(ge=1)
     seed: int = 0
@@ -120,7 +136,7 @@ class SolveStats(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    status: str
+    status: SolveStatus
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
@@ -147,15 +163,15 @@ class Relaxation(BaseModel):
 class SolveResult(BaseModel):
     """What `huanjie solve` returns: the ranked slates and how they were found.
 
-    `status` is the status of the first (best) solve: OPTIMAL, FEASIBLE,
-    INFEASIBLE, UNKNOWN or MODEL_INVALID. `reasons` explain an infeasible result.
+    `status` is the status of the first (best) solve. `reasons` explain an
+    infeasible result.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     scenario: str
     ruleset: str
-    status: str
+    status: SolveStatus
     slates: tuple[Slate, ...] = ()
     solves: tuple[SolveStats, ...] = ()
     reasons: tuple[str, ...] = ()

@@ -11,8 +11,12 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model.errors import InputErrors
+
+if TYPE_CHECKING:
+    from solver.events import Event
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
 
@@ -21,8 +25,26 @@ class UsageError(Exception):
     """A command-line argument that cannot be used; the message says what to do."""
 
 
-def progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+def progress_line(event: Event) -> str | None:
+    """The Chinese progress line of a solver event (solver/events.py), or None for
+    events the command line does not show."""
+    from solver.events import LpBound, ModelBuilt, SlateJudged
+
+    if isinstance(event, LpBound):
+        return (f"线性松弛:上界{event.bound:.1f},{event.columns}列,{event.rounds}轮,"
+                f"用时{event.lp_seconds:.2f}秒")
+    if isinstance(event, ModelBuilt):
+        return f"模型已建立:{event.seats}个职位,{event.pairs}个候选配对,用时{event.build_seconds:.2f}秒"
+    if isinstance(event, SlateJudged):
+        return f"方案{event.index}:{event.status},目标值{event.objective:.0f},求解配对{event.pairs}个"
+    return None
+
+
+def progress(event: Event) -> None:
+    """Progress to stderr, the report to stdout."""
+    line = progress_line(event)
+    if line is not None:
+        print(line, file=sys.stderr, flush=True)
 
 
 def write_json(path: str, payload: str) -> None:
@@ -40,7 +62,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
-                   seed=args.seed, progress=progress, diversity=args.diversity,
+                   seed=args.seed, on_event=progress, diversity=args.diversity,
                    deterministic=args.deterministic)
     print(result_text(sc, result))
     if args.json:
@@ -106,7 +128,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.slate:
         slate, _ = judge(sc, load_slate(args.slate, index=args.index))
     else:
-        result = solve(sc, time_limit=args.time_limit, workers=args.workers, progress=progress)
+        result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress)
         if not result.slates:
             print("\n".join(result.reasons))
             return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
@@ -116,13 +138,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def forced_line(f) -> str:
-    if f.status.startswith("SCENARIO_"):
-        return f"  情景本身没有方案({f.status[9:]}):" + ";".join(f.reasons)
+    if f.scenario_status is not None:
+        return f"  情景本身没有方案({f.scenario_status}):" + ";".join(f.reasons)
     if not f.possible:
         return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
     if f.reasons:
         return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({';'.join(f.reasons)})"
-    from model.report import TERM_ZH
+    from model.labels import TERM_ZH
 
     terms = ",".join(f"{TERM_ZH.get(k, k)} {v:+d}" for k, v in f.terms.items()) or "各项不变"
     broken = (";新增未满足:" + ";".join(f.newly_broken)) if f.newly_broken else ""
@@ -135,11 +157,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     township, seat = seat_arg(sc, args.seat)
-    tried, eligible = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit,
-                                workers=args.workers)
-    print(f"{sc.townships[township].name}{seat_label(sc, township, seat)}:符合必须条件的人选 {eligible} 人,"
-          f"强制求解其中 {len(tried)} 人(按目标值变化排序):")
-    print("\n".join(forced_line(f) for f in tried))
+    rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers)
+    place = sc.townships[township].name + seat_label(sc, township, seat)
+    print(f"{place}:符合必须条件的人选 {rec.eligible} 人,强制求解其中 {len(rec.tried)} 人(按目标值变化排序):")
+    print("\n".join(forced_line(f) for f in rec.tried))
     return EXIT_OK
 
 
@@ -163,14 +184,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from solver.compare import compare
 
     base, other = load_scenario(args.base), load_scenario(args.whatif)
-    first, second, diff = compare(base, other, args.time_limit, args.workers, progress)
-    if diff is None:
-        for sc, res in ((base, first), (other, second)):
+    c = compare(base, other, args.time_limit, args.workers, on_event=progress)
+    if c.diff is None:
+        for sc, res in ((base, c.base), (other, c.other)):
             print(f"{sc.name}:{res.status}")
             print("\n".join(f"  {r}" for r in res.reasons))
         return EXIT_INFEASIBLE
     print(f"{base.name} → {other.name}")
-    print(diff_text(base, other, diff))
+    print(diff_text(base, other, c.diff))
     return EXIT_OK
 
 
@@ -210,7 +231,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(run=cmd_solve)
 
     def budget(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+        p.add_argument("--time-limit", type=float, default=60.0,
+                       help="seconds for the whole run, every solve in it (default 60)")
         p.add_argument("--workers", type=int, default=2)
 
     e = sub.add_parser("explain", help="the score of a slate by term, township and rule, with reasons")

@@ -10,90 +10,113 @@ Three steps, cheapest first:
    relaxation: each `must` count rule may fall short by a slack shared by all its
    instances, pins may be dropped, and CP-SAT minimizes the total slack. The
    result is data: rule, parameter, before, after, and the override applying it.
+
+Steps 2 and 3 share one budget (`stop`): the conflict gets half of what is left,
+the relaxation the rest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 from time import perf_counter
 from typing import Any
 
-from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
 
 from model.rules import kind_of
 from model.scenario import Scenario
-from model.slate import Relaxation
+from model.slate import Relaxation, SolveStatus
 from solver.build import Builder
 from solver.cpsat import CpView
-from solver.search import FOUND, make_solver
+from solver.events import ConflictFound, OnEvent, RelaxationFound, ignore
+from solver.run import FOUND, Workers, run_cpsat
+from solver.stop import Stop, budget, share
+
+DEFAULT_TIME_LIMIT = 10.0
+"""Seconds for an explanation asked for on its own, without a budget."""
+
+ONE_WORKER = Workers(workers=1, seed=0)
+"""Assumption cores need a single worker; the relaxation's small model does not gain from more."""
 
 
-@dataclass
-class Infeasibility:
-    reasons: list[str] = field(default_factory=list)
-    conflict: list[str] = field(default_factory=list)
-    relaxations: list[Relaxation] = field(default_factory=list)
+class Infeasibility(BaseModel):
+    """Why a scenario has no slate: `reasons` in staff's words, `conflict` the keys
+    of the must rule instances and pins that cannot hold together, `relaxations`
+    the cheapest set of changes that makes it feasible."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reasons: list[str] = Field(default_factory=list)
+    conflict: list[str] = Field(default_factory=list)
+    minimal: bool = False
+    relaxations: list[Relaxation] = Field(default_factory=list)
 
 
-def explain_infeasible(sc: Scenario, time_limit: float = 10.0) -> Infeasibility:
+def explain_infeasible(sc: Scenario, time_limit: float | None = None, stop: Stop | None = None,
+                       on_event: OnEvent | None = None) -> Infeasibility:
+    """The reasons and the cheapest relaxation, within `stop` (or `time_limit`
+    seconds, 10 without either)."""
+    stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
+    emit = on_event or ignore
+    t0 = perf_counter()
     out = Infeasibility()
-    start = perf_counter()
     b = Builder(sc, explain=True).build()
     if b.reasons:
         out.reasons = list(b.reasons)
     else:
-        out.conflict, minimal = minimal_conflict(b, time_limit)
+        out.conflict, out.minimal = minimal_conflict(b, share(stop, 0.5))
+        emit(ConflictFound(size=len(out.conflict), minimal=out.minimal, seconds=perf_counter() - t0))
         if out.conflict:
-            head = "以下必须规则不能同时满足" + ("(最小冲突集)" if minimal else "(未能在时限内化简)") + ":"
+            shrunk = "(最小冲突集)" if out.minimal else "(未能在时限内化简)"
+            head = "以下必须规则不能同时满足" + shrunk + ":"
             out.reasons = [head, *(b.describe_key(k) for k in out.conflict)]
         else:
             out.reasons = ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
-    left = max(1.0, time_limit - (perf_counter() - start))
-    out.relaxations = cheapest_relaxation(sc, left)
+    out.relaxations = cheapest_relaxation(sc, stop)
+    emit(RelaxationFound(changes=len(out.relaxations), seconds=perf_counter() - t0))
     if out.relaxations:
         out.reasons.append("最小放宽方案:")
         out.reasons += [f"  {r.detail}" for r in out.relaxations]
     return out
 
 
-def minimal_conflict(b: Builder, time_limit: float) -> tuple[list[str], bool]:
-    """Keys of a minimal set of must count-rule instances and pins that cannot all hold."""
-    start = perf_counter()
+def minimal_conflict(b: Builder, stop: Stop) -> tuple[list[str], bool]:
+    """Keys of a minimal set of must count-rule instances and pins that cannot all
+    hold, and whether it was shrunk to minimal before `stop`."""
     view = CpView(b.model)
     lits = {key: view.var(lit.col) for key, lit in b.assumptions.items()}
 
-    def status_with(keys: list[str]) -> int:
+    def status_with(keys: list[str]) -> SolveStatus:
         view.model.clear_assumptions()
         view.model.add_assumptions([lits[k] for k in keys])
-        left = time_limit - (perf_counter() - start)
-        return make_solver(left, 1, 0, optimize=False).solve(view.model) if left > 0 else cp_model.UNKNOWN
+        return run_cpsat(view.model, stop, ONE_WORKER, optimize=False).status
 
     view.model.add_assumptions(list(lits.values()))
-    solver = make_solver(time_limit, 1, 0, optimize=False)
-    solver.parameters.linearization_level = 2  # counting proofs need the LP
-    if solver.solve(view.model) != cp_model.INFEASIBLE:
+    # counting proofs need the LP
+    first = run_cpsat(view.model, stop, ONE_WORKER, optimize=False, params={"linearization_level": 2})
+    if first.status != SolveStatus.INFEASIBLE or first.solver is None:
         return [], False
     by_index = {lit.index: key for key, lit in lits.items()}
-    core = sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index)
+    core = sorted(by_index[i] for i in first.solver.sufficient_assumptions_for_infeasibility()
+                  if i in by_index)
     for key in list(core):
         status = status_with([k for k in core if k != key])
-        if status == cp_model.INFEASIBLE:
+        if status == SolveStatus.INFEASIBLE:
             core.remove(key)
         elif status not in FOUND:
             return core, False
     return core, True
 
 
-def cheapest_relaxation(sc: Scenario, time_limit: float) -> list[Relaxation]:
+def cheapest_relaxation(sc: Scenario, stop: Stop) -> list[Relaxation]:
     """The smallest total lowering of must count rules (and dropped pins) that
-    lets every seat be filled; empty if no such lowering helps."""
+    lets every seat be filled; empty if no such lowering helps (or no time)."""
     b = Builder(sc, relax=True).build()
     view = CpView(b.model)
-    solver = make_solver(time_limit, 1, 0)
-    if solver.solve(view.model) not in FOUND:
+    run = run_cpsat(view.model, stop, ONE_WORKER)
+    if run.status not in FOUND or run.solver is None:
         return []
-    vals = view.values(solver)
+    vals = view.values(run.solver)
     out: list[Relaxation] = []
     for (rule_id, part), var in sorted(b.slack.items()):
         amount = int(vals[var.col])

@@ -4,26 +4,40 @@
 ban, or her removal) forbids it, named with the numbers, or the forced solve's
 score falls by so much, under these terms. `recommend` ranks candidates for a
 seat by that score change.
+
+Each verb has one budget (`stop`, or `time_limit` seconds for the whole run):
+why_not gives the base solve half of it and the forced solve the rest;
+recommend shares it evenly among the base solve and the forced solves, each
+solve's unused time going to those after it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from time import perf_counter
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from model.enums import Strength
 from model.referee import make_view
 from model.rules import kind_of
 from model.rules.seated import SeatedKind
 from model.scenario import Pin, Scenario
-from model.slate import SolveResult
+from model.slate import SolveResult, SolveStatus
 from solver.build import Builder
+from solver.events import CandidateTried, OnEvent, ignore
 from solver.search import solve
+from solver.stop import Stop, budget, share
+
+DEFAULT_TIME_LIMIT = 30.0
 
 
-@dataclass
-class Forced:
+class Forced(BaseModel):
     """The outcome of forcing `cadre` into a seat of `township`. `delta` is the
-    forced best objective minus the base best (None when impossible)."""
+    forced best objective minus the base best (None when impossible). `status`
+    is the forced solve's (None when no solve was needed); `scenario_status` is
+    set when the scenario itself has no slate, so nothing could be compared."""
+
+    model_config = ConfigDict(extra="forbid")
 
     cadre: str
     name: str
@@ -32,10 +46,23 @@ class Forced:
     possible: bool
     delta: int | None = None
     objective: int | None = None
-    reasons: list[str] = field(default_factory=list)
-    terms: dict[str, int] = field(default_factory=dict)
-    newly_broken: list[str] = field(default_factory=list)
-    status: str = ""
+    reasons: list[str] = Field(default_factory=list)
+    terms: dict[str, int] = Field(default_factory=dict)
+    newly_broken: list[str] = Field(default_factory=list)
+    status: SolveStatus | None = None
+    scenario_status: SolveStatus | None = None
+
+
+class Recommendation(BaseModel):
+    """Candidates for one seat: how many are eligible under the must rules, and
+    those force-solved, best score change first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    township: str
+    seat: str
+    eligible: int
+    tried: list[Forced] = Field(default_factory=list)
 
 
 def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[str]:
@@ -63,34 +90,37 @@ def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[str]:
 
 
 def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResult | None = None,
-            time_limit: float = 30.0, workers: int = 2) -> Forced:
-    """Force the cadre into the seat and compare with the best slate."""
+            time_limit: float | None = None, workers: int = 2, stop: Stop | None = None,
+            on_event: OnEvent | None = None) -> Forced:
+    """Force the cadre into the seat and compare with the best slate (`base`, or
+    solved here with half the budget)."""
+    stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
     c = sc.cadre_by_id[cadre]
     out = Forced(cadre=cadre, name=c.name, township=township, seat=seat, possible=False)
     out.reasons = exclusions(sc, cadre, township, seat)
     if out.reasons:
         return out
-    base = base or solve(sc, time_limit=time_limit, workers=workers)
+    if base is None:
+        base = solve(sc, workers=workers, stop=share(stop, 0.5), on_event=on_event)
     if not base.slates:
-        out.status = "SCENARIO_" + base.status
+        out.scenario_status = base.status
         out.reasons = [r.strip() for r in base.reasons]
         return out
+    best = base.slates[0]
     if any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
-                           for a in base.slates[0].assignments):
+           for a in best.assignments):
         out.possible, out.delta = True, 0
-        out.objective = base.slates[0].score.objective if base.slates[0].score else None
+        out.objective = best.score.objective if best.score else None
         out.reasons = ["已在最优方案中任此职"]
         return out
     others = tuple(p for p in sc.pins if p.cadre != cadre)
     forced = solve(sc.with_changes(pins=(*others, Pin(cadre=cadre, township=township, seat=seat))),
-                   time_limit=time_limit, workers=workers,
-                   near=base.slates[0] if base.slates else None)
+                   workers=workers, near=best, stop=stop, on_event=on_event)
     out.status = forced.status
-    if not forced.slates or not base.slates:
+    new, old = (forced.slates[0].score if forced.slates else None), best.score
+    if new is None or old is None:
         out.reasons = list(forced.reasons) or [f"强制后求解状态 {forced.status}"]
         return out
-    new, old = forced.slates[0].score, base.slates[0].score
-    assert new is not None and old is not None
     out.possible = True
     out.objective = new.objective
     out.delta = new.objective - old.objective
@@ -98,26 +128,37 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
     out.terms = {k: new_terms.get(k, 0) - old_terms.get(k, 0)
                  for k in sorted(set(old_terms) | set(new_terms))
                  if new_terms.get(k, 0) != old_terms.get(k, 0)}
-    before = {r.key for r in base.slates[0].broken()}
+    before = {r.key for r in best.broken()}
     out.newly_broken = [f"{r.rule} {r.detail}" for r in forced.slates[0].broken() if r.key not in before]
     return out
 
 
-def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit: float = 30.0,
-              workers: int = 2) -> tuple[list[Forced], int]:
+def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit: float | None = None,
+              workers: int = 2, stop: Stop | None = None, on_event: OnEvent | None = None) -> Recommendation:
     """The eligible cadres for a seat, ranked by the score change of forcing each
     in. Forced solves are costly, so the `limit` most promising by their own
     points in that seat (merit, continuity, reserve) are solved, plus whoever
-    holds the seat in the best slate; returns them and the number eligible."""
-    base = solve(sc, time_limit=time_limit, workers=workers)
-    b = Builder(sc)
-    b.drop_forbidden_pairs()
+    holds the seat in the best slate. One budget for all: the base solve and
+    each forced solve get an even share of what is left when they start."""
+    stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
+    emit = on_event or ignore
+    t0 = perf_counter()
+    n = max(limit, 1)
+    base = solve(sc, workers=workers, stop=share(stop, 1 / (n + 1)))
+    b = Builder(sc).build()
     g = next(g for g in b.groups if g.seat.township == township and g.seat.template.id == seat)
     eligible = [b.pool.ids[c] for c in range(b.pool.size) if b.allowed[c, g.index]]
     holders = {a.cadre for a in base.slates[0].assignments
                if a.township == township and a.seat.split("#")[0] == seat} if base.slates else set()
     own = {cid: (int(b.pool.merit[i]), int(b.pool.reserve[i]), cid) for i, cid in enumerate(b.pool.ids)}
-    ranked = sorted(eligible, key=lambda cid: (cid not in holders, -own[cid][0], -own[cid][1], cid))
-    tried = [why_not(sc, cid, township, seat, base, time_limit, workers) for cid in ranked[:max(limit, 1)]]
+    ranked = sorted(eligible, key=lambda cid: (cid not in holders, -own[cid][0], -own[cid][1], cid))[:n]
+    tried: list[Forced] = []
+    for i, cid in enumerate(ranked):
+        if stop.should_stop():
+            break
+        f = why_not(sc, cid, township, seat, base, workers=workers, stop=share(stop, 1 / (len(ranked) - i)))
+        tried.append(f)
+        emit(CandidateTried(index=i + 1, of=len(ranked), cadre=cid, possible=f.possible, delta=f.delta,
+                            seconds=perf_counter() - t0))
     tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
-    return tried, len(eligible)
+    return Recommendation(township=township, seat=seat, eligible=len(eligible), tried=tried)

@@ -390,3 +390,11 @@ def test_unknown_command_and_missing_scenario(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as e:
         main(["frobnicate"])
     assert e.value.code == 2
+
+
+def test_solve_demo_progress_on_stderr(demo: DemoSolve) -> None:
+    """solve prints its progress lines (from the solver's events) to stderr, the report to stdout."""
+    err = demo.run.err.splitlines()
+    assert err[0].startswith("线性松弛:上界") and err[1].startswith("模型已建立:90个职位,")
+    assert [line.split(":")[0] for line in err[2:]] == ["方案1", "方案2", "方案3"]
+    assert "模型已建立" not in demo.run.out

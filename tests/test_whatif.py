@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from model.diff import diff_slates
+from model.diff import SeatChange, diff_slates
 from model.io import load_scenario
 from model.referee import referee
 from model.scenario import Pin, Scenario
@@ -138,7 +138,8 @@ def small() -> Scenario:
 def test_recommend_order_matches_forced_solves(small: Scenario) -> None:
     """recommend ranks by the score change of forcing each candidate in, and each change equals
     an independent forced solve minus the best."""
-    tried, eligible = recommend(small, "t01", "secretary", limit=3, time_limit=30)
+    rec = recommend(small, "t01", "secretary", limit=3, time_limit=30)
+    tried, eligible = rec.tried, rec.eligible
     assert eligible >= len(tried) == 3
     deltas = [f.delta for f in tried]
     assert deltas == sorted(deltas, reverse=True)
@@ -164,9 +165,10 @@ def test_what_if_pin_gives_the_pin_and_a_diff_naming_it(small: Scenario) -> None
     other = next(c.id for c in small.cadres
                  if c.id != holder and why_not(small, c.id, "t01", "secretary", time_limit=30).possible)
     whatif = small.with_changes(pins=[Pin(cadre=other, township="t01", seat="secretary")])
-    first, second, diff = compare(small, whatif, time_limit=30)
+    c = compare(small, whatif, time_limit=30)
+    first, second, diff = c.base, c.other, c.diff
     assert second.slates[0].by_seat()[("t01", "secretary")] == other
-    assert ("t01", "secretary", holder, other) in diff.seats
+    assert SeatChange(township="t01", seat="secretary", before=holder, after=other) in diff.seats
     assert diff == diff_slates(first.slates[0], second.slates[0])
 
 

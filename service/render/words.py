@@ -1,0 +1,62 @@
+"""Reason codes -> Chinese sentences. Each code is worded once, by a function
+registered under it; `say` looks it up. A code nobody registered is a bug and
+fails loudly, so a new reason cannot reach staff as a bare code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from model.reasons import Reason
+from model.scenario import Scenario
+
+Wording = Callable[[dict, "Names"], str]
+WORDINGS: dict[str, Wording] = {}
+
+
+def words(code: str) -> Callable[[Wording], Wording]:
+    """Register the wording of one reason code."""
+
+    def deco(fn: Wording) -> Wording:
+        if code in WORDINGS:
+            raise ValueError(f"reason code {code!r} is worded twice")
+        WORDINGS[code] = fn
+        return fn
+
+    return deco
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a sentence needs besides the reason: the names behind the ids."""
+
+    cadres: dict[str, str] = field(default_factory=dict)
+    townships: dict[str, str] = field(default_factory=dict)
+    seats: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(township, seat id or seat kind) -> the seat's label."""
+
+    @classmethod
+    def of(cls, sc: Scenario) -> Names:
+        seats: dict[tuple[str, str], str] = {}
+        for s in sc.seats:
+            seats[(s.township, s.id)] = s.label
+            seats.setdefault((s.township, s.template.id), s.label)
+        return cls(cadres={c.id: c.name for c in sc.cadres},
+                   townships={t.id: t.name for t in sc.county.townships}, seats=seats)
+
+    def cadre(self, cid: str) -> str:
+        return self.cadres.get(cid, cid)
+
+    def township(self, tid: str) -> str:
+        return self.townships.get(tid, tid)
+
+    def seat(self, township: str, seat: str) -> str:
+        return self.seats.get((township, seat), self.seats.get((township, seat.split("#")[0]), seat))
+
+
+def say(r: Reason, names: Names) -> str:
+    """The reason in Chinese."""
+    wording = WORDINGS.get(r.code)
+    if wording is None:
+        raise KeyError(f"no wording for reason code {r.code!r}; register one in service/render/")
+    return wording(r.args, names)
