@@ -2,19 +2,23 @@
 
 A key given twice in one mapping is an input error (file, line, the key), never
 last-one-wins: in a hand-edited YAML file the second `D1-C1:` would silently undo
-the first. Presets and scenario files are parsed by the same functions.
+the first. Only true/false are booleans (YAML 1.2), so `{off: true}` has the key
+`off`, not False; where a field is a bool, yes/no/on/off still read as one.
+Presets and scenario files are parsed by the same functions.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 import yaml
 
 from model.errors import InputError, InputErrors
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 def decode(data: bytes, name: str, *, hint: str = "save the file as UTF-8") -> str:
@@ -76,7 +80,13 @@ def parse_yaml(text: str, name: str) -> Any:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """The safe loader, recording every key that repeats in its mapping (merge keys `<<` aside)."""
+    """The safe loader with YAML 1.2 booleans, recording every key that repeats in its mapping
+    (merge keys `<<` aside)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -99,3 +109,7 @@ class _StrictLoader(yaml.SafeLoader):
                 except TypeError:
                     continue  # an unhashable key: the constructor reports it
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
