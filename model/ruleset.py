@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from model.enums import Post, Rank, Strength
+from model.structured import decode, parse_yaml
 
-RULESET_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "rulesets"
+PRESETS = "presets"
+"""The folder of preset YAML files inside the `model` package (package data, so a wheel ships them)."""
+
+RESERVED_RULE_IDS = frozenset({"pin", "ban"})
+"""Names the solver and referee give pins and bans in rule-instance keys (`pin@c1`)."""
 
 
 class SeatTemplate(BaseModel):
@@ -118,12 +123,21 @@ class RuleSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^D\d-[A-Z]\d+$")
+    id: str = Field(pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+    """A row of the documents: D1-C1, N-1, ... Letters and digits in dash-separated parts,
+    because a rule-instance key joins the id to its place with `@`, `/` and `#`."""
     kind: str
     strength: Annotated[Strength, BeforeValidator(Strength.parse)]
     weight: int = Field(default=1, ge=0, le=1_000_000)
     params: dict[str, Any] = Field(default_factory=dict)
     note: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_RULE_IDS:
+            raise ValueError(f"'{value}' names pins and bans; a rule needs another id")
+        return value
 
 
 class Ruleset(BaseModel):
@@ -166,9 +180,17 @@ class Ruleset(BaseModel):
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
-@lru_cache(maxsize=1)
+def _preset_dir() -> Traversable:
+    return resources.files("model").joinpath(PRESETS)
+
+
+@cache
 def _preset_ids() -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in RULESET_DIR.glob("*.yaml")))
+    folder = _preset_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
+                        if p.is_file() and p.name.endswith(".yaml")))
 
 
 def preset_ids() -> list[str]:
@@ -178,8 +200,8 @@ def preset_ids() -> list[str]:
 @cache
 def load_preset(ruleset_id: str) -> Ruleset:
     """A preset by id, parsed once per process (rulesets are immutable values)."""
-    path = RULESET_DIR / f"{ruleset_id}.yaml"
-    if not path.is_file():
+    if ruleset_id not in _preset_ids():
         raise KeyError(ruleset_id)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Ruleset.model_validate(data)
+    name = f"{ruleset_id}.yaml"
+    data = _preset_dir().joinpath(name).read_bytes()
+    return Ruleset.model_validate(parse_yaml(decode(data, name), name))

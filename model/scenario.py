@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -22,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from model.enums import Strength
 from model.errors import InputError, InputErrors
+from model.overrides import RuleOverride, merge_params
 from model.people import Cadre, County, Township
 from model.rules import REGISTRY
 from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
@@ -42,17 +41,6 @@ def memo(fn: Callable[[Scenario], Any]) -> Any:
         return self._memo[name]
 
     return property(get)
-
-
-class RuleOverride(BaseModel):
-    """A change to one rule of the ruleset for this scenario (what-if)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    off: bool = False
-    strength: Annotated[Strength | None, BeforeValidator(Strength.parse)] = None
-    weight: int | None = Field(default=None, ge=0, le=1_000_000)
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class Pin(BaseModel):
@@ -235,7 +223,7 @@ class Scenario(BaseModel):
                     update={
                         "strength": ov.strength or spec.strength,
                         "weight": spec.weight if ov.weight is None else ov.weight,
-                        "params": {**spec.params, **ov.params},
+                        "params": merge_params(spec.params, ov.params),
                     }
                 )
             )

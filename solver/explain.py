@@ -168,13 +168,17 @@ def patched(params: dict[str, Any], part: str, name: str, value: Any) -> dict[st
 
 
 def apply_relaxations(sc: Scenario, relaxations: list[Relaxation]) -> Scenario:
-    """The scenario with the relaxations applied as overrides (and pins dropped)."""
-    rules = {k: v.model_dump(exclude_defaults=True) for k, v in sc.rules.items()}
-    dropped = {r.parameter for r in relaxations if r.rule == "pin"}
+    """The scenario with the relaxations applied as a what-if delta (and their pins dropped).
+
+    Each relaxation's override is laid over the scenario's by the one merge rule
+    (model/overrides.py), the same a what-if file's `rules:` follow."""
+    from model.overrides import RuleOverride, overlay_rules
+    from model.whatif import ScenarioDelta, apply_delta
+
+    rules: dict[str, RuleOverride] = {}
     for r in relaxations:
         if r.rule != "pin":
-            merged = rules.setdefault(r.rule, {})
-            merged.update({k: v for k, v in r.override.items() if k != "params"})
-            merged["params"] = {**merged.get("params", {}), **r.override.get("params", {})}
-    pins = tuple(p for p in sc.pins if p.cadre not in dropped)
-    return sc.with_changes(rules=rules, pins=pins)
+            rules = overlay_rules(rules, {r.rule: RuleOverride.model_validate(r.override)})
+    dropped = {r.parameter for r in relaxations if r.rule == "pin"}
+    unpinned = sc.model_copy(update={"pins": tuple(p for p in sc.pins if p.cadre not in dropped)})
+    return apply_delta(unpinned, ScenarioDelta(rules=rules))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from datetime import date
@@ -17,12 +18,14 @@ from model.io import (
     CADRE_COLUMNS,
     TOWNSHIP_COLUMNS,
     load_scenario,
+    load_scenario_parts,
     load_slate,
     result_schema,
     save_scenario,
     scenario_schema,
 )
 from model.people import Cadre, County, Township
+from model.readers import Input
 from model.ruleset import load_preset
 from model.scenario import Ban, Pin, RuleOverride, Scenario, ScoreWeights
 
@@ -425,3 +428,77 @@ def test_schemas() -> None:
     assert {"reshuffle_date", "county", "cadres"} <= set(scenario_schema()["properties"])
     assert "Cadre" in scenario_schema()["$defs"]
     assert {"slates", "status"} <= set(result_schema()["properties"])
+
+
+# --------------------------------------------------------------------------- bytes, duplicate keys
+
+
+def test_scenario_and_slate_from_bytes(saved: Path) -> None:
+    """Every reader takes bytes with a display name: a single file, a folder's three parts, a slate."""
+    sc = build()
+    data = json.dumps(sc.model_dump(mode="json"), ensure_ascii=False).encode()
+    assert load_scenario(data, name="upload.json") == sc
+    assert load_scenario(yaml.safe_dump(sc.model_dump(mode="json"), allow_unicode=True).encode(),
+                         name="upload.yaml") == sc
+    parts = [Input.of((saved / f).read_bytes(), f) for f in ("scenario.yaml", "townships.csv", "cadres.csv")]
+    assert load_scenario_parts(*parts) == sc
+    slate = [{"township": "t01", "seat": "secretary", "cadre": "c01"}]
+    assert load_slate(json.dumps(slate).encode(), name="r.json")[0].cadre == "c01"
+
+
+def test_errors_from_bytes_name_the_display_name(saved: Path) -> None:
+    """An error in bytes is located by the name given, with the same row and field as from a file."""
+    rows = read_rows(saved / "cadres.csv")
+    rows[2][rows[0].index("现任职务")] = "书记长"
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    parts = [Input.of((saved / "scenario.yaml").read_bytes(), "设置.yaml"),
+             Input.of((saved / "townships.csv").read_bytes(), "乡镇.csv"),
+             Input.of(buf.getvalue().encode("utf-8-sig"), "干部.csv")]
+    with pytest.raises(InputErrors) as exc:
+        load_scenario_parts(*parts)
+    text = only(exc.value.errors)
+    assert "干部.csv, row 3, field '现任职务'" in text and "'书记长'" in text
+    with pytest.raises(InputErrors, match="not valid JSON"):
+        load_scenario(b"{", name="upload.json")
+    with pytest.raises(InputErrors, match="needs base_dir"):
+        load_scenario(b"base: sc\n", name="what-if.yaml")
+
+
+def test_what_if_from_bytes_reads_its_base_from_base_dir(saved: Path) -> None:
+    """A what-if uploaded as bytes names its base relative to base_dir."""
+    wi = load_scenario(b"base: sc\nremove: [c12]\n", name="w.yaml", base_dir=saved.parent)
+    assert wi.remove == ("c12",)
+
+
+def test_duplicate_yaml_key_is_an_error(folder: Path) -> None:
+    """A key given twice in scenario.yaml is an error naming the file, the line and the key."""
+    meta = folder / "scenario.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "rules:\n  D3-E1:\n    weight: 7\n  D1-C1:\n" in text  # D1-C1 at line 11
+    meta.write_text(text.replace("rules:\n", "rules:\n  D1-C1: {strength: must}\n"), encoding="utf-8")
+    error = only(errors_of(folder))
+    assert str(meta) in error and "'D1-C1'" in error
+    assert "duplicate key at line 12 (first at line 9)" in error
+
+
+def test_duplicate_keys_in_json_and_flow_yaml(tmp_path: Path) -> None:
+    """Duplicates are caught in JSON objects and YAML flow mappings; a YAML merge key may be overridden."""
+    path = tmp_path / "s.json"
+    path.write_text('{"name": "a", "name": "b"}', encoding="utf-8")
+    assert "duplicate key" in only(errors_of(path)) and "'name'" in only(errors_of(path))
+    path = tmp_path / "s.yaml"
+    path.write_text("weights: {merit: 1, merit: 2}\n", encoding="utf-8")
+    assert "duplicate key at line 1" in only(errors_of(path))
+    from model.structured import parse_yaml
+
+    assert parse_yaml("a: &x {k: 1}\nb:\n  <<: *x\n  k: 2\n", "m.yaml") == {"a": {"k": 1}, "b": {"k": 2}}
+
+
+def test_hand_written_off_is_a_key(folder: Path) -> None:
+    """`D1-R2: {off: true}` as the README writes it turns the rule off (YAML 1.2: `off` is not False)."""
+    meta = folder / "scenario.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("rules:\n", "rules:\n  D1-R2: {off: true}\n"), encoding="utf-8")
+    sc = load_scenario(folder)
+    assert sc.rules["D1-R2"].off and sc.ruleset_in_force.rule("D1-R2") is None

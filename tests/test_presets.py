@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from pydantic import ValidationError
 
 from model.generator import generate_county
 from model.referee import referee
-from model.ruleset import load_preset, preset_ids
+from model.ruleset import RuleSpec, load_preset, preset_ids
 from solver import solve
 
 PRESETS = ("xx-2011", "qiong-2011", "county-2017")
 
 
 def test_presets_are_the_known_ones() -> None:
-    """The presets tested here are exactly the presets shipped in scenarios/rulesets."""
+    """The presets tested here are exactly the presets shipped in model/presets."""
     assert sorted(PRESETS) == preset_ids()
 
 
@@ -50,3 +51,17 @@ def test_preset_solves_and_referee_agrees(preset: str, seed: int) -> None:
     first, second = (s.score.objective for s in result.slates)
     assert first >= second
     assert result.slates[0].by_seat() != result.slates[1].by_seat()
+
+
+@pytest.mark.parametrize("rule_id", ["D1-C1", "D5-K12", "N-1", "N-12", "QH2011-3-2", "art7"])
+def test_rule_ids_of_other_documents_fit(rule_id: str) -> None:
+    """National rows (N-1) and other documents' ids fit: letters and digits in dash-separated parts."""
+    assert RuleSpec(id=rule_id, kind="team_min_count", strength="must").id == rule_id
+
+
+@pytest.mark.parametrize("rule_id", ["D1@C1", "D1/C1", "D1-C1#2", "D1 C1", " N-1", "", "-1", "N-", "N--1",
+                                     "pin", "ban"])
+def test_rule_ids_refuse_key_separators(rule_id: str) -> None:
+    """An id holding a key separator (@ / #), a space or an empty part, or named pin/ban, is refused."""
+    with pytest.raises(ValidationError):
+        RuleSpec(id=rule_id, kind="team_min_count", strength="must")

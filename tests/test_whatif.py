@@ -195,3 +195,38 @@ def test_cli_verbs_on_a_small_county(small: Scenario, tmp_path: Path,
         assert main(argv) == 0, argv
     out = capsys.readouterr().out
     assert "逐项明细" in out and "为什么不是" in out and "符合必须条件的人选" in out and "职位变化" in out
+
+
+def test_what_if_rules_merge_into_the_base_rules(tmp_path: Path) -> None:
+    """A what-if's `strength` for D1-C1 keeps the base's `min_count: 2` (it used to replace the entry)."""
+    from model.io import save_scenario
+
+    base = scenario([township("t1"), township("t2")], [cadre(f"c{i}", age=28 + i) for i in range(12)],
+                    rules={"D1-C1": {"params": {"min_count": 2}}}, weights={"merit": 4, "continuity": 5})
+    save_scenario(base, tmp_path / "base")
+    (tmp_path / "w.yaml").write_text(
+        "base: base\nrules:\n  D1-C1: {strength: generally}\nweights: {reserve: 7}\n", encoding="utf-8")
+    wi = load_scenario(tmp_path / "w.yaml")
+    spec = wi.ruleset_in_force.rule("D1-C1")
+    assert spec is not None and spec.strength == "generally"
+    assert spec.params == {"who": {"max_age": 30}, "min_count": 2}
+    assert (wi.weights.merit, wi.weights.continuity, wi.weights.reserve) == (4, 5, 7)
+
+
+def test_what_if_errors_are_located_in_the_what_if_file(tmp_path: Path) -> None:
+    """A bad entry of a what-if is reported at its path in the what-if file, not the base's."""
+    from model.errors import InputErrors
+    from model.io import save_scenario
+
+    save_scenario(scenario([township("t1")], [cadre(f"c{i}") for i in range(6)]), tmp_path / "base")
+    path = tmp_path / "w.yaml"
+    path.write_text("base: base\nrules:\n  D1-C1: {strength: sometimes}\n  D9-X9: {off: true}\n"
+                    "pins:\n  - {cadre: c1, township: t1}\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as exc:
+        load_scenario(path)
+    assert {e.field for e in exc.value.errors} == {"rules.D1-C1.strength", "pins[0].seat"}
+    assert all(e.file == str(path) for e in exc.value.errors)
+    path.write_text("base: base\nrules:\n  D9-X9: {off: true}\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as exc:
+        load_scenario(path)
+    assert [(e.file, e.key) for e in exc.value.errors] == [(str(path), "D9-X9")]
