@@ -1,0 +1,35 @@
+"""The layout on disk is the architecture: layers, no import cycles, the README's picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.layout import PACKAGES, ROOT, cycles, external, graph, readme_block
+
+
+def test_each_layer_imports_only_the_layers_below() -> None:
+    """model/ imports no solver or service, solver/ no service."""
+    rank = {p: i for i, p in enumerate(PACKAGES)}
+    wrong = [f"{m} imports {d}" for m, deps in graph().items() for d in sorted(deps)
+             if rank[d.split(".")[0]] > rank[m.split(".")[0]]]
+    assert wrong == []
+
+
+def test_model_knows_nothing_of_the_solver_and_the_solver_nothing_of_http() -> None:
+    """No CP-SAT in model/, no HTTP framework in model/ or solver/."""
+    solvers = {m: d for m, d in external(["ortools", "highspy"]).items() if m.startswith("model")}
+    http = {m: d for m, d in external(["fastapi", "starlette", "uvicorn", "httpx"]).items()
+            if not m.startswith("service")}
+    assert solvers == {}
+    assert http == {}
+
+
+def test_no_import_cycles() -> None:
+    """No two modules need each other, even through function-level imports."""
+    assert cycles(graph()) == []
+
+
+def test_readme_picture_is_current() -> None:
+    """The dependency picture in the README is the one the code has today."""
+    text = Path(ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_block() in text, "run: python -m tests.layout --write"
