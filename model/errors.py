@@ -22,7 +22,7 @@ class InputError:
         where = self.file or self.section or "scenario"
         if self.row is not None:
             where += f", row {self.row}"
-        elif self.key:
+        elif self.key and self.key not in self.field:  # a path naming the key says it already
             where += f" [{self.key}]"
         if self.field:
             where += f", field '{self.field}'"

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from model.enums import Strength
+from model.structured import as_bool
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -23,7 +24,7 @@ class RuleOverride(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    off: bool = False
+    off: Annotated[bool, BeforeValidator(as_bool)] = False
     strength: Annotated[Strength | None, BeforeValidator(Strength.parse)] = None
     weight: int | None = Field(default=None, ge=0, le=1_000_000)
     params: dict[str, Any] = Field(default_factory=dict)

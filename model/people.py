@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from model.enums import GRADE_POINTS, Education, Gender, Grade, Origin, Post, Rank
+from model.ethnicity import HAN, ethnic_group
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A share between 0 and 1 inclusive (votes, quotas)."""
@@ -21,13 +22,24 @@ def _labeled(enum: type) -> BeforeValidator:
 
 
 def normalize_ethnicity(value: object) -> object:
-    """'苗' and '苗族' name the same people: store the full name with 族 (D1-E5 compares)."""
+    """One of the 56 groups by its GB 3304 name ('苗', '苗族' and '苗 族' are 苗族; D1-E5
+    compares names): a misspelt group would count as a minority of its own."""
+    if isinstance(value, int | float):  # bool is an int
+        raise ValueError("expected the name of an ethnic group, e.g. 汉族 or 苗族")
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    if text in ("Han", "han"):
-        return "汉族"
-    return text if not text or text.endswith("族") else text + "族"
+    return ethnic_group(value)
+
+
+def bounded(low: int, high: int, why: str, default: int = 0) -> Any:
+    """An int field between `low` and `high`, with the reason for the bounds that an input
+    error gives (model/records.py reads `why`)."""
+    return Field(default=default, ge=low, le=high, json_schema_extra={"why": why})
+
+
+AGE_RANGE = (18, 65)
+"""Ages (周岁) a cadre may have on the reshuffle date: 18 is the age to hold public office
+(Civil Servant Law art. 13), 65 is above every retirement age and every age cap (D3-E2)."""
 
 
 class Frozen(BaseModel):
@@ -58,7 +70,7 @@ class Cadre(Frozen):
     name: str = Field(min_length=1)
     gender: Annotated[Gender, _labeled(Gender)]
     birth_date: date
-    ethnicity: str = "汉族"
+    ethnicity: str = HAN
     education: Annotated[Education, _labeled(Education)]
     rank: Annotated[Rank, _labeled(Rank)] = Rank.none
     rank_since: date | None = None
@@ -89,7 +101,7 @@ class Cadre(Frozen):
 
     @property
     def is_minority(self) -> bool:
-        return self.ethnicity != "汉族"
+        return self.ethnicity != HAN
 
     @property
     def is_sitting(self) -> bool:
@@ -132,16 +144,23 @@ class Township(Frozen):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     township_class: int = Field(default=2, ge=1, le=3)
-    residents: int = Field(default=0, ge=0)
-    party_members: int = Field(default=0, ge=0)
-    party_branches: int = Field(default=0, ge=0)
+    residents: int = bounded(0, 2_000_000, "the largest towns of China have about a million residents")
+    party_members: int = bounded(0, 200_000, "a tenth of the largest town's residents at the most; "
+                                 "the county-wide share of party members is about 7%")
+    party_branches: int = bounded(0, 10_000, "a branch has at least 3 members (Party Constitution art. 30)")
     minority_concentrated: bool = False
     ethnic_minority: str | None = None
 
     @field_validator("ethnic_minority", mode="before")
     @classmethod
     def _minority(cls, value: object) -> object:
-        return None if value in ("", None) else normalize_ethnicity(value)
+        if value in ("", None):
+            return None
+        group = normalize_ethnicity(value)
+        if group == HAN:
+            raise ValueError("an ethnic township (民族乡) is set up for a minority; leave the cell "
+                             "empty for a township that is not one")
+        return group
 
 
 class County(Frozen):

@@ -26,13 +26,16 @@ from model.records import (
     ABSENT,
     CADRE_COLUMNS,
     TOWNSHIP_COLUMNS,
+    Fields,
     Source,
     assemble_scenario,
     explain,
     list_records,
+    locate_in_tree,
     path,
     scalar,
     table_records,
+    validate_fields,
 )
 from model.scenario import Scenario
 from model.slate import Assignment
@@ -97,7 +100,11 @@ def load_scenario(source: str | Path | bytes, *, name: str = "", base_dir: str |
     A what-if file names its base relative to its own folder (`base_dir` for bytes).
     Raises `InputErrors` with every problem found, each located by file, row and field.
     """
-    src = Input.of(source, name)
+    return _load(Input.of(source, name), None if base_dir is None else Path(base_dir), ())
+
+
+def _load(src: Input, base_dir: Path | None, chain: tuple[Path, ...]) -> Scenario:
+    """`load_scenario`, with the what-if files that led here (`chain`), to refuse a loop of bases."""
     if src.path is not None and src.path.is_dir():
         return load_scenario_folder(src.path)
     if src.path is not None and not src.path.exists():
@@ -111,7 +118,8 @@ def load_scenario(source: str | Path | bytes, *, name: str = "", base_dir: str |
     data = src.structured()
     if isinstance(data, dict) and "base" in data:
         folder = src.path.parent if src.path is not None else base_dir
-        return _load_what_if(src.name, data, None if folder is None else Path(folder))
+        here = (*chain, src.path.resolve()) if src.path is not None else chain
+        return _load_what_if(src.name, data, folder, here)
     return _single_file(src, data)
 
 
@@ -159,7 +167,8 @@ def load_scenario_parts(settings: str | Path | bytes | Input, townships: str | P
                                                        errors)
     c_recs = None if c_rows is None else table_records(c_rows, c_src.name, CADRE_COLUMNS, Cadre, errors)
     files = [meta_src.name, t_src.name, c_src.name]
-    return assemble_scenario(meta, meta_src.name, t_recs, c_recs, errors, files)
+    lists = {"townships": (t_src.name, ""), "cadres": (c_src.name, "")}
+    return assemble_scenario(meta, meta_src.name, t_recs, c_recs, errors, files, lists)
 
 
 def _single_file(src: Input, data: Any) -> Scenario:
@@ -189,7 +198,8 @@ def _single_file(src: Input, data: Any) -> Scenario:
         errors.append(InputError("missing: the list of cadres" + hint, "cadres", file=fname))
     t_recs = list_records(townships, Source(fname, table=False, prefix="county.townships"), errors)
     c_recs = list_records(cadres, Source(fname, table=False, prefix="cadres"), errors)
-    return assemble_scenario(meta, fname, t_recs, c_recs, errors, [fname])
+    lists = {"townships": (fname, "county.townships"), "cadres": (fname, "cadres")}
+    return assemble_scenario(meta, fname, t_recs, c_recs, errors, [fname], lists)
 
 
 def _csv_rows(src: Input, errors: list[InputError]) -> list[list[str]] | None:
@@ -213,36 +223,65 @@ def _csv_rows(src: Input, errors: list[InputError]) -> list[list[str]] | None:
 
 def read_delta(data: dict[str, Any], file: str) -> tuple[str, ScenarioDelta]:
     """A what-if file's tree as (its base, as written; the change it makes)."""
-    unknown = sorted(set(data) - {"base", *WHAT_IF_KEYS})
-    if unknown:
-        raise InputErrors([InputError(
-            f"a what-if file takes only base and {', '.join(WHAT_IF_KEYS)}", k, file=file)
-            for k in unknown])
-    given = {k: v for k, v in data.items() if k != "base" and v is not None}  # `pins:` = none
-    try:
-        delta = ScenarioDelta.model_validate(given)
-    except ValidationError as e:
-        raise InputErrors([InputError(explain(x, ScenarioDelta, cell=False), path(x["loc"]),
-                                      scalar(x["input"]), file=file) for x in e.errors()]) from None
-    return str(data["base"]), delta
+    errors: list[InputError] = []
+    base, fields = _read_delta(data, file, errors)
+    if errors:
+        raise InputErrors(errors)
+    return base, ScenarioDelta.model_validate(fields.valid)
 
 
-def _load_what_if(file: str, data: dict[str, Any], folder: Path | None) -> Scenario:
-    """A what-if file: read the change, read its base (relative to the file's folder), apply."""
-    base_ref, delta = read_delta(data, file)
-    if folder is None:
-        raise InputErrors([InputError(
+def _read_delta(data: dict[str, Any], file: str, errors: list[InputError]) -> tuple[str, Fields]:
+    """The base as written ('' if it is not a path) and the change, field by field: a bad key
+    of the what-if hides neither the others nor its base's errors."""
+    unknown = sorted(str(k) for k in data if k != "base" and k not in WHAT_IF_KEYS)
+    errors += [InputError(f"a what-if file takes only base and {', '.join(WHAT_IF_KEYS)}", k,
+                          file=file) for k in unknown]
+    base = data.get("base")
+    if not isinstance(base, str) or not base.strip():
+        errors.append(InputError("expected the path of the base scenario (a folder or a file), "
+                                 "relative to this file", "base", scalar(base), file=file))
+        base = ""
+    given = {k: v for k, v in data.items() if k in WHAT_IF_KEYS and v is not None}  # `pins:` = none
+    return base, validate_fields(ScenarioDelta, given, file, errors)
+
+
+def _load_what_if(file: str, data: dict[str, Any], folder: Path | None, chain: tuple[Path, ...]
+                  ) -> Scenario:
+    """A what-if file: read the change, read its base (relative to the file's folder), apply.
+
+    Its own errors and its base's come together; a base that leads back to a file of the
+    chain is an error naming the loop."""
+    errors: list[InputError] = []
+    base_ref, fields = _read_delta(data, file, errors)
+    base: Scenario | None = None
+    if base_ref and folder is None:
+        errors.append(InputError(
             "a what-if given as bytes needs base_dir, the folder its base is relative to",
-            "base", base_ref, file=file)])
-    base = load_scenario(folder / base_ref)
-    try:
-        return apply_delta(base, delta)
-    except InputErrors as e:  # a cross-check the change broke: it is the what-if's error
-        raise InputErrors([replace(err, file=file) for err in e.errors]) from None
-    except ValidationError as e:
-        raise InputErrors([InputError(explain(x, Scenario, cell=False), path(x["loc"]),
-                                      scalar(x.get("input", "")), file=file)
-                           for x in e.errors()]) from None
+            "base", base_ref, file=file))
+    elif base_ref and folder is not None:
+        target = (folder / base_ref).resolve()
+        if target in chain:
+            loop = [*chain[chain.index(target):], target]
+            errors.append(InputError(
+                "the bases loop: " + " -> ".join(p.name for p in loop)
+                + "; a base must lead to a scenario that names no base", "base", base_ref, file=file))
+        else:
+            try:
+                base = _load(Input.of(folder / base_ref), None, chain)
+            except InputErrors as e:
+                errors += e.errors
+    if base is not None:
+        delta = ScenarioDelta.model_validate(fields.valid)
+        try:
+            wi = apply_delta(base, delta)
+            if not errors:
+                return wi
+        except InputErrors as e:  # a cross-check the change broke: it is the what-if's error
+            errors += [replace(locate_in_tree(err, data, file), key=err.key) for err in e.errors]
+        except ValidationError as e:
+            errors += [InputError(explain(x, Scenario, cell=False), path(x["loc"]),
+                                  scalar(x.get("input", "")), file=file) for x in e.errors()]
+    raise InputErrors(errors or [InputError("the what-if could not be read", file=file)])
 
 
 # --------------------------------------------------------------------------- slates

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from model.enums import Labeled
 from model.errors import InputError, InputErrors
 from model.people import Cadre, County, Township
-from model.scenario import Scenario
+from model.scenario import Parts, Scenario, check_parts
+from model.structured import NO, YES
 
 TOWNSHIP_COLUMNS: dict[str, str] = {
     "id": "编号",
@@ -69,8 +70,6 @@ CADRE_COLUMNS: dict[str, str] = {
 LIST_SEPARATORS = ";；、"
 """Any of these separates the items of a list cell (grades, expertise)."""
 
-_TRUE = {"是", "true", "1", "yes", "y"}
-_FALSE = {"否", "false", "0", "no", "n"}
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"
 )
@@ -241,16 +240,23 @@ def assemble_scenario(
     c_read: list[Record] | None,
     errors: list[InputError],
     files: list[str],
+    lists: dict[str, tuple[str, str]] | None = None,
 ) -> Scenario:
     """Validate every part, run every cross-check that can run, then build the Scenario.
 
-    A list that could not be read at all (None) is not cross-checked against:
-    references into it would all look unknown.
+    The layers all run: the syntax (done by the reader), every field, every cross-reference.
+    A field error does not hide a cross-check elsewhere: the cross-checks (`check_parts`)
+    read whatever is valid. A list that could not be read at all (None) is not checked
+    against: references into it would all look unknown; neither is a row that failed.
+    `lists` says where the townships and the cadres are, section -> (file, field), for an
+    error about a list as a whole (an empty pool).
     """
+    lists = lists or {}
     t_recs, c_recs = t_read or [], c_read or []
     townships = _validate_records(t_recs, Township, errors)
     cadres = _validate_records(c_recs, Cadre, errors)
-    meta = _validate_meta(meta_raw, meta_file, errors) if meta_raw is not None else None
+    meta = validate_fields(_meta_model(), meta_raw, meta_file, errors) \
+        if isinstance(meta_raw, dict) else None
 
     t_first = _check_ids(t_recs, "township", errors)
     c_first = _check_ids(c_recs, "cadre", errors)
@@ -263,48 +269,138 @@ def assemble_scenario(
                 "no township has this id; use an id from the townships or leave it empty",
                 ct, section="cadres", key=rec.text_id()))
 
-    if meta is not None:
-        fields = {k: getattr(meta, k) for k in type(meta).model_fields if k != "county"}
-        county = County.model_construct(id=meta.county.id, name=meta.county.name,
-                                        townships=tuple(townships.values()))
-        cross: list[InputError] = []
-        if not errors:  # every part is valid: build it for real
-            try:  # the Scenario's own validator runs cross_check()
-                return Scenario.model_validate(
-                    {**fields, "county": County(id=county.id, name=county.name,
-                                                 townships=county.townships),
-                     "cadres": tuple(cadres.values())})
-            except InputErrors as e:
-                cross = e.errors
-            except ValidationError as e:
-                errors += [InputError(explain(x, Scenario, cell=False), path(x["loc"]),
-                                      scalar(x["input"]), file=meta_file) for x in e.errors()]
-        else:  # some rows failed: cross-check what did load, blind to what did not
-            trial = Scenario.model_construct(county=county, cadres=tuple(cadres.values()),
-                                             **fields)
-            try:
-                cross = trial.cross_check()
-            except Exception:  # partial data the checks were not written for: skip them
-                cross = []
-        failed_t = set(t_first) - {t.id for t in townships.values()}
-        failed_c = set(c_first) - {c.id for c in cadres.values()}
-        for e in cross:
-            if e.section in ("cadres", "townships") and e.field == "id":
-                continue  # duplicates: checked above, row by row
-            if e.section == "cadres" and e.field == "current_township":
-                continue  # checked above against every township row
-            if (e.field == "cadre" and (c_read is None or e.value in failed_c)) or (
-                e.field == "township" and (t_read is None or e.value in failed_t)
-            ):
-                continue  # refers to a row (or file) that failed on its own
-            errors.append(_locate(e, meta, meta_file, t_first, c_first))
-        if not errors and cross:  # filtered everything away: show them as they are
-            errors += [_locate(e, meta, meta_file, t_first, c_first) for e in cross]
+    fields = meta.valid if meta is not None else {}
+    complete = meta is not None and not meta.failed and set(fields) >= _REQUIRED_META
+    if not errors and complete:  # every part is valid: build it for real
+        head = fields["county"]
+        try:  # the Scenario's own validator runs cross_check()
+            return Scenario.model_validate(
+                {**{k: v for k, v in fields.items() if k != "county"},
+                 "county": County(id=head.id, name=head.name, townships=tuple(townships.values())),
+                 "cadres": tuple(cadres.values())})
+        except InputErrors as e:
+            cross = e.errors
+        except ValidationError as e:
+            errors += [InputError(explain(x, Scenario, cell=False), path(x["loc"]),
+                                  scalar(x["input"]), file=meta_file) for x in e.errors()]
+            cross = []
+    else:  # some part failed: cross-check what did load, blind to what did not
+        failed = meta.failed if meta is not None else set(_meta_model().model_fields)
+        cross = check_parts(Parts(
+            reshuffle_date=fields.get("reshuffle_date"),
+            townships=None if t_read is None else tuple(townships.values()),
+            cadres=None if c_read is None else tuple(cadres.values()),
+            ruleset=fields.get("ruleset"), ruleset_definition=fields.get("ruleset_definition"),
+            ruleset_failed=bool({"ruleset", "ruleset_definition"} & failed),
+            rules=None if "rules" in failed else fields.get("rules", {}),
+            renomination_overrides=None if "renomination_overrides" in failed
+            else fields.get("renomination_overrides", {}),
+            pins=fields.get("pins", ()), bans=fields.get("bans", ()), remove=fields.get("remove", ()),
+        ))
+    failed_t = set(t_first) - {t.id for t in townships.values()}
+    failed_c = set(c_first) - {c.id for c in cadres.values()}
+    read = {"townships": t_read, "cadres": c_read}
+    raw = meta_raw if isinstance(meta_raw, dict) else {}
+    located: list[InputError] = []
+    for e in cross:
+        if e.section in read and not e.key and read[e.section]:
+            continue  # "no townships" while rows failed: their errors say why
+        if e.section in read and e.field == "id":
+            continue  # duplicates: checked above, row by row
+        if e.section == "cadres" and e.field == "current_township":
+            continue  # checked above against every township row
+        if (e.field == "cadre" and (c_read is None or e.value in failed_c)) or (
+            e.field == "township" and (t_read is None or e.value in failed_t)
+        ):
+            continue  # refers to a row (or file) that failed on its own
+        located.append(_locate(e, raw, meta_file, t_first, c_first, lists))
+    if not errors and not located and cross:  # filtered everything away: show them as they are
+        located = [_locate(e, raw, meta_file, t_first, c_first, lists) for e in cross]
+    errors += located
     if not errors:  # not expected: every path above that fails records why
         errors.append(InputError("the scenario could not be read", file=meta_file))
     rank = {f: i for i, f in enumerate(files)}
     errors.sort(key=lambda e: (rank.get(e.file, -1), e.row if e.row is not None else 0))
     raise InputErrors(errors)
+
+
+_REQUIRED_META = frozenset({"reshuffle_date", "county", "ruleset"})
+
+
+@dataclass
+class Fields:
+    """A mapping validated field by field: the values that are valid (a list or a mapping of
+    items keeps its valid items), and the fields that had any error."""
+
+    valid: dict[str, Any]
+    failed: set[str]
+
+
+def validate_fields(model: type[BaseModel], raw: dict[str, Any], file: str,
+                    errors: list[InputError]) -> Fields:
+    """Validate `raw` against `model` one field at a time, recording every error at its path.
+
+    So one bad field hides no other, and what is valid can still be cross-checked: a list
+    (pins) or a mapping (rules) with one bad item keeps the others. A date field takes the
+    date rules of a cell (`2026-13-01` is "no such day", `2026年9月1日` a date)."""
+    out = Fields({}, set())
+    kinds = _field_kinds(model)
+    for key, value in raw.items():
+        name = key if isinstance(key, str) else str(key)
+        info = model.model_fields.get(name)
+        if info is None:
+            errors.append(InputError(
+                "unknown field; known fields: " + ", ".join(model.model_fields), name,
+                scalar(value), file=file))
+            continue
+        if kinds.get(name) == "date" and value is not None:
+            try:
+                value = _coerce("date", value, table=False)
+            except CellError as e:
+                errors.append(InputError(str(e), name, scalar(value), file=file))
+                out.failed.add(name)
+                continue
+        ok, errs = _validate_one(model, name, value)
+        if errs:
+            out.failed.add(name)
+            errors += [InputError(explain(x, model, cell=False), path(x["loc"]), scalar(x["input"]),
+                                  file=file) for x in errs]
+        if ok is not _INVALID:
+            out.valid[name] = ok
+    for name, info in model.model_fields.items():
+        if info.is_required() and name not in raw:
+            out.failed.add(name)
+            errors.append(InputError("required field is missing", name, file=file))
+    return out
+
+
+_INVALID: Any = object()
+
+
+def _validate_one(model: type[BaseModel], name: str, value: Any) -> tuple[Any, list[Any]]:
+    """(the valid value or its valid items, or _INVALID; the pydantic errors, located from `name`)."""
+    adapter = _adapter(model, name)
+    try:
+        return adapter.validate_python(value), []
+    except ValidationError as e:
+        errs = [{**x, "loc": (name, *x["loc"])} for x in e.errors()]
+    bad = {x["loc"][1] for x in errs if len(x["loc"]) > 1}
+    if isinstance(value, list) and bad and all(isinstance(b, int) for b in bad):
+        kept: Any = [v for i, v in enumerate(value) if i not in bad]
+    elif isinstance(value, dict) and bad:
+        kept = {k: v for k, v in value.items() if k not in bad and str(k) not in bad}
+    else:
+        return _INVALID, errs
+    try:
+        return adapter.validate_python(kept), errs
+    except ValidationError:
+        return _INVALID, errs
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info])
 
 
 def _validate_records(
@@ -350,31 +446,6 @@ def _validate_records(
     return out
 
 
-def _validate_meta(raw: Any, file: str, errors: list[InputError]) -> BaseModel | None:
-    """Validate the scenario's settings: scenario.yaml, or a single file without its people."""
-    if not isinstance(raw, dict):
-        return None
-    data = dict(raw)
-    bad_date = False
-    if isinstance(data.get("reshuffle_date"), str | datetime):
-        try:
-            data["reshuffle_date"] = _coerce("date", data["reshuffle_date"], table=False)
-        except CellError as e:
-            errors.append(InputError(str(e), "reshuffle_date", scalar(data.pop("reshuffle_date")),
-                                     file=file))
-            bad_date = True
-    try:
-        meta = _meta_model().model_validate(data)
-    except ValidationError as e:
-        for err in e.errors():
-            if bad_date and err["loc"] == ("reshuffle_date",):
-                continue
-            errors.append(InputError(explain(err, Scenario, cell=False), path(err["loc"]),
-                                     scalar(err["input"]), file=file))
-        return None
-    return None if bad_date else meta
-
-
 def _check_ids(recs: list[Record], what: str, errors: list[InputError]) -> dict[str, Record]:
     """Id -> its first record; every later record with the same id is an error."""
     first: dict[str, Record] = {}
@@ -393,10 +464,11 @@ def _check_ids(recs: list[Record], what: str, errors: list[InputError]) -> dict[
 
 def _locate(
     e: InputError,
-    meta: BaseModel,
+    meta: dict[str, Any],
     meta_file: str,
     townships: dict[str, Record],
     cadres: dict[str, Record],
+    lists: dict[str, tuple[str, str]],
 ) -> InputError:
     """Give a cross-check error (section + key) its file, row and field."""
     recs = {"cadres": cadres, "townships": townships}.get(e.section)
@@ -404,11 +476,15 @@ def _locate(
         rec = recs[e.key]
         value = rec.raw(e.field) if e.field in rec.values else e.value
         return rec.error(e.field, e.message, value, section=e.section, key=e.key)
+    if recs is not None and not e.key and e.section in lists:  # the list as a whole
+        file, fld = lists[e.section]
+        return InputError(e.message, fld, e.value, file=file, section=e.section)
     fld = e.field
     if e.section in ("pins", "bans"):
-        items = getattr(meta, e.section)
-        i = next((i for i, p in enumerate(items)
-                  if p.cadre == e.key and str(getattr(p, e.field, "")) == e.value), None)
+        items = meta.get(e.section)
+        items = items if isinstance(items, list) else []
+        i = next((i for i, p in enumerate(items) if isinstance(p, dict)
+                  and scalar(p.get("cadre")) == e.key and scalar(p.get(e.field)) == e.value), None)
         fld = path([e.section, i, e.field]) if i is not None else path([e.section, e.field])
     elif e.section == "rules":
         fld = path(["rules", e.key, "" if e.field == "id" else e.field])
@@ -418,6 +494,11 @@ def _locate(
         fld = path([e.section, e.key, e.field])
     # the path locates it; the key would only repeat the path in str(error)
     return InputError(e.message, fld, e.value, file=meta_file, section=e.section)
+
+
+def locate_in_tree(e: InputError, tree: dict[str, Any], file: str) -> InputError:
+    """A cross-check error about a scenario's settings, located at its path in `tree` (a what-if)."""
+    return _locate(e, tree, file, {}, {}, {})
 
 
 @functools.cache
@@ -472,9 +553,9 @@ def _coerce(kind: str, value: Any, *, table: bool) -> Any:
         return tuple(v.strip() if isinstance(v, str) else v for v in value)
     if kind == "bool" and isinstance(value, str):
         low = value.lower()
-        if low in _TRUE:
+        if low in YES:
             return True
-        if low in _FALSE:
+        if low in NO:
             return False
         raise CellError("expected 是 or 否 (also accepted: true/false, yes/no, 1/0, empty = 否)")
     if kind == "date":
@@ -532,6 +613,21 @@ def explain(err: Any, model: type[BaseModel], *, cell: bool) -> str:
     loc = err["loc"]
     info = model.model_fields.get(str(loc[0])) if len(loc) == 1 and loc else None
     low, high = _bounds(info)
+    text = _explain(err, model, kind, ctx, loc, low, high, cell=cell)
+    extra = info.json_schema_extra if info is not None else None
+    why = extra.get("why") if isinstance(extra, dict) else None
+    if why and (kind.startswith("int_") or kind in _BOUND_KINDS):
+        text += f" ({why})"
+    return text
+
+
+_BOUND_KINDS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
+
+def _explain(err: Any, model: type[BaseModel], kind: str, ctx: dict[str, Any], loc: Any,
+             low: Any, high: Any, *, cell: bool) -> str:
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # our own validators' message, without pydantic's "Value error, "
     if kind == "missing":
         return "required; fill in this cell" if cell else "required field is missing"
     if kind == "enum":
@@ -542,7 +638,7 @@ def explain(err: Any, model: type[BaseModel], *, cell: bool) -> str:
         return f"expected one of: {ctx.get('expected', '')}"
     if kind.startswith(("date", "datetime")):
         return "expected a date like 1980-05-31"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+    if kind in _BOUND_KINDS:
         if (low, high) == (0, 1):
             return "a share must be between 0 and 1 (like 0.85 or 85%)"
         if low is not None and high is not None:

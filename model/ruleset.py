@@ -112,6 +112,16 @@ class LargeTownship(BaseModel):
     team: TeamTemplate
     note: str = ""
 
+    def seat_kinds(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.team.seats)
+
+    def describe(self) -> str:
+        """The thresholds in words, for an error: '30000 residents or more'."""
+        parts = [f"{n} {what} or more" for n, what in ((self.min_residents, "residents"),
+                                                        (self.min_party_members, "party members"))
+                 if n is not None]
+        return " and ".join(parts) or "every township"
+
     def holds(self, residents: int, party_members: int) -> bool:
         return (self.min_residents is None or residents >= self.min_residents) and (
             self.min_party_members is None or party_members >= self.min_party_members
@@ -166,6 +176,11 @@ class Ruleset(BaseModel):
         if dup:
             raise ValueError(f"rule ids appear twice: {dup}")
         return self
+
+    def seat_kinds(self) -> frozenset[str]:
+        """Every seat kind of every team template, the large-township one included."""
+        teams = [*self.teams.values(), *([self.large.team] if self.large is not None else [])]
+        return frozenset(s.id for team in teams for s in team.seats)
 
     def is_large(self, residents: int, party_members: int) -> bool:
         return self.large is not None and self.large.holds(residents, party_members)

@@ -7,12 +7,14 @@ boundary; the solver and the referee trust what they get.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,9 +25,22 @@ from pydantic import (
 
 from model.errors import InputError, InputErrors
 from model.overrides import RuleOverride, merge_params
-from model.people import Cadre, County, Township
+from model.people import AGE_RANGE, Cadre, County, Township, full_years
 from model.rules import REGISTRY
+from model.rules.counts import TARGET_KEYS
 from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
+
+RESHUFFLE_YEARS = (2000, 2100)
+"""Reshuffle dates this tool plans for: the directives it encodes date from 2006 on, and a
+date far off is a typing slip (3000 for 2030) that would make every cadre too young or old."""
+
+
+def _in_window(day: date) -> date:
+    low, high = RESHUFFLE_YEARS
+    if not low <= day.year <= high:
+        raise ValueError(f"a reshuffle date must be in the years {low} to {high}; "
+                         "the rules encoded here date from 2006 on")
+    return day
 
 
 def memo(fn: Callable[[Scenario], Any]) -> Any:
@@ -84,7 +99,7 @@ class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = ""
-    reshuffle_date: date
+    reshuffle_date: Annotated[date, AfterValidator(_in_window)]
     county: County
     cadres: tuple[Cadre, ...]
     ruleset: str
@@ -129,78 +144,16 @@ class Scenario(BaseModel):
 
     def cross_check(self) -> list[InputError]:
         """Every reference between parts of the scenario, each as a located error."""
-        errors: list[InputError] = []
-
-        def err(section: str, key: str, fld: str, value: object, message: str) -> None:
-            errors.append(InputError(message, fld, str(value), section=section, key=key))
-
-        known_ruleset = self.ruleset_definition is not None or self.ruleset in preset_ids()
-        if not known_ruleset:
-            err("scenario", "", "ruleset", self.ruleset, f"unknown preset; use one of {preset_ids()}")
-        tids = [t.id for t in self.county.townships]
-        cids = [c.id for c in self.cadres]
-        for i in _dups(tids):
-            err("townships", i, "id", i, "duplicate township id; each id must be unique")
-        for i in _dups(cids):
-            err("cadres", i, "id", i, "duplicate cadre id; each id must be unique")
-        known_t, known_c = set(tids), set(cids)
-        for c in self.cadres:
-            if c.current_township is not None and c.current_township not in known_t:
-                err("cadres", c.id, "current_township", c.current_township,
-                    "no township has this id; use a township id or leave it empty")
-            if c.birth_date >= self.reshuffle_date:
-                err("cadres", c.id, "birth_date", c.birth_date,
-                    f"birth date is not before the reshuffle date {self.reshuffle_date}")
-            if c.post_since is not None and c.post_since > self.reshuffle_date:
-                err("cadres", c.id, "post_since", c.post_since,
-                    f"post taken after the reshuffle date {self.reshuffle_date}")
-            if c.current_post is not None and c.post_since is None:
-                err("cadres", c.id, "post_since", "",
-                    "a cadre with a current post needs the date it was taken")
-        if not known_ruleset:
-            return errors
-        base = self.base_ruleset
-        for rid in self.rules:
-            if base.rule(rid) is None:
-                err("rules", rid, "id", rid, f"not a rule of preset '{self.ruleset}'")
-        errors += self.check_rule_params()
-        seat_kinds = {s.id for team in base.teams.values() for s in team.seats}
-        for what, items in (("pins", self.pins), ("bans", self.bans)):
-            for p in items:
-                if p.cadre not in known_c:
-                    err(what, p.cadre, "cadre", p.cadre, "unknown cadre id")
-                if p.township not in known_t:
-                    err(what, p.cadre, "township", p.township, "unknown township id")
-                if p.seat is not None and p.seat not in seat_kinds:
-                    err(what, p.cadre, "seat", p.seat, f"unknown seat; use one of {sorted(seat_kinds)}")
-        for cid in self.renomination_overrides:
-            if cid not in known_c:
-                err("renomination_overrides", cid, "cadre", cid, "unknown cadre id")
-        for cid in self.remove:
-            if cid not in known_c:
-                err("remove", cid, "cadre", cid, "unknown cadre id")
-        for pin in self.pins:
-            if pin.cadre in self.remove:
-                err("pins", pin.cadre, "cadre", pin.cadre, "this cadre is also removed from the pool")
-        return errors
+        return check_parts(Parts.of(self))
 
     def check_rule_params(self) -> list[InputError]:
         """Each rule in force names a known kind and has parameters that kind accepts."""
-        errors: list[InputError] = []
-        for spec in self.ruleset_in_force.rules:
-            kind = REGISTRY.get(spec.kind)
-            if kind is None:
-                errors.append(InputError(f"unknown rule kind; use one of {sorted(REGISTRY)}",
-                                         "kind", spec.kind, section="rules", key=spec.id))
-                continue
-            try:
-                kind.parse(spec)
-            except ValidationError as e:
-                for item in e.errors():
-                    loc = ".".join(str(x) for x in item["loc"])
-                    errors.append(InputError(item["msg"], f"params.{loc}", str(item.get("input", "")),
-                                             section="rules", key=spec.id))
-        return errors
+        return check_rule_params(self.base_ruleset, self.rules)
+
+    def seat_problem(self, township: str, seat: str) -> str | None:
+        """Why `seat` names no seat kind of `township`'s team (None if it does); for a pin, a
+        ban, why-not and recommend alike."""
+        return seat_problem(self.base_ruleset, self.townships[township], seat)
 
     @property
     def base_ruleset(self) -> Ruleset:
@@ -209,25 +162,7 @@ class Scenario(BaseModel):
     @memo
     def ruleset_in_force(self) -> Ruleset:
         """The preset with this scenario's overrides applied; rules turned off are gone."""
-        base = self.base_ruleset
-        rules: list[RuleSpec] = []
-        for spec in base.rules:
-            ov = self.rules.get(spec.id)
-            if ov is None:
-                rules.append(spec)
-                continue
-            if ov.off:
-                continue
-            rules.append(
-                spec.model_copy(
-                    update={
-                        "strength": ov.strength or spec.strength,
-                        "weight": spec.weight if ov.weight is None else ov.weight,
-                        "params": merge_params(spec.params, ov.params),
-                    }
-                )
-            )
-        return base.model_copy(update={"rules": tuple(rules)})
+        return rules_in_force(self.base_ruleset, self.rules)
 
     @memo
     def townships(self) -> dict[str, Township]:
@@ -260,6 +195,255 @@ class Scenario(BaseModel):
 
     def is_sitting_member(self, cadre: Cadre) -> bool:
         return cadre.is_sitting
+
+
+def rules_in_force(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> Ruleset:
+    """`base` with the overrides applied (the merge rule of model/overrides.py for params);
+    rules turned off are gone."""
+    rules: list[RuleSpec] = []
+    for spec in base.rules:
+        ov = overrides.get(spec.id)
+        if ov is None:
+            rules.append(spec)
+            continue
+        if ov.off:
+            continue
+        rules.append(spec.model_copy(update={
+            "strength": ov.strength or spec.strength,
+            "weight": spec.weight if ov.weight is None else ov.weight,
+            "params": merge_params(spec.params, ov.params),
+        }))
+    return base.model_copy(update={"rules": tuple(rules)})
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A scenario's parts as far as they loaded, for the cross-checks (`check_parts`).
+
+    A part that could not be read is None (or, for the ruleset, `ruleset_failed`): the checks
+    that need it are skipped, since every reference into it would look wrong. The lists hold
+    the items that are valid on their own. A Scenario gives all its parts (`Parts.of`); a
+    reader gives what it could read, so the cross-checks run beside the field errors.
+    """
+
+    reshuffle_date: date | None = None
+    townships: Sequence[Township] | None = ()
+    cadres: Sequence[Cadre] | None = ()
+    ruleset: str | None = None
+    ruleset_definition: Ruleset | None = None
+    ruleset_failed: bool = False
+    """The ruleset (or its definition) is given but invalid: already an error of its own."""
+    rules: Mapping[str, RuleOverride] | None = None
+    renomination_overrides: Mapping[str, str] | None = None
+    pins: Sequence[Pin] = ()
+    bans: Sequence[Ban] = ()
+    remove: Sequence[str] = ()
+
+    @classmethod
+    def of(cls, sc: Scenario) -> Parts:
+        return cls(reshuffle_date=sc.reshuffle_date, townships=sc.county.townships, cadres=sc.cadres,
+                   ruleset=sc.ruleset, ruleset_definition=sc.ruleset_definition, rules=sc.rules,
+                   renomination_overrides=sc.renomination_overrides, pins=sc.pins, bans=sc.bans,
+                   remove=sc.remove)
+
+    def base_ruleset(self) -> Ruleset | None:
+        """The ruleset the scenario names, or None if it is unknown or invalid."""
+        if self.ruleset_failed:
+            return None
+        if self.ruleset_definition is not None:
+            return self.ruleset_definition
+        return load_preset(self.ruleset) if self.ruleset in preset_ids() else None
+
+
+class _Found:
+    """The errors found so far, added as the cross-checks name them (section and key)."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def add(self, section: str, key: str, fld: str, value: object, message: str) -> None:
+        self.errors.append(InputError(message, fld, "" if value is None else str(value),
+                                      section=section, key=key))
+
+
+def check_parts(p: Parts) -> list[InputError]:
+    """Every reference between the parts and every plausibility bound that takes two fields
+    (an age on the reshuffle date, a date before birth), each as an error located by section
+    and key; `assemble_scenario` (model/records.py) gives them their file, row and field."""
+    found = _Found()
+    if p.ruleset is not None and not p.ruleset_failed and p.ruleset_definition is None \
+            and p.ruleset not in preset_ids():
+        found.add("scenario", "", "ruleset", p.ruleset, f"unknown preset; use one of {preset_ids()}")
+    if p.townships is not None:
+        _check_townships(p.townships, found)
+    if p.cadres is not None:
+        _check_cadres(p, found)
+    base = p.base_ruleset()
+    if base is not None and p.rules is not None:
+        for rid in p.rules:
+            if base.rule(rid) is None:
+                found.add("rules", rid, "id", rid, f"not a rule of preset '{base.id}'")
+        found.errors += check_rule_params(base, p.rules)
+    _check_references(p, base, found)
+    return found.errors
+
+
+def _check_townships(townships: Sequence[Township], found: _Found) -> None:
+    if not townships:
+        found.add("townships", "", "", "", "the county has no townships; add one row per township")
+    for i in _dups([t.id for t in townships]):
+        found.add("townships", i, "id", i, "duplicate township id; each id must be unique")
+    for t in townships:
+        if t.residents and t.party_members > t.residents:
+            found.add("townships", t.id, "party_members", t.party_members,
+                      f"more party members than the {t.residents} residents; check both cells")
+        if t.party_members and 3 * t.party_branches > t.party_members:
+            found.add("townships", t.id, "party_branches", t.party_branches,
+                      f"more branches than a third of the {t.party_members} party members; "
+                      "a branch has at least 3 members (Party Constitution art. 30)")
+
+
+def _check_cadres(p: Parts, found: _Found) -> None:
+    cadres = p.cadres or ()
+    if not cadres:
+        found.add("cadres", "", "", "", "the pool is empty; add one row per cadre")
+    for i in _dups([c.id for c in cadres]):
+        found.add("cadres", i, "id", i, "duplicate cadre id; each id must be unique")
+    known_t = None if p.townships is None else {t.id for t in p.townships}
+    low, high = AGE_RANGE
+    on = p.reshuffle_date
+    for c in cadres:
+        if known_t is not None and c.current_township is not None and c.current_township not in known_t:
+            found.add("cadres", c.id, "current_township", c.current_township,
+                      "no township has this id; use a township id or leave it empty")
+        if c.current_post is not None and c.post_since is None:
+            found.add("cadres", c.id, "post_since", "",
+                      "a cadre with a current post needs the date it was taken")
+        birth_ok = True
+        if on is not None:
+            age = full_years(c.birth_date, on)
+            birth_ok = c.birth_date < on and low <= age <= high
+            if c.birth_date >= on:
+                found.add("cadres", c.id, "birth_date", c.birth_date,
+                          f"birth date is not before the reshuffle date {on}")
+            elif not birth_ok:
+                found.add("cadres", c.id, "birth_date", c.birth_date,
+                          f"aged {age} on the reshuffle date {on}; a cadre is {low} to {high} "
+                          f"({low}: the age to hold public office; {high}: above every retirement "
+                          "age and age cap)")
+        for fld in ("post_since", "rank_since"):
+            day = getattr(c, fld)
+            if birth_ok and day is not None and day < c.birth_date:  # else the birth date is the error
+                found.add("cadres", c.id, fld, day, f"before the cadre's birth date {c.birth_date}")
+        if on is None:
+            continue
+        for fld, what in (("post_since", "post"), ("rank_since", "rank")):
+            day = getattr(c, fld)
+            if day is not None and day > on:
+                found.add("cadres", c.id, fld, day, f"{what} taken after the reshuffle date {on}")
+
+
+def _check_references(p: Parts, base: Ruleset | None, found: _Found) -> None:
+    """Pins, bans, renomination overrides and removals name cadres, townships and seats that exist."""
+    cadres = None if p.cadres is None else {c.id for c in p.cadres}
+    townships = None if p.townships is None else {t.id: t for t in p.townships}
+    for what, items in (("pins", p.pins), ("bans", p.bans)):
+        for item in items:
+            if cadres is not None and item.cadre not in cadres:
+                found.add(what, item.cadre, "cadre", item.cadre, "unknown cadre id")
+            if townships is not None and item.township not in townships:
+                found.add(what, item.cadre, "township", item.township, "unknown township id")
+            if item.seat is None or base is None:
+                continue
+            if townships is not None and item.township in townships:
+                problem = seat_problem(base, townships[item.township], item.seat)
+            elif item.seat not in base.seat_kinds():
+                problem = f"unknown seat; use one of {sorted(base.seat_kinds())}"
+            else:
+                problem = None
+            if problem is not None:
+                found.add(what, item.cadre, "seat", item.seat, problem)
+    pinned: dict[str, Pin] = {}
+    for pin in p.pins:
+        first = pinned.setdefault(pin.cadre, pin)
+        if first is not pin:
+            found.add("pins", pin.cadre, "cadre", pin.cadre,
+                      f"this cadre is pinned twice (also to {first.township}/{first.seat}); "
+                      "a cadre takes one seat: keep one pin")
+    if cadres is not None:
+        for cid in p.renomination_overrides or {}:
+            if cid not in cadres:
+                found.add("renomination_overrides", cid, "cadre", cid, "unknown cadre id")
+        for cid in p.remove:
+            if cid not in cadres:
+                found.add("remove", cid, "cadre", cid, "unknown cadre id")
+    removed = set(p.remove)
+    for pin in p.pins:
+        if pin.cadre in removed:
+            found.add("pins", pin.cadre, "cadre", pin.cadre, "this cadre is also removed from the pool")
+
+
+def seat_problem(ruleset: Ruleset, township: Township, seat: str) -> str | None:
+    """Why `seat` is no seat kind of the township's team under `ruleset`, or None if it is one.
+
+    The team is the township's own template: the large-township one where the township is
+    large (D1-S1, D3-S2), else its class's; a seat kind of another template is named as such."""
+    team = ruleset.team_for(township.township_class, township.residents, township.party_members)
+    kinds = sorted({s.id for s in team.seats})
+    if seat in kinds:
+        return None
+    if seat not in ruleset.seat_kinds():
+        return f"unknown seat; use one of {kinds}"
+    if ruleset.large is not None and seat in ruleset.large.seat_kinds():
+        return (f"a seat of large townships only ({ruleset.large.describe()}); {township.id} has "
+                f"{township.residents} residents and {township.party_members} party members, "
+                f"so its seats are {kinds}")
+    return f"not a seat of a class-{township.township_class} township's team; use one of {kinds}"
+
+
+def check_rule_params(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> list[InputError]:
+    """Each rule in force names a known kind and has parameters that kind accepts.
+
+    A target written short (`min_count: 3`) on a rule that counts in parts (D3-C1) would be
+    refused as an unknown key; the error says how to write it for the rule's real parts."""
+    errors: list[InputError] = []
+    for spec in rules_in_force(base, overrides).rules:
+        kind = REGISTRY.get(spec.kind)
+        if kind is None:
+            errors.append(InputError(f"unknown rule kind; use one of {sorted(REGISTRY)}",
+                                     "kind", spec.kind, section="rules", key=spec.id))
+            continue
+        short = _short_targets(base.rule(spec.id), overrides.get(spec.id))
+        if short:
+            errors += short
+            continue
+        try:
+            kind.parse(spec)
+        except ValidationError as e:
+            for item in e.errors():
+                loc = ".".join(str(x) for x in item["loc"])
+                value = item.get("input", "")
+                errors.append(InputError(item["msg"], f"params.{loc}",
+                                         "" if isinstance(value, dict | list) else str(value),
+                                         section="rules", key=spec.id))
+    return errors
+
+
+def _short_targets(spec: RuleSpec | None, override: RuleOverride | None) -> list[InputError]:
+    """A target key given at the top of `params` for a rule whose preset counts in `parts`."""
+    if spec is None or override is None or not isinstance(spec.params.get("parts"), Mapping):
+        return []
+    labels = list(spec.params["parts"])
+    out: list[InputError] = []
+    for key in TARGET_KEYS:
+        if key in override.params:
+            value = override.params[key]
+            out.append(InputError(
+                f"{spec.id} counts in parts ({', '.join(labels)}); a target is set per part: "
+                f"params: {{parts: {{{labels[0]}: {{{key}: {value}}}}}}}",
+                f"params.{key}", "" if isinstance(value, dict | list) else str(value),
+                section="rules", key=spec.id))
+    return out
 
 
 def _dups(values: list[str]) -> list[str]:

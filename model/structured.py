@@ -2,9 +2,16 @@
 
 A key given twice in one mapping is an input error (file, line, the key), never
 last-one-wins: in a hand-edited YAML file the second `D1-C1:` would silently undo
-the first. Only true/false are booleans (YAML 1.2), so `{off: true}` has the key
-`off`, not False; where a field is a bool, yes/no/on/off still read as one.
-Presets and scenario files are parsed by the same functions.
+the first.
+
+YAML scalars come in as they were written, JSON's kinds and no more: null
+(empty, `~`, `null`), true/false, and numbers in plain decimal (`3`, `-1`, `0.85`,
+`2.5e3`). Everything else is text, converted by the project's own rules where its
+field says what it is: a date (`2026-13-01` is then a located "no such day", not
+PyYAML's ValueError), yes/no/on/off/是/否 in a bool field (`YES`, `NO`), and
+`off`, `yes`, `no` as keys are those words. `010`, `0x1F`, `1_000` and `1:30`
+stay text (an id with a leading zero keeps it; YAML 1.1 would read 8, 31, 1000
+and 90). Presets and scenario files are parsed by the same functions.
 """
 
 from __future__ import annotations
@@ -18,7 +25,21 @@ import yaml
 from model.errors import InputError, InputErrors
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+YES = frozenset({"是", "true", "1", "yes", "y", "on"})
+NO = frozenset({"否", "false", "0", "no", "n", "off"})
+"""The words (lower case) a bool field takes, in a CSV cell or a YAML/JSON value alike."""
+
+
+def as_bool(value: Any) -> Any:
+    """Text in `YES` or `NO` as the bool it says; anything else as it is, for the field to refuse."""
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in YES:
+            return True
+        if low in NO:
+            return False
+    return value
 
 
 def decode(data: bytes, name: str, *, hint: str = "save the file as UTF-8") -> str:
@@ -47,11 +68,19 @@ def parse_json(text: str, name: str) -> Any:
             out[key] = value
         return out
 
+    def constant(word: str) -> Any:
+        raise _NotANumber(word)
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as e:
         raise InputErrors([InputError(
             f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}", file=name)]) from None
+    except _NotANumber as e:
+        raise InputErrors([InputError(f"not valid JSON: {e} is not a number JSON allows",
+                                      file=name)]) from None
+    except (ValueError, RecursionError) as e:  # a number of thousands of digits; nesting too deep
+        raise InputErrors([InputError(f"cannot read the JSON: {_first_line(e)}", file=name)]) from None
     if duplicates:
         raise InputErrors([InputError("duplicate key; each key may appear once in an object", key,
                                       file=name) for key in duplicates])
@@ -69,6 +98,8 @@ def parse_yaml(text: str, name: str) -> Any:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         problem = getattr(e, "problem", None) or "syntax error"
         raise InputErrors([InputError(f"not valid YAML: {problem}{where}", file=name)]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as e:  # an explicit tag's constructor
+        raise InputErrors([InputError(f"cannot read the YAML: {_first_line(e)}", file=name)]) from None
     finally:
         loader.dispose()
     if loader.duplicates:
@@ -79,14 +110,42 @@ def parse_yaml(text: str, name: str) -> Any:
     return data
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """The safe loader with YAML 1.2 booleans, recording every key that repeats in its mapping
-    (merge keys `<<` aside)."""
+class _NotANumber(ValueError):
+    """NaN or Infinity in JSON text: Python's reader takes them, JSON does not."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+_PLAIN: tuple[tuple[str, str, str], ...] = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float",
+     r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
+    (_MERGE_TAG, r"^(?:<<)$", "<"),
+)
+"""The plain scalars that are not text: (tag, pattern, the characters they may start with).
+A float has a point (`1e3` is text), so everything read here as a number or null is one
+to `yaml.safe_dump` too, which then quotes a text that looks like it: files it writes read back."""
+
+
+def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    out: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _PLAIN:
+        rx = re.compile(pattern)
+        for ch in [*first, *([""] if tag.endswith("null") else [])]:
+            out.setdefault(ch, []).append((tag, rx))
+    out[None] = []
+    return out
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader reading scalars as written (`_PLAIN`), recording every key that repeats
+    in its mapping (merge keys `<<` aside)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = _resolvers()
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -111,5 +170,5 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_StrictLoader.add_implicit_resolver(
-    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+"""`!!timestamp 2026-13-01`: the text as written, for the date rules to read."""
