@@ -26,7 +26,8 @@ class InputError:
             where += f" [{self.key}]"
         if self.field:
             where += f", field '{self.field}'"
-        value = f" (value: {self.value!r})" if self.value != "" else ""
+        shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."  # a pasted essay
+        value = f" (value: {shown!r})" if self.value != "" else ""
         return f"{where}: {self.message}{value}"
 
 

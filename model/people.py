@@ -147,7 +147,7 @@ class Township(Frozen):
     residents: int = bounded(0, 2_000_000, "the largest towns of China have about a million residents")
     party_members: int = bounded(0, 200_000, "a tenth of the largest town's residents at the most; "
                                  "the county-wide share of party members is about 7%")
-    party_branches: int = bounded(0, 10_000, "a branch has at least 3 members (Party Constitution art. 30)")
+    party_branches: int = bounded(0, 10_000, "a branch has at least 3 members, Party Constitution art. 30")
     minority_concentrated: bool = False
     ethnic_minority: str | None = None
 

@@ -263,7 +263,7 @@ def assemble_scenario(
     for rec in c_recs:
         ct = rec.values.get("current_township")
         ct = "" if is_blank(ct) else scalar(_as_text(ct)).strip()
-        if ct and ct not in t_first and t_read is not None:
+        if ct and ct not in t_first and t_read:  # no townships at all: that is the error
             errors.append(rec.error(
                 "current_township",
                 "no township has this id; use an id from the townships or leave it empty",
@@ -488,6 +488,11 @@ def _locate(
         fld = path([e.section, i, e.field]) if i is not None else path([e.section, e.field])
     elif e.section == "rules":
         fld = path(["rules", e.key, "" if e.field == "id" else e.field])
+    elif e.section == "remove":
+        items = meta.get("remove")
+        i = next((i for i, c in enumerate(items) if scalar(c) == e.key), None) \
+            if isinstance(items, list) else None
+        fld = path(["remove", i])
     elif e.section == "renomination_overrides":
         fld = path([e.section, e.key])
     elif e.section and e.section != "scenario":

@@ -300,7 +300,7 @@ def _check_townships(townships: Sequence[Township], found: _Found) -> None:
         if t.party_members and 3 * t.party_branches > t.party_members:
             found.add("townships", t.id, "party_branches", t.party_branches,
                       f"more branches than a third of the {t.party_members} party members; "
-                      "a branch has at least 3 members (Party Constitution art. 30)")
+                      "a branch has at least 3 members, Party Constitution art. 30")
 
 
 def _check_cadres(p: Parts, found: _Found) -> None:
@@ -309,7 +309,7 @@ def _check_cadres(p: Parts, found: _Found) -> None:
         found.add("cadres", "", "", "", "the pool is empty; add one row per cadre")
     for i in _dups([c.id for c in cadres]):
         found.add("cadres", i, "id", i, "duplicate cadre id; each id must be unique")
-    known_t = None if p.townships is None else {t.id for t in p.townships}
+    known_t = {t.id for t in p.townships} if p.townships else None  # none: that is the error
     low, high = AGE_RANGE
     on = p.reshuffle_date
     for c in cadres:
@@ -345,8 +345,9 @@ def _check_cadres(p: Parts, found: _Found) -> None:
 
 def _check_references(p: Parts, base: Ruleset | None, found: _Found) -> None:
     """Pins, bans, renomination overrides and removals name cadres, townships and seats that exist."""
-    cadres = None if p.cadres is None else {c.id for c in p.cadres}
-    townships = None if p.townships is None else {t.id: t for t in p.townships}
+    # an unread or empty list is not referred to: every reference would look wrong
+    cadres = {c.id for c in p.cadres} if p.cadres else None
+    townships = {t.id: t for t in p.townships} if p.townships else None
     for what, items in (("pins", p.pins), ("bans", p.bans)):
         for item in items:
             if cadres is not None and item.cadre not in cadres:
@@ -367,7 +368,7 @@ def _check_references(p: Parts, base: Ruleset | None, found: _Found) -> None:
     for pin in p.pins:
         first = pinned.setdefault(pin.cadre, pin)
         if first is not pin:
-            found.add("pins", pin.cadre, "cadre", pin.cadre,
+            found.add("pins", pin.cadre, "seat", pin.seat,  # located at the second pin's seat
                       f"this cadre is pinned twice (also to {first.township}/{first.seat}); "
                       "a cadre takes one seat: keep one pin")
     if cadres is not None:
