@@ -67,6 +67,29 @@ class Input:
             return cls(name or "<bytes>", data=bytes(source))
         return cls(str(source), path=Path(source))
 
+    def kind(self) -> str:
+        """'dir', 'file', 'missing' or 'bytes'; a path the system refuses (too long, a NUL in it)
+        is an `InputErrors` naming it."""
+        if self.path is None:
+            return "bytes"
+        try:
+            if self.path.is_dir():
+                return "dir"
+            return "file" if self.path.exists() else "missing"
+        except (OSError, ValueError) as e:
+            raise self._refused(e) from None
+
+    def resolved(self) -> Path | None:
+        """The absolute path, symlinks followed (for telling a loop of what-if bases)."""
+        try:
+            return None if self.path is None else self.path.resolve()
+        except (OSError, RuntimeError, ValueError) as e:  # a symlink loop, a NUL
+            raise self._refused(e) from None
+
+    def _refused(self, e: Exception) -> InputErrors:
+        reason = getattr(e, "strerror", None) or str(e)
+        return InputErrors([InputError(f"cannot use this path: {reason}", file=self.name[:200])])
+
     @property
     def suffix(self) -> str:
         return Path(self.name).suffix.lower()
@@ -105,9 +128,10 @@ def load_scenario(source: str | Path | bytes, *, name: str = "", base_dir: str |
 
 def _load(src: Input, base_dir: Path | None, chain: tuple[Path, ...]) -> Scenario:
     """`load_scenario`, with the what-if files that led here (`chain`), to refuse a loop of bases."""
-    if src.path is not None and src.path.is_dir():
+    kind = src.kind()
+    if kind == "dir" and src.path is not None:
         return load_scenario_folder(src.path)
-    if src.path is not None and not src.path.exists():
+    if kind == "missing":
         raise InputErrors([InputError("no such file or folder", file=src.name)])
     if src.suffix not in STRUCTURED:
         raise InputErrors([InputError(
@@ -118,7 +142,8 @@ def _load(src: Input, base_dir: Path | None, chain: tuple[Path, ...]) -> Scenari
     data = src.structured()
     if isinstance(data, dict) and "base" in data:
         folder = src.path.parent if src.path is not None else base_dir
-        here = (*chain, src.path.resolve()) if src.path is not None else chain
+        resolved = src.resolved()
+        here = chain if resolved is None else (*chain, resolved)
         return _load_what_if(src.name, data, folder, here)
     return _single_file(src, data)
 
@@ -259,15 +284,21 @@ def _load_what_if(file: str, data: dict[str, Any], folder: Path | None, chain: t
             "a what-if given as bytes needs base_dir, the folder its base is relative to",
             "base", base_ref, file=file))
     elif base_ref and folder is not None:
-        target = (folder / base_ref).resolve()
-        if target in chain:
+        base_src = Input.of(folder / base_ref)
+        target: Path | None = None
+        try:
+            base_src.kind()
+            target = base_src.resolved()
+        except InputErrors as e:
+            errors += [replace(err, field="base", value=base_ref[:200], file=file) for err in e.errors]
+        if target is not None and target in chain:
             loop = [*chain[chain.index(target):], target]
             errors.append(InputError(
                 "the bases loop: " + " -> ".join(p.name for p in loop)
                 + "; a base must lead to a scenario that names no base", "base", base_ref, file=file))
-        else:
+        elif target is not None:
             try:
-                base = _load(Input.of(folder / base_ref), None, chain)
+                base = _load(base_src, None, chain)
             except InputErrors as e:
                 errors += e.errors
     if base is not None:
