@@ -431,8 +431,14 @@ def check_rule_params(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> l
 
 
 def _short_targets(spec: RuleSpec | None, override: RuleOverride | None) -> list[InputError]:
-    """A target key given at the top of `params` for a rule whose preset counts in `parts`."""
-    if spec is None or override is None or not isinstance(spec.params.get("parts"), Mapping):
+    """A target key given at the top of `params` for a rule whose preset counts in `parts`, or
+    `parts` given for a rule of one target (the kind would drop them without a word)."""
+    if spec is None or override is None:
+        return []
+    if "parts" in override.params and "who" in spec.params and "parts" not in spec.params:
+        return [InputError(f"{spec.id} has one target, not parts; set its numbers directly, "
+                           "e.g. params: {min_count: 2}", "params.parts", section="rules", key=spec.id)]
+    if not isinstance(spec.params.get("parts"), Mapping):
         return []
     labels = list(spec.params["parts"])
     out: list[InputError] = []

@@ -232,6 +232,15 @@ def test_readme_scenario_example_loads_on_the_demo(tmp_path: Path) -> None:
     assert "params: {parts: {experienced: {min_count: 3}}}" in e.message
 
 
+def test_parts_on_a_rule_of_one_target_are_refused() -> None:
+    """`D1-C1: {params: {parts: ...}}` was dropped without a word by the one-target form; now an error."""
+    part = {"young": {"who": {"max_age": 30}, "min_count": 2}}
+    errors = refused(townships=[township("t1")], cadres=[cadre("c1")],
+                     rules={"D1-C1": {"params": {"parts": part}}})
+    [e] = errors
+    assert (e.key, e.field) == ("D1-C1", "params.parts") and "has one target" in e.message
+
+
 def test_error_text_names_the_key_once_and_cuts_long_values() -> None:
     """A path that names the key does not repeat it; a value of thousands of characters is cut."""
     e = InputError("unknown rule", "rules.D9-X9", "D9-X9", file="w.yaml", key="D9-X9")
