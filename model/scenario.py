@@ -369,8 +369,8 @@ def _check_references(p: Parts, base: Ruleset | None, found: _Found) -> None:
         first = pinned.setdefault(pin.cadre, pin)
         if first is not pin:
             found.add("pins", pin.cadre, "seat", pin.seat,  # located at the second pin's seat
-                      f"this cadre is pinned twice (also to {first.township}/{first.seat}); "
-                      "a cadre takes one seat: keep one pin")
+                      f"{pin.cadre} is pinned to more than one seat (also to {first.township}/"
+                      f"{first.seat}); pin each cadre once")
     if cadres is not None:
         for cid in p.renomination_overrides or {}:
             if cid not in cadres:
