@@ -309,6 +309,7 @@ def test_broken_cadres_csv(capsys: pytest.CaptureFixture[str], small_county: Pat
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(rows)
 
+    (folder / "slate.json").write_text("[]", encoding="utf-8")  # a slate that loads: only the CSV's errors
     for command in (["solve", str(folder)], ["validate", str(folder), str(folder / "slate.json")]):
         r = run(capsys, command)
         assert r.code == EXIT_BAD_INPUT
