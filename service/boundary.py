@@ -32,7 +32,6 @@ from typing import Any, TextIO
 
 from model.errors import InputErrors
 from service.output import OutputError, remove_pending
-from solver.stop import Cancel
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
@@ -65,13 +64,17 @@ def internal_error_line(e: BaseException) -> str:
     return f"internal error ({text}); run again with --debug to see the traceback"
 
 
-class Interrupt(Cancel):
-    """The run's cancel flag, which also tells whether the solver has started: the
-    solver's first look at it (remaining, should_stop, on_stop) marks the solve
-    begun. An interrupt before that abandons the run instead of cancelling it."""
+class Interrupt:
+    """The run's stop (solver/stop.py's `Cancel` inside), which also tells whether the
+    solver has started: the solver's first look at it (remaining, should_stop,
+    on_stop) marks the solve begun. An interrupt before that abandons the run
+    instead of cancelling it. Made in the main thread, after the solver's import
+    (which is slow, and under the boundary's KeyboardInterrupt guard)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        from solver.stop import Cancel
+
+        self.flag = Cancel()
         self._phase = threading.Lock()
         self.started = False
         self.abandoned = False
@@ -89,20 +92,20 @@ class Interrupt(Cancel):
             if not self.started:
                 self.abandoned = True
                 return False
-        self.cancel()
+        self.flag.cancel()
         return True
 
     def remaining(self) -> float:
         self._touch()
-        return super().remaining()
+        return self.flag.remaining()
 
     def should_stop(self) -> bool:
         self._touch()
-        return super().should_stop()
+        return self.flag.should_stop()
 
     def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:
         self._touch()
-        return super().on_stop(listener)
+        return self.flag.on_stop(listener)
 
 
 class QuietPipe:
@@ -180,8 +183,14 @@ def guarded(work: Callable[[Interrupt], int], debug: bool = False) -> int:
 
 
 def _run(work: Callable[[Interrupt], int], debug: bool) -> int:
-    stop = Interrupt()
+    try:
+        stop = Interrupt()
+    except KeyboardInterrupt:
+        print(interrupted_line(False), file=sys.stderr)
+        return EXIT_INTERRUPTED
     outcome: dict[str, Any] = {}
+
+    done = threading.Event()  # not Thread.join: a join broken by Ctrl-C can mark a live thread ended
 
     def target() -> None:
         try:
@@ -190,13 +199,15 @@ def _run(work: Callable[[Interrupt], int], debug: bool) -> int:
             pass
         except BaseException as e:
             outcome["error"] = e
+        finally:
+            done.set()
 
     worker = threading.Thread(target=target, name="huanjie-verb", daemon=True)
     worker.start()
     interrupted = False
     try:
-        while worker.is_alive():
-            worker.join(WAIT_STEP)
+        while not done.wait(WAIT_STEP):
+            pass
     except KeyboardInterrupt:
         interrupted = True
         solving = stop.interrupt()
@@ -204,8 +215,8 @@ def _run(work: Callable[[Interrupt], int], debug: bool) -> int:
         if not solving:
             return EXIT_INTERRUPTED
         try:
-            while worker.is_alive():
-                worker.join(WAIT_STEP)
+            while not done.wait(WAIT_STEP):
+                pass
         except KeyboardInterrupt:  # a second Ctrl-C: do not wait for the run's report
             remove_pending()
             return EXIT_INTERRUPTED

@@ -27,6 +27,7 @@ from service.boundary import (
     Interrupt,
     UsageError,
     guarded,
+    interrupted_line,
 )
 from service.output import OutputError, check_folder_target, check_target, input_files, write_atomic
 
@@ -416,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, OutputError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(interrupted_line(False), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
     def run(stop: Interrupt) -> int:
         args.stop = stop

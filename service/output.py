@@ -21,10 +21,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from model.errors import InputErrors
-from model.io import CADRES_FILE, SCENARIO_FILE, TOWNSHIPS_FILE
-from model.readers import Input
-
-FOLDER_FILES = (SCENARIO_FILE, TOWNSHIPS_FILE, CADRES_FILE)
 
 
 class OutputError(Exception):
@@ -49,12 +45,15 @@ def input_files(sources: Iterable[str | Path]) -> set[Path]:
     """Every file a run reads from these scenario or slate arguments: a file itself,
     a folder's three scenario files, and a what-if's base, followed down its chain.
     A file that cannot be parsed adds nothing more: its loader will report it."""
+    from model.io import CADRES_FILE, SCENARIO_FILE, TOWNSHIPS_FILE
+    from model.readers import Input
+
     out: set[Path] = set()
     todo = [Path(s) for s in sources]
     while todo:
         p = todo.pop()
         if p.is_dir():
-            out.update(p / name for name in FOLDER_FILES)
+            out.update(p / name for name in (SCENARIO_FILE, TOWNSHIPS_FILE, CADRES_FILE))
             continue
         real = Path(os.path.realpath(p))
         if real in out:
