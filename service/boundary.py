@@ -203,9 +203,9 @@ def _run(work: Callable[[Interrupt], int], debug: bool) -> int:
             done.set()
 
     worker = threading.Thread(target=target, name="huanjie-verb", daemon=True)
-    worker.start()
     interrupted = False
     try:
+        worker.start()  # inside: Thread.start waits, and Ctrl-C may land there
         while not done.wait(WAIT_STEP):
             pass
     except KeyboardInterrupt:
