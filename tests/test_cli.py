@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from model.ruleset import load_preset, preset_ids
 from model.scenario import Scenario
 from model.slate import SolveResult
 from service.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, main
+from tests.clirun import Run
+from tests.clirun import run_cli as run_captured
 from tests.factory import cadre, scenario, township
 
 DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
@@ -27,25 +27,10 @@ HEADERS = ("职务", "姓名", "性别", "年龄", "学历", "现任职务", "�
 
 
 @dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass(frozen=True)
 class DemoSolve:
     run: Run
     json_path: Path
     scenario: Scenario
-
-
-def run_captured(argv: list[str]) -> Run:
-    """main(argv) with stdout and stderr captured (for module-scoped fixtures, where capsys is not)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Run:
