@@ -19,3 +19,21 @@ def test_readme_opens_with_the_two_commands() -> None:
     """A new reader sees `make demo` and `make test` first."""
     head = README.read_text(encoding="utf-8").split("##")[0]
     assert "make demo" in head and "make test" in head
+
+
+def test_readme_scenario_example_loads(tmp_path: Path) -> None:
+    """The `scenario.yaml` example of "Writing a scenario" loads beside the demo's people."""
+    import re
+    import shutil
+
+    from model.io import load_scenario
+
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"`scenario\.yaml`:\n\n```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    demo = README.parent / "scenarios" / "demo-county"
+    for name in ("townships.csv", "cadres.csv"):
+        shutil.copy(demo / name, tmp_path / name)
+    (tmp_path / "scenario.yaml").write_text(block.group(1), encoding="utf-8")
+    sc = load_scenario(tmp_path)
+    assert sc.rules["D1-R2"].off and sc.rules["D3-C1"].weight == 5
