@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -91,10 +94,9 @@ def test_check_target_refuses_a_dangling_link_into_a_missing_folder(tmp_path: Pa
         check_target(link)
 
 
-@pytest.mark.skipif(ROOT, reason="root can write into a read-only folder")
-def test_check_target_unwritable_folder_and_read_only_file(tmp_path: Path) -> None:
+def unwritable_checks(base: Path) -> None:
     """A folder without write permission, or a read-only file, is refused."""
-    ro = tmp_path / "ro"
+    ro = base / "ro"
     ro.mkdir()
     (ro / "f.json").write_text("x", encoding="utf-8")
     (ro / "f.json").chmod(0o444)
@@ -108,6 +110,30 @@ def test_check_target_unwritable_folder_and_read_only_file(tmp_path: Path) -> No
             check_folder_target(ro / "gen")
     finally:
         ro.chmod(0o755)
+
+
+def as_nobody(base: Path) -> None:
+    """Run the checks in a forked child without root's rights (root writes anywhere)."""
+    os.setgid(65534)
+    os.setuid(65534)
+    unwritable_checks(base)
+
+
+def test_check_target_unwritable_folder_and_read_only_file(tmp_path: Path) -> None:
+    """A folder without write permission, or a read-only file, is refused (as root: in a child
+    process that has dropped to the unprivileged user, so the permission checks are real)."""
+    if not ROOT:
+        unwritable_checks(tmp_path)
+        return
+    base = Path(tempfile.mkdtemp(prefix="huanjie-ro-"))
+    try:
+        base.chmod(0o777)
+        child = multiprocessing.get_context("fork").Process(target=as_nobody, args=(base,))
+        child.start()
+        child.join(30)
+        assert child.exitcode == 0, "the checks failed as an unprivileged user"
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_input_files_of_a_folder_and_a_what_if_chain(tmp_path: Path) -> None:
