@@ -90,7 +90,7 @@ class Lin:
         """Duplicate columns added up, zero coefficients dropped."""
         if len(self.idx) == 0:
             return self
-        if np.all(self.idx[1:] > self.idx[:-1]):  # sorted and distinct already (group sums)
+        if (self.idx[1:] > self.idx[:-1]).all():  # sorted and distinct already (group sums)
             keep = self.coef != 0
             return self if keep.all() else Lin(self.idx[keep], self.coef[keep], self.const)
         top = int(self.idx.max()) + 1

@@ -225,8 +225,17 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                  perf_counter() - t0)
 
 
+CHUNK = 1 << 20
+"""Entries priced at a time: the temporaries stay small and are reused, where
+whole-model temporaries (10**8 entries) cost more in page faults than in sums."""
+
+
 def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
-    return cost - np.bincount(rows.c, weights=rows.v * y[rows.r], minlength=len(cost))
+    """d = c - A'y, summed entry by entry in model order, as a bincount would."""
+    dual = np.zeros(len(cost))
+    for s in range(0, len(rows.c), CHUNK):
+        np.add.at(dual, rows.c[s:s + CHUNK], rows.v[s:s + CHUNK] * y[rows.r[s:s + CHUNK]])
+    return cost - dual
 
 
 def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
