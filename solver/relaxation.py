@@ -253,12 +253,26 @@ def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.
 
 
 def best_per_group(score: np.ndarray, groups: np.ndarray, allowed: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest-scoring allowed entries of each group."""
+    """Indices of the k highest-scoring allowed entries of each group, by group,
+    then score (high first), then index: the order a stable sort gives."""
     idx = np.flatnonzero(allowed)
     if len(idx) == 0:
         return idx
-    order = idx[np.lexsort((-score[idx], groups[idx]))]
-    g = groups[order]
-    first = np.searchsorted(g, g, side="left")
-    rank = np.arange(len(order)) - first
-    return order[rank < k]
+    g = groups[idx]
+    if not (g[1:] >= g[:-1]).all():  # groups not in blocks: sort them all
+        order = idx[np.lexsort((-score[idx], g))]
+        g = groups[order]
+        first = np.searchsorted(g, g, side="left")
+        rank = np.arange(len(order)) - first
+        return order[rank < k]
+    # The pairs of a seat group are one block: per block, a partition finds the
+    # k-th best score in linear time and only the entries at or above it are sorted.
+    cuts = np.flatnonzero(np.diff(g)) + 1
+    out = []
+    for block in np.split(idx, cuts):
+        neg = -score[block]
+        if len(block) > k:
+            kth = np.partition(neg, k - 1)[k - 1]
+            block, neg = block[neg <= kth], neg[neg <= kth]
+        out.append(block[np.argsort(neg, kind="stable")[:k]])
+    return np.concatenate(out)
