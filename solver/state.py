@@ -25,7 +25,7 @@ from model.rules.counts import CountKind, Place
 from model.ruleset import RuleSpec, Seat
 from model.scenario import Scenario
 from model.slate import Assignment
-from solver.budget import Checkpoint
+from solver.budget import EVERY, Checkpoint
 from solver.facts import Pool, SeatGroup, build_groups, build_pool
 from solver.linear import Bound, Expr, Lin, LinearModel, Var
 from solver.variables import Variables
@@ -114,6 +114,7 @@ class BuildState:
         return out
 
     def group_sum(self, g: int, mask: np.ndarray) -> Lin:
+        self.check.tick(1 + len(mask) // EVERY)  # a count rule reads the whole pool per group
         return self.vars.group_sum(g, mask)
 
     # --- places of count rules --------------------------------------------------------
