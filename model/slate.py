@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from model.enums import Change, Post, Strength
+from model.reasons import Reason
 
 
 class Assignment(BaseModel):
@@ -129,6 +130,7 @@ class SolverSettings(BaseModel):
     seed: int = 0
     diversity: int = Field(default=1, ge=1)
     deterministic: bool = False
+    max_memory_mb: float | None = Field(default=None, gt=0)  # the refusal bound (solver/memory.py)
 
 
 class SolveStats(BaseModel):
@@ -176,6 +178,7 @@ class SolveResult(BaseModel):
     solves: tuple[SolveStats, ...] = ()
     reasons: tuple[str, ...] = ()
     relaxations: tuple[Relaxation, ...] = ()
+    cut_short: Reason | None = None  # the budget ended before a slate: in which step (solver/budget.py)
     settings: SolverSettings
     build_time: float = 0.0
     candidate_pairs: int = 0

@@ -32,6 +32,8 @@ from typing import Any, TextIO
 
 from model.errors import InputErrors
 from service.output import OutputError, remove_pending
+from service.render.limits import limit_text
+from solver.memory import MemoryBoundExceeded
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
@@ -157,6 +159,9 @@ def error_exit(e: BaseException, debug: bool) -> int:
         return EXIT_BAD_INPUT
     if isinstance(e, UsageError | OutputError):
         print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if isinstance(e, MemoryBoundExceeded):  # the input or the bound must change: any verb
+        print(f"error: {limit_text(e.reason())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(e, OSError):
         where = f": {e.filename}" if e.filename else ""

@@ -144,14 +144,19 @@ def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario,
 def cmd_solve(args: argparse.Namespace) -> int:
     from model.io import load_scenario
     from model.report import result_text
+    from service.render.limits import limit_text
     from solver import solve
+    from solver.memory import MAX_MEMORY_MB
 
     sc = load_scenario(args.scenario)
     check_diversity(sc, args.diversity)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
                    seed=args.seed, on_event=progress, diversity=args.diversity,
-                   deterministic=args.deterministic, stop=args.stop)
+                   deterministic=args.deterministic, stop=args.stop,
+                   max_memory_mb=args.max_memory or MAX_MEMORY_MB)
     print(result_text(sc, result))
+    if result.cut_short is not None:
+        print(limit_text(result.cut_short))
     if note := fewer_slates_line(args.top, result):
         print(note)
     if args.json:
@@ -302,6 +307,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def megabytes(text: str) -> float:
+    """A memory bound: a positive number of MB (argparse says so otherwise, exit 2)."""
+    mb = float(text)
+    if not (math.isfinite(mb) and mb > 0):
+        raise ValueError(text)
+    return mb
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="huanjie", description="乡镇领导班子换届方案 (reshuffle planner)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
@@ -318,6 +331,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     s.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     s.add_argument("--json", help="also write the result as JSON to this file")
+    s.add_argument("--max-memory", type=megabytes, metavar="MB",
+                   help="refuse a solve whose estimated peak memory is above this (default 8192)")
     s.add_argument("--diversity", type=int, default=1,
                    help="any two slates differ in at least this many seats (default 1)")
     s.add_argument("--deterministic", action="store_true",

@@ -19,8 +19,10 @@ from __future__ import annotations
 from model.catalog import CATALOG
 from model.enums import Post, Strength
 from model.scenario import Scenario
+from solver.budget import Checkpoint
 from solver.constraints import CONSTRAINTS
 from solver.encoders import SEATED, seated_fail_masks
+from solver.memory import Estimate, estimate, refuse_above
 from solver.objective import minimize_slack, set_objective
 from solver.prechecks import precheck
 from solver.state import BuildState, Recorded
@@ -33,24 +35,39 @@ class Builder(BuildState):
     """Holds the model while it is built; `build()` runs the steps in order."""
 
     def __init__(
-        self, sc: Scenario, explain: bool = False, relax: bool = False, prefilter: bool = True
+        self, sc: Scenario, explain: bool = False, relax: bool = False, prefilter: bool = True,
+        check: Checkpoint | None = None, max_memory_mb: float | None = None,
     ) -> None:
         """`explain`: must count rules and pins behind assumption literals (for a
         conflict core); `relax`: each must count rule may fall short by a slack
         shared by all its instances, and the objective is the total slack.
         `prefilter` false (a benchmark baseline only) makes a variable for every
-        (cadre, seat) pair and forbids the ineligible ones by bounds."""
-        super().__init__(sc, explain=explain, relax=relax, prefilter=prefilter)
+        (cadre, seat) pair and forbids the ineligible ones by bounds. `check`
+        cuts the build short when the run's time is up (CutShort); above
+        `max_memory_mb` of estimated peak the build is refused once the pairs
+        are known (MemoryBoundExceeded), before anything large is made."""
+        super().__init__(sc, explain=explain, relax=relax, prefilter=prefilter, check=check)
+        self.max_memory_mb = max_memory_mb
+        self.memory: Estimate | None = None
 
     def build(self) -> Builder:
+        self.check.enter("pairs")
         self.drop_forbidden_pairs()
+        pairs = int(self.allowed.sum()) if self.prefilter else self.allowed.size
+        self.memory = estimate(self.pool.size, len(self.groups), pairs)
+        refuse_above(self.memory, self.max_memory_mb)
+        self.check.enter("variables")
         self.vars = make_variables(self.model, self.pool, self.groups, self.allowed, self.prefilter)
+        self.check.enter("constraints")
         for add in CONSTRAINTS:
             add(self)
+            self.check.check()
+        self.check.enter("objective")
         if self.relax:
             minimize_slack(self)
         elif not self.explain:  # a conflict core needs feasibility only
             set_objective(self)
+        self.check.enter("prechecks")
         precheck(self)
         return self
 

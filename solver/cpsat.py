@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
+from solver.budget import EVERY, Checkpoint
 from solver.linear import INF, Lin, LinearModel, Lit, Row
 
 
@@ -22,19 +23,26 @@ def bound(v: float) -> int:
 
 
 class CpView:
-    def __init__(self, lm: LinearModel, keep: np.ndarray | None = None) -> None:
+    """`check` (solver/budget.py) is asked as columns and rows are written: a
+    CP-SAT model of millions of pairs takes a minute to make in Python."""
+
+    def __init__(self, lm: LinearModel, keep: np.ndarray | None = None,
+                 check: Checkpoint | None = None) -> None:
         self.lm = lm
         lb, ub = lm.bounds()
         self.keep = np.ones(lm.n_cols, dtype=bool) if keep is None else keep
         self.cols = np.flatnonzero(self.keep)
         self.model = cp_model.CpModel()
         self.vars: list[cp_model.IntVar | None] = [None] * lm.n_cols
-        for c in self.cols.tolist():
-            lo, hi = int(lb[c]), int(ub[c])
+        check = check if check is not None else Checkpoint(None)
+        lo_kept, hi_kept = lb[self.cols].tolist(), ub[self.cols].tolist()
+        for c, lo, hi in zip(self.cols.tolist(), lo_kept, hi_kept, strict=True):
             self.vars[c] = self.model.new_bool_var("") if (lo, hi) == (0, 1) \
                 else self.model.new_int_var(lo, hi, "")
+            check.tick()
         for row in lm.rows:
             self.add_row(row)
+            check.tick(1 + len(row.lin.idx) // EVERY)
         for mx in lm.maxes:
             self.model.add_max_equality(self.vars[mx.target], [self.expr(e) for e in mx.exprs])
         self.set_objective()

@@ -17,6 +17,7 @@ from model.people import full_years
 from model.rules.base import Who
 from model.ruleset import Seat
 from model.scenario import Scenario
+from solver.budget import Checkpoint
 
 POSTS = list(Post)
 ORIGINS = list(Origin)
@@ -76,12 +77,16 @@ class Pool:
         return m
 
 
-def build_pool(sc: Scenario) -> Pool:
+def build_pool(sc: Scenario, check: Checkpoint | None = None) -> Pool:
+    """The pool's columns; `check` is asked after each (a 100,000-cadre pool
+    takes over a second in all)."""
     on = sc.reshuffle_date
     tix = {t.id: i for i, t in enumerate(sc.county.townships)}
     cs = sc.cadres
 
     def arr(values: list, dtype: object = np.int64) -> np.ndarray:
+        if check is not None:
+            check.check()
         return np.array(values, dtype=dtype)
 
     return Pool(

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solver.budget import EVERY, Checkpoint
+
 INF = float("inf")
+DENSE = 4
+"""merged() counts in place when the columns span at most this many times the terms."""
+EXACT = 2**53
+"""Float64 adds whole numbers exactly below this."""
 Lit = tuple[int, bool]
 """A literal: (column, negated)."""
 
@@ -45,6 +51,8 @@ class Lin:
         if isinstance(other, int | np.integer):
             return Lin(self.idx, self.coef, self.const + int(other))
         o = Lin.of(other)
+        if len(o.idx) == 0:  # a constant: share the arrays (a county-wide row is millions long)
+            return Lin(self.idx, self.coef, self.const + o.const)
         return Lin(np.concatenate([self.idx, o.idx]), np.concatenate([self.coef, o.coef]),
                    self.const + o.const)
 
@@ -54,6 +62,8 @@ class Lin:
         return Lin(self.idx, -self.coef, -self.const)
 
     def __sub__(self, other: Expr) -> Lin:
+        if isinstance(other, int | np.integer):
+            return Lin(self.idx, self.coef, self.const - int(other))
         return self + (-Lin.of(other))
 
     def __rsub__(self, other: Expr) -> Lin:
@@ -80,9 +90,16 @@ class Lin:
         """Duplicate columns added up, zero coefficients dropped."""
         if len(self.idx) == 0:
             return self
-        if np.all(self.idx[1:] > self.idx[:-1]):  # sorted and distinct already (group sums)
+        if (self.idx[1:] > self.idx[:-1]).all():  # sorted and distinct already (group sums)
             keep = self.coef != 0
             return self if keep.all() else Lin(self.idx[keep], self.coef[keep], self.const)
+        top = int(self.idx.max()) + 1
+        if top <= DENSE * len(self.idx) and int(np.abs(self.coef).max()) * len(self.idx) < EXACT:
+            # Many terms over few columns (the objective): count them in place, O(n),
+            # exact since every partial sum is an integer below 2**53.
+            total = np.bincount(self.idx, weights=self.coef, minlength=top)
+            cols = np.flatnonzero(total)
+            return Lin(cols, total[cols].astype(np.int64), self.const)
         cols, inv = np.unique(self.idx, return_inverse=True)
         coef = np.bincount(inv, weights=self.coef, minlength=len(cols)).astype(np.int64)
         keep = coef != 0
@@ -195,7 +212,9 @@ class MaxRow:
 class LinearModel:
     """Columns with integer bounds, rows, max rows, one objective, hints."""
 
-    def __init__(self) -> None:
+    def __init__(self, check: Checkpoint | None = None) -> None:
+        """`check` is asked as rows and columns are written, so a build that runs
+        out of the run's time stops where it is (solver/budget.py)."""
         self.lb: list[int] = []
         self.ub: list[int] = []
         self.rows: list[Row] = []
@@ -203,13 +222,21 @@ class LinearModel:
         self.objective: Lin = Lin.of(0)
         self.maximizing = True
         self.hints: dict[int, int] = {}
+        self.check = check if check is not None else Checkpoint(None)
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_cols(self) -> int:
         return len(self.lb)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.array(self.lb, dtype=np.int64), np.array(self.ub, dtype=np.int64)
+        """The columns' bounds as (read-only) arrays, made once per column count:
+        a county's millions of pairs take a second to convert."""
+        if self._bounds is None or len(self._bounds[0]) != len(self.lb):
+            lb, ub = np.array(self.lb, dtype=np.int64), np.array(self.ub, dtype=np.int64)
+            lb.flags.writeable = ub.flags.writeable = False
+            self._bounds = (lb, ub)
+        return self._bounds
 
     # --- columns -----------------------------------------------------------------
 
@@ -226,6 +253,7 @@ class LinearModel:
         start = len(self.lb)
         self.lb += [0] * n
         self.ub += [1] * n if ub is None else [int(u) for u in ub]
+        self.check.tick(n)
         return start
 
     # --- rows --------------------------------------------------------------------
@@ -236,6 +264,7 @@ class LinearModel:
         lin = b.lin.merged()
         row = Row(Lin(lin.idx, lin.coef, 0), b.lo - lin.const, b.hi - lin.const, kind)
         self.rows.append(row)
+        self.check.tick(1 + len(lin.idx) // EVERY)
         return row
 
     def add_exactly_one(self, xs: list[Var] | Lin) -> Row:

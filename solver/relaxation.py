@@ -21,12 +21,14 @@ cut short only weaken B; they never make it wrong.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from solver.budget import EVERY, Checkpoint
 from solver.linear import INF, Lin, LinearModel
 
 TOL = 1e-6
@@ -43,21 +45,24 @@ class Rows:
     hi: np.ndarray
 
 
-def relaxation_rows(lm: LinearModel) -> Rows:
+def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
+    """The rows in model order; a plain row is copied as it is stored (merged
+    already), an enforced row is written by big-M. Entries are gathered in one
+    concatenation, with 32-bit rows and columns: a county of 100,000 cadres
+    has over 10**8 entries."""
     lb, ub = (a.astype(float) for a in lm.bounds())
-    rs: list[np.ndarray] = []
     cs: list[np.ndarray] = []
     vs: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
+    tick = check.tick if check is not None else _no_tick
 
     def put(lin: Lin, a: float, b: float) -> None:
-        lin = lin.merged()
-        rs.append(np.full(len(lin.idx), len(lo)))
         cs.append(lin.idx)
-        vs.append(lin.coef.astype(float))
+        vs.append(lin.coef)
         lo.append(a - lin.const)
         hi.append(b - lin.const)
+        tick(1 + len(lin.idx) // EVERY)
 
     for row in lm.rows:
         if row.cp_only:
@@ -71,15 +76,23 @@ def relaxation_rows(lm: LinearModel) -> Rows:
             off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
         low, high = span(row.lin, lb, ub)
         if row.lo > low:
-            put(row.lin + (row.lo - low) * off, row.lo, INF)
+            put((row.lin + (row.lo - low) * off).merged(), row.lo, INF)
         if row.hi < high:
-            put(row.lin - (high - row.hi) * off, -INF, row.hi)
+            put((row.lin - (high - row.hi) * off).merged(), -INF, row.hi)
     for mx in lm.maxes:
         for e in mx.exprs:
-            put(_col(mx.target) - e, 0, INF)
-    def cat(xs, t):
-        return (np.concatenate(xs).astype(t) if xs else np.zeros(0, t))
-    return Rows(cat(rs, np.int64), cat(cs, np.int64), cat(vs, float), np.array(lo), np.array(hi))
+            put((_col(mx.target) - e).merged(), 0, INF)
+    if lm.n_cols >= 2**31 or len(lo) >= 2**31:
+        raise ValueError("a relaxation of 2**31 columns or rows or more is not supported")
+    lengths = np.array([len(c) for c in cs], dtype=np.int64)
+    r = np.repeat(np.arange(len(lo), dtype=np.int32), lengths)
+    c = np.concatenate(cs, dtype=np.int32, casting="same_kind") if cs else np.zeros(0, np.int32)
+    v = np.concatenate(vs, dtype=float, casting="unsafe") if vs else np.zeros(0)
+    return Rows(r, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float))
+
+
+def _no_tick(n: int = 1) -> None:
+    return None
 
 
 def _col(c: int) -> Lin:
@@ -123,17 +136,22 @@ class Bound:
 
 
 def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: float,
-             per_group: int = 10) -> Bound:
+             per_group: int = 10, check: Checkpoint | None = None) -> Bound:
     """Solve the relaxation of a maximizing model by column generation over its
-    pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group)."""
+    pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group).
+    `time_limit` bounds the GLOP rounds (the first round runs in any case, with
+    at least a quarter of what the run has left: without one the bound is
+    useless). `check` asks the run's budget while the rows are written and
+    between rounds: a run whose time is up before the first round is cut short
+    (CutShort); after it, the rounds stop and the bound so far is returned."""
     t0 = perf_counter()
-    rows = relaxation_rows(lm)
+    check = check if check is not None else Checkpoint(None)
+    rows = relaxation_rows(lm, check)
     lb, ub = (a.astype(float) for a in lm.bounds())
     n = lm.n_cols
     cost = np.zeros(n)
     np.add.at(cost, lm.objective.idx, lm.objective.coef.astype(float))
-    order = np.argsort(rows.c, kind="stable")  # column-major view of the rows
-    col_start = np.searchsorted(rows.c[order], np.arange(n + 1))
+    check.check()
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     # Measured on the 1,000- and 2,000-cadre counties: without presolve GLOP keeps
@@ -141,8 +159,10 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     # and coefficients) each round is faster: 0.46 s and 2.0 s, against 0.8 s and 4-6 s.
     solver.SetSolverSpecificParametersAsString("use_preprocessing: false use_scaling: false")
     inf = solver.infinity()
-    cts = [solver.Constraint(-inf if a == -INF else a, inf if b == INF else b)
-           for a, b in zip(rows.lo.tolist(), rows.hi.tolist(), strict=True)]
+    cts = []
+    for a, b in zip(rows.lo.tolist(), rows.hi.tolist(), strict=True):
+        cts.append(solver.Constraint(-inf if a == -INF else a, inf if b == INF else b))
+        check.tick()
     obj = solver.Objective()
     obj.SetMaximization()
     big = 100.0 * (1.0 + float(np.abs(cost).max(initial=0.0)))
@@ -152,25 +172,40 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                 a = solver.NumVar(0, inf, "")
                 ct.SetCoefficient(a, sign)
                 obj.SetCoefficient(a, -big)
+        check.tick()
     inside = np.zeros(n, dtype=bool)
     xs: dict[int, pywraplp.Variable] = {}
 
     def add(cols: np.ndarray) -> None:
-        for j in cols.tolist():
+        # The entries of these columns only, column by column and in row order
+        # within a column: one pass over the entries, not a sort of them all.
+        mark = np.zeros(n, dtype=bool)
+        mark[cols] = True
+        at = np.flatnonzero(mark[rows.c])
+        at = at[np.argsort(rows.c[at], kind="stable")]
+        bounds = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="left")
+        ends = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="right")
+        r_at, v_at = rows.r[at].tolist(), rows.v[at].tolist()
+        for j, first, last in zip(cols.tolist(), bounds.tolist(), ends.tolist(), strict=True):
             x = xs[j] = solver.NumVar(lb[j], ub[j], "")
             if cost[j]:
                 obj.SetCoefficient(x, cost[j])
-            for k in order[col_start[j]:col_start[j + 1]].tolist():
-                cts[rows.r[k]].SetCoefficient(x, rows.v[k])
+            for k in range(first, last):
+                cts[r_at[k]].SetCoefficient(x, v_at[k])
+            check.tick()
         inside[cols] = True
 
     add(np.arange(n_pairs, n))
     add(best_per_group(cost[:n_pairs], groups, np.ones(n_pairs, bool), per_group))
+    check.check()
     y = np.zeros(len(cts))
     primal = np.zeros(n)
     lp_value, rounds = None, 0
-    while perf_counter() - t0 < time_limit:
-        solver.SetTimeLimit(max(1, int(1000 * (time_limit - (perf_counter() - t0)))))
+    while rounds == 0 or (perf_counter() - t0 < time_limit and not check.should_stop()):
+        left = time_limit - (perf_counter() - t0)
+        if rounds == 0 and math.isfinite(check.remaining()):
+            left = min(check.remaining(), max(left, check.remaining() / 4))
+        solver.SetTimeLimit(max(1, int(1000 * left)))
         status = solver.Solve()
         rounds += 1
         if status != pywraplp.Solver.OPTIMAL:
@@ -190,8 +225,17 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                  perf_counter() - t0)
 
 
+CHUNK = 1 << 20
+"""Entries priced at a time: the temporaries stay small and are reused, where
+whole-model temporaries (10**8 entries) cost more in page faults than in sums."""
+
+
 def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
-    return cost - np.bincount(rows.c, weights=rows.v * y[rows.r], minlength=len(cost))
+    """d = c - A'y, summed entry by entry in model order, as a bincount would."""
+    dual = np.zeros(len(cost))
+    for s in range(0, len(rows.c), CHUNK):
+        np.add.at(dual, rows.c[s:s + CHUNK], rows.v[s:s + CHUNK] * y[rows.r[s:s + CHUNK]])
+    return cost - dual
 
 
 def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
@@ -209,12 +253,26 @@ def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.
 
 
 def best_per_group(score: np.ndarray, groups: np.ndarray, allowed: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest-scoring allowed entries of each group."""
+    """Indices of the k highest-scoring allowed entries of each group, by group,
+    then score (high first), then index: the order a stable sort gives."""
     idx = np.flatnonzero(allowed)
     if len(idx) == 0:
         return idx
-    order = idx[np.lexsort((-score[idx], groups[idx]))]
-    g = groups[order]
-    first = np.searchsorted(g, g, side="left")
-    rank = np.arange(len(order)) - first
-    return order[rank < k]
+    g = groups[idx]
+    if not (g[1:] >= g[:-1]).all():  # groups not in blocks: sort them all
+        order = idx[np.lexsort((-score[idx], g))]
+        g = groups[order]
+        first = np.searchsorted(g, g, side="left")
+        rank = np.arange(len(order)) - first
+        return order[rank < k]
+    # The pairs of a seat group are one block: per block, a partition finds the
+    # k-th best score in linear time and only the entries at or above it are sorted.
+    cuts = np.flatnonzero(np.diff(g)) + 1
+    out = []
+    for block in np.split(idx, cuts):
+        neg = -score[block]
+        if len(block) > k:
+            kth = np.partition(neg, k - 1)[k - 1]
+            block, neg = block[neg <= kth], neg[neg <= kth]
+        out.append(block[np.argsort(neg, kind="stable")[:k]])
+    return np.concatenate(out)

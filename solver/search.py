@@ -19,11 +19,13 @@ from model.enums import Strength
 from model.referee import Verdict, judge
 from model.scenario import Scenario
 from model.slate import Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
+from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged, ignore
 from solver.explain import explain_infeasible
 from solver.linear import INF, Lin, value
+from solver.memory import MAX_MEMORY_MB
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat
@@ -119,8 +121,10 @@ class Search:
     A search stopped early returns the best slate it has found, as FEASIBLE.
     `on_better(score, bound)` hears each improving CP-SAT solution."""
 
-    def __init__(self, b: Builder, bound: RelaxBound | None, how: Workers, scale: int) -> None:
+    def __init__(self, b: Builder, bound: RelaxBound | None, how: Workers, scale: int,
+                 check: Checkpoint | None = None) -> None:
         self.b, self.bound, self.how, self.scale = b, bound, how, scale
+        self.check = check if check is not None else Checkpoint(None)
         self.target = INF if bound is None else math.floor(bound.value + 1e-6)
         self.view: CpView | None = None
         self.keep: np.ndarray | None = None
@@ -136,8 +140,15 @@ class Search:
     def current_view(self) -> CpView:
         keep = self.kept()
         if self.view is None or not same(keep, self.keep):
-            self.view, self.keep = CpView(self.b.model, keep), keep
+            self.view, self.keep = self.cp_view(keep), keep
         return self.view
+
+    def cp_view(self, keep: np.ndarray | None) -> CpView:
+        """The CP-SAT model of the kept columns, written within the run's budget."""
+        self.check.enter("cpsat_model")
+        view = CpView(self.b.model, keep, self.check)
+        self.check.enter("search")
+        return view
 
     def run(self, view: CpView, stop: Stop, scale: int, dropped: float,
             limit: float = math.inf) -> tuple[Run, np.ndarray | None, SolveStats]:
@@ -174,7 +185,12 @@ class Search:
                 return fallback
         stats = SolveStats(status=SolveStatus.UNKNOWN)
         while not stop.should_stop():
-            view = self.current_view()
+            try:
+                view = self.current_view()
+            except CutShort:
+                if fallback is None:
+                    raise
+                return fallback  # no time for the whole model: the support's slate, unproven
             dropped = self.bound.dropped_best(view.keep) if self.bound is not None else -INF
             run, vals, stats = self.run(view, stop, scale, dropped)
             if run.status == SolveStatus.MODEL_INVALID:
@@ -218,7 +234,7 @@ class Search:
         few[best_per_group(-bd.loss, b.pair_group, pairs, 2)] = True
         small = keep.copy()
         small[: b.n_pairs] = pairs & few
-        view = CpView(b.model, small)
+        view = self.cp_view(small)
         run, vals, stats = self.run(view, stop, scale, bd.dropped_best(small),
                                     limit=min(SUPPORT_SECONDS, stop.remaining() / 4))
         if vals is None or run.solver is None:
@@ -272,6 +288,7 @@ def solve(
     near: Slate | None = None,
     fixing: bool = True,
     stop: Stop | None = None,
+    max_memory_mb: float | None = MAX_MEMORY_MB,
 ) -> SolveResult:
     """The `top` best slates, best first, any two differing in at least `diversity`
     seats (a seat differs when another cadre holds it). `stop` (or `time_limit`
@@ -285,26 +302,37 @@ def solve(
     forces. Without `near`, the slates after the first lean the same way toward
     the first: an alternative changes only what it must. `fixing` false (for tests
     and benchmarks) gives CP-SAT every pair instead of those the LP relaxation
-    keeps. `on_event` hears the run's progress (solver/events.py)."""
+    keeps. `on_event` hears the run's progress (solver/events.py).
+
+    The budget holds between the build steps and inside them (solver/budget.py):
+    a run whose time is up before its first slate is UNKNOWN with the reason
+    `cut_short` (the step it was in). Before anything large is built, a run whose
+    estimated peak memory is above `max_memory_mb` (None: no bound) is refused
+    with MemoryBoundExceeded (solver/memory.py)."""
     stop = budget(stop, time_limit)
     emit = on_event or ignore
     settings = SolverSettings(time_limit=stop.remaining(), workers=workers, top=top, seed=seed,
-                              diversity=diversity, deterministic=deterministic)
+                              diversity=diversity, deterministic=deterministic, max_memory_mb=max_memory_mb)
     t0 = perf_counter()
-    b = Builder(sc).build()
-    pairs = b.n_pairs
-    bound = None
-    if fixing and pairs >= FIX_PAIRS and not b.reasons and not stop.should_stop():
-        bound = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4)
-        emit(LpBound(bound=bound.value, columns=bound.columns, rounds=bound.rounds,
-                     lp_seconds=bound.seconds, seconds=perf_counter() - t0))
+    check = Checkpoint(stop, time_limit=settings.time_limit)
+    try:
+        b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
+        pairs = b.n_pairs
+        bound = None
+        if fixing and pairs >= FIX_PAIRS and not b.reasons and not stop.should_stop():
+            check.enter("lp_relaxation")
+            bound = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4, check=check)
+            emit(LpBound(bound=bound.value, columns=bound.columns, rounds=bound.rounds,
+                         lp_seconds=bound.seconds, seconds=perf_counter() - t0))
+    except CutShort as e:
+        return cut_short(sc, settings, e, perf_counter() - t0)
     build_time = perf_counter() - t0
     common: dict[str, Any] = dict(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
     scale = b.n_seats + 1  # one point of score outweighs every kept pair
-    search = Search(b, bound, Workers(workers, seed, deterministic), scale)
+    search = Search(b, bound, Workers(workers, seed, deterministic), scale, check)
 
     def lean_toward(slate: Slate) -> None:
         search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
@@ -327,7 +355,12 @@ def solve(
             search.on_better = better
         leaning = near is not None or k > 0
         cap = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
-        found = search.best(stop, scaled=leaning, cap=cap)
+        try:
+            found = search.best(stop, scaled=leaning, cap=cap)
+        except CutShort as e:
+            if slates:
+                break  # the slates found stand; the next one had no time
+            return cut_short(sc, settings, e, build_time, common)
         stats.append(found.stats)
         if found.vals is None:
             break
@@ -344,9 +377,19 @@ def solve(
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
     status = stats[0].status if stats else SolveStatus.UNKNOWN
+    if status == SolveStatus.UNKNOWN and not ranked:  # no slate, no proof: the time ran out
+        why = CutShort(check.step, perf_counter() - t0, settings.time_limit).reason()
+        return SolveResult(status=status, solves=tuple(stats), cut_short=why, **common)
     if status != SolveStatus.INFEASIBLE:
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, stop, {**common, "solves": tuple(stats)}, on_event)
+
+
+def cut_short(sc: Scenario, settings: SolverSettings, e: CutShort, build_time: float,
+              common: dict[str, Any] | None = None) -> SolveResult:
+    """An UNKNOWN result: the budget ended in step `e.step`, before any slate."""
+    common = common or dict(scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time)
+    return SolveResult(status=SolveStatus.UNKNOWN, cut_short=e.reason(), **common)
 
 
 def infeasible(sc: Scenario, stop: Stop, common: dict[str, Any], on_event: OnEvent | None) -> SolveResult:

@@ -25,6 +25,7 @@ from model.rules.counts import CountKind, Place
 from model.ruleset import RuleSpec, Seat
 from model.scenario import Scenario
 from model.slate import Assignment
+from solver.budget import EVERY, Checkpoint
 from solver.facts import Pool, SeatGroup, build_groups, build_pool
 from solver.linear import Bound, Expr, Lin, LinearModel, Var
 from solver.variables import Variables
@@ -46,16 +47,19 @@ class BuildState:
     sitting members) are read through it, so solver and referee share them."""
 
     def __init__(self, sc: Scenario, explain: bool = False, relax: bool = False,
-                 prefilter: bool = True) -> None:
+                 prefilter: bool = True, check: Checkpoint | None = None) -> None:
+        """`check` (solver/budget.py) cuts the build short when the run's time is up."""
         self.sc = sc
         self.explain = explain
         self.relax = relax
         self.prefilter = prefilter
+        self.check = check if check is not None else Checkpoint(None)
+        self.check.enter("pool")
         self.view = make_view(sc, [])
-        self.pool: Pool = build_pool(sc)
+        self.pool: Pool = build_pool(sc, self.check)
         self.groups: list[SeatGroup] = build_groups(sc)
         self.n_seats = sum(g.count for g in self.groups)
-        self.model = LinearModel()
+        self.model = LinearModel(self.check)
         self.allowed = np.ones((self.pool.size, len(self.groups)), dtype=bool)
         self.excluded: dict[int, dict[str, int]] = defaultdict(dict)
         self.vars = Variables()
@@ -110,6 +114,7 @@ class BuildState:
         return out
 
     def group_sum(self, g: int, mask: np.ndarray) -> Lin:
+        self.check.tick(1 + len(mask) // EVERY)  # a count rule reads the whole pool per group
         return self.vars.group_sum(g, mask)
 
     # --- places of count rules --------------------------------------------------------

@@ -85,13 +85,15 @@ def test_cancel_at_the_first_better_slate_returns_it(county: Scenario, monkeypat
 
 
 def test_a_cancelled_run_solves_nothing(county: Scenario) -> None:
-    """A run cancelled before it starts builds the model, calls no CP-SAT, and says UNKNOWN."""
+    """A run cancelled before it starts builds nothing (it is cut short in its first step), calls
+    no CP-SAT, and says UNKNOWN."""
     cancel = Cancel()
     cancel.cancel()
     heard: list[Event] = []
     res = solve(county, top=2, stop=cancel, on_event=heard.append)
     assert res.status == SolveStatus.UNKNOWN and not res.slates and not res.solves
-    assert [type(e) for e in heard] == [ModelBuilt]
+    assert heard == []
+    assert res.cut_short is not None and res.cut_short.args["step"] == "pool"
     assert res.settings.time_limit == 0
 
 
