@@ -10,7 +10,7 @@ from model.reasons import Reason
 from model.slate import Relaxation
 from service.render.catalog import CATALOG
 from service.render.rules import place_text, sub_reasons, who_text
-from service.render.words import Names, say, words
+from service.render.words import Names, fixed, say, words
 
 
 def relaxation_text(r: Relaxation, names: Names) -> str:
@@ -91,6 +91,4 @@ def _conflict_rule(a: dict, n: Names) -> str:
     return f"{a['rule']} {CATALOG.get(a['rule'], '')}({place})"
 
 
-@words("cannot_fill")
-def _cannot_fill(a: dict, n: Names) -> str:
-    return "候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"
+fixed("cannot_fill", "候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)")

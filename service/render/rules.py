@@ -156,9 +156,7 @@ def _shape_apart(a: dict, n: Names) -> str:
 # --- seated rules: findings on the cadre in a seat --------------------------------
 
 
-@on_seat("seat_ok")
-def _seat_ok(a: dict, n: Names) -> str:
-    return "符合"
+on_seat("seat_ok")(lambda _a, _n: "符合")
 
 
 @on_seat("experience_short")
@@ -230,14 +228,8 @@ def _merit(a: dict, n: Names) -> str:
     return "近三年考核" + text
 
 
-@on_seat("continuity")
-def _continuity(a: dict, n: Names) -> str:
-    return "留任本乡镇班子"
-
-
-@on_seat("reserve")
-def _reserve(a: dict, n: Names) -> str:
-    return "后备干部"
+on_seat("continuity")(lambda _a, _n: "留任本乡镇班子")
+on_seat("reserve")(lambda _a, _n: "后备干部")
 
 
 # --- a scenario's pins and bans ----------------------------------------------------

@@ -9,16 +9,15 @@ from model.reasons import Reason
 from service.render.infeasible import reason_lines
 from service.render.labels import term_zh
 from service.render.rules import instance_text
-from service.render.words import Names, say, words
+from service.render.words import Names, fixed, say, words
 
 if TYPE_CHECKING:
     from solver.events import Event
     from solver.forced import Forced, Recommendation
 
 
-@words("removed")
-def _removed(a: dict, n: Names) -> str:
-    return "已从候选池中移除(remove)"
+fixed("removed", "已从候选池中移除(remove)")
+fixed("already_there", "已在最优方案中任此职")
 
 
 @words("banned")
@@ -29,11 +28,6 @@ def _banned(a: dict, n: Names) -> str:
 @words("rule_forbids")
 def _rule_forbids(a: dict, n: Names) -> str:
     return f"{a['rule']} {say(Reason.model_validate(a['why']), n)}"
-
-
-@words("already_there")
-def _already_there(a: dict, n: Names) -> str:
-    return "已在最优方案中任此职"
 
 
 @words("forced_status")
