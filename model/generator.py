@@ -552,7 +552,8 @@ def _town_unit(
 
 def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
     seat, town = slot.seat, slot.township
-    assert seat is not None and town is not None
+    if seat is None or town is None:
+        raise ValueError("a sitting member's slot needs its seat and township")
     female = slot.gender == Gender.female
     full = seat.rank == Rank.full_section
     if slot.young:

@@ -182,6 +182,8 @@ class Scenario(BaseModel):
         for pin in self.pins:
             if pin.cadre in self.remove:
                 err("pins", pin.cadre, "cadre", pin.cadre, "this cadre is also removed from the pool")
+        for cid in _dups([p.cadre for p in self.pins]):
+            err("pins", cid, "cadre", cid, "this cadre is pinned to more than one seat; pin each cadre once")
         return errors
 
     def check_rule_params(self) -> list[InputError]:

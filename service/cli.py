@@ -2,7 +2,10 @@
 the renderers (service/render/) write.
 
 Exit codes: 0 solved (or valid), 1 infeasible (or the slate breaks a must rule),
-2 bad input, 3 no slate found within the time limit (not proven infeasible).
+2 bad input (or an output that cannot be written), 3 no slate found within the
+time limit (not proven infeasible), 70 an unexpected error (see --debug), 130
+interrupted. Arguments and output paths are checked before any work; the verb
+then runs inside the boundary (service/boundary.py).
 """
 
 from __future__ import annotations
@@ -14,16 +17,34 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.errors import InputErrors
+from model.errors import InputError, InputErrors
+from service.boundary import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NO_ANSWER,
+    EXIT_OK,
+    Interrupt,
+    UsageError,
+    guarded,
+    interrupted_line,
+)
+from service.output import OutputError, check_folder_target, check_target, input_files, write_atomic
 
 if TYPE_CHECKING:
+    from model.scenario import Scenario
+    from model.slate import Assignment
     from solver.events import Event
+    from solver.forced import Forced
 
-EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
+__all__ = [
+    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_NO_ANSWER", "EXIT_OK",
+    "UsageError", "main", "parser", "write_json",
+]
 
-
-class UsageError(Exception):
-    """A command-line argument that cannot be used; the message says what to do."""
+SEED_RANGE = (-(2**31), 2**31 - 1)
+"""CP-SAT's random_seed is a 32-bit integer; a seed outside fails inside OR-Tools after the build."""
 
 
 def progress(event: Event) -> None:
@@ -36,23 +57,81 @@ def progress(event: Event) -> None:
 
 
 def write_json(path: str, payload: str) -> None:
-    """Write through a temporary file so a failed run leaves nothing half-written."""
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(payload, encoding="utf-8")
-    tmp.replace(target)
+    """Write atomically (service/output.py) so a failed run leaves nothing half-written."""
+    write_atomic(path, payload)
+
+
+def check_diversity(sc: Scenario, diversity: int) -> None:
+    """Slates cannot differ in more seats than the scenario has: say so, do not return one slate."""
+    seats = len(sc.seats)
+    if diversity > seats:
+        raise UsageError(f"--diversity {diversity} asks any two slates to differ in {diversity} seats, "
+                         f"but this scenario has only {seats} seats; use at most {seats}")
+
+
+def forced_code(tried: list[Forced]) -> int:
+    """why-not / recommend on a scenario with no slate at all: 1 if proven infeasible, 3 if out of time."""
+    statuses = {f.scenario_status for f in tried if f.scenario_status is not None}
+    if "INFEASIBLE" in statuses:
+        return EXIT_INFEASIBLE
+    return EXIT_NO_ANSWER if statuses else EXIT_OK
+
+
+def slate_references(sc: Scenario, assignments: list[Assignment], file: str) -> list[InputError]:
+    """Every township, seat and cadre of a slate file that the scenario does not know, by index."""
+    errors: list[InputError] = []
+    seats = {(s.township, s.id) for s in sc.seats}
+    for i, a in enumerate(assignments):
+        where = f"assignments[{i}]"
+        if a.township not in sc.townships:
+            errors.append(InputError(f"unknown township; use one of {sorted(sc.townships)}",
+                                     f"{where}.township", a.township, file=file))
+        elif (a.township, a.seat) not in seats:
+            ids = sorted(s.id for s in sc.seats_of(a.township))
+            errors.append(InputError(f"no such seat in {a.township}; use one of {ids}",
+                                     f"{where}.seat", a.seat, file=file))
+        if a.cadre not in sc.cadre_by_id:
+            errors.append(InputError("unknown cadre id; no cadre of the scenario has it",
+                                     f"{where}.cadre", a.cadre, file=file))
+    return errors
+
+
+def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario, list[Assignment] | None]:
+    """The scenario and (if given) the slate, every error of both and every unknown
+    reference of the slate raised together as one InputErrors."""
+    from model.io import load_scenario, load_slate
+
+    errors: list[InputError] = []
+    sc = assignments = None
+    try:
+        sc = load_scenario(scenario)
+    except InputErrors as e:
+        errors += e.errors
+    if slate is not None:
+        try:
+            assignments = load_slate(slate, index=index)
+        except InputErrors as e:
+            errors += e.errors
+    if sc is not None and assignments is not None:
+        errors += slate_references(sc, assignments, slate)
+    if errors or sc is None:
+        raise InputErrors(errors)
+    return sc, assignments
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from model.io import load_scenario
-    from service.render.report import result_text
+    from service.render.report import fewer_slates_line, result_text
     from solver import solve
 
     sc = load_scenario(args.scenario)
+    check_diversity(sc, args.diversity)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
                    seed=args.seed, on_event=progress, diversity=args.diversity,
-                   deterministic=args.deterministic)
+                   deterministic=args.deterministic, stop=args.stop)
     print(result_text(sc, result))
+    if note := fewer_slates_line(args.top, result):
+        print(note)
     if args.json:
         write_json(args.json, result.model_dump_json(indent=2))
     if result.slates:
@@ -61,12 +140,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from model.io import load_scenario, load_slate
     from model.referee import judge
     from service.render.report import verdict_text
 
-    sc = load_scenario(args.scenario)
-    assignments = load_slate(args.slate, index=args.index)
+    sc, assignments = load_judged(args.scenario, args.slate, args.index)
     slate, verdict = judge(sc, assignments)
     print(verdict_text(sc, slate, verdict.problems))
     if args.json:
@@ -106,18 +183,18 @@ def seat_arg(sc, text: str) -> tuple[str, str]:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from model.analysis import analysis_of
-    from model.io import load_scenario, load_slate
     from model.referee import judge
     from service.render.infeasible import reason_lines
     from service.render.report import analysis_text
     from service.render.words import Names
     from solver import solve
 
-    sc = load_scenario(args.scenario)
-    if args.slate:
-        slate, _ = judge(sc, load_slate(args.slate, index=args.index))
+    sc, assignments = load_judged(args.scenario, args.slate, args.index)
+    if assignments is not None:
+        slate, _ = judge(sc, assignments)
     else:
-        result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress)
+        result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress,
+                       stop=args.stop)
         if not result.slates:
             print("\n".join(reason_lines(result.reasons, result.relaxations, Names.of(sc))))
             return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
@@ -134,9 +211,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     township, seat = seat_arg(sc, args.seat)
-    rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers)
+    rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers,
+                    stop=args.stop)
     print(recommend_text(rec, Names.of(sc)))
-    return EXIT_OK
+    return forced_code(rec.tried)
 
 
 def cmd_why_not(args: argparse.Namespace) -> int:
@@ -149,9 +227,10 @@ def cmd_why_not(args: argparse.Namespace) -> int:
     if args.cadre not in sc.cadre_by_id:
         raise UsageError(f"unknown cadre '{args.cadre}'")
     township, seat = seat_arg(sc, args.seat)
-    f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers)
+    f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers,
+                stop=args.stop)
     print(why_not_text(f, Names.of(sc)))
-    return EXIT_OK
+    return forced_code([f])
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -160,7 +239,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from solver.compare import compare
 
     base, other = load_scenario(args.base), load_scenario(args.whatif)
-    c = compare(base, other, args.time_limit, args.workers, on_event=progress)
+    c = compare(base, other, args.time_limit, args.workers, on_event=progress, stop=args.stop)
     print(comparison_text(base, other, c))
     return EXIT_OK if c.diff is not None else EXIT_INFEASIBLE
 
@@ -185,9 +264,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="huanjie", description="乡镇领导班子换届方案 (reshuffle planner)")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
+    # --debug after the verb too; SUPPRESS keeps a verb without it from resetting the global flag
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the traceback of an unexpected error")
 
-    s = sub.add_parser("solve", help="solve a scenario and print the ranked slates")
+    s = sub.add_parser("solve", parents=[debug], help="solve a scenario and print the ranked slates")
     s.add_argument("scenario", help="a scenario file (.json/.yaml) or folder")
     s.add_argument("--top", type=int, default=1, help="how many distinct slates (default 1)")
     s.add_argument("--time-limit", type=float, default=60.0, help="seconds for the whole run")
@@ -205,41 +289,44 @@ def parser() -> argparse.ArgumentParser:
                        help="seconds for the whole run, every solve in it (default 60)")
         p.add_argument("--workers", type=int, default=2)
 
-    e = sub.add_parser("explain", help="the score of a slate by term, township and rule, with reasons")
+    e = sub.add_parser("explain", parents=[debug],
+                        help="the score of a slate by term, township and rule, with reasons")
     e.add_argument("scenario")
     e.add_argument("slate", nargs="?", help="a slate or result JSON (default: solve first)")
     e.add_argument("--index", type=int, default=0)
     budget(e)
     e.set_defaults(run=cmd_explain)
 
-    rc = sub.add_parser("recommend", help="candidates for a seat, ranked by the cost of forcing them in")
+    rc = sub.add_parser("recommend", parents=[debug],
+                         help="candidates for a seat, ranked by the cost of forcing them in")
     rc.add_argument("scenario")
     rc.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
     rc.add_argument("--limit", type=int, default=5, help="how many candidates to force-solve (default 5)")
     budget(rc)
     rc.set_defaults(run=cmd_recommend)
 
-    w = sub.add_parser("why-not", help="why a cadre does not hold a seat: rules, or the cost of forcing")
+    w = sub.add_parser("why-not", parents=[debug],
+                        help="why a cadre does not hold a seat: rules, or the cost of forcing")
     w.add_argument("scenario")
     w.add_argument("cadre")
     w.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
     budget(w)
     w.set_defaults(run=cmd_why_not)
 
-    d = sub.add_parser("diff", help="solve a base and a what-if and show what changes")
+    d = sub.add_parser("diff", parents=[debug], help="solve a base and a what-if and show what changes")
     d.add_argument("base")
     d.add_argument("whatif")
     budget(d)
     d.set_defaults(run=cmd_diff)
 
-    v = sub.add_parser("validate", help="check a slate against every rule (the referee)")
+    v = sub.add_parser("validate", parents=[debug], help="check a slate against every rule (the referee)")
     v.add_argument("scenario")
     v.add_argument("slate", help="JSON: a list of {township, seat, cadre}, or a solve result")
     v.add_argument("--index", type=int, default=0, help="which slate of a solve result (0 = best)")
     v.add_argument("--json", help="write the judged slate as JSON")
     v.set_defaults(run=cmd_validate)
 
-    g = sub.add_parser("generate", help="write a realistic random county")
+    g = sub.add_parser("generate", parents=[debug], help="write a realistic random county")
     g.add_argument("out")
     g.add_argument("--townships", type=int, default=12)
     g.add_argument("--cadres", type=int, default=400)
@@ -249,34 +336,56 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--overwrite", action="store_true")
     g.set_defaults(run=cmd_generate)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario or a result")
+    sc = sub.add_parser("schema", parents=[debug], help="print the JSON Schema of a scenario or a result")
     sc.add_argument("what", choices=["scenario", "result"], nargs="?", default="scenario")
     sc.set_defaults(run=cmd_schema)
 
-    r = sub.add_parser("rules", help="list the rules in force in each preset")
+    r = sub.add_parser("rules", parents=[debug], help="list the rules in force in each preset")
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def check_arguments(args: argparse.Namespace) -> None:
+    """Numbers the verbs cannot use, refused before anything is loaded."""
     for name in ("top", "workers", "diversity", "limit"):
         if getattr(args, name, 1) < 1:
-            print(f"error: --{name} must be at least 1", file=sys.stderr)
-            return EXIT_BAD_INPUT
+            raise UsageError(f"--{name} must be at least 1")
     limit = getattr(args, "time_limit", 1.0)
     if not (math.isfinite(limit) and limit > 0):
-        print("error: --time-limit must be positive (a number of seconds)", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise UsageError("--time-limit must be positive (a number of seconds)")
+    low, high = SEED_RANGE
+    if args.command == "solve" and not low <= args.seed <= high:
+        raise UsageError(f"--seed {args.seed} is outside CP-SAT's range; use a whole number from {low} "
+                         f"to {high}")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every file or folder the verb will write, checked before any work (service/output.py)."""
+    if getattr(args, "json", None) is not None:
+        reads = [getattr(args, k, None) for k in ("scenario", "slate", "base", "whatif")]
+        check_target(args.json, input_files(r for r in reads if r))
+    if args.command == "generate":
+        check_folder_target(args.out, what="generate: the folder")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
-        return args.run(args)
-    except InputErrors as e:
-        print(str(e), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except UsageError as e:
+        check_arguments(args)
+        check_outputs(args)
+    except (UsageError, OutputError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(interrupted_line(False), file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+    def run(stop: Interrupt) -> int:
+        args.stop = stop
+        return args.run(args)
+
+    return guarded(run, debug=args.debug)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,9 @@ def make_solver(
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.random_seed = seed
     solver.parameters.interleave_search = deterministic
+    # CP-SAT's own SIGINT handler lives in the solving thread and aborts the process when the signal
+    # reaches another thread; Ctrl-C is the caller's (service/boundary.py cancels through `Stop`)
+    solver.parameters.catch_sigint_signal = False
     if optimize and workers <= len(SMALL_PORTFOLIO):
         solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
     for name, v in PRESOLVE.items():

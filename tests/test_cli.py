@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from model.ruleset import load_preset, preset_ids
 from model.scenario import Scenario
 from model.slate import SolveResult
 from service.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, main
+from tests.clirun import Run
+from tests.clirun import run_cli as run_captured
 from tests.factory import cadre, scenario, township
 
 DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
@@ -27,25 +27,10 @@ HEADERS = ("职务", "姓名", "性别", "年龄", "学历", "现任职务", "�
 
 
 @dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass(frozen=True)
 class DemoSolve:
     run: Run
     json_path: Path
     scenario: Scenario
-
-
-def run_captured(argv: list[str]) -> Run:
-    """main(argv) with stdout and stderr captured (for module-scoped fixtures, where capsys is not)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv)
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Run:
@@ -309,6 +294,7 @@ def test_broken_cadres_csv(capsys: pytest.CaptureFixture[str], small_county: Pat
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(rows)
 
+    (folder / "slate.json").write_text("[]", encoding="utf-8")  # a slate that loads: only the CSV's errors
     for command in (["solve", str(folder)], ["validate", str(folder), str(folder / "slate.json")]):
         r = run(capsys, command)
         assert r.code == EXIT_BAD_INPUT
@@ -398,3 +384,106 @@ def test_solve_demo_progress_on_stderr(demo: DemoSolve) -> None:
     assert err[0].startswith("线性松弛:上界") and err[1].startswith("模型已建立:90个职位,")
     assert [line.split(":")[0] for line in err[2:]] == ["方案1", "方案2", "方案3"]
     assert "模型已建立" not in demo.run.out
+
+
+# --------------------------------------------------------------------------- wrong or silent answers
+
+
+@pytest.mark.parametrize("verb", [["why-not", "c05", "t1/secretary"],
+                                  ["recommend", "t1/head", "--limit", "2"]])
+def test_why_not_and_recommend_on_an_infeasible_scenario_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, verb: list[str]
+) -> None:
+    """why-not and recommend on a scenario with no slate exit 1 (they exited 0) and say why."""
+    folder = tmp_path / "inf"
+    _no_young_cadre(folder)
+    r = run(capsys, [verb[0], str(folder), *verb[1:], "--time-limit", "10"])
+    assert r.code == EXIT_INFEASIBLE, r.out + r.err
+    assert "INFEASIBLE" in r.out and "D1-C1" in r.out
+
+
+def _one_town_with_a_young_cadre(folder: Path) -> None:
+    """One township of 7 seats and 11 cadres, one of them 28: few slates differ in every seat."""
+    cadres = [cadre(f"c{i:02d}", gender="female" if i < 4 else "male") for i in range(10)]
+    save_scenario(scenario([township("t1")], [*cadres, cadre("young", age=28)]), folder)
+
+
+def test_fewer_slates_than_top_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--top 50 where only 4 slates differ in all 7 seats: exit 0 and the report says 只找到4个方案."""
+    folder = tmp_path / "tiny"
+    _one_town_with_a_young_cadre(folder)
+    r = run(capsys, ["solve", str(folder), "--top", "50", "--diversity", "7", "--time-limit", "30"])
+    assert r.code == EXIT_OK, r.err
+    assert "方案 4" in r.out and "方案 5" not in r.out
+    assert "只找到4个方案(要求50个)" in r.out
+
+
+def test_fewer_slates_line_only_when_short() -> None:
+    """No sentence when --top slates were found or none at all; a stop before more says it stopped."""
+    from model.slate import Slate, SolverSettings, SolveStats
+    from service.render.report import fewer_slates_line
+
+    def result(n: int, last: str) -> SolveResult:
+        return SolveResult(scenario="s", ruleset="xx-2011", status="OPTIMAL",
+                           slates=tuple(Slate(assignments=()) for _ in range(n)),
+                           solves=(SolveStats(status=last),),
+                           settings=SolverSettings(time_limit=1, workers=1, top=3, seed=0))
+
+    assert fewer_slates_line(3, result(3, "OPTIMAL")) is None
+    assert fewer_slates_line(3, result(0, "INFEASIBLE")) is None
+    assert "没有更多" in (fewer_slates_line(3, result(2, "INFEASIBLE")) or "")
+    assert "停止" in (fewer_slates_line(3, result(2, "UNKNOWN")) or "")
+
+
+def test_diversity_above_the_seats_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--diversity 8 on a scenario of 7 seats is exit 2 saying so (it returned one slate and exit 0)."""
+    folder = tmp_path / "tiny"
+    _one_town_with_a_young_cadre(folder)
+    r = run(capsys, ["solve", str(folder), "--top", "2", "--diversity", "8"])
+    assert r.code == EXIT_BAD_INPUT
+    assert "only 7 seats" in r.err and r.out == ""
+
+
+def test_validate_reports_scenario_and_slate_errors_together(
+    capsys: pytest.CaptureFixture[str], small_county: Path, tmp_path: Path
+) -> None:
+    """validate with a broken cadres.csv and a slate missing its cadre reports the CSV's error
+    and the slate file's, in one message."""
+    folder = tmp_path / "bad"
+    shutil.copytree(small_county, folder)
+    path = folder / "cadres.csv"
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    head = text[0].split(",")
+    cells = text[1].split(",")
+    cells[head.index("出生日期")] = "1990-13-40"
+    text[1] = ",".join(cells)
+    path.write_text("\n".join(text) + "\n", encoding="utf-8-sig")
+    slate = tmp_path / "slate.json"
+    slate.write_text('{"assignments": [{"township": "t01", "seat": "secretary"}]}', encoding="utf-8")
+    r = run(capsys, ["validate", str(folder), str(slate)])
+    assert r.code == EXIT_BAD_INPUT
+    assert "2 input error(s)" in r.err
+    assert "1990-13-40" in r.err and "slate.json" in r.err and "assignments[0].cadre" in r.err
+
+
+def test_json_is_written_atomically_and_not_onto_an_input(
+    capsys: pytest.CaptureFixture[str], small_county: Path, tmp_path: Path
+) -> None:
+    """solve --json through a symlink replaces the file it points to and keeps the link; the old
+    write_json left out.tmp behind on a folder, now refused before solving with nothing written."""
+    real = tmp_path / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    r = run(capsys, ["solve", str(small_county), "--time-limit", "20", "--json", str(link)])
+    assert r.code == EXIT_OK, r.err
+    assert link.is_symlink()
+    assert SolveResult.model_validate_json(real.read_text(encoding="utf-8")).slates
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    r = run(capsys, ["solve", str(small_county), "--json", str(folder)])
+    assert r.code == EXIT_BAD_INPUT and r.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "link.json", "real.json"]
+    assert list(folder.iterdir()) == []

@@ -116,6 +116,16 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
     return "\n".join(lines)
 
 
+def fewer_slates_line(top: int, result: SolveResult) -> str | None:
+    """The report's sentence when fewer slates were found than --top asked for, and why."""
+    found = len(result.slates)
+    if not found or found >= top:
+        return None
+    if result.solves and result.solves[-1].status == "INFEASIBLE":
+        return f"只找到{found}个方案(要求{top}个):没有更多满足条件且彼此足够不同的方案。"
+    return f"只找到{found}个方案(要求{top}个):求解在找到更多方案之前停止(时间用尽或中断)。"
+
+
 def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str:
     names = Names.of(sc)
     must = [r for r in slate.report if r.strength == Strength.must and not r.holds]
