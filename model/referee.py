@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.enums import Strength
+from model.reasons import Reason, reason
 from model.rules import REGISTRY, View, kind_of
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
@@ -21,9 +22,9 @@ from model.slate import Assignment, RuleInstance, Score, ScoreTerm, Slate
 @dataclass(frozen=True)
 class Verdict:
     """`problems` are structural faults (a seat empty, a cadre twice, an unknown
-    id); `report` has one entry per rule instance, pins and bans included."""
+    id), as reasons; `report` has one entry per rule instance, pins and bans included."""
 
-    problems: list[str]
+    problems: list[Reason]
     report: list[RuleInstance]
     score: Score
 
@@ -61,27 +62,29 @@ def big_m(sc: Scenario) -> int:
     return 1 + len(sc.seats) * max_bonus(sc) + penalties
 
 
-def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[str]:
-    problems: list[str] = []
+def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reason]:
+    problems: list[Reason] = []
     seats = {(s.township, s.id): s for s in sc.seats}
     seat_keys = set(seats)
     for a in assignments:
         if a.cadre not in sc.cadre_by_id:
-            problems.append(f"{a.township}/{a.seat}: unknown cadre '{a.cadre}'")
+            problems.append(reason("unknown_cadre", township=a.township, seat=a.seat, cadre=a.cadre))
         seat = seats.get((a.township, a.seat))
         if seat is None:
-            problems.append(f"{a.township}/{a.seat}: no such seat in ruleset '{sc.ruleset}'")
+            problems.append(reason("no_such_seat", township=a.township, seat=a.seat, ruleset=sc.ruleset))
         elif not set(a.extra_posts) <= set(seat.template.optional_posts):
-            extra = ", ".join(p.value for p in a.extra_posts)
-            problems.append(f"{a.township}/{a.seat}: this seat cannot also hold {extra}")
+            problems.append(reason("posts_not_optional", township=a.township, seat=a.seat,
+                                   posts=[p.value for p in a.extra_posts]))
     per_seat = Counter((a.township, a.seat) for a in assignments)
-    problems += [f"{t}/{s}: seat given {n} times" for (t, s), n in per_seat.items() if n > 1]
-    problems += [f"{t}/{s}: seat left empty" for (t, s) in sorted(seat_keys - set(per_seat))]
+    problems += [reason("seat_given_twice", township=t, seat=s, times=n)
+                 for (t, s), n in per_seat.items() if n > 1]
+    problems += [reason("seat_left_empty", township=t, seat=s)
+                 for (t, s) in sorted(seat_keys - set(per_seat))]
     gone = set(sc.remove)
-    problems += [f"{a.township}/{a.seat}: cadre {a.cadre} was removed from the pool"
+    problems += [reason("cadre_removed", township=a.township, seat=a.seat, cadre=a.cadre)
                  for a in assignments if a.cadre in gone]
     per_cadre = Counter(a.cadre for a in assignments)
-    problems += [f"cadre {c} holds {n} seats" for c, n in per_cadre.items() if n > 1]
+    problems += [reason("cadre_seated_twice", cadre=c, seats=n) for c, n in per_cadre.items() if n > 1]
     return problems
 
 
@@ -96,7 +99,7 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
             RuleInstance(
                 key=f"pin@{pin.cadre}", rule="pin", strength=Strength.must, holds=ok,
                 township=pin.township, seat=pin.seat, cadre=pin.cadre,
-                detail=f"指定{pin.cadre}任{pin.township}/{pin.seat}" + ("" if ok else ",未满足"),
+                reason=reason("pin", cadre=pin.cadre, township=pin.township, seat=pin.seat, holds=ok),
             )
         )
     for ban in sc.bans:
@@ -107,7 +110,7 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
             RuleInstance(
                 key=f"ban@{ban.cadre}/{spot}", rule="ban", strength=Strength.must, holds=not hit,
                 township=ban.township, seat=ban.seat, cadre=ban.cadre,
-                detail=f"排除{ban.cadre}任{spot}" + (",未满足" if hit else ""),
+                reason=reason("ban", cadre=ban.cadre, township=ban.township, seat=ban.seat, holds=not hit),
             )
         )
     return out
@@ -120,13 +123,12 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance]) -> Score:
         if cadre is None:
             continue
         for term, (pts, why) in bonus_terms(sc, cadre, seat).items():
-            terms.append(
-                ScoreTerm(term=term, township=seat.township, points=pts,
-                          detail=f"{cadre.name}任{seat.label}:{why}")
-            )
+            terms.append(ScoreTerm(term=term, township=seat.township, seat=seat.id, cadre=cadre.id,
+                                   points=pts, reason=why))
     for r in report:
         if r.penalty:
-            terms.append(ScoreTerm(term=r.rule, township=r.township, points=-r.penalty, detail=r.detail))
+            terms.append(ScoreTerm(term=r.rule, township=r.township, seat=r.seat, cadre=r.cadre,
+                                   points=-r.penalty, reason=r.reason))
     violations = sum(1 for r in report if not r.holds and r.strength == Strength.generally)
     points = sum(t.points for t in terms)
     m = big_m(sc)

@@ -6,10 +6,9 @@ CP-SAT and the referee add up exactly the same number.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from model.enums import Change
 from model.people import Cadre
+from model.reasons import Reason, reason
 from model.ruleset import Seat
 from model.scenario import Scenario
 
@@ -19,23 +18,23 @@ def is_continuity(sc: Scenario, c: Cadre, seat: Seat) -> bool:
     return c.sits_in(seat.township)
 
 
-def merit_reason(c: Cadre) -> str:
-    """The grades and votes behind a merit score, in Chinese."""
-    counts = Counter(g.zh for g in c.grades)
-    text = "、".join(f"{g}{n}次" for g, n in counts.items()) or "无考核记录"
-    if c.recommendation_share:
-        text += f",推荐票{c.recommendation_share:.0%}"
-    return "近三年考核" + text
+def merit_reason(c: Cadre) -> Reason:
+    """The grades and votes behind a merit score: each grade with how often, in
+    the order first met, and the recommendation share."""
+    grades: dict[str, int] = {}
+    for g in c.grades:
+        grades[g.value] = grades.get(g.value, 0) + 1
+    return reason("merit", grades=grades, recommendation_share=c.recommendation_share)
 
 
-def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, str]]:
+def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, Reason]]:
     """Points for putting cadre c in seat, by term, each with its reason (only
     non-zero terms)."""
     w = sc.weights
     terms = {
         "merit": (w.merit * c.merit, merit_reason(c)),
-        "continuity": (w.continuity if is_continuity(sc, c, seat) else 0, "留任本乡镇班子"),
-        "reserve": (w.reserve if c.reserve else 0, "后备干部"),
+        "continuity": (w.continuity if is_continuity(sc, c, seat) else 0, reason("continuity")),
+        "reserve": (w.reserve if c.reserve else 0, reason("reserve")),
     }
     return {k: v for k, v in terms.items() if v[0]}
 

@@ -30,8 +30,11 @@ class RuleInstance(BaseModel):
     `key` is stable across solver and referee: `D1-C1@t01`, `D1-E1@t01/secretary`,
     `D1-K1@party_secretary`. `penalty` is the score lost for a `prefer` rule.
 
-    The numbers behind `detail` are fields too, so a chart or a client never
-    parses the sentence: a count rule (and an expertise mix) gives `have` of
+    `reason` is the fact behind the verdict as data (a code and its numbers;
+    service/render/ words it). For a seated rule it is the finding on the cadre
+    (`seat_ok` when it holds), the place being the instance's township, seat and
+    cadre. The numbers are fields too, so a chart or a client never reads the
+    reason at all: a count rule (and an expertise mix) gives `have` of
     `total` seats against `need`, `short` = max(0, need - have); a seated rule
     gives the cadre's `value` and the `limit` it was checked against (years,
     age, points, a share, an education or an ethnicity; `value` None where the
@@ -48,7 +51,7 @@ class RuleInstance(BaseModel):
     township: str | None = None
     seat: str | None = None
     cadre: str | None = None
-    detail: str = ""
+    reason: Reason
     have: int | None = None
     need: int | None = None
     short: int | None = None
@@ -58,12 +61,18 @@ class RuleInstance(BaseModel):
 
 
 class ScoreTerm(BaseModel):
+    """Points won or lost: a bonus term (merit, continuity, reserve) for the
+    cadre in a seat, or a `prefer` rule instance's penalty (`term` is the rule
+    id, `reason` the instance's). `seat` and `cadre` name the seat a term is for."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     term: str
     township: str | None = None
+    seat: str | None = None
+    cadre: str | None = None
     points: int
-    detail: str = ""
+    reason: Reason
 
 
 class Score(BaseModel):
@@ -150,7 +159,8 @@ class Relaxation(BaseModel):
     """One change that, with the others of its set, makes an infeasible scenario
     feasible: `rule` and `parameter` say what, `before` and `after` the values.
     `override` is the scenario's `rules:` entry that applies it; for a pin
-    (rule 'pin', parameter the cadre id) the pin is dropped."""
+    (rule 'pin', parameter the cadre id, before 'township/seat') the pin is
+    dropped. The renderer words it from these fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -159,14 +169,14 @@ class Relaxation(BaseModel):
     before: Any
     after: Any
     override: dict[str, Any] = Field(default_factory=dict)
-    detail: str = ""
 
 
 class SolveResult(BaseModel):
     """What `huanjie solve` returns: the ranked slates and how they were found.
 
     `status` is the status of the first (best) solve. `reasons` explain an
-    infeasible result.
+    infeasible result, as data (codes and numbers), and `relaxations` are the
+    cheapest changes that would make it feasible.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -176,7 +186,7 @@ class SolveResult(BaseModel):
     status: SolveStatus
     slates: tuple[Slate, ...] = ()
     solves: tuple[SolveStats, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     relaxations: tuple[Relaxation, ...] = ()
     cut_short: Reason | None = None  # the budget ended before a slate: in which step (solver/budget.py)
     settings: SolverSettings

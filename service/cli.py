@@ -1,4 +1,5 @@
-"""The `huanjie` command. Thin: parse arguments, call model/solver, print.
+"""The `huanjie` command. Thin: parse arguments, call model/solver, print what
+the renderers (service/render/) write.
 
 Exit codes: 0 solved (or valid), 1 infeasible (or the slate breaks a must rule),
 2 bad input (or an output that cannot be written), 3 no slate found within the
@@ -33,7 +34,7 @@ from service.output import OutputError, check_folder_target, check_target, input
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
-    from model.slate import Assignment, SolveResult
+    from model.slate import Assignment
     from solver.events import Event
     from solver.forced import Forced
 
@@ -46,23 +47,10 @@ SEED_RANGE = (-(2**31), 2**31 - 1)
 """CP-SAT's random_seed is a 32-bit integer; a seed outside fails inside OR-Tools after the build."""
 
 
-def progress_line(event: Event) -> str | None:
-    """The Chinese progress line of a solver event (solver/events.py), or None for
-    events the command line does not show."""
-    from solver.events import LpBound, ModelBuilt, SlateJudged
-
-    if isinstance(event, LpBound):
-        return (f"线性松弛:上界{event.bound:.1f},{event.columns}列,{event.rounds}轮,"
-                f"用时{event.lp_seconds:.2f}秒")
-    if isinstance(event, ModelBuilt):
-        return f"模型已建立:{event.seats}个职位,{event.pairs}个候选配对,用时{event.build_seconds:.2f}秒"
-    if isinstance(event, SlateJudged):
-        return f"方案{event.index}:{event.status},目标值{event.objective:.0f},求解配对{event.pairs}个"
-    return None
-
-
 def progress(event: Event) -> None:
     """Progress to stderr, the report to stdout."""
+    from service.render.verbs import progress_line
+
     line = progress_line(event)
     if line is not None:
         print(line, file=sys.stderr, flush=True)
@@ -71,16 +59,6 @@ def progress(event: Event) -> None:
 def write_json(path: str, payload: str) -> None:
     """Write atomically (service/output.py) so a failed run leaves nothing half-written."""
     write_atomic(path, payload)
-
-
-def fewer_slates_line(top: int, result: SolveResult) -> str | None:
-    """The report's sentence when fewer slates were found than --top asked for, and why."""
-    found = len(result.slates)
-    if not found or found >= top:
-        return None
-    if result.solves and result.solves[-1].status == "INFEASIBLE":
-        return f"只找到{found}个方案(要求{top}个):没有更多满足条件且彼此足够不同的方案。"
-    return f"只找到{found}个方案(要求{top}个):求解在找到更多方案之前停止(时间用尽或中断)。"
 
 
 def check_diversity(sc: Scenario, diversity: int) -> None:
@@ -143,8 +121,8 @@ def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario,
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from model.io import load_scenario
-    from model.report import result_text
     from service.render.limits import limit_text
+    from service.render.report import fewer_slates_line, result_text
     from solver import solve
     from solver.memory import MAX_MEMORY_MB
 
@@ -168,7 +146,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from model.referee import judge
-    from model.report import verdict_text
+    from service.render.report import verdict_text
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
     slate, verdict = judge(sc, assignments)
@@ -191,7 +169,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         save_scenario(sc, Path(args.out), overwrite=args.overwrite)
     except FileExistsError as e:
         raise UsageError(f"{args.out} is not empty; choose a new or empty folder, or add --overwrite") from e
-    print(f"已生成:{args.out}({args.townships}个乡镇,{args.cadres}名干部,种子{args.seed})")
+    from service.render.verbs import generated_text
+
+    print(generated_text(args.out, args.townships, args.cadres, args.seed))
     return EXIT_OK
 
 
@@ -206,13 +186,12 @@ def seat_arg(sc, text: str) -> tuple[str, str]:
     return township, seat
 
 
-def seat_label(sc, township: str, seat: str) -> str:
-    return next(s.label for s in sc.seats_of(township) if s.template.id == seat)
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
+    from model.analysis import analysis_of
     from model.referee import judge
-    from model.report import analysis_text
+    from service.render.infeasible import reason_lines
+    from service.render.report import analysis_text
+    from service.render.words import Names
     from solver import solve
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
@@ -222,43 +201,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
         result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress,
                        stop=args.stop)
         if not result.slates:
-            print("\n".join(result.reasons))
+            print("\n".join(reason_lines(result.reasons, result.relaxations, Names.of(sc))))
             return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
         slate = result.slates[0]
-    print(analysis_text(sc, slate))
+    print(analysis_text(sc, analysis_of(slate)))
     return EXIT_OK
-
-
-def forced_line(f) -> str:
-    if f.scenario_status is not None:
-        return f"  情景本身没有方案({f.scenario_status}):" + ";".join(f.reasons)
-    if not f.possible:
-        return f"  {f.name}({f.cadre}):不可任 — " + ";".join(f.reasons)
-    if f.reasons:
-        return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({';'.join(f.reasons)})"
-    from model.labels import TERM_ZH
-
-    terms = ",".join(f"{TERM_ZH.get(k, k)} {v:+d}" for k, v in f.terms.items()) or "各项不变"
-    broken = (";新增未满足:" + ";".join(f.newly_broken)) if f.newly_broken else ""
-    return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({terms}){broken}"
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.render.verbs import recommend_text
+    from service.render.words import Names
     from solver.forced import recommend
 
     sc = load_scenario(args.scenario)
     township, seat = seat_arg(sc, args.seat)
     rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers,
                     stop=args.stop)
-    place = sc.townships[township].name + seat_label(sc, township, seat)
-    print(f"{place}:符合必须条件的人选 {rec.eligible} 人,强制求解其中 {len(rec.tried)} 人(按目标值变化排序):")
-    print("\n".join(forced_line(f) for f in rec.tried))
+    print(recommend_text(rec, Names.of(sc)))
     return forced_code(rec.tried)
 
 
 def cmd_why_not(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.render.verbs import why_not_text
+    from service.render.words import Names
     from solver.forced import why_not
 
     sc = load_scenario(args.scenario)
@@ -267,26 +234,19 @@ def cmd_why_not(args: argparse.Namespace) -> int:
     township, seat = seat_arg(sc, args.seat)
     f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers,
                 stop=args.stop)
-    print(f"为什么不是{f.name}任{sc.townships[township].name}{seat_label(sc, township, seat)}?")
-    print(forced_line(f))
+    print(why_not_text(f, Names.of(sc)))
     return forced_code([f])
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from model.diff import diff_text
     from model.io import load_scenario
+    from service.render.diff import comparison_text
     from solver.compare import compare
 
     base, other = load_scenario(args.base), load_scenario(args.whatif)
     c = compare(base, other, args.time_limit, args.workers, on_event=progress, stop=args.stop)
-    if c.diff is None:
-        for sc, res in ((base, c.base), (other, c.other)):
-            print(f"{sc.name}:{res.status}")
-            print("\n".join(f"  {r}" for r in res.reasons))
-        return EXIT_INFEASIBLE
-    print(f"{base.name} → {other.name}")
-    print(diff_text(base, other, c.diff))
-    return EXIT_OK
+    print(comparison_text(base, other, c))
+    return EXIT_OK if c.diff is not None else EXIT_INFEASIBLE
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -298,8 +258,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from model.rules_table import rules_table
     from model.ruleset import preset_ids
+    from service.render.rules_table import rules_table
 
     if args.preset and args.preset not in preset_ids():
         raise UsageError(f"unknown preset '{args.preset}'; use one of {preset_ids()}")

@@ -16,8 +16,8 @@ county, so cadres may move between townships (交流).
 
 from __future__ import annotations
 
-from model.catalog import CATALOG
-from model.enums import Post, Strength
+from model.enums import Strength
+from model.reasons import Reason, reason
 from model.scenario import Scenario
 from solver.budget import Checkpoint
 from solver.constraints import CONSTRAINTS
@@ -92,16 +92,10 @@ class Builder(BuildState):
                 if not (g.seat.township == pin.township and g.seat.template.id == pin.seat):
                     self.allowed[self.cadre_index[pin.cadre], g.index] = False
 
-    def describe_key(self, key: str) -> str:
-        """A rule instance key in words, for infeasibility reports."""
+    def describe_key(self, key: str) -> Reason:
+        """A must rule instance key (or a pin's) as a reason, for infeasibility reports."""
         rid, _, where = key.partition("@")
         if rid == "pin":
             pin = next(p for p in self.sc.pins if p.cadre == where)
-            town = self.sc.townships[pin.township].name
-            label = next((s.label for s in self.sc.seats_of(pin.township) if s.template.id == pin.seat),
-                         pin.seat)
-            return f"指定{self.sc.cadre_by_id[where].name}({where})任{town}{label}"
-        town = self.sc.townships.get(where)
-        posts = {p.value: p.zh for p in Post}
-        place = town.name if town else posts.get(where, "全县" if where == "county" else where)
-        return f"{rid} {CATALOG.get(rid, '')}({place})"
+            return reason("conflict_pin", cadre=where, township=pin.township, seat=pin.seat)
+        return reason("conflict_rule", rule=rid, place=where)

@@ -21,11 +21,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from model.enums import Rank, Strength
+from model.reasons import reason
 from model.rules import REGISTRY, kind_of
 from model.rules.counts import Counted, Place, part_key, sitting_matches
 from model.rules.expertise import ExpertiseParams
 from model.rules.seated import SeatedKind
-from model.rules.shape import ShapeParams, combo_zh, shape_problems
+from model.rules.shape import ShapeParams, post_count_problem, shape_problems
 from model.ruleset import RuleSpec
 from solver.facts import Pool, SeatGroup
 from solver.linear import Expr, lin_sum
@@ -217,14 +218,14 @@ def encode_team_shape(b: BuildState, spec: RuleSpec) -> None:
             expr = post_count(b, groups, posts)
             if isinstance(expr, int):
                 if not lo <= expr <= hi:
-                    want = f"{lo}名" if lo == hi else f"{lo}至{hi}名"
-                    problems.append(f"{combo_zh(posts)}{expr}名,应为{want}")
+                    problems.append(post_count_problem(posts, expr, lo, hi))
             else:
                 ranges.append((expr, lo, hi))
         key = f"{spec.id}@{town.id}"
         if spec.strength == Strength.must:
             if problems:
-                b.impossible(f"{spec.id} {town.name}班子职数设置不符合:" + ";".join(problems))
+                b.impossible(reason("shape_impossible", rule=spec.id, township=town.id,
+                                    problems=[r.model_dump() for r in problems]))
             for expr, lo, hi in ranges:
                 b.require(key, expr >= lo)
                 b.require(key, expr <= hi)

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from model.reasons import Reason, reason
 from model.rules import kind_of
 from model.scenario import Scenario
 from model.slate import Relaxation, SolveStatus
@@ -40,13 +41,14 @@ ONE_WORKER = Workers(workers=1, seed=0)
 
 
 class Infeasibility(BaseModel):
-    """Why a scenario has no slate: `reasons` in staff's words, `conflict` the keys
-    of the must rule instances and pins that cannot hold together, `relaxations`
-    the cheapest set of changes that makes it feasible."""
+    """Why a scenario has no slate: `reasons` as data (the pre-checks' findings,
+    or a `conflict` head and one reason per member), `conflict` the keys of the
+    must rule instances and pins that cannot hold together, `relaxations` the
+    cheapest set of changes that makes it feasible."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
     conflict: list[str] = Field(default_factory=list)
     minimal: bool = False
     relaxations: list[Relaxation] = Field(default_factory=list)
@@ -67,16 +69,12 @@ def explain_infeasible(sc: Scenario, time_limit: float | None = None, stop: Stop
         out.conflict, out.minimal = minimal_conflict(b, share(stop, 0.5))
         emit(ConflictFound(size=len(out.conflict), minimal=out.minimal, seconds=perf_counter() - t0))
         if out.conflict:
-            shrunk = "(最小冲突集)" if out.minimal else "(未能在时限内化简)"
-            head = "以下必须规则不能同时满足" + shrunk + ":"
-            out.reasons = [head, *(b.describe_key(k) for k in out.conflict)]
+            members = [b.describe_key(k) for k in out.conflict]
+            out.reasons = [reason("conflict", minimal=out.minimal), *members]
         else:
-            out.reasons = ["候选池无法在必须的任职条件下填满全部职位(每名干部只能任一职)"]
+            out.reasons = [reason("cannot_fill")]
     out.relaxations = cheapest_relaxation(sc, stop)
     emit(RelaxationFound(changes=len(out.relaxations), seconds=perf_counter() - t0))
-    if out.relaxations:
-        out.reasons.append("最小放宽方案:")
-        out.reasons += [f"  {r.detail}" for r in out.relaxations]
     return out
 
 
@@ -124,9 +122,8 @@ def cheapest_relaxation(sc: Scenario, stop: Stop) -> list[Relaxation]:
             continue
         if rule_id == "pin":
             pin = next(p for p in sc.pins if p.cadre == part)
-            name = sc.cadre_by_id[part].name
             out.append(Relaxation(rule="pin", parameter=part, before=f"{pin.township}/{pin.seat}",
-                                  after=None, detail=f"取消指定{name}({part})任{pin.township}/{pin.seat}"))
+                                  after=None))
         else:
             out.append(relax_count(sc, b, rule_id, part, amount))
     return out
@@ -147,11 +144,9 @@ def relax_count(sc: Scenario, b: Builder, rule_id: str, part: str, amount: int) 
         name, before, after = "min_share", target.min_share, float(after_share)
     else:
         return Relaxation(rule=rule_id, parameter="strength", before="must", after="generally",
-                          override={"strength": "generally"},
-                          detail=f"{rule_id} 由必须改为一般规则")
+                          override={"strength": "generally"})
     return Relaxation(rule=rule_id, parameter=path + name, before=before, after=after,
-                      override={"params": patched(spec.params, part, name, after)},
-                      detail=f"{rule_id} {path}{name} 由 {before} 调整为 {after:g}")
+                      override={"params": patched(spec.params, part, name, after)})
 
 
 def instance_sizes(b: Builder, spec: Any, p: Any) -> list[int]:

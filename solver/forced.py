@@ -18,11 +18,12 @@ from time import perf_counter
 from pydantic import BaseModel, ConfigDict, Field
 
 from model.enums import Strength
+from model.reasons import Reason, reason
 from model.referee import make_view
 from model.rules import kind_of
 from model.rules.seated import SeatedKind
 from model.scenario import Pin, Scenario
-from model.slate import SolveResult, SolveStatus
+from model.slate import Relaxation, RuleInstance, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
 from solver.search import solve
@@ -35,7 +36,11 @@ class Forced(BaseModel):
     """The outcome of forcing `cadre` into a seat of `township`. `delta` is the
     forced best objective minus the base best (None when impossible). `status`
     is the forced solve's (None when no solve was needed); `scenario_status` is
-    set when the scenario itself has no slate, so nothing could be compared."""
+    set when the scenario itself has no slate, so nothing could be compared.
+    `reasons` say why it is impossible (or why it costs nothing), as data;
+    `relaxations` are those of an infeasible solve (the scenario's or the forced
+    one); `newly_broken` the rule instances the forced slate breaks and the best
+    one does not."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -46,9 +51,10 @@ class Forced(BaseModel):
     possible: bool
     delta: int | None = None
     objective: int | None = None
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
+    relaxations: list[Relaxation] = Field(default_factory=list)
     terms: dict[str, int] = Field(default_factory=dict)
-    newly_broken: list[str] = Field(default_factory=list)
+    newly_broken: list[RuleInstance] = Field(default_factory=list)
     status: SolveStatus | None = None
     scenario_status: SolveStatus | None = None
 
@@ -65,16 +71,16 @@ class Recommendation(BaseModel):
     tried: list[Forced] = Field(default_factory=list)
 
 
-def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[str]:
+def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[Reason]:
     """Why the cadre may not take the seat at all: must seated rules (with the
-    referee's own sentence and numbers), bans, removal from the pool."""
+    referee's own finding and numbers), bans, removal from the pool."""
     c = sc.cadre_by_id[cadre]
-    out: list[str] = []
+    out: list[Reason] = []
     if cadre in sc.remove:
-        out.append("已从候选池中移除(remove)")
+        out.append(reason("removed"))
     for ban in sc.bans:
         if ban.cadre == cadre and ban.township == township and ban.seat in (None, seat):
-            out.append(f"情景中排除其任{township}" + (f"/{seat}" if ban.seat else ""))
+            out.append(reason("banned", township=township, seat=seat if ban.seat else None))
     target = next(s for s in sc.seats_of(township) if s.template.id == seat)
     view = make_view(sc, [])
     for spec in sc.ruleset_in_force.rules:
@@ -84,8 +90,8 @@ def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[str]:
         p = kind.parse(spec)
         if p.applies(target):
             why = kind.fails(p, c, target, sc.townships[township], view)
-            if why:
-                out.append(f"{spec.id} {why}")
+            if why is not None:
+                out.append(reason("rule_forbids", rule=spec.id, why=why.model_dump()))
     return out
 
 
@@ -104,14 +110,14 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
         base = solve(sc, workers=workers, stop=share(stop, 0.5), on_event=on_event)
     if not base.slates:
         out.scenario_status = base.status
-        out.reasons = [r.strip() for r in base.reasons]
+        out.reasons, out.relaxations = list(base.reasons), list(base.relaxations)
         return out
     best = base.slates[0]
     if any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
            for a in best.assignments):
         out.possible, out.delta = True, 0
         out.objective = best.score.objective if best.score else None
-        out.reasons = ["已在最优方案中任此职"]
+        out.reasons = [reason("already_there")]
         return out
     others = tuple(p for p in sc.pins if p.cadre != cadre)
     forced = solve(sc.with_changes(pins=(*others, Pin(cadre=cadre, township=township, seat=seat))),
@@ -119,7 +125,8 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
     out.status = forced.status
     new, old = (forced.slates[0].score if forced.slates else None), best.score
     if new is None or old is None:
-        out.reasons = list(forced.reasons) or [f"强制后求解状态 {forced.status}"]
+        out.reasons = list(forced.reasons) or [reason("forced_status", status=forced.status.value)]
+        out.relaxations = list(forced.relaxations)
         return out
     out.possible = True
     out.objective = new.objective
@@ -129,7 +136,7 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
                  for k in sorted(set(old_terms) | set(new_terms))
                  if new_terms.get(k, 0) != old_terms.get(k, 0)}
     before = {r.key for r in best.broken()}
-    out.newly_broken = [f"{r.rule} {r.detail}" for r in forced.slates[0].broken() if r.key not in before]
+    out.newly_broken = [r for r in forced.slates[0].broken() if r.key not in before]
     return out
 
 

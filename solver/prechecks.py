@@ -1,7 +1,8 @@
 """Cheap checks before any search, each with its numbers (the style of
 sortition-algorithms): a seat nobody may take, a pool too small for the seats,
 a pin that a must rule forbids, a count rule the allowed pairs cannot meet.
-They read the same places and fail masks as the encoders.
+They read the same places and fail masks as the encoders, and state what they
+find as reasons (model/reasons.py), worded in service/render/.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from model.catalog import CATALOG
 from model.enums import Strength
+from model.reasons import Reason, reason
 from model.rules import kind_of
 from model.rules.counts import CountKind
 from model.ruleset import RuleSpec
@@ -19,14 +20,13 @@ from solver.encoders import SEATED, seated_fail_masks
 from solver.state import BuildState
 
 
-def empty_seat_reason(b: BuildState, g: int) -> str:
+def empty_seat_reason(b: BuildState, g: int) -> Reason:
+    """A seat group with fewer candidates than seats: how many it needs and has,
+    and how many cadres each must rule excluded."""
     group = b.groups[g]
     s = group.seat
-    town = b.sc.townships[s.township].name
-    why = ",".join(f"{rid}排除{n}人" for rid, n in b.excluded[g].items())
-    have = len(b.cands[g])
-    need = f"需要{group.count}人,只有{have}人" if group.count > 1 else "没有"
-    return f"{town}{s.label}:候选池中{need}符合必须条件的人选({why or '无人可选'})"
+    return reason("too_few_candidates", township=s.township, seat=s.id, count=group.count,
+                  have=len(b.cands[g]), excluded=dict(b.excluded[g]))
 
 
 def precheck(b: BuildState) -> None:
@@ -34,13 +34,13 @@ def precheck(b: BuildState) -> None:
     precheck_pins(b)
     usable = b.allowed.any(axis=1)
     if usable.sum() < b.n_seats:
-        b.reasons.append(f"全县共{b.n_seats}个职位,但只有{int(usable.sum())}名干部可任任一职位")
+        b.reasons.append(reason("pool_too_small", seats=b.n_seats, usable=int(usable.sum())))
     for spec in b.sc.ruleset_in_force.rules:
         if spec.strength != Strength.must or not isinstance(kind_of(spec), CountKind):
             continue
         p = kind_of(spec).parse(spec)
         precheck_total(b, spec, p)
-        for label, idx in b.count_groups(spec, p):
+        for place, idx in b.count_groups(spec, p):
             seats = sum(b.groups[g].count for g in idx)
             for target in p.parts.values():
                 if target.more_than_sitting:
@@ -48,10 +48,8 @@ def precheck(b: BuildState) -> None:
                 need = target.needed(seats)
                 avail = available(b, target, idx)
                 if avail < need:
-                    b.reasons.append(
-                        f"{spec.id} {label}需要至少{need}名{target.who.zh()}干部,"
-                        f"候选池中可任这些职务的只有{avail}人"
-                    )
+                    b.reasons.append(reason("count_short", rule=spec.id, **place.facts(), need=need,
+                                            who=target.who.facts(), available=avail))
 
 
 def available(b: BuildState, target: Any, groups: list[int]) -> int:
@@ -72,10 +70,8 @@ def precheck_total(b: BuildState, spec: RuleSpec, p: Any) -> None:
         need = sum(target.needed(sum(b.groups[g].count for g in idx)) for _, idx in places)
         avail = available(b, target, [g for _, idx in places for g in idx])
         if avail < need:
-            b.reasons.append(
-                f"{spec.id} {len(places)}处合计需要{need}名{target.who.zh()}干部,"
-                f"候选池中可任这些职务的只有{avail}人"
-            )
+            b.reasons.append(reason("count_short_total", rule=spec.id, places=len(places), need=need,
+                                    who=target.who.facts(), available=avail))
 
 
 def precheck_pins(b: BuildState) -> None:
@@ -85,16 +81,13 @@ def precheck_pins(b: BuildState) -> None:
         groups = [g for g in b.groups if g.seat.township == pin.township and g.seat.template.id == pin.seat]
         if any(b.allowed[c, g.index] for g in groups):
             continue
-        why: list[str] = []
+        rules: list[str] = []
         for spec in b.sc.ruleset_in_force.rules:
             if spec.kind in SEATED and spec.strength == Strength.must:
                 masks = seated_fail_masks(b, spec)
                 if any(masks[g.index][c] for g in groups if g.index in masks):
-                    why.append(f"{spec.id} {CATALOG.get(spec.id, '')}")
-        if any(ban.cadre == pin.cadre and ban.township == pin.township
-               and ban.seat in (None, pin.seat) for ban in b.sc.bans):
-            why.append("同一情景中又排除了该人选")
-        name = b.pool.names[c]
-        b.reasons.append(
-            f"指定{name}({pin.cadre})任{pin.township}/{pin.seat}无法满足:" + (";".join(why) or "无此职位")
-        )
+                    rules.append(spec.id)
+        banned = any(ban.cadre == pin.cadre and ban.township == pin.township
+                     and ban.seat in (None, pin.seat) for ban in b.sc.bans)
+        b.reasons.append(reason("pin_impossible", cadre=pin.cadre, township=pin.township, seat=pin.seat,
+                                rules=rules, banned=banned))

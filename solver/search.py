@@ -53,8 +53,8 @@ def read_assignments(b: Builder, vals: np.ndarray) -> list[Assignment]:
 
 def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict) -> None:
     """Compare, instance by instance, the solver's view with the referee's."""
-    problems = list(verdict.problems)
-    problems += [f"must rule broken: {r.key} {r.detail}" for r in verdict.report
+    problems = [f"{p.code} {p.args}" for p in verdict.problems]
+    problems += [f"must rule broken: {r.key} {r.reason.code} {r.reason.args}" for r in verdict.report
                  if r.strength == Strength.must and not r.holds]
     ours: dict[str, tuple[bool, int]] = {}
     for r in b.recorded:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from model.enums import Post, Strength
+from model.reasons import Reason
 from model.referee import big_m, make_view
 from model.rules import kind_of
 from model.rules.counts import CountKind, Place
@@ -64,7 +65,7 @@ class BuildState:
         self.excluded: dict[int, dict[str, int]] = defaultdict(dict)
         self.vars = Variables()
         self.recorded: list[Recorded] = []
-        self.reasons: list[str] = []
+        self.reasons: list[Reason] = []
         self.assumptions: dict[str, Var] = {}
         self.slack: dict[tuple[str, str], Var] = {}
         self.objective: Lin = Lin.of(0)
@@ -130,9 +131,9 @@ class BuildState:
             raise TypeError(f"{spec.id}: rule kind '{spec.kind}' has no places to count at")
         return kind.places(p, self.view)
 
-    def count_groups(self, spec: RuleSpec, p: Any) -> list[tuple[str, list[int]]]:
-        """Each place of a count rule in words, with its seat groups."""
-        return [(place.label, self.groups_of(place.seats)) for place in self.places(spec, p)]
+    def count_groups(self, spec: RuleSpec, p: Any) -> list[tuple[Place, list[int]]]:
+        """Each place of a count rule, with its seat groups."""
+        return [(place, self.groups_of(place.seats)) for place in self.places(spec, p)]
 
     # --- writing rule instances -------------------------------------------------------
 
@@ -183,6 +184,6 @@ class BuildState:
         self.model.add(expr >= hi + 1).only_enforce_if(out, ~below)
         return out
 
-    def impossible(self, reason: str) -> None:
-        self.reasons.append(reason)
+    def impossible(self, why: Reason) -> None:
+        self.reasons.append(why)
         self.model.fail()

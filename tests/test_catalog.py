@@ -1,5 +1,5 @@
 """The directive catalog (shared/directives.md, sections S, E, C, K and R) against the presets,
-model/catalog.py and tests/test_rules.py: every catalog row is in force in some preset or
+service/render/catalog.py and tests/test_rules.py: every catalog row is in force in some preset or
 omitted there with a reason, and every rule in force is tested."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from model.catalog import CATALOG
 from model.ruleset import load_preset, preset_ids
+from service.render.catalog import CATALOG
 from tests.test_rules import TESTED
 
 HERE = Path(__file__).resolve()
@@ -61,7 +61,7 @@ def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
 
 @needs_directives
 def test_catalog_module_has_exactly_the_catalog_ids() -> None:
-    """model/catalog.py's CATALOG has exactly the ids of sections S, E, C, K and R, none empty."""
+    """service/render/catalog.py's CATALOG has exactly the ids of sections S, E, C, K and R, none empty."""
     assert set(CATALOG) == set(IDS)
     assert all(text.strip() for text in CATALOG.values())
 

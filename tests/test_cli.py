@@ -421,7 +421,7 @@ def test_fewer_slates_than_top_is_said(capsys: pytest.CaptureFixture[str], tmp_p
 def test_fewer_slates_line_only_when_short() -> None:
     """No sentence when --top slates were found or none at all; a stop before more says it stopped."""
     from model.slate import Slate, SolverSettings, SolveStats
-    from service.cli import fewer_slates_line
+    from service.render.report import fewer_slates_line
 
     def result(n: int, last: str) -> SolveResult:
         return SolveResult(scenario="s", ruleset="xx-2011", status="OPTIMAL",

@@ -11,7 +11,7 @@ import solver.search as search
 from model.generator import generate_county
 from model.scenario import Scenario
 from model.slate import SolveStatus
-from service.cli import progress_line
+from service.render.verbs import progress_line
 from solver import Cancel, explain_infeasible, solve
 from solver.events import BetterSlate, ConflictFound, Event, LpBound, ModelBuilt, RelaxationFound, SlateJudged
 from tests.test_whatif import two_pins

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from model.rules_table import BEGIN, END, readme_block
+from service.render.rules_table import BEGIN, END, readme_block
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_readme_rule_table_is_current() -> None:
     """The block between the markers equals `readme_block()`; regenerate with
-    `python -m model.rules_table --write` when a preset changes."""
+    `python -m service.render.rules_table --write` when a preset changes."""
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
     assert text[start:end] == readme_block()

@@ -14,6 +14,8 @@ from model.rules.counts import Counted
 from model.rules.seated import SeatedKind
 from model.ruleset import Ruleset, principal_posts
 from model.slate import Assignment
+from service.render.rules import filter_text, instance_text
+from service.render.words import Names
 from solver import solve
 from solver.build import Builder
 from solver.encoders import ENCODERS, SEATED, check_registries
@@ -62,7 +64,7 @@ def test_principal_posts_come_from_the_templates() -> None:
     slate = [Assignment(township="t1", seat=s, cadre=c) for s, c in zip(("secretary", "head", "chair"),
                                                                          ("c0", "c1", "c2"), strict=True)]
     r = next(r for r in referee(sc, slate).report if r.key == "D5-K2@county")
-    assert "上届0名" in r.detail and (r.have, r.need, r.short) == (1, 1, 0)
+    assert "上届0名" in instance_text(r, Names.of(sc)) and (r.have, r.need, r.short) == (1, 1, 0)
     res = solve(sc, time_limit=10, workers=1)  # the solver counts alike, or the agreement check raises
     assert res.status == "OPTIMAL" and res.slates[0].broken() == []
 
@@ -79,7 +81,7 @@ def test_one_seat_filter_for_every_kind(flt: dict, hits: list[str], label: str) 
     sc = scenario([township("t1")], [cadre("a")], "own", ruleset_definition=ruleset([]))
     for f in (SeatFilter.model_validate(flt), Counted.model_validate({**flt, "who": {}, "min_count": 1})):
         assert [s.id for s in sc.seats if f.applies(s)] == hits
-        assert f.label() == label
+        assert filter_text(**f.facts()) == label
 
 
 def test_solver_reads_the_places_the_referee_checks() -> None:
@@ -92,7 +94,7 @@ def test_solver_reads_the_places_the_referee_checks() -> None:
             continue
         p = kind_of(spec).parse(spec)
         places = kind_of(spec).places(p, view)
-        assert [label for label, _ in b.count_groups(spec, p)] == [pl.label for pl in places]
+        assert [place for place, _ in b.count_groups(spec, p)] == places
         for (_, groups), place in zip(b.count_groups(spec, p), places, strict=True):
             assert sorted((s.township, s.id) for g in groups for s in b.groups[g].seats) == \
                 sorted((s.township, s.id) for s in place.seats)

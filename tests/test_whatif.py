@@ -14,6 +14,8 @@ from model.referee import referee
 from model.scenario import Pin, Scenario
 from model.slate import Assignment, Slate
 from service.cli import main
+from service.render.infeasible import reason_lines
+from service.render.words import Names, say
 from solver import apply_relaxations, explain_infeasible, solve
 from solver.compare import compare
 from solver.forced import recommend, why_not
@@ -122,7 +124,8 @@ def test_count_relaxation_lowers_the_target() -> None:
     sc = scenario(towns, people)
     res = solve(sc, time_limit=20)
     assert res.status == "INFEASIBLE"
-    assert any("D1-C1 3处合计需要3名30岁以下干部,候选池中可任这些职务的只有2人" in r for r in res.reasons)
+    said = reason_lines(res.reasons, res.relaxations, Names.of(sc))
+    assert any("D1-C1 3处合计需要3名30岁以下干部,候选池中可任这些职务的只有2人" in r for r in said)
     relax = [(r.rule, r.parameter, r.before, r.after) for r in res.relaxations]
     assert relax == [("D1-C1", "min_count", 1, 0)]
     assert solve(apply_relaxations(sc, list(res.relaxations)), time_limit=20).slates
@@ -155,7 +158,7 @@ def test_why_not_names_the_rule(small: Scenario) -> None:
     sc = small.with_changes(cadres=(*small.cadres, cadre("old", age=54, rank="full_section")))
     f = why_not(sc, "old", "t01", "secretary")
     assert not f.possible
-    assert f.reasons == ["D3-E2 54岁,已满53岁,一般不再担任科级领导职务"]
+    assert [say(r, Names.of(sc)) for r in f.reasons] == ["D3-E2 54岁,已满53岁,一般不再担任科级领导职务"]
 
 
 def test_what_if_pin_gives_the_pin_and_a_diff_naming_it(small: Scenario) -> None:

@@ -1,8 +1,9 @@
 """The rule framework on the domain side: kinds, their parameters and their checks.
 
 A rule kind is a family of rules with one shape (e.g. "at least N team members
-who ..."). Each kind here holds its parameters (validated with pydantic), its
-Chinese sentence and its check in plain Python; the matching CP-SAT encoding
+who ..."). Each kind here holds its parameters (validated with pydantic) and its check
+in plain Python, which states its findings as data (model/reasons.py; the
+sentences are written in service/render/); the matching CP-SAT encoding
 lives in `solver/encoders.py` under the same kind name (the two registries are
 checked against each other when the solver is imported). The referee runs these
 checks; it shares no code with the encoding beyond the definitions both read:
@@ -23,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from model.enums import Gender, Origin, Post, Strength
 from model.people import Cadre, Township
+from model.reasons import Reason
 from model.ruleset import RuleSpec, Seat, principal_posts
 from model.slate import RuleInstance
 
@@ -36,7 +38,8 @@ class Params(BaseModel):
 class SeatFilter(Params):
     """Which seats a rule looks at: the principal seats (党政正职) when `principal`
     is set, and the seats holding any of `posts`; every seat when neither is
-    given. The one definition for seated, count and expertise rules alike."""
+    given. The one definition for seated, count and expertise rules alike
+    (service/render/ words it)."""
 
     posts: PostList = ()
     principal: bool = False
@@ -53,13 +56,9 @@ class SeatFilter(Params):
             return True
         return (self.principal and post in principal) or post in self.posts
 
-    def label(self) -> str:
-        if self.principal and not self.posts:
-            return "党政正职"
-        names = "、".join(p.zh for p in self.posts)
-        if self.principal:
-            return "党政正职及" + names
-        return names or "乡镇领导班子成员"
+    def facts(self) -> dict[str, Any]:
+        """The filter as reason args: `posts` (post values) and `principal`."""
+        return {"posts": [p.value for p in self.posts], "principal": self.principal}
 
 
 class Who(Params):
@@ -87,26 +86,9 @@ class Who(Params):
             and (self.origins is None or cadre.origin in self.origins)
         )
 
-    def zh(self) -> str:
-        """The filter as a Chinese phrase, e.g. '30岁以下、女'."""
-        parts: list[str] = []
-        if self.min_age is not None and self.max_age is not None:
-            parts.append(f"{self.min_age}至{self.max_age}岁")
-        elif self.max_age is not None:
-            parts.append(f"{self.max_age}岁以下")
-        elif self.min_age is not None:
-            parts.append(f"{self.min_age}岁以上")
-        if self.gender is not None:
-            parts.append(self.gender.zh)
-        if self.min_township_years is not None:
-            parts.append(f"具有{self.min_township_years}年以上乡镇工作经历")
-        if self.minority is not None:
-            parts.append("少数民族" if self.minority else "汉族")
-        if self.origins:
-            parts.append("或".join(o.zh for o in self.origins) + "出身")
-        if self.local is not None:
-            parts.append("本地" if self.local else "交流")
-        return "、".join(parts) or "任意"
+    def facts(self) -> dict[str, Any]:
+        """The filter as a reason arg: its dict, unset bounds left out."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 class CountTarget(Params):
@@ -139,14 +121,6 @@ class CountTarget(Params):
             return sitting + 1
         s = self.share
         return -((-s.numerator * total) // s.denominator)
-
-    def target_zh(self) -> str:
-        if self.min_count is not None:
-            return f"至少{self.min_count}名"
-        if self.more_than_sitting:
-            return "多于上届"
-        s = self.share
-        return f"不少于{s.numerator}/{s.denominator}" if s.denominator != 1 else "全部"
 
 
 @dataclass(frozen=True)
@@ -200,13 +174,13 @@ class RuleKind:
         spec: RuleSpec,
         where: str,
         holds: bool,
-        detail: str,
+        why: Reason,
         amount: int = 1,
         **at: Any,
     ) -> RuleInstance:
-        """One checked place; a broken `prefer` rule costs weight * amount. `at`
-        names the place (township, seat, cadre) and gives the numbers (have,
-        need, short, total; value, limit)."""
+        """One checked place; a broken `prefer` rule costs weight * amount. `why`
+        is the fact as data; `at` names the place (township, seat, cadre) and
+        gives the numbers (have, need, short, total; value, limit)."""
         penalty = spec.weight * amount if (not holds and spec.strength == Strength.prefer) else 0
         return RuleInstance(
             key=f"{spec.id}@{where}",
@@ -214,7 +188,7 @@ class RuleKind:
             strength=spec.strength,
             holds=holds,
             penalty=penalty,
-            detail=detail,
+            reason=why,
             **at,
         )
 

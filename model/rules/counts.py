@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import Field, model_validator
 
 from model.enums import Post
+from model.reasons import reason
 from model.rules.base import CountTarget, RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
@@ -47,22 +48,20 @@ class Place:
     """One place a count rule is checked at: a township's team, or seats county-wide.
 
     `key` names the place in instance keys (`t01`, `county`, `party_secretary`);
-    `township` is None county-wide; `name` is the township's name or 全县, and
-    `post` the one post of a county rule checked post by post (D1-K1). `filter`
+    `township` is None county-wide, and `post` the one post of a county rule
+    checked post by post (D1-K1). `filter`
     is the seat filter at this place (narrowed to `post`), `seats` the seats it
     counts, in scenario order."""
 
     key: str
     township: str | None
-    name: str
     post: Post | None
     filter: Counted
     seats: tuple[Seat, ...]
 
-    @property
-    def label(self) -> str:
-        """The place in words: 安水镇, 全县, 全县党委书记."""
-        return self.name + (self.post.zh if self.post is not None else "")
+    def facts(self) -> dict[str, Any]:
+        """The place as reason args: `township` (None county-wide) and `post`."""
+        return {"township": self.township, "post": self.post.value if self.post is not None else None}
 
 
 def sitting_matches(view: View, target: CountTarget, place: Place) -> int:
@@ -102,12 +101,11 @@ class CountKind(RuleKind):
                 sitting = sitting_matches(view, target, place) if target.more_than_sitting else 0
                 need = target.needed(len(seats), sitting)
                 short = max(0, need - have)
-                before = f",上届{sitting}名" if target.more_than_sitting else ""
-                detail = (
-                    f"{place.name}{place.filter.label()}{len(seats)}个职位中{target.who.zh()}干部{have}名{before},"
-                    f"要求{target.target_zh()}(至少{need}名)"
-                )
-                out.append(self.instance(spec, part_key(place.key, label), short == 0, detail, amount=short,
+                why = reason("count", **place.facts(), **place.filter.facts(), total=len(seats),
+                             who=target.who.facts(), min_count=target.min_count, min_share=target.min_share,
+                             more_than_sitting=target.more_than_sitting,
+                             sitting=sitting if target.more_than_sitting else None, have=have, need=need)
+                out.append(self.instance(spec, part_key(place.key, label), short == 0, why, amount=short,
                                          township=place.township, have=have, need=need, short=short,
                                          total=len(seats)))
         return out
@@ -135,7 +133,7 @@ class TeamMinCount(CountKind):
 
     def places(self, p: TeamCounted, view: View) -> list[Place]:
         return [
-            Place(tid, tid, town.name, None, p,
+            Place(tid, tid, None, p,
                   tuple(s for s in view.seats if s.township == tid and p.applies(s)))
             for tid, town in view.townships.items()
             if town.minority_concentrated or not p.only_minority_concentrated
@@ -160,6 +158,6 @@ class CountyMinCount(CountKind):
         narrowed = [(post.value, post, p.model_copy(update={"posts": (post,)})) for post in p.posts] \
             if p.each_post else [("county", None, p)]
         return [
-            Place(key, None, "全县", post, q, tuple(s for s in view.seats if q.applies(s)))
+            Place(key, None, post, q, tuple(s for s in view.seats if q.applies(s)))
             for key, post, q in narrowed
         ]

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from model.reasons import reason
 from model.rules.base import RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec
 from model.slate import RuleInstance
@@ -33,16 +34,14 @@ class ExpertiseCover(RuleKind):
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         p: ExpertiseParams = self.parse(spec)
         out: list[RuleInstance] = []
-        for tid, town in view.townships.items():
+        for tid in view.townships:
             tags = {t for s, c in view.team(tid) if p.applies(s) for t in c.expertise}
             covered = [g for g, members in p.groups.items() if tags & set(members)]
             short = max(0, p.needed() - len(covered))
             missing = [g for g in p.groups if g not in covered]
-            detail = (
-                f"{town.name}{p.label()}专长覆盖{len(covered)}类,要求{p.needed()}类"
-                + (f"(缺:{'、'.join(missing)})" if missing else "")
-            )
-            out.append(self.instance(spec, tid, short == 0, detail, amount=short, township=tid,
+            why = reason("expertise", township=tid, **p.facts(), covered=len(covered), need=p.needed(),
+                         missing=missing)
+            out.append(self.instance(spec, tid, short == 0, why, amount=short, township=tid,
                                      have=len(covered), need=p.needed(), short=short, total=len(p.groups)))
         return out
 

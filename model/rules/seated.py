@@ -14,22 +14,26 @@ from pydantic import BeforeValidator, Field
 
 from model.enums import Education, Gender, Rank
 from model.people import Cadre, Township
+from model.reasons import Reason, reason
 from model.rules.base import RuleKind, SeatFilter, View, register
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
 
 Measure = int | float | str | None
 
+SEAT_OK = reason("seat_ok")
+"""A seated rule that holds for the cadre in the seat."""
+
 
 @dataclass(frozen=True)
 class Finding:
     """A seated rule on one cadre: the cadre's `value`, the `limit` it was checked
     against (both None where the rule does not measure this cadre) and, when the
-    rule is broken, `why` in words with the numbers."""
+    rule is broken, `why` as data with the numbers."""
 
     value: Measure
     limit: Measure
-    why: str | None = None
+    why: Reason | None = None
 
 
 class SeatedKind(RuleKind):
@@ -41,7 +45,7 @@ class SeatedKind(RuleKind):
         """Cadre `c` in `seat` against the rule, with the numbers."""
         raise NotImplementedError
 
-    def fails(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> str | None:
+    def fails(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Reason | None:
         """Why cadre `c` in `seat` breaks the rule, with the numbers; None if it holds."""
         return self.measure(p, c, seat, t, v).why
 
@@ -53,10 +57,9 @@ class SeatedKind(RuleKind):
             if cadre is None or not p.applies(seat):
                 continue
             found = self.measure(p, cadre, seat, view.townships[seat.township], view)
-            detail = f"{cadre.name}任{seat.label}:" + (found.why or "符合")
             out.append(
                 self.instance(
-                    spec, f"{seat.township}/{seat.id}", found.why is None, detail,
+                    spec, f"{seat.township}/{seat.id}", found.why is None, found.why or SEAT_OK,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
                     value=found.value, limit=found.limit,
                 )
@@ -82,8 +85,8 @@ class Experience(SeatedKind):
 
     def measure(self, p: ExperienceParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         years = getattr(c, p.field)
-        what = "乡镇工作" if p.field == "township_years" else "乡镇领导任职"
-        why = None if years >= p.min_years else f"{what}经历{years}年,少于{p.min_years}年"
+        why = None if years >= p.min_years else reason("experience_short", field=p.field, years=years,
+                                                         min_years=p.min_years)
         return Finding(years, p.min_years, why)
 
 
@@ -99,7 +102,8 @@ class MinEducation(SeatedKind):
     params = EducationParams
 
     def measure(self, p: EducationParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
-        why = None if c.education.level >= p.minimum.level else f"学历{c.education.zh},低于{p.minimum.zh}"
+        why = None if c.education.level >= p.minimum.level else reason(
+            "education_below", education=c.education.value, minimum=p.minimum.value)
         return Finding(c.education.value, p.minimum.value, why)
 
 
@@ -114,12 +118,7 @@ class EthnicHead(SeatedKind):
         if t.ethnic_minority is None or c.ethnicity == t.ethnic_minority:
             return Finding(c.ethnicity, t.ethnic_minority)
         return Finding(c.ethnicity, t.ethnic_minority,
-                       f"民族乡须由{t.ethnic_minority}公民担任,本人为{c.ethnicity}")
-
-
-def pct(share: float) -> str:
-    """A share as a percentage with one decimal only where needed: 50%, 33.3%."""
-    return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
+                       reason("ethnic_head", required=t.ethnic_minority, ethnicity=c.ethnicity))
 
 
 class RenominationParams(SeatFilter):
@@ -146,10 +145,10 @@ class Renomination(SeatedKind):
         if c.id in v.renomination_overrides:
             return Finding(rec, floor)
         if floor is not None and rec is not None and rec <= floor:
-            return Finding(rec, floor, f"推荐票{pct(rec)}未过{pct(floor)}")
+            return Finding(rec, floor, reason("votes_short", share=rec, floor=floor))
         if inc is not None and inc > p.max_incompetent_share:
             return Finding(inc, p.max_incompetent_share,
-                           f"不称职票{pct(inc)}超过{pct(p.max_incompetent_share)}")
+                           reason("incompetent_votes", share=inc, cap=p.max_incompetent_share))
         return Finding(rec, floor)
 
 
@@ -184,13 +183,13 @@ class AgeCap(SeatedKind):
         age = c.age(v.on)
         male = c.gender == Gender.male
         if c.kept_for_work:
-            limit, why = (p.kept_male if male else p.kept_female), "因工作需要留任"
+            limit = p.kept_male if male else p.kept_female
             if age > limit:
-                return Finding(age, limit, f"{age}岁,{why}不得超过{limit}岁")
+                return Finding(age, limit, reason("age_kept", age=age, limit=limit))
         else:
             limit = p.exit_male if male else p.exit_female
             if age >= limit:
-                return Finding(age, limit, f"{age}岁,已满{limit}岁,一般不再担任科级领导职务")
+                return Finding(age, limit, reason("age_exit", age=age, limit=limit))
         if seat.rank.level <= c.rank.level:
             return Finding(age, limit)
         if seat.rank == Rank.full_section:
@@ -199,17 +198,15 @@ class AgeCap(SeatedKind):
                 if c.outstanding
                 else (p.new_full_male if male else p.new_full_female)
             )
-            what = "提任正科级"
         else:
             cap = (
                 (p.new_deputy_outstanding_male if male else p.new_deputy_outstanding_female)
                 if c.outstanding
                 else p.new_deputy
             )
-            what = "新提任副科级"
         if age > cap:
-            extra = "(特别优秀)" if c.outstanding else ""
-            return Finding(age, cap, f"{age}岁,{what}{extra}不得超过{cap}岁")
+            return Finding(age, cap, reason("age_promotion", age=age, cap=cap, rank=seat.rank.value,
+                                            outstanding=c.outstanding))
         return Finding(age, cap)
 
 
@@ -240,7 +237,7 @@ class SamePostTenure(SeatedKind):
         if tenure < p.years:
             return Finding(tenure, p.years)
         return Finding(tenure, p.years,
-                       f"在本乡镇{c.current_post.zh}职位已任职{tenure}年,满{p.years}年应交流")
+                       reason("tenure_reached", post=c.current_post.value, tenure=tenure, years=p.years))
 
 
 class MeritParams(SeatFilter):
@@ -258,7 +255,8 @@ class MinMerit(SeatedKind):
     def measure(self, p: MeritParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         points = c.merit
         return Finding(points, p.min_points,
-                       None if points >= p.min_points else f"考核推荐积分{points},低于{p.min_points}")
+                       None if points >= p.min_points else reason("merit_below", points=points,
+                                                                  min_points=p.min_points))
 
 
 class FullTermParams(SeatFilter):
@@ -293,4 +291,4 @@ class FullTerm(SeatedKind):
         end = c.age(v.on) + p.term_years
         if end <= limit:
             return Finding(end, limit)
-        return Finding(end, limit, f"交流任职,届满时{end}岁,超过{limit}岁,不能干满一届")
+        return Finding(end, limit, reason("full_term_short", end_age=end, limit=limit))

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from model.enums import Post
+from model.reasons import Reason, reason
 from model.rules.base import Params, RuleKind, View, register
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
@@ -28,10 +29,6 @@ def combo(key: str) -> tuple[Post, ...]:
     if bad:
         raise ValueError(f"unknown post {bad} in '{key}'")
     return posts
-
-
-def combo_zh(posts: tuple[Post, ...]) -> str:
-    return "兼".join(p.zh for p in posts)
 
 
 class ShapeParams(Params):
@@ -71,26 +68,30 @@ def seat_count(p: ShapeParams, township_class: int) -> int | None:
     return p.seats.get(township_class) if isinstance(p.seats, dict) else p.seats
 
 
+def post_count_problem(posts: tuple[Post, ...], n: int, lo: int, hi: int) -> Reason:
+    """`n` seats hold all of `posts`, outside [lo, hi]."""
+    return reason("shape_posts", posts=[p.value for p in posts], have=n, lo=lo, hi=hi)
+
+
 def shape_problems(
     p: ShapeParams, team: list[tuple[Seat, tuple[Post, ...]]], township_class: int, large: bool
-) -> list[str]:
-    """What a team lacks against the shape, in Chinese. `team` pairs each seat
-    with the optional posts the slate gives it."""
-    out: list[str] = []
+) -> list[Reason]:
+    """What a team lacks against the shape. `team` pairs each seat with the
+    optional posts the slate gives it."""
+    out: list[Reason] = []
     want = seat_count(p, township_class)
     if want is not None and len(team) != want:
-        out.append(f"职数{len(team)}名,应为{want}名")
+        out.append(reason("shape_seats", have=len(team), want=want))
     for posts, lo, hi in p.ranges(large):
         n = sum(1 for s, extra in team if set(posts) <= set(s.posts) | set(extra))
         if not lo <= n <= hi:
-            want_n = f"{lo}名" if lo == hi else f"{lo}至{hi}名"
-            out.append(f"{combo_zh(posts)}{n}名,应为{want_n}")
+            out.append(post_count_problem(posts, n, lo, hi))
     for a, b in p.together:
         if any(a in s.posts and b not in s.posts for s, _ in team):
-            out.append(f"{a.zh}未兼任{b.zh}")
+            out.append(reason("shape_together", post=a.value, other=b.value))
     for a, b in p.apart:
         if any(a in s.posts and b in s.posts for s, _ in team):
-            out.append(f"{a.zh}与{b.zh}应分设")
+            out.append(reason("shape_apart", post=a.value, other=b.value))
     return out
 
 
@@ -109,8 +110,8 @@ class TeamShape(RuleKind):
                 continue
             team = [(s, view.extras.get((s.township, s.id), ())) for s in view.seats if s.township == tid]
             problems = shape_problems(p, team, town.township_class, large)
-            detail = f"{town.name}:" + (";".join(problems) if problems else "职数与兼任符合")
-            out.append(self.instance(spec, tid, not problems, detail, township=tid,
+            why = reason("team_shape", township=tid, problems=[r.model_dump() for r in problems])
+            out.append(self.instance(spec, tid, not problems, why, township=tid,
                                      have=len(team), need=seat_count(p, town.township_class)))
         return out
 

@@ -26,6 +26,11 @@ def words(code: str) -> Callable[[Wording], Wording]:
     return deco
 
 
+def fixed(code: str, text: str) -> Wording:
+    """Register a code whose sentence has no numbers."""
+    return words(code)(lambda _args, _names: text)
+
+
 @dataclass(frozen=True)
 class Names:
     """What a sentence needs besides the reason: the names behind the ids."""

@@ -1,41 +1,24 @@
-"""Reports for staff, in Chinese: slates as tables per township, the rule report
-and the score breakdown. Plain text, aligned for CJK characters."""
+"""Reports for staff, in Chinese: slates as tables per township, the rule report,
+the score breakdown, a solve result, a verdict on a slate and the score analysis."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 
-from model.catalog import CATALOG
+from model.analysis import Analysis
 from model.diff import diff_slates
 from model.enums import Strength
-from model.labels import TERM_ZH
+from model.reasons import Reason
 from model.scenario import Scenario
-from model.slate import RuleInstance, Slate, SolveResult, SolveStatus
+from model.slate import RuleInstance, Score, Slate, SolveResult
+from service.render.catalog import CATALOG
+from service.render.infeasible import reason_lines
+from service.render.labels import STATUS_ZH, term_zh
+from service.render.rules import instance_text, term_text
+from service.render.text import table
+from service.render.words import Names, say, words
 
-STATUS_ZH = {
-    SolveStatus.OPTIMAL: "最优(已证明)",
-    SolveStatus.FEASIBLE: "可行(未证明最优)",
-    SolveStatus.INFEASIBLE: "无可行方案",
-    SolveStatus.UNKNOWN: "时限内未找到方案",
-    SolveStatus.MODEL_INVALID: "模型无效",
-}
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, n: int) -> str:
-    return text + " " * max(0, n - width(text))
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    cols = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(pad(h, w) for h, w in zip(header, cols, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in cols))
-    lines += ["  ".join(pad(c, w) for c, w in zip(r, cols, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines)
+BROKEN_TAG = {"must": "违反必须规则", "generally": "未满足一般规则", "prefer": "偏好未满足"}
 
 
 def slate_tables(sc: Scenario, slate: Slate) -> str:
@@ -62,7 +45,7 @@ def slate_tables(sc: Scenario, slate: Slate) -> str:
     return "\n\n".join(out)
 
 
-def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance]) -> str:
+def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance], names: Names) -> str:
     """Per rule: how many instances hold; each broken one with its numbers."""
     by_rule: dict[str, list[RuleInstance]] = defaultdict(list)
     for r in report:
@@ -75,17 +58,15 @@ def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance]) -> str:
         for r in items:
             if not r.holds:
                 cost = f"(扣{r.penalty}分)" if r.penalty else ""
-                tag = {"must": "违反必须规则", "generally": "未满足一般规则", "prefer": "偏好未满足"}
-                broken.append(f"  - {rid} {tag[strength.value]}:{r.detail}{cost}")
+                broken.append(f"  - {rid} {BROKEN_TAG[strength.value]}:{instance_text(r, names)}{cost}")
     text = table(["规则", "强度", "符合", "内容"], rows)
     return text + ("\n未满足的规则:\n" + "\n".join(broken) if broken else "\n全部规则均满足。")
 
 
-def score_summary(slate: Slate) -> str:
-    s = slate.score
+def score_summary(s: Score | None) -> str:
     if s is None:
         return ""
-    parts = [f"{TERM_ZH.get(k, k)} {v:+d}" for k, v in s.by_term().items()]
+    parts = [f"{term_zh(k)} {v:+d}" for k, v in s.by_term().items()]
     return (
         f"得分 {s.points}(" + ",".join(parts) + f");未满足一般规则 {s.violations} 条;"
         f"目标值 {s.objective}"
@@ -93,6 +74,7 @@ def score_summary(slate: Slate) -> str:
 
 
 def result_text(sc: Scenario, result: SolveResult) -> str:
+    names = Names.of(sc)
     lines = [
         f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}",
         f"状态:{result.status} {STATUS_ZH[result.status]}  "
@@ -108,9 +90,10 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
                 f"差距 {st.gap:.2%} 用时 {st.wall_time:.2f}s"
                 + (f" 求解配对 {st.pairs}" if st.pairs is not None else "")
             )
-    if result.reasons:
+    why = reason_lines(result.reasons, result.relaxations, names)
+    if why:
         lines.append("原因:")
-        lines += [f"  {r}" for r in result.reasons]
+        lines += [f"  {r}" for r in why]
     best = result.slates[0].score.objective if result.slates and result.slates[0].score else None
     bound = result.solves[0].bound if result.solves else None
     overrides = [r for r in result.relaxations if r.rule != "pin"]
@@ -120,7 +103,7 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
     for slate in result.slates:
         lines.append("")
         lines.append(f"==================== 方案 {slate.rank} ====================")
-        lines.append(score_summary(slate))
+        lines.append(score_summary(slate.score))
         if slate.score is not None and best is not None and slate.rank and slate.rank > 1:
             moved = len(diff_slates(result.slates[0], slate).seats)
             lines.append(f"与方案1相比:目标值 {slate.score.objective - best:+d},{moved}个职位人选不同;"
@@ -129,39 +112,85 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
         lines.append(slate_tables(sc, slate))
         lines.append("")
         lines.append("规则检查(裁判独立核验):")
-        lines.append(rule_summary(slate.report))
+        lines.append(rule_summary(slate.report, names))
     return "\n".join(lines)
 
 
-def verdict_text(sc: Scenario, slate: Slate, problems: list[str]) -> str:
+def fewer_slates_line(top: int, result: SolveResult) -> str | None:
+    """The report's sentence when fewer slates were found than --top asked for, and why."""
+    found = len(result.slates)
+    if not found or found >= top:
+        return None
+    if result.solves and result.solves[-1].status == "INFEASIBLE":
+        return f"只找到{found}个方案(要求{top}个):没有更多满足条件且彼此足够不同的方案。"
+    return f"只找到{found}个方案(要求{top}个):求解在找到更多方案之前停止(时间用尽或中断)。"
+
+
+def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str:
+    names = Names.of(sc)
     must = [r for r in slate.report if r.strength == Strength.must and not r.holds]
     head = "核验通过" if not problems and not must else "核验未通过"
-    lines = [head, score_summary(slate)]
+    lines = [head, score_summary(slate.score)]
     if problems:
         lines.append("结构问题:")
-        lines += [f"  - {p}" for p in problems]
-    lines.append(rule_summary(slate.report))
+        lines += [f"  - {say(p, names)}" for p in problems]
+    lines.append(rule_summary(slate.report, names))
     return "\n".join(lines)
 
 
-def analysis_text(sc: Scenario, slate: Slate) -> str:
+def analysis_text(sc: Scenario, analysis: Analysis | None) -> str:
     """The score broken down by term, by township and by rule, each contribution
     with the sentence that justifies it (e.g. "王某任党委书记:近三年考核优秀2次 +8")."""
-    s = slate.score
-    if s is None:
+    if analysis is None:
         return ""
-    lines = [score_summary(slate), "", "按项目:"]
-    lines += [f"  {TERM_ZH.get(k, k)} {v:+d}" for k, v in s.by_term().items()]
-    by_town: dict[str | None, int] = defaultdict(int)
-    for t in s.terms:
-        by_town[t.township] += t.points
+    names = Names.of(sc)
+    s = analysis.score
+    lines = [score_summary(s), "", "按项目:"]
+    lines += [f"  {term_zh(k)} {v:+d}" for k, v in analysis.by_term.items()]
     lines += ["", "按乡镇:"]
-    lines += [f"  {sc.townships[t].name if t in sc.townships else '全县'} {v:+d}" for t, v in by_town.items()]
-    broken = [r for r in slate.report if not r.holds and r.strength.value != "must"]
+    lines += [f"  {names.townships.get(t.township or '', '全县')} {t.points:+d}"
+              for t in analysis.by_township]
     lines += ["", "按规则(未满足的一般规则与偏好):"]
-    lines += [f"  {r.rule} {r.strength.zh}:{r.detail}" + (f" {-r.penalty:+d}" if r.penalty else
-              f" (一般规则,计{s.big_m}分)") for r in broken] or ["  无"]
+    lines += [f"  {r.rule} {r.strength.zh}:{instance_text(r, names)}" + (f" {-r.penalty:+d}" if r.penalty else
+              f" (一般规则,计{s.big_m}分)") for r in analysis.broken] or ["  无"]
     lines += ["", "逐项明细:"]
-    for t in s.terms:
-        lines.append(f"  [{TERM_ZH.get(t.term, t.term)}] {t.detail} {t.points:+d}")
+    lines += [f"  [{term_zh(t.term)}] {term_text(t, names)} {t.points:+d}" for t in analysis.terms]
     return "\n".join(lines)
+
+
+# --- the referee's structural problems (English: they are faults of a slate file) ---
+
+
+@words("unknown_cadre")
+def _unknown_cadre(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: unknown cadre '{a['cadre']}'"
+
+
+@words("no_such_seat")
+def _no_such_seat(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: no such seat in ruleset '{a['ruleset']}'"
+
+
+@words("posts_not_optional")
+def _posts_not_optional(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: this seat cannot also hold {', '.join(a['posts'])}"
+
+
+@words("seat_given_twice")
+def _seat_given_twice(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: seat given {a['times']} times"
+
+
+@words("seat_left_empty")
+def _seat_left_empty(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: seat left empty"
+
+
+@words("cadre_removed")
+def _cadre_removed(a: dict, n: Names) -> str:
+    return f"{a['township']}/{a['seat']}: cadre {a['cadre']} was removed from the pool"
+
+
+@words("cadre_seated_twice")
+def _cadre_seated_twice(a: dict, n: Names) -> str:
+    return f"cadre {a['cadre']} holds {a['seats']} seats"

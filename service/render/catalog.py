@@ -1,8 +1,8 @@
 """The directive catalog (shared/directives.md), sections S, E, C, K and R.
 
-Each id maps to the directive's own sentence in Chinese, as staff know it. The
-kinds in `model/rules/` render the sentence with the parameters in force; this
-table is the fixed wording, used in the README's rule table and in reports.
+Each id maps to the directive's own sentence in Chinese, as staff know it: the
+fixed wording, used in the README's rule table, the rule reports and the
+reasons that name a rule (a pin a rule forbids, a conflict).
 """
 
 from __future__ import annotations
