@@ -32,6 +32,7 @@ VOCABULARY = {
     "model/ethnicity.py": "the ethnic group names staff write in the 民族 column (苗 and 苗族 alike)",
     "model/people.py": "the default ethnicity 汉族 and the 族 suffix that reading a cadre's 民族 cell adds",
     "model/readers.py": "an input error hint that names Excel's own menu entry, CSV UTF-8 (逗号分隔)",
+    "model/structured.py": "the 是/否 words a yes/no field takes, in a CSV cell or a YAML value alike",
     "model/writers.py": "the 是/否 cells and the 、 list separator of the scenario folder staff edit",
 }
 """Modules of model/ that may hold CJK string literals: the input side must read (and
