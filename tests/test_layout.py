@@ -33,3 +33,24 @@ def test_readme_picture_is_current() -> None:
     """The dependency picture in the README is the one the code has today."""
     text = Path(ROOT / "README.md").read_text(encoding="utf-8")
     assert readme_block() in text, "run: python -m tests.layout --write"
+
+
+def test_every_test_says_what_it_shows() -> None:
+    """Each test function has a docstring (its one line says what it shows)."""
+    import ast
+
+    bare = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bare += [f"{path.relative_to(ROOT)}::{node.name}" for node in ast.walk(tree)
+                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and node.name.startswith("test_") and not ast.get_docstring(node)]
+    assert bare == []
+
+
+def test_tests_mirror_the_packages() -> None:
+    """Tests of model/, solver/ and service/ live in tests/model/, tests/solver/, tests/service/."""
+    top = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert top == ["test_layout.py", "test_packaging.py", "test_readme.py"]
+    for pkg in PACKAGES:
+        assert any((ROOT / "tests" / pkg).glob("test_*.py")), pkg

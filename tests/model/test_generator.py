@@ -168,6 +168,7 @@ def with_optional_posts(sc: Scenario, slate: list[Assignment]) -> list[Assignmen
     [(r, t, n, s) for r, t, n, seeds in CASES for s in seeds],
 )
 def test_pool_meets_the_must_rules(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Every generated pool has enough eligible cadres per seat and a slate that meets every must rule."""
     sc = county(townships, cadres, seed, ruleset)
     on = sc.reshuffle_date
     elig = eligibility(sc)
@@ -199,6 +200,7 @@ def test_pool_meets_the_must_rules(ruleset: str, townships: int, cadres: int, se
 
 
 def test_same_seed_same_county_other_seed_other_county() -> None:
+    """The same seed gives the same county; another seed another one."""
     a = generate_county(5, 120, seed=7)
     b = generate_county(5, 120, seed=7)
     c = generate_county(5, 120, seed=8)
@@ -208,6 +210,7 @@ def test_same_seed_same_county_other_seed_other_county() -> None:
 
 
 def test_shape_of_the_county() -> None:
+    """Township ids, names, sizes and ethnic townships look like a real county's."""
     sc = county(12, 400, 1)
     towns = sc.county.townships
     assert [t.id for t in towns] == [f"t{i:02d}" for i in range(1, 13)]
@@ -227,6 +230,7 @@ def test_shape_of_the_county() -> None:
 
 
 def test_sitting_teams_fill_the_template() -> None:
+    """Each sitting team fills its template, with votes and consistent dates for its members only."""
     sc = county(6, 250, 1, "county-2017")
     for tid in sc.townships:
         seats = sc.seats_of(tid)
@@ -245,6 +249,7 @@ def test_sitting_teams_fill_the_template() -> None:
 
 
 def test_tenures_make_rotation_bite() -> None:
+    """Tenures spread from 0 to 10+ years, so the rotation rules have work to do."""
     sc = county(12, 400, 1)
     tenures = [c.tenure(sc.reshuffle_date) for t in sc.sitting.values() for c in t]
     assert min(tenures) == 0 and max(tenures) >= 10
@@ -253,6 +258,7 @@ def test_tenures_make_rotation_bite() -> None:
 
 
 def test_marginals() -> None:
+    """Shares of women, ages, education, minorities, reserves and origins are realistic."""
     sc = county(12, 400, 1)
     on = sc.reshuffle_date
     people = sc.cadres
@@ -273,18 +279,21 @@ def test_marginals() -> None:
 
 
 def test_no_minorities_without_a_share() -> None:
+    """With a minority share of 0 no cadre is a minority."""
     sc = generate_county(8, 200, seed=3, minority_share=0.0, ruleset="qiong-2011")
     assert not any(c.is_minority for c in sc.cadres)
     assert not any(t.ethnic_minority or t.minority_concentrated for t in sc.county.townships)
 
 
 def test_other_dates_and_names() -> None:
+    """Another reshuffle date (a leap day) and name are taken as given, and the county is still solvable."""
     sc = generate_county(4, 100, seed=2, reshuffle_date=date(2024, 2, 29), name="试算")
     assert sc.name == "试算" and sc.reshuffle_date == date(2024, 2, 29)
     assert witness(sc) is not None
 
 
 def test_too_few_cadres_is_refused() -> None:
+    """A pool too small to fill the seats, or an unknown ruleset, is refused with a message."""
     with pytest.raises(ValueError, match="too few"):
         generate_county(10, 80, seed=1)
     with pytest.raises(ValueError, match="unknown ruleset"):
@@ -293,6 +302,7 @@ def test_too_few_cadres_is_refused() -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_each_record_is_consistent(seed: int) -> None:
+    """Every generated record is consistent with itself (dates, ranks, posts)."""
     sc = county(12, 400, seed)
     on = sc.reshuffle_date
     for c in sc.cadres:

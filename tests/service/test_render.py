@@ -22,7 +22,7 @@ from service.render.words import WORDINGS, Names, say
 from solver import solve
 from tests.factory import cadre, scenario, township
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 VOCABULARY = {

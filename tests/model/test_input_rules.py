@@ -18,7 +18,7 @@ from model.scenario import Ban, Pin
 from model.structured import parse_json, parse_yaml
 from tests.factory import born, cadre, scenario, township
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo-county"
 
 

@@ -14,9 +14,9 @@ from model.slate import SolveStatus
 from service.render.verbs import progress_line
 from solver import Cancel, explain_infeasible, solve
 from solver.events import BetterSlate, ConflictFound, Event, LpBound, ModelBuilt, RelaxationFound, SlateJudged
-from tests.test_whatif import two_pins
+from tests.solver.test_whatif import two_pins
 
-DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,9 @@ from solver import apply_relaxations, explain_infeasible, solve
 from solver.compare import compare
 from solver.forced import recommend, why_not
 from tests.factory import cadre, scenario, township
-from tests.test_solver_exact import tiny
+from tests.solver.test_solver_exact import tiny
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def distance(a: Slate, b: Slate) -> int:

@@ -15,7 +15,7 @@ from model.generator import generate_county
 from model.scenario import Pin, Scenario
 from solver import compare, explain_infeasible, recommend, solve, why_not
 from tests.fakes import FakeClock
-from tests.test_whatif import two_pins
+from tests.solver.test_whatif import two_pins
 
 BUDGET = 8.0
 

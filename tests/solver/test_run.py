@@ -16,8 +16,8 @@ from solver import solve
 from solver.run import STATUS, Workers, run_cpsat, status_of
 from solver.stop import AnyOf, Cancel, MaxRuntime
 from tests.fakes import FakeClock
-from tests.test_solver_exact import tiny
-from tests.test_whatif import pool
+from tests.solver.test_solver_exact import tiny
+from tests.solver.test_whatif import pool
 
 ONE = Workers(workers=1, seed=0)
 

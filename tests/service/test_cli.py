@@ -22,7 +22,7 @@ from tests.clirun import Run
 from tests.clirun import run_cli as run_captured
 from tests.factory import cadre, scenario, township
 
-DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
 HEADERS = ("职务", "姓名", "性别", "年龄", "学历", "现任职务", "变动")
 
 

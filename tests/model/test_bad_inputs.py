@@ -5,7 +5,7 @@ A case folder holds the files that differ from `_base` (a small valid county fol
 scenario by default, a slate with `kind: slate`) and the errors expected, in order, each as
 file (relative to the case), row, field, value and a part of the message. The test copies
 `_base`, lays the case's files over it, loads, and checks that nothing was written.
-Regenerate the expectations after a deliberate change with `python -m tests.test_bad_inputs`,
+Regenerate the expectations after a deliberate change with `python -m tests.model.test_bad_inputs`,
 then read the diff: an expectation is a claim about a message a person reads.
 """
 

@@ -31,7 +31,7 @@ from service.boundary import (
 )
 from service.output import OutputError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def raising(e: BaseException):

@@ -13,7 +13,7 @@ from model.enums import Labeled
 from model.errors import InputError, InputErrors
 from model.people import Cadre, Township
 from model.records import CADRE_COLUMNS, TOWNSHIP_COLUMNS, assemble_scenario, table_records
-from tests.test_io import build
+from tests.model.test_io import build
 
 
 def typed_cell(value: Any) -> Any:

@@ -30,6 +30,7 @@ def test_an_enforced_empty_row_that_fails_forces_its_literal_off() -> None:
 
 
 def test_an_empty_row_that_fails_unenforced_is_infeasible() -> None:
+    """An empty row that cannot hold, with nothing enforcing it, makes the model infeasible."""
     lm = LinearModel()
     lm.new_bool_var()
     lm.fail()
@@ -55,6 +56,7 @@ def test_dropped_columns_are_zero_and_their_literals_false() -> None:
 
 
 def test_merged_adds_duplicate_columns() -> None:
+    """Merging an expression adds the coefficients of a column that appears twice and keeps the constant."""
     lin = (Lin(np.array([3, 1]), np.array([2, 1])) + Lin(np.array([1]), np.array([4])) - 7).merged()
     assert list(lin.idx) == [1, 3] and list(lin.coef) == [5, 2] and lin.const == -7
 

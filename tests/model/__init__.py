@@ -1,0 +1,1 @@
+"""Tests of model/, one file per module or concern."""

@@ -1,0 +1,1 @@
+"""Tests of service/, one file per module or concern."""

@@ -1,0 +1,1 @@
+"""Tests of solver/, one file per module or concern."""
