@@ -33,6 +33,7 @@ from typing import Any, TextIO
 from model.errors import InputErrors
 from service.output import OutputError, remove_pending
 from service.render.limits import limit_text
+from service.render.verbs import interrupted_line
 from solver.memory import MemoryBoundExceeded
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
@@ -50,13 +51,6 @@ class UsageError(Exception):
 class Abandoned(BaseException):
     """Raised in a worker whose run was interrupted before its solve began: nobody
     waits for it any more. A BaseException, so no `except Exception` keeps it going."""
-
-
-def interrupted_line(solving: bool) -> str:
-    """What the command line says on Ctrl-C (one line, to stderr)."""
-    if solving:
-        return "已中断(Ctrl-C):求解已停止,输出目前找到的最好方案(未证明最优)"
-    return "已中断(Ctrl-C)"
 
 
 def internal_error_line(e: BaseException) -> str:

@@ -180,9 +180,9 @@ def seat_arg(sc, text: str) -> tuple[str, str]:
     township, _, seat = text.partition("/")
     if township not in sc.townships:
         raise UsageError(f"unknown township '{township}' in '{text}'; write TOWNSHIP/SEAT (t02/secretary)")
-    kinds = sorted({s.template.id for s in sc.seats_of(township)})
-    if seat not in kinds:
-        raise UsageError(f"'{seat}' is no seat of {township}; use one of {kinds}")
+    problem = sc.seat_problem(township, seat)
+    if problem is not None:
+        raise UsageError(f"'{seat}' is no seat of {township}: {problem}")
     return township, seat
 
 

@@ -80,3 +80,10 @@ def progress_line(event: Event) -> str | None:
 
 def generated_text(out: str, townships: int, cadres: int, seed: int) -> str:
     return f"已生成:{out}({townships}个乡镇,{cadres}名干部,种子{seed})"
+
+
+def interrupted_line(solving: bool) -> str:
+    """What the command line says on Ctrl-C (one line, to stderr)."""
+    if solving:
+        return "已中断(Ctrl-C):求解已停止,输出目前找到的最好方案(未证明最优)"
+    return "已中断(Ctrl-C)"

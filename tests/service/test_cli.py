@@ -487,3 +487,18 @@ def test_json_is_written_atomically_and_not_onto_an_input(
     assert r.code == EXIT_BAD_INPUT and r.out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "link.json", "real.json"]
     assert list(folder.iterdir()) == []
+
+
+def test_a_large_township_seat_is_named_and_a_small_one_is_told_why() -> None:
+    """TOWNSHIP/SEAT takes a seat of the large template in a large town (t01 of the demo) and
+    says why it is refused in a town that is not large (t02), with its numbers."""
+    import pytest
+
+    from model.io import load_scenario
+    from service.boundary import UsageError
+    from service.cli import seat_arg
+
+    sc = load_scenario(DEMO)
+    assert seat_arg(sc, "t01/discipline_deputy") == ("t01", "discipline_deputy")
+    with pytest.raises(UsageError, match=r"large townships only.*t02 has 28800 residents"):
+        seat_arg(sc, "t02/discipline_deputy")
