@@ -190,13 +190,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from model.analysis import analysis_of
     from model.referee import judge
     from service.render.infeasible import reason_lines
-    from service.render.report import analysis_text
+    from service.render.report import analysis_text, warnings_text
     from service.render.words import Names
     from solver import solve
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
     if assignments is not None:
-        slate, _ = judge(sc, assignments)
+        slate, verdict = judge(sc, assignments)
+        warning = warnings_text(sc, slate, verdict.problems)
+        if warning is not None:
+            print(warning)
+            print(analysis_text(sc, analysis_of(slate)))
+            return EXIT_INFEASIBLE
     else:
         result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress,
                        stop=args.stop)

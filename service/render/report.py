@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from model.analysis import Analysis
 from model.diff import diff_slates
-from model.enums import Strength
+from model.enums import Post, Strength
 from model.reasons import Reason
 from model.scenario import Scenario
 from model.slate import RuleInstance, Score, Slate, SolveResult
@@ -138,6 +138,19 @@ def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str:
     return "\n".join(lines)
 
 
+def warnings_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str | None:
+    """What `explain` says before the analysis of a hand-made slate that would not pass
+    the referee: its structural problems and broken must rules (None if it passes)."""
+    names = Names.of(sc)
+    must = [r for r in slate.report if r.strength == Strength.must and not r.holds]
+    if not problems and not must:
+        return None
+    lines = ["注意:此方案核验未通过,以下得分仅供参考"]
+    lines += [f"  - {say(p, names)}" for p in problems]
+    lines += [f"  - {r.rule} 违反必须规则:{instance_text(r, names)}" for r in must]
+    return "\n".join(lines)
+
+
 def analysis_text(sc: Scenario, analysis: Analysis | None) -> str:
     """The score broken down by term, by township and by rule, each contribution
     with the sentence that justifies it (e.g. "王某任党委书记:近三年考核优秀2次 +8")."""
@@ -158,39 +171,47 @@ def analysis_text(sc: Scenario, analysis: Analysis | None) -> str:
     return "\n".join(lines)
 
 
-# --- the referee's structural problems (English: they are faults of a slate file) ---
+# --- the referee's structural problems of a slate -------------------------------------
+
+
+def _seat(a: dict, n: Names) -> str:
+    """'东山镇党委书记(t03/secretary)'; the ids alone where the names are not known."""
+    t, s = a["township"], a["seat"]
+    where = f"{t}/{s}"
+    return f"{n.township(t)}{n.seat(t, s)}({where})" if t in n.townships else where
 
 
 @words("unknown_cadre")
 def _unknown_cadre(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: unknown cadre '{a['cadre']}'"
+    return f"{_seat(a, n)}:候选池中没有编号为{a['cadre']}的干部"
 
 
 @words("no_such_seat")
 def _no_such_seat(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: no such seat in ruleset '{a['ruleset']}'"
+    return f"{a['township']}/{a['seat']}:规则集{a['ruleset']}中没有这个职位"
 
 
 @words("posts_not_optional")
 def _posts_not_optional(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: this seat cannot also hold {', '.join(a['posts'])}"
+    posts = "、".join(Post(p).zh for p in a["posts"])
+    return f"{_seat(a, n)}:该职位不能兼任{posts}"
 
 
 @words("seat_given_twice")
 def _seat_given_twice(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: seat given {a['times']} times"
+    return f"{_seat(a, n)}:同一职位安排了{a['times']}人"
 
 
 @words("seat_left_empty")
 def _seat_left_empty(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: seat left empty"
+    return f"{_seat(a, n)}:职位空缺"
 
 
 @words("cadre_removed")
 def _cadre_removed(a: dict, n: Names) -> str:
-    return f"{a['township']}/{a['seat']}: cadre {a['cadre']} was removed from the pool"
+    return f"{_seat(a, n)}:{n.cadre(a['cadre'])}({a['cadre']})已从候选池中移除"
 
 
 @words("cadre_seated_twice")
 def _cadre_seated_twice(a: dict, n: Names) -> str:
-    return f"cadre {a['cadre']} holds {a['seats']} seats"
+    return f"{n.cadre(a['cadre'])}({a['cadre']})同时担任{a['seats']}个职位"

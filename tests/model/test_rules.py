@@ -407,7 +407,7 @@ def test_extra_posts_outside_optional_posts_are_a_structure_problem(
     sc = make(preset, towns=1, t1=t1)
     v = referee(sc, fill(sc, extra={seat: posts}))
     assert len(v.problems) == 1
-    assert say(v.problems[0], Names()).startswith(f"t1/{seat}: this seat cannot also hold")
+    assert say(v.problems[0], Names()).startswith(f"t1/{seat}:该职位不能兼任")
     assert not v.passes
 
 

@@ -502,3 +502,18 @@ def test_a_large_township_seat_is_named_and_a_small_one_is_told_why() -> None:
     assert seat_arg(sc, "t01/discipline_deputy") == ("t01", "discipline_deputy")
     with pytest.raises(UsageError, match=r"large townships only.*t02 has 28800 residents"):
         seat_arg(sc, "t02/discipline_deputy")
+
+
+def test_explain_warns_of_a_slate_that_would_not_pass(demo: DemoSolve, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`explain` on a hand-made slate with an empty seat says so before the analysis, exit 1;
+    on the solved slate it warns of nothing, exit 0."""
+    result = json.loads(demo.json_path.read_text(encoding="utf-8"))
+    assignments = result["slates"][0]["assignments"][1:]
+    slate = tmp_path / "slate.json"
+    slate.write_text(json.dumps(assignments), encoding="utf-8")
+    r = run(capsys, ["explain", str(DEMO), str(slate)])
+    assert r.code == 1
+    assert r.out.startswith("注意:此方案核验未通过") and "空缺" in r.out.split("\n")[1]
+    ok = run(capsys, ["explain", str(DEMO), str(demo.json_path)])
+    assert ok.code == 0 and "注意" not in ok.out
