@@ -27,6 +27,7 @@ from model.reasons import Reason, reason
 from model.rules import kind_of
 from model.scenario import Scenario
 from model.slate import Relaxation, SolveStatus
+from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.events import ConflictFound, OnEvent, RelaxationFound, ignore
@@ -62,7 +63,11 @@ def explain_infeasible(sc: Scenario, time_limit: float | None = None, stop: Stop
     emit = on_event or ignore
     t0 = perf_counter()
     out = Infeasibility()
-    b = Builder(sc, explain=True).build()
+    try:
+        b = Builder(sc, explain=True, check=Checkpoint(stop)).build()
+    except CutShort as cut:  # a huge pool: no time left to explain
+        out.reasons = [cut.reason()]
+        return out
     if b.reasons:
         out.reasons = list(b.reasons)
     else:
@@ -109,7 +114,10 @@ def minimal_conflict(b: Builder, stop: Stop) -> tuple[list[str], bool]:
 def cheapest_relaxation(sc: Scenario, stop: Stop) -> list[Relaxation]:
     """The smallest total lowering of must count rules (and dropped pins) that
     lets every seat be filled; empty if no such lowering helps (or no time)."""
-    b = Builder(sc, relax=True).build()
+    try:
+        b = Builder(sc, relax=True, check=Checkpoint(stop)).build()
+    except CutShort:
+        return []
     view = CpView(b.model)
     run = run_cpsat(view.model, stop, ONE_WORKER)
     if run.status not in FOUND or run.solver is None:

@@ -218,3 +218,12 @@ def test_best_per_group_in_blocks_picks_what_a_full_sort_picks() -> None:
         allowed = rng.random(n) < 0.7
         k = int(rng.integers(1, 5))
         assert best_per_group(score, groups, allowed, k).tolist() == by_sorting(score, groups, allowed, k)
+
+
+def test_explaining_with_no_time_left_says_it_was_cut_short(county: Scenario) -> None:
+    """explain_infeasible keeps to the run's budget too: with none left it builds nothing and
+    its reason is the cut-short one (a huge infeasible pool does not overrun)."""
+    from solver.explain import explain_infeasible
+
+    out = explain_infeasible(county, stop=FakeClock(0))
+    assert [r.code for r in out.reasons] == ["cut_short"] and out.relaxations == []
