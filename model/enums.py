@@ -110,6 +110,15 @@ class Strength(Labeled):
     prefer = "prefer"
 
 
+class Kinship(Labeled):
+    """A relation between two cadres that keeps them off one team (任职回避, N-6)."""
+
+    spouse = "spouse"
+    direct_blood = "direct_blood"
+    collateral_blood = "collateral_blood"
+    in_law = "in_law"
+
+
 class Change(Labeled):
     """What a seat assignment means for the cadre (变动)."""
 
@@ -159,6 +168,10 @@ LABELS: dict[Labeled, str] = {
     Strength.must: "必须",
     Strength.generally: "一般",
     Strength.prefer: "优先",
+    Kinship.spouse: "夫妻",
+    Kinship.direct_blood: "直系血亲",
+    Kinship.collateral_blood: "三代以内旁系血亲",
+    Kinship.in_law: "近姻亲",
     Change.stays: "留任",
     Change.promoted: "提拔",
     Change.moved_in: "交流",
@@ -172,6 +185,9 @@ ALIASES: dict[Labeled, tuple[str, ...]] = {
     Education.bachelor: ("大学", "大学本科"),
     Education.college: ("大学专科", "专科"),
     Rank.none: ("", "无职级"),
+    Kinship.spouse: ("配偶", "夫妻关系"),
+    Kinship.collateral_blood: ("旁系血亲",),
+    Kinship.in_law: ("姻亲",),
     Rank.deputy_section: ("副科级",),
     Rank.full_section: ("正科级",),
     Post.township_head: ("乡长", "镇长"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from model.enums import GRADE_POINTS, Education, Gender, Grade, Origin, Post, Rank
+from model.enums import GRADE_POINTS, Education, Gender, Grade, Kinship, Origin, Post, Rank
 from model.ethnicity import HAN, ethnic_group
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -56,6 +57,32 @@ def full_years(start: date, end: date) -> int:
     return years
 
 
+RELATIVE_FORM = re.compile(r"^\s*([^:：()（）\s]+)\s*(?:[:：]\s*|[(（]\s*)([^()（）]+?)\s*[)）]?\s*$")
+"""'g0012:夫妻', 'g0012：夫妻' or 'g0012(夫妻)': the cadre id, then the kind."""
+
+
+class Relative(Frozen):
+    """One relation of a cadre to another cadre of the pool (亲属关系, N-6). A relation
+    given on one side counts for both."""
+
+    cadre: str = Field(min_length=1)
+    kind: Annotated[Kinship, _labeled(Kinship)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """A spreadsheet cell item such as 'g0012:夫妻' (written back the same way)."""
+        if isinstance(value, str):
+            m = RELATIVE_FORM.match(value)
+            if m is None:
+                raise ValueError("expected a cadre id and the kind, like g0012:夫妻")
+            return {"cadre": m[1], "kind": m[2]}
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.cadre}:{self.kind.zh}"
+
+
 class Cadre(Frozen):
     """One person in the pool.
 
@@ -88,8 +115,17 @@ class Cadre(Frozen):
     kept_for_work: bool = False
     reserve: bool = False
     expertise: tuple[str, ...] = ()
+    hometown: str | None = None
+    """成长地: the township (id or name) where the cadre grew up, or a place outside the
+    county; N-5 keeps a principal out of it. None: not given, and N-5 checks nothing."""
+    work_since: date | None = None
+    """参加工作时间 (N-8's years of work)."""
+    party_since: date | None = None
+    """入党时间 (N-8's party years for party posts)."""
+    relatives: tuple[Relative, ...] = ()
+    """Relations to other cadres of the pool (N-6)."""
 
-    @field_validator("current_township", "current_unit", mode="before")
+    @field_validator("current_township", "current_unit", "hometown", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value

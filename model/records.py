@@ -64,11 +64,15 @@ CADRE_COLUMNS: dict[str, str] = {
     "kept_for_work": "因工作需要留任",
     "reserve": "后备干部",
     "expertise": "专长",
+    "hometown": "成长地",
+    "work_since": "参加工作时间",
+    "party_since": "入党时间",
+    "relatives": "亲属关系",
 }
 """Cadre field -> its Chinese column label (cadres.csv, a cadres sheet)."""
 
 LIST_SEPARATORS = ";；、"
-"""Any of these separates the items of a list cell (grades, expertise)."""
+"""Any of these separates the items of a list cell (grades, expertise, relatives)."""
 
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00)?)?$"

@@ -312,6 +312,7 @@ def _check_cadres(p: Parts, found: _Found) -> None:
     known_t = {t.id for t in p.townships} if p.townships else None  # none: that is the error
     low, high = AGE_RANGE
     on = p.reshuffle_date
+    known_c = {c.id for c in cadres}
     for c in cadres:
         if known_t is not None and c.current_township is not None and c.current_township not in known_t:
             found.add("cadres", c.id, "current_township", c.current_township,
@@ -331,13 +332,20 @@ def _check_cadres(p: Parts, found: _Found) -> None:
                           f"aged {age} on the reshuffle date {on}; a cadre is {low} to {high} "
                           f"({low}: the age to hold public office; {high}: above every retirement "
                           "age and age cap)")
-        for fld in ("post_since", "rank_since"):
+        for fld in ("post_since", "rank_since", "work_since", "party_since"):
             day = getattr(c, fld)
             if birth_ok and day is not None and day < c.birth_date:  # else the birth date is the error
                 found.add("cadres", c.id, fld, day, f"before the cadre's birth date {c.birth_date}")
+        for rel in c.relatives:
+            if rel.cadre == c.id:
+                found.add("cadres", c.id, "relatives", str(rel), "a cadre is no relative of themselves")
+            elif rel.cadre not in known_c:
+                found.add("cadres", c.id, "relatives", str(rel),
+                          "no cadre of the pool has this id; name a relative by their cadre id")
         if on is None:
             continue
-        for fld, what in (("post_since", "post"), ("rank_since", "rank")):
+        for fld, what in (("post_since", "post"), ("rank_since", "rank"), ("work_since", "work"),
+                          ("party_since", "party membership")):
             day = getattr(c, fld)
             if day is not None and day > on:
                 found.add("cadres", c.id, fld, day, f"{what} taken after the reshuffle date {on}")
