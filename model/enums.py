@@ -120,12 +120,28 @@ class Kinship(Labeled):
 
 
 class Change(Labeled):
-    """What a seat assignment means for the cadre (变动)."""
+    """What a seat means for its holder (变动), the words of the catalog's table
+    (shared/directives.md, section N): the rank compared first, then where the
+    cadre sits now. `leaves` (退出) is a sitting member with no seat in any team."""
 
-    stays = "stays"
+    continues = "continues"
+    reassigned = "reassigned"
+    exchanged = "exchanged"
     promoted = "promoted"
-    moved_in = "moved_in"
-    new = "new"
+    promoted_early = "promoted_early"
+    promoted_two_ranks = "promoted_two_ranks"
+    demoted = "demoted"
+    joins = "joins"
+    leaves = "leaves"
+
+
+class Destination(Labeled):
+    """Where a sitting member who leaves the teams goes (去向), filled in by staff."""
+
+    transferred = "transferred"
+    rank_only = "rank_only"
+    steps_down = "steps_down"
+    moved_out = "moved_out"
 
 
 LABELS: dict[Labeled, str] = {
@@ -172,10 +188,19 @@ LABELS: dict[Labeled, str] = {
     Kinship.direct_blood: "直系血亲",
     Kinship.collateral_blood: "三代以内旁系血亲",
     Kinship.in_law: "近姻亲",
-    Change.stays: "留任",
+    Change.continues: "连任",
+    Change.reassigned: "改任",
+    Change.exchanged: "交流",
     Change.promoted: "提拔",
-    Change.moved_in: "交流",
-    Change.new: "新进",
+    Change.promoted_early: "破格提拔",
+    Change.promoted_two_ranks: "越级提拔",
+    Change.demoted: "降任",
+    Change.joins: "进班子",
+    Change.leaves: "退出",
+    Destination.transferred: "转任",
+    Destination.rank_only: "改任职级",
+    Destination.steps_down: "退出领导岗位",
+    Destination.moved_out: "调出",
 }
 
 ALIASES: dict[Labeled, tuple[str, ...]] = {
@@ -194,6 +219,9 @@ ALIASES: dict[Labeled, tuple[str, ...]] = {
     Post.deputy_head: ("副乡长", "副镇长"),
     Post.armed_forces_head: ("武装部长",),
     Origin.township_civil_servant: ("乡镇机关",),
+    Change.continues: ("留任", "stays"),  # the words of earlier results, so their slates still load
+    Change.exchanged: ("moved_in",),
+    Change.joins: ("新进", "new"),
 }
 
 GRADE_POINTS: dict[Grade, int] = {

@@ -12,21 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.enums import Strength
+from model.leavers import kept_members, leavers_of
 from model.reasons import Reason, reason
 from model.rules import REGISTRY, View, kind_of
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
-from model.slate import Assignment, RuleInstance, Score, ScoreTerm, Slate
+from model.slate import Assignment, Leaver, RuleInstance, Score, ScoreTerm, Slate
 
 
 @dataclass(frozen=True)
 class Verdict:
     """`problems` are structural faults (a seat empty, a cadre twice, an unknown
-    id), as reasons; `report` has one entry per rule instance, pins and bans included."""
+    id), as reasons; `report` has one entry per rule instance, pins and bans included;
+    `leavers` are the sitting members with no seat (退出), with their reasons."""
 
     problems: list[Reason]
     report: list[RuleInstance]
     score: Score
+    leavers: tuple[Leaver, ...] = ()
 
     @property
     def passes(self) -> bool:
@@ -52,14 +55,16 @@ def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
 
 
 def big_m(sc: Scenario) -> int:
-    """More than the widest spread of preference points any slate can have."""
+    """More than the widest spread of preference points any slate can have: the seats'
+    bonuses, the prefer rules' penalties and the cost of every sitting member left out."""
     view = make_view(sc, [])
     penalties = sum(
         kind_of(r).max_penalty(r, view)
         for r in sc.ruleset_in_force.rules
         if r.strength == Strength.prefer
     )
-    return 1 + len(sc.seats) * max_bonus(sc) + penalties
+    left_out = sc.weights_in_force.left_out * len(kept_members(sc, view))
+    return 1 + len(sc.seats) * max_bonus(sc) + penalties + left_out
 
 
 def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reason]:
@@ -116,7 +121,10 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
     return out
 
 
-def score_of(sc: Scenario, view: View, report: list[RuleInstance]) -> Score:
+def score_of(sc: Scenario, view: View, report: list[RuleInstance],
+             leavers: tuple[Leaver, ...] = ()) -> Score:
+    """The bonus terms of every seat, the cost of each sitting member left out whom
+    nothing removes, and the prefer rules' penalties."""
     terms: list[ScoreTerm] = []
     for seat in sc.seats:
         cadre = view.seated.get((seat.township, seat.id))
@@ -125,6 +133,12 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance]) -> Score:
         for term, (pts, why) in bonus_terms(sc, cadre, seat).items():
             terms.append(ScoreTerm(term=term, township=seat.township, seat=seat.id, cadre=cadre.id,
                                    points=pts, reason=why))
+    cost = sc.weights_in_force.left_out
+    for gone in leavers:
+        if cost and not gone.removed:
+            terms.append(ScoreTerm(term="left_out", township=gone.township, cadre=gone.cadre, points=-cost,
+                                   reason=reason("left_out", cadre=gone.cadre, township=gone.township,
+                                                 post=gone.post.value)))
     for r in report:
         if r.penalty:
             terms.append(ScoreTerm(term=r.rule, township=r.township, seat=r.seat, cadre=r.cadre,
@@ -146,7 +160,9 @@ def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
     for spec in sc.ruleset_in_force.rules:
         report += REGISTRY[spec.kind].check(spec, view)
     report += check_pins_and_bans(sc, view)
-    return Verdict(problems=problems, report=report, score=score_of(sc, view, report))
+    leavers = leavers_of(sc, view, (a.cadre for a in valid))
+    return Verdict(problems=problems, report=report, score=score_of(sc, view, report, leavers),
+                   leavers=leavers)
 
 
 def judge(
@@ -161,5 +177,6 @@ def judge(
         for a in assignments
     )
     verdict = referee(sc, filled)
-    slate = Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report))
+    slate = Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report),
+                  leavers=verdict.leavers)
     return slate, verdict

@@ -128,6 +128,39 @@ class LargeTownship(BaseModel):
         )
 
 
+class ScoreWeights(BaseModel):
+    """Weights of the score terms that are not rules (see README, "The score").
+
+    - merit: per seated cadre, evaluation grade points plus recommendation votes;
+    - continuity: per seat that continues a sitting member's career in the same
+      township: the same main post (连任) or a usual step (乡镇长 -> 党委书记,
+      党委副书记 -> 乡镇长), `model/score.py`;
+    - reserve: per seat given to a reserve cadre (后备干部);
+    - left_out: the cost of a sitting member whom no rule removes and who has no
+      seat in any team (`model/leavers.py`), so that every 退出 is a decision.
+    A preset gives them in its `weights:` section, each with its reason; a
+    scenario's `weights:` sets only the ones it names (the merge rule). The
+    defaults here are for a ruleset without the section. Preferences that are
+    rules (D1-E2, D1-R2, D3-C1, ...) carry their own weight in the ruleset.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    merit: int = Field(default=1, ge=0, le=10_000)
+    continuity: int = Field(default=2, ge=0, le=10_000)
+    reserve: int = Field(default=3, ge=0, le=10_000)
+    left_out: int = Field(default=6, ge=0, le=10_000)
+
+
+class WeightSpec(BaseModel):
+    """One score weight of a ruleset and the reason for its value."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight: int = Field(ge=0, le=10_000)
+    note: str = ""
+
+
 class RuleSpec(BaseModel):
     """One rule in force: a directive id, the kind that encodes it, and its settings."""
 
@@ -165,6 +198,21 @@ class Ruleset(BaseModel):
     large: LargeTownship | None = None
     rules: tuple[RuleSpec, ...]
     omitted: dict[str, str] = Field(default_factory=dict)
+    weights: dict[str, WeightSpec] = Field(default_factory=dict)
+    """The score weights by term (`ScoreWeights`' fields), each with its reason."""
+
+    @field_validator("weights")
+    @classmethod
+    def _known_terms(cls, value: dict[str, WeightSpec]) -> dict[str, WeightSpec]:
+        unknown = sorted(set(value) - set(ScoreWeights.model_fields))
+        if unknown:
+            raise ValueError(f"unknown score terms {unknown}; use some of {list(ScoreWeights.model_fields)}")
+        return value
+
+    @property
+    def score_weights(self) -> ScoreWeights:
+        """The weights this ruleset gives; a term it leaves out keeps `ScoreWeights`' default."""
+        return ScoreWeights(**{term: w.weight for term, w in self.weights.items()})
 
     @model_validator(mode="after")
     def _every_class_has_a_team(self) -> Ruleset:

@@ -24,11 +24,11 @@ from pydantic import (
 )
 
 from model.errors import InputError, InputErrors
-from model.overrides import RuleOverride, merge_params
+from model.overrides import RuleOverride, merge_params, overlay
 from model.people import AGE_RANGE, Cadre, County, Township, full_years
 from model.rules import REGISTRY
 from model.rules.counts import TARGET_KEYS
-from model.ruleset import Ruleset, RuleSpec, Seat, load_preset, preset_ids
+from model.ruleset import Ruleset, RuleSpec, ScoreWeights, Seat, load_preset, preset_ids
 
 RESHUFFLE_YEARS = (2000, 2100)
 """Reshuffle dates this tool plans for: the directives it encodes date from 2006 on, and a
@@ -78,23 +78,6 @@ class Ban(BaseModel):
     seat: str | None = None
 
 
-class ScoreWeights(BaseModel):
-    """Weights of the score terms that are not rules (see README, "The score").
-
-    - merit: per seated cadre, evaluation grade points plus recommendation votes;
-    - continuity: per seat kept by a sitting member of the same township (留任);
-    - reserve: per seat given to a reserve cadre (后备干部).
-    Preferences that are rules (D1-E2, D1-R2, D3-C1, ...) carry their own weight
-    in the ruleset, overridable under `rules:`.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    merit: int = Field(default=1, ge=0, le=10_000)
-    continuity: int = Field(default=2, ge=0, le=10_000)
-    reserve: int = Field(default=3, ge=0, le=10_000)
-
-
 class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -115,7 +98,10 @@ class Scenario(BaseModel):
     pins: tuple[Pin, ...] = ()
     bans: tuple[Ban, ...] = ()
     remove: tuple[str, ...] = Field(default=(), description="cadre ids taken out of the pool (what-if)")
-    weights: ScoreWeights = ScoreWeights()
+    weights: ScoreWeights = Field(
+        default=ScoreWeights(),
+        description="score weights that differ from the ruleset's; only the weights given count",
+    )
     _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def __eq__(self, other: object) -> bool:
@@ -163,6 +149,11 @@ class Scenario(BaseModel):
     def ruleset_in_force(self) -> Ruleset:
         """The preset with this scenario's overrides applied; rules turned off are gone."""
         return rules_in_force(self.base_ruleset, self.rules)
+
+    @memo
+    def weights_in_force(self) -> ScoreWeights:
+        """The ruleset's score weights with the ones this scenario gives laid over them."""
+        return overlay(self.base_ruleset.score_weights, self.weights)
 
     @memo
     def townships(self) -> dict[str, Township]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from model.enums import Change, Post, Strength
+from model.enums import Change, Destination, Post, Strength
 from model.reasons import Reason
 
 
@@ -22,6 +22,27 @@ class Assignment(BaseModel):
     change: Annotated[Change | None, BeforeValidator(Change.parse)] = None
     extra_posts: tuple[Annotated[Post, BeforeValidator(Post.parse)], ...] = ()
     """Optional posts of the seat that this slate gives it (e.g. 党委委员)."""
+
+
+class Leaver(BaseModel):
+    """A sitting member of a township's team with no seat in any team of the slate (退出).
+
+    `reasons` say why, as data (model/leavers.py): 到龄 (`leaver_age`), 测评/推荐未过
+    (`leaver_votes`), 任职满10年须交流 with no seat elsewhere (`leaver_rotation`), taken
+    out of the pool by the scenario (`leaver_removed`), or none of these: not selected
+    (`leaver_not_selected`). `removed`: a rule or the scenario takes the cadre out of
+    every team, so leaving costs nothing; otherwise the slate chose it, at the cost of
+    `weights.left_out`. `destination` (去向) is for staff to fill in.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cadre: str
+    township: str
+    post: Annotated[Post, BeforeValidator(Post.parse)]
+    reasons: tuple[Reason, ...]
+    removed: bool = False
+    destination: Annotated[Destination | None, BeforeValidator(Destination.parse)] = None
 
 
 class RuleInstance(BaseModel):
@@ -62,8 +83,10 @@ class RuleInstance(BaseModel):
 
 class ScoreTerm(BaseModel):
     """Points won or lost: a bonus term (merit, continuity, reserve) for the
-    cadre in a seat, or a `prefer` rule instance's penalty (`term` is the rule
-    id, `reason` the instance's). `seat` and `cadre` name the seat a term is for."""
+    cadre in a seat, the cost of a sitting member left out (`left_out`, no seat:
+    the township is the one they sit in now), or a `prefer` rule instance's
+    penalty (`term` is the rule id, `reason` the instance's). `seat` and `cadre`
+    name the seat a term is for."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -99,12 +122,16 @@ class Score(BaseModel):
 
 
 class Slate(BaseModel):
+    """Who sits where; once judged (model/referee.py), each seat's 变动, the score, the
+    rule report and the sitting members who have no seat (`leavers`, 退出名单)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     assignments: tuple[Assignment, ...]
     rank: int | None = None
     score: Score | None = None
     report: tuple[RuleInstance, ...] = ()
+    leavers: tuple[Leaver, ...] = ()
 
     def by_seat(self) -> dict[tuple[str, str], str]:
         return {(a.township, a.seat): a.cadre for a in self.assignments}

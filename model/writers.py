@@ -81,6 +81,8 @@ def _scenario_yaml(sc: Scenario) -> str:
         elif name == "rules":
             meta[name] = {rid: ov.model_dump(mode="json", exclude_defaults=True)
                           for rid, ov in value.items()}
+        elif name == "weights":  # only the weights the scenario sets: the others are the ruleset's
+            meta[name] = value.model_dump(mode="json", exclude_unset=True)
         elif name == "bans":
             meta[name] = [b.model_dump(mode="json", exclude_none=True) for b in value]
         else:

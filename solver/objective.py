@@ -1,6 +1,8 @@
 """The objective: points of the pairs chosen minus the cost of broken rules.
 
 Terms (README, "The score"): merit, continuity and reserve points per pair;
+the cost of a sitting member left out (`left_out`), linear as w x (pairs chosen
+of the cadre) - w: a bonus of w on each of their pairs and a constant;
 big_m per broken `generally` instance; weight x amount per `prefer` instance.
 A term whose weight is 0 adds nothing to the objective. In relax mode the
 objective is instead the total slack (the smallest change to the rules).
@@ -11,22 +13,52 @@ from __future__ import annotations
 import numpy as np
 
 from model.enums import Strength
+from model.leavers import kept_members
+from model.score import continuity_posts
+from solver.facts import POSTS
 from solver.linear import Expr, Lin, lin_sum
 from solver.state import BuildState
 
 
-def pair_points(b: BuildState) -> np.ndarray:
-    """Each pair's own points (merit, continuity, reserve), by column."""
-    w = b.sc.weights
+def continuing(b: BuildState) -> np.ndarray:
+    """Per pair: the seat continues its cadre's career in the same township (连任 or a
+    usual step, `model.score.continuity_posts`)."""
     pool, c = b.pool, b.pair_cadre
+    posts = np.zeros((pool.size, len(POSTS)), dtype=bool)
+    for i, cadre in enumerate(b.sc.cadres):
+        for p in continuity_posts(b.sc, cadre):
+            posts[i, POSTS.index(p)] = True
     home = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
+    main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)[b.pair_group]
+    return pool.sitting[c] & (pool.township[c] == home) & posts[c, main]
+
+
+def kept_mask(b: BuildState) -> np.ndarray:
+    """Per cadre of the pool: a sitting member whom nothing removes (`model.leavers`)."""
+    mask = np.zeros(b.pool.size, dtype=bool)
+    mask[[b.cadre_index[c.id] for c in kept_members(b.sc, b.view)]] = True
+    return mask
+
+
+def pair_points(b: BuildState) -> np.ndarray:
+    """Each pair's own points (merit, continuity, reserve, and the left-out cost
+    taken back when the cadre is seated), by column."""
+    w = b.sc.weights_in_force
+    pool, c = b.pool, b.pair_cadre
     points = np.zeros(len(c), np.int64)
     for weight, per_pair in ((w.merit, lambda: pool.merit[c]),
-                             (w.continuity, lambda: pool.sitting[c] & (pool.township[c] == home)),
-                             (w.reserve, lambda: pool.reserve[c])):
+                             (w.continuity, lambda: continuing(b)),
+                             (w.reserve, lambda: pool.reserve[c]),
+                             (w.left_out, lambda: kept_mask(b)[c])):
         if weight:
             points += weight * per_pair().astype(np.int64)
     return points
+
+
+def left_out_cost(b: BuildState) -> int:
+    """The constant of the left-out term: w for every sitting member whom nothing removes."""
+    w = b.sc.weights_in_force.left_out
+    return w * int(kept_mask(b).sum()) if w else 0
 
 
 def rule_costs(b: BuildState) -> list[Expr]:
@@ -43,7 +75,7 @@ def set_objective(b: BuildState) -> None:
     """Maximize the points minus the rule costs (`b.objective` keeps the expression)."""
     points = pair_points(b)
     cols = np.flatnonzero(points)
-    b.objective = lin_sum([Lin(cols, points[cols]), *rule_costs(b)]).merged()
+    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b)), *rule_costs(b)]).merged()
     b.model.maximize(b.objective)
 
 

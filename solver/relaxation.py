@@ -210,7 +210,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         rounds += 1
         if status != pywraplp.Solver.OPTIMAL:
             break
-        lp_value = obj.Value()
+        lp_value = obj.Value() + lm.objective.const
         primal = np.zeros(n)
         primal[list(xs)] = [x.solution_value() for x in xs.values()]
         y = np.array([ct.dual_value() for ct in cts])
@@ -220,7 +220,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
             break
         add(best_per_group(d[:n_pairs], groups, better, per_group))
     d = reduced_costs(cost, rows, y)
-    value = lagrangian(rows, y, d, lb, ub)
+    value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
                  perf_counter() - t0)
 

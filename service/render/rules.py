@@ -228,7 +228,13 @@ def _merit(a: dict, n: Names) -> str:
     return "近三年考核" + text
 
 
-on_seat("continuity")(lambda _a, _n: "留任本乡镇班子")
+@on_seat("continuity")
+def _continuity(a: dict, n: Names) -> str:
+    if a["step"]:
+        return f"本乡镇{Post(a['post']).zh}接任{Post(a['to']).zh}"
+    return f"连任本乡镇{Post(a['to']).zh}"
+
+
 on_seat("reserve")(lambda _a, _n: "后备干部")
 
 

@@ -397,14 +397,14 @@ def test_save_refuses_what_cannot_round_trip(tmp_path: Path) -> None:
 
 def test_load_slate_forms(tmp_path: Path) -> None:
     """A slate loads from a bare list, a slate object, or slate N of a solve result."""
-    a = [{"township": "t01", "seat": "secretary", "cadre": "c01", "change": "留任"}]
+    a = [{"township": "t01", "seat": "secretary", "cadre": "c01", "change": "连任"}]
     b = [{"township": "t01", "seat": "head", "cadre": "c02"}]
     forms = {"list.json": a, "slate.json": {"assignments": a, "rank": 1},
              "result.json": {"scenario": "x", "slates": [{"assignments": a},
                                                          {"assignments": b}]}}
     for name, data in forms.items():
         (tmp_path / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        assert load_slate(tmp_path / name)[0].change == Change.stays
+        assert load_slate(tmp_path / name)[0].change == Change.continues
     assert load_slate(tmp_path / "result.json", index=1)[0].cadre == "c02"
     with pytest.raises(InputErrors, match="no slate number 2"):
         load_slate(tmp_path / "result.json", index=2)

@@ -977,7 +977,7 @@ def test_d1_r2_five_years_planned_move(
     name = default_at(make(preset, towns=1), "deputy_head#1")
     sc, v = changed(preset, {name: dict(current_township="t1", current_post="deputy_head", post_since=since)})
     expect(v, "D1-R2@t1/deputy_head#1", holds, detail, penalty=penalty, violations=0)
-    continuity = sc.weights.continuity
+    continuity = sc.weights_in_force.continuity
     assert v.score.points == base_points(sc) + continuity - penalty
     assert inst(v, "D1-R1@t1/deputy_head#1").holds
 
@@ -1028,8 +1028,8 @@ def test_d1_r4_principal_rotation(preset: str, town: str, since: date, holds: bo
     penalty = 0 if holds else 2
     expect(v, "D1-R4@t1/head", holds, detail, penalty=penalty, violations=0)
     assert inst(v, "D1-R2@t1/head").holds  # not the same post
-    continuity = sc.weights.continuity if town == "t1" else 0
-    assert v.score.points == base_points(sc) + continuity - penalty
+    # a deputy head made head is neither 连任 nor a usual step (乡镇长 -> 书记, 副书记 -> 乡镇长)
+    assert v.score.points == base_points(sc) - penalty
 
 
 @pytest.mark.parametrize("preset", presets_with("D1-R4"))
@@ -1043,7 +1043,7 @@ def test_d1_r4_principal_seats_only(preset: str) -> None:
     assert rules_of(v, "D1-R4") == ["D1-R4@t1/secretary", "D1-R4@t1/head"]
     assert inst(v, "D1-R2@t1/deputy_head#1").penalty == 4
     assert (inst(v, "D1-R2@t1/head").penalty, inst(v, "D1-R4@t1/head").penalty) == (4, 2)
-    assert v.score.points == base_points(sc) + 2 * sc.weights.continuity - 10
+    assert v.score.points == base_points(sc) + 2 * sc.weights_in_force.continuity - 10
 
 
 def locals_of(sc: Scenario) -> list[str]:

@@ -51,18 +51,19 @@ def test_drop_forbidden_pairs_alone() -> None:
 def test_zero_weight_terms_add_nothing() -> None:
     """With every score weight and prefer weight at 0, the objective holds only generally violations."""
     rules = {r.id: {"weight": 0} for r in SC.ruleset_in_force.rules if r.strength == Strength.prefer}
-    sc = SC.with_changes(weights=ScoreWeights(merit=0, continuity=0, reserve=0), rules=rules)
+    sc = SC.with_changes(weights=ScoreWeights(merit=0, continuity=0, reserve=0, left_out=0), rules=rules)
     b = Builder(sc).build()
     assert not pair_points(b).any()
     generally = lin_sum([-b.big_m * r.amount for r in b.recorded if r.spec.strength == Strength.generally])
     expected = generally.merged()
     assert b.objective.idx.tolist() == expected.idx.tolist()
     assert b.objective.coef.tolist() == expected.coef.tolist()
+    assert b.objective.const == expected.const
     assert any(r.spec.strength == Strength.prefer for r in b.recorded)  # recorded, at no cost
 
 
 def test_zero_weight_leaves_the_other_terms_alone() -> None:
     """A weight set to 0 takes its term out and leaves the others' points as they were."""
     full, no_merit = Builder(SC).build(), Builder(SC.with_changes(weights=ScoreWeights(merit=0))).build()
-    w = SC.weights
+    w = SC.weights_in_force
     assert (pair_points(full) - pair_points(no_merit) == w.merit * full.pool.merit[full.pair_cadre]).all()
