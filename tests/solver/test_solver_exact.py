@@ -6,14 +6,16 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.generator import generate_county
 from model.people import Cadre
 from model.referee import referee
 from model.ruleset import Ruleset
 from model.scenario import Scenario
-from model.slate import Assignment
+from model.slate import Assignment, Slate
 from solver import solve
 from tests.factory import cadre, scenario, township
 
@@ -63,8 +65,9 @@ def cadres(draw: st.DrawFn, n: int, towns: list[str]) -> list[Cadre]:
     out = []
     for i in range(n):
         sitting = draw(st.sampled_from([None, *towns]))
-        post = draw(st.sampled_from(["party_secretary", "deputy_head"])) if sitting else None
+        post = draw(st.sampled_from(["party_secretary", "township_head", "deputy_head"])) if sitting else None
         tenure = draw(st.integers(0, 12))
+        rank_years = draw(st.integers(0, 4))
         out.append(
             cadre(
                 f"c{i}",
@@ -77,6 +80,7 @@ def cadres(draw: st.DrawFn, n: int, towns: list[str]) -> list[Cadre]:
                 current_township=sitting,
                 current_post=post,
                 post_since=date(2026 - tenure, 3, 1) if sitting else None,
+                rank_since=date(2026 - rank_years, 3, 1),
                 outstanding=draw(st.booleans()),
                 kept_for_work=draw(st.booleans()),
                 reserve=draw(st.booleans()),
@@ -107,6 +111,19 @@ def brute_force(sc: Scenario) -> int | None:
         if verdict.passes and (best is None or verdict.score.objective > best):
             best = verdict.score.objective
     return best
+
+
+def assert_every_sitting_member_placed(sc: Scenario, slate: Slate) -> None:
+    """Every sitting member is in a seat or on the 退出名单 with a reason, never both; each
+    left out whom nothing removes costs weights.left_out."""
+    seated = {a.cadre for a in slate.assignments}
+    gone = {x.cadre: x for x in slate.leavers}
+    for c in sc.cadres:
+        if c.is_sitting:
+            assert (c.id in seated) != (c.id in gone), c.id
+    assert all(x.reasons for x in slate.leavers)
+    costs = sum(t.points for t in slate.score.terms if t.term == "left_out")
+    assert costs == -sc.weights_in_force.left_out * sum(not x.removed for x in slate.leavers)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,5 +157,18 @@ def test_random_county_slates_pass_referee(data: st.DataObject) -> None:
         verdict = referee(sc, slate.assignments)
         assert verdict.passes
         assert verdict.score == slate.score
+        assert_every_sitting_member_placed(sc, slate)
     if not result.slates:
         assert result.status == "INFEASIBLE" and result.reasons
+
+
+@pytest.mark.parametrize("preset", ["qiong-2011", "xx-2011", "county-2017"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_counties_place_every_sitting_member(preset: str, seed: int) -> None:
+    """On generated counties of each preset every sitting member is seated or listed with a
+    reason, and the solver and the referee agree on every slate (solve raises otherwise)."""
+    sc = generate_county(3, 80, seed, ruleset=preset)
+    result = solve(sc, time_limit=20, workers=2, top=2)
+    assert result.slates
+    for slate in result.slates:
+        assert_every_sitting_member_placed(sc, slate)
