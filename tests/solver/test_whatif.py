@@ -88,7 +88,8 @@ def test_second_slate_is_the_best_far_enough_from_the_first(d: int) -> None:
 def principals(sc: Scenario, s: Slate) -> frozenset[tuple[str, str, str]]:
     """The slate's principal (township, seat, cadre) pairs: who is 书记 and 乡镇长 where."""
     principal = {(x.township, x.id) for x in sc.seats if x.principal}
-    return frozenset((a.township, a.seat, a.cadre) for a in s.assignments if (a.township, a.seat) in principal)
+    return frozenset((a.township, a.seat, a.cadre) for a in s.assignments
+                     if (a.township, a.seat) in principal)
 
 
 def check_principal_alternatives(sc: Scenario, res: SolveResult) -> None:
@@ -147,8 +148,9 @@ def test_cli_alternatives_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
     folder = tmp_path / "tiny"
     save_scenario(tiny(["t1", "t2"], pool(9)), folder)
-    for argv, mode in (([], "principal"), (["--diversity", "2"], "seats"), (["--alternatives", "seats"], "seats"),
-                       (["--alternatives", "principal", "--diversity", "2"], "principal")):
+    cases = (([], "principal"), (["--diversity", "2"], "seats"), (["--alternatives", "seats"], "seats"),
+             (["--alternatives", "principal", "--diversity", "2"], "principal"))
+    for argv, mode in cases:
         out = tmp_path / "r.json"
         assert main(["solve", str(folder), "--top", "2", "--json", str(out), *argv]) == 0, argv
         settings = json.loads(out.read_text(encoding="utf-8"))["settings"]
