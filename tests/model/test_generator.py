@@ -19,7 +19,7 @@ import pytest
 
 from model.enums import Education, Gender, Origin, Post, Rank, Strength
 from model.generator import generate_county
-from model.people import Cadre
+from model.people import Cadre, full_years
 from model.referee import make_view, referee
 from model.rules import View, kind_of
 from model.rules.seated import SeatedKind
@@ -29,6 +29,7 @@ from model.slate import Assignment
 
 CASES = [
     ("xx-2011", 12, 400, (1, 2, 3)),
+    ("qiong-2011", 8, 300, (1, 2)),
     ("xx-2011", 5, 120, (1, 4, 7, 11)),
     ("county-2017", 6, 250, (1, 2, 5)),
 ]
@@ -39,8 +40,54 @@ def county(townships: int, cadres: int, seed: int, ruleset: str = "xx-2011") -> 
     return generate_county(townships, cadres, seed, ruleset=ruleset)
 
 
+PROMOTION_YEARS = 2
+"""N-3: years at 副科 before a 正科 seat (the rule's 2 years, stricter than its must's 1)."""
+WORK_YEARS = 3
+"""N-8 as the witness reads it: years of work for any seat."""
+PARTY_YEARS = 3
+"""N-8 as the witness reads it: years of party membership for a seat with a party post."""
+PARTY_POSTS = frozenset({
+    Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
+    Post.deputy_secretary_stability, Post.discipline_secretary, Post.discipline_deputy,
+    Post.organization_member, Post.propaganda_member, Post.organization_propaganda_member,
+    Post.committee_member,
+})
+
+
+def years_since(day: date | None, on: date) -> int:
+    return -1 if day is None else full_years(day, on)
+
+
+def national_fails(sc: Scenario, c: Cadre, seat: Seat) -> str | None:
+    """The national rule (section N) that keeps cadre `c` out of `seat`, read strictly so
+    that a witness meeting these needs no exception: no demotion for any ranked cadre (N-1),
+    one step up (N-2), two years at 副科 for a 正科 seat (N-3), a principal not in the
+    township they grew up in (N-5), ten years in a post leave the township's team (N-7),
+    years of work and, for a party post, of membership (N-8). N-6 is the witness's."""
+    on = sc.reshuffle_date
+    if c.rank.level > seat.rank.level:
+        return "N-1"
+    if seat.rank.level - c.rank.level >= 2:
+        return "N-2"
+    if (seat.rank == Rank.full_section and c.rank == Rank.deputy_section
+            and years_since(c.rank_since, on) < PROMOTION_YEARS):
+        return "N-3"
+    town = sc.townships[seat.township]
+    if seat.principal and c.hometown in (town.id, town.name):
+        return "N-5"
+    if c.sits_in(seat.township) and c.tenure(on) >= 10:
+        return "N-7"
+    if years_since(c.work_since, on) < WORK_YEARS:
+        return "N-8"
+    party_seat = any(p in PARTY_POSTS for p in (*seat.posts, *seat.template.optional_posts))
+    if party_seat and years_since(c.party_since, on) < PARTY_YEARS:
+        return "N-8"
+    return None
+
+
 def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
-    """Seat -> cadres that pass every `must` seated rule of the ruleset in force."""
+    """Seat -> cadres that pass every `must` seated rule of the ruleset in force and the
+    national rules of section N (`national_fails`)."""
     view = View(
         on=sc.reshuffle_date, townships=sc.townships, seats=sc.seats, cadres=sc.cadre_by_id,
         seated={}, renomination_overrides=sc.renomination_overrides,
@@ -59,7 +106,8 @@ def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
             checks = [(kind, p) for kind, p in rules if p.applies(seat)]
             by_kind[key] = [
                 c for c in sc.cadres
-                if all(kind.fails(p, c, seat, town, view) is None for kind, p in checks)
+                if national_fails(sc, c, seat) is None
+                and all(kind.fails(p, c, seat, town, view) is None for kind, p in checks)
             ]
         out[(seat.township, seat.id)] = by_kind[key]
     return out
@@ -100,9 +148,11 @@ def witness(
     """A slate meeting the must rules, if matching finds one under imposed seat filters."""
     on = sc.reshuffle_date
     elig = elig or eligibility(sc)
+    # N-6: one of each pair of relatives is left out, so no team can hold both
+    related = {c.id for c in sc.cadres if c.relatives}
+    elig = {k: [c for c in v if c.id not in related] for k, v in elig.items()}
     allowed = dict(elig)
     principal = [s for s in sc.seats if s.principal]
-
 
     def women(seat: Seat) -> int:
         return sum(c.gender == Gender.female for c in elig[(seat.township, seat.id)])
