@@ -181,7 +181,8 @@ def test_what_if_file_adds_to_its_base(tmp_path: Path) -> None:
     base = load_scenario(ROOT / "scenarios/demo-county")
     assert wi.cadres == base.cadres and wi.pins == (Pin(cadre="g0289", township="t02", seat="secretary"),)
     few = load_scenario(ROOT / "scenarios/what-if/few-young.yaml")
-    assert len(few.remove) == 90
+    left = [c for c in few.cadres if c.id not in few.remove and c.age(few.reshuffle_date) <= 30]
+    assert len(few.remove) == 80 and len(left) == 10
 
 
 def test_cli_verbs_on_a_small_county(small: Scenario, tmp_path: Path,
