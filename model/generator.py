@@ -13,8 +13,17 @@ cadre pool that the solver can fill without breaking a `must` rule.
    public-institution staff, village cadres, college-graduate village officials
    and enterprises.
 
-Gender and ethnicity are then dealt out to hit the requested shares, and the
-reserve (后备干部) and outstanding (特别优秀) flags set last.
+Gender and ethnicity are then dealt out to hit the requested shares. Each cadre's
+career is drawn consistently: work after school (参加工作时间), a rank only after
+some years of it, party membership (入党时间) for most. A sitting member's career is
+read backwards from the seat: its rank (正科 for 党委书记, 乡镇长 and 人大主席, 副科
+for deputies), taken with this post or before it, a 正科 after 2+ years at 副科
+(N-3); principals mostly 2-8 years in post. Outside the teams most cadres are 副科
+or without rank, and the few 正科 are in county organs, so that no demotion (N-1),
+no skipped rank (N-2) and no early promotion (N-3) is needed. Then hometowns (成长地,
+about a third in the county, never a sitting principal's township: N-5) and a few
+pairs of relatives (N-6, never on one sitting team nor among the guaranteed cadres),
+and the reserve (后备干部) and outstanding (特别优秀) flags last.
 """
 
 from __future__ import annotations
@@ -132,6 +141,9 @@ ADULT_AGE = 18
 """No work or party membership before 18."""
 MIN_WORK_BEFORE_RANK = 2
 """Full years of work before a first leadership rank (副科)."""
+RANK_AGES = {Rank.deputy_section: (23, 42), Rank.full_section: (28, 45)}
+"""Ages at which a sitting member took each rank: the first is the youngest anyone does,
+the second D3-E2's promotion cap (40 for 副科, 45 for 正科) with a little room."""
 
 # sitting tenure in full years, 0..13. Deputies: about 40% 5+, about 8% 10+ (D1-R2 and
 # D1-R1 bite). Principals: most took the post at the last reshuffle (5 years) or in the
@@ -151,7 +163,7 @@ PARTY_SHARE: dict[str, float] = {
     "young": 0.8,
     "young_graduate": 0.75,
     "ready": 1.0,
-    "ethnic": 0.9,
+    "ethnic": 1.0,
     "county_organ": 0.9,
     "township_civil_servant": 0.8,
     "township_institution": 0.6,
@@ -523,6 +535,11 @@ def _rank_since(rng: random.Random, on: date, work_since: date, low: int, high: 
     return max(_full_years_ago(rng, on, back), _years_before(work_since, -MIN_WORK_BEFORE_RANK))
 
 
+def _fit(x: int, low: int, high: int) -> int:
+    """x within [low, high]; `high` wins where they cross (dates stay consistent)."""
+    return max(0, min(max(x, low), high))
+
+
 def _draw(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
     """The record of one cadre (without id, name, hometown and relatives), consistent in its
     dates and years: work, then rank after some years of it, township years within the career."""
@@ -614,6 +631,9 @@ def _draw(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
         ranked_share = 0.5 if age > 40 else 0.15
     if ranked_share and age >= 30 and rng.random() < ranked_share:
         rec["rank"] = Rank.deputy_section
+    low, high = rank_years
+    if rec["rank"] != Rank.none:  # nobody took a rank younger than its first age
+        rank_years = (low, min(high, age - RANK_AGES[rec["rank"]][0]))
     if rec["rank"] != Rank.none and rank_years[1] < rank_years[0]:
         rec["rank"] = Rank.none  # too short a career for a rank
     if ly_max and rec["rank"] != Rank.none:
@@ -666,22 +686,32 @@ def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
     career = full_years(work_since, on)
     room = career - MIN_WORK_BEFORE_RANK - 1  # full years a leadership rank may have been held
     weights = PRINCIPAL_TENURE if seat.principal else TENURE_WEIGHTS
-    tenure = min(room, rng.choices(range(len(weights)), weights)[0])
-    post_since = _full_years_ago(rng, on, tenure, min_days=20)
+    low_full, high_full = RANK_AGES[Rank.full_section]
+    low_deputy, high_deputy = RANK_AGES[Rank.deputy_section]
     if full:
+        high_full -= 2 if female else 0  # D3-E2: 正科 by 45, a woman by 43
+        tenure = _fit(rng.choices(range(len(weights)), weights)[0], 0, min(room - 2, age - low_full))
         # 正科 before this post (a head before becoming secretary, a 正科 post in a county organ),
-        # and before that 2+ years as a township deputy
+        # and before that 2+ years as a township deputy (N-3)
         before = rng.choice((0, 0, 1, 2, 3, 4, 5)) if seat.main_post != Post.township_head else (
             rng.choice((0, 0, 0, 0, 1, 2, 3)))
-        before = max(0, min(before, room - tenure - 2))
-        deputy = max(0, min(rng.randint(2, 8), room - tenure - before))
+        before = _fit(before, age - tenure - high_full, min(room - tenure - 2, age - tenure - low_full))
+        full_age = age - tenure - before
+        deputy = _fit(rng.randint(2, 8), full_age - high_deputy,
+                      min(room - tenure - before, full_age - low_deputy))
+        post_since = _full_years_ago(rng, on, tenure, min_days=20)
         rank_since = _years_before(post_since, before)
         from_county = rng.random() < 0.2
         leadership = tenure + (rng.randint(0, deputy) if from_county else before + deputy)
     else:
+        tenure = _fit(rng.choices(range(len(weights)), weights)[0], 0, min(room, age - low_deputy))
         prior = rng.randint(0, max(0, min(8, room - tenure)))  # earlier township deputy posts
         county = rng.randint(1, 3) if rng.random() < 0.15 else 0  # 副科 in a county organ before
-        county = max(0, min(county, room - tenure - prior))
+        late = age - tenure - prior - county - high_deputy  # years too late for a first 副科
+        prior = _fit(prior + max(0, late), 0, min(room - tenure, age - tenure - low_deputy))
+        county = _fit(county, age - tenure - prior - high_deputy,
+                      min(room - tenure - prior, age - tenure - prior - low_deputy))
+        post_since = _full_years_ago(rng, on, tenure, min_days=20)
         rank_since = _years_before(post_since, prior + county)
         leadership = tenure + prior
     township_years = min(career, leadership + rng.randint(0, 8))

@@ -14,10 +14,11 @@ import statistics
 from collections import Counter
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pytest
 
-from model.enums import Education, Gender, Origin, Post, Rank, Strength
+from model.enums import Education, Gender, Kinship, Origin, Post, Rank, Strength
 from model.generator import generate_county
 from model.people import Cadre, full_years
 from model.referee import make_view, referee
@@ -83,6 +84,20 @@ def national_fails(sc: Scenario, c: Cadre, seat: Seat) -> str | None:
     if party_seat and years_since(c.party_since, on) < PARTY_YEARS:
         return "N-8"
     return None
+
+
+def national_breaks(sc: Scenario, slate: list[Assignment]) -> list[str]:
+    """The national rules a slate breaks, each as 'rule@township/seat': the seated ones of
+    `national_fails`, and N-6 (two relatives on one team) per township."""
+    seats = {(s.township, s.id): s for s in sc.seats}
+    out = [f"{rule}@{a.township}/{a.seat}" for a in slate
+           if (rule := national_fails(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)]))]
+    team = {a.cadre: a.township for a in slate}
+    for c in sc.cadres:
+        for r in c.relatives:
+            if c.id in team and team.get(r.cadre) == team[c.id]:
+                out.append(f"N-6@{team[c.id]}/{c.id}+{r.cadre}")
+    return out
 
 
 def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
@@ -247,6 +262,7 @@ def test_pool_meets_the_must_rules(ruleset: str, townships: int, cadres: int, se
     verdict = referee(sc, slate)
     broken = [r.key for r in verdict.report if not r.holds and r.strength == Strength.must]
     assert verdict.passes, (verdict.problems, broken)
+    assert national_breaks(sc, slate) == []
 
 
 def test_same_seed_same_county_other_seed_other_county() -> None:
@@ -372,3 +388,129 @@ def test_each_record_is_consistent(seed: int) -> None:
             assert c.rank == next(
                 s.rank for s in sc.seats_of(c.current_township) if c.current_post in s.posts
             )
+
+
+# --------------------------------------------------------------------------- careers
+
+
+PRESET_CASES = [("xx-2011", 12, 400, 1), ("qiong-2011", 8, 300, 1), ("county-2017", 6, 250, 1)]
+
+
+def seat_of(sc: Scenario, c: Cadre) -> Seat:
+    """The sitting seat a member holds: the seat of their township known by their post."""
+    assert c.current_township is not None
+    return next(s for s in sc.seats_of(c.current_township) if s.main_post == c.current_post)
+
+
+def principals(sc: Scenario) -> list[Cadre]:
+    return [c for t in sc.sitting.values() for c in t if seat_of(sc, c).principal]
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"), PRESET_CASES)
+def test_sitting_careers_match_their_seats(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Every sitting member holds their seat's rank (正科 principals, 副科 deputies), took it at
+    or before the post after some years of work, and, in a party post, joined the party before."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    for c in (c for t in sc.sitting.values() for c in t):
+        seat = seat_of(sc, c)
+        assert c.rank == seat.rank, c
+        assert c.rank_since is not None and c.post_since is not None and c.work_since is not None
+        assert c.rank_since <= c.post_since <= on
+        assert full_years(c.work_since, c.rank_since) >= 2, c  # some years of work before the rank
+        assert c.leadership_years >= c.tenure(on)
+        if c.rank == Rank.deputy_section:  # every township leadership year was at 副科
+            assert full_years(c.rank_since, on) >= c.leadership_years, c
+        if any(p in PARTY_POSTS for p in seat.posts):
+            assert c.party_since is not None and c.party_since < c.rank_since, c
+        assert c.hometown != c.current_township or not seat.principal  # N-5 holds today
+
+
+def test_principals_tenure_spread() -> None:
+    """Most principals are 2-8 years in post; a few are under 2 (N-4) and a few 10+ (D1-R1, N-7)."""
+    tenures = [c.tenure(sc.reshuffle_date) for seed in (1, 2, 3) for sc in [county(12, 400, seed)]
+               for c in principals(sc)]
+    assert len(tenures) == 72
+    assert sum(2 <= t <= 8 for t in tenures) >= 0.75 * len(tenures)
+    assert 1 <= sum(t < 2 for t in tenures) <= 0.12 * len(tenures)
+    assert 1 <= sum(t >= 10 for t in tenures) <= 0.12 * len(tenures)
+    assert statistics.median(tenures) == 5  # most took the post at the last reshuffle
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"), PRESET_CASES)
+def test_ranks_outside_the_teams(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Outside the teams most cadres are 副科 or without rank, a few 正科 in county organs, and
+    each 正科 seat has cadres of rank for it: 无 is never all a 正科 seat could take."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    others = [c for c in sc.cadres if not c.is_sitting]
+    full = [c for c in others if c.rank == Rank.full_section]
+    assert 1 <= len(full) <= 0.1 * len(others)
+    assert all(c.origin == Origin.county_organ and c.current_township is None for c in full)
+    assert sum(c.rank == Rank.deputy_section for c in others) >= 0.2 * len(others)
+    elig = eligibility(sc)
+    for seat in sc.seats:
+        if seat.rank == Rank.full_section:
+            ready = elig[(seat.township, seat.id)]
+            assert len(ready) >= 3 and all(c.rank != Rank.none for c in ready), seat
+            assert all(c.rank == Rank.full_section or full_years(c.rank_since, on) >= 2 for c in ready)
+
+
+def test_marginals_of_the_career_facts() -> None:
+    """Work starts after school (18-27 by education), most but not all cadres are party members
+    who joined after 18, about a third grew up in the county, and 1-2% of the pool has a relative in it."""
+    sc = county(12, 400, 1)
+    on = sc.reshuffle_date
+    people = sc.cadres
+    for c in people:
+        assert c.work_since is not None and c.work_since <= on
+        start = full_years(c.birth_date, c.work_since)
+        assert 18 <= start <= 27, c
+        if c.education.level >= Education.bachelor.level:
+            assert start >= 20, c
+        if c.party_since is not None:
+            assert full_years(c.birth_date, c.party_since) >= 18 and c.party_since <= on
+    assert 0.7 <= sum(c.party_since is not None for c in people) / len(people) <= 0.92
+    towns = set(sc.townships)
+    home = Counter("county" if c.hometown in towns else "none" if c.hometown is None else "outside"
+                   for c in people)
+    assert 0.25 <= home["county"] / len(people) <= 0.42, home
+    assert 0.05 <= home["none"] / len(people) <= 0.2, home
+    assert all(not h.endswith(("乡", "镇")) and h != sc.county.name
+               for h in (c.hometown for c in people) if h and h not in towns)
+    related = {c.id for c in people if c.relatives} | {r.cadre for c in people for r in c.relatives}
+    assert 0.01 * len(people) <= len(related) <= 0.025 * len(people)
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"),
+                         [(r, t, n, s) for r, t, n, seeds in CASES for s in seeds])
+def test_relatives_look_real_and_force_nothing(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Relatives come in pairs of the four kinds, written on one side, never on one sitting team;
+    spouses differ in gender, parent and child are a generation apart, blood relatives share a hometown."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    pairs = [(c, sc.cadre_by_id[r.cadre], r.kind) for c in sc.cadres for r in c.relatives]
+    assert pairs
+    ids = [x.id for a, b, _ in pairs for x in (a, b)]
+    assert len(ids) == len(set(ids))  # disjoint pairs, each written once
+    for a, b, kind in pairs:
+        assert not (a.is_sitting and b.is_sitting and a.current_township == b.current_township)
+        gap = abs(a.age(on) - b.age(on))
+        if kind == Kinship.spouse:
+            assert a.gender != b.gender and gap <= 6
+        if kind == Kinship.direct_blood:
+            assert 22 <= gap <= 32
+        if kind in (Kinship.direct_blood, Kinship.collateral_blood) and not (
+                a.is_sitting and seat_of(sc, a).principal and b.hometown == a.current_township):
+            assert a.hometown == b.hometown
+
+
+def test_the_demo_county_is_the_readme_command() -> None:
+    """scenarios/demo-county is what `huanjie generate --townships 12 --cadres 400 --seed 1` writes,
+    the four career columns filled."""
+    from model.io import load_scenario
+
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
+    assert load_scenario(demo) == generate_county(12, 400, 1)
+    header = (demo / "cadres.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[-4:] == ["成长地", "参加工作时间", "入党时间", "亲属关系"]
