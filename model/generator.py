@@ -142,8 +142,8 @@ ADULT_AGE = 18
 MIN_WORK_BEFORE_RANK = 2
 """Full years of work before a first leadership rank (副科)."""
 RANK_AGES = {Rank.deputy_section: (23, 42), Rank.full_section: (28, 45)}
-"""Ages at which a sitting member took each rank: the first is the youngest anyone does,
-the second D3-E2's promotion cap (40 for 副科, 45 for 正科) with a little room."""
+"""Ages at which a cadre took each rank: the first is the youngest anyone does; the second,
+for sitting members, D3-E2's promotion cap (40 for 副科, 45 for 正科) with a little room."""
 
 # sitting tenure in full years, 0..13. Deputies: about 40% 5+, about 8% 10+ (D1-R2 and
 # D1-R1 bite). Principals: most took the post at the last reshuffle (5 years) or in the

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from model.enums import Education, Gender, Kinship, Origin, Post, Rank, Strength
-from model.generator import generate_county
+from model.generator import PARTY_POSTS, generate_county
 from model.people import Cadre, full_years
 from model.referee import make_view, referee
 from model.rules import View, kind_of
@@ -47,12 +47,6 @@ WORK_YEARS = 3
 """N-8 as the witness reads it: years of work for any seat."""
 PARTY_YEARS = 3
 """N-8 as the witness reads it: years of party membership for a seat with a party post."""
-PARTY_POSTS = frozenset({
-    Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
-    Post.deputy_secretary_stability, Post.discipline_secretary, Post.discipline_deputy,
-    Post.organization_member, Post.propaganda_member, Post.organization_propaganda_member,
-    Post.committee_member,
-})
 
 
 def years_since(day: date | None, on: date) -> int:
