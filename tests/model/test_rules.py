@@ -44,7 +44,8 @@ DEFAULT: dict[str, dict[str, Any]] = {
     "f2": dict(gender="female", age=40, rank="full_section", grades=HEAD_GRADES,
                expertise=("经济", "社会管理")),
     # one of 28 (D1-C1) and one of 33 (D3-C1, D5-K1); the 28-year-old is a local village official.
-    "y1": dict(age=28, rank="none", origin="college_graduate_village_official", local=True),
+    # y1 has a rank, as county-2017's third seat (人大主席) is 正科 and 无 -> 正科 breaks N-2.
+    "y1": dict(age=28, rank="deputy_section", origin="college_graduate_village_official", local=True),
     "y2": dict(age=33),
     # men of 38, local (D1-R5): m1 of 45 and m3 of 52 (D3-C1 experienced, D1-K4 senior); m2 a
     # village cadre (D1-C6, D5-C2); m1-m3 carry the rest of D1-C4 and D5-C3's expertise.
@@ -983,9 +984,10 @@ def test_d1_r2_five_years_planned_move(
 
 
 def test_d1_r1_other_post_same_township() -> None:
-    """D1-R1: ten years as secretary does not bar the same township's head seat."""
+    """D1-R1: ten years as secretary does not bar the same township's head seat (N-7, off here, does)."""
     x = like("f2", age=45, current_township="t1", current_post="party_secretary", post_since=date(2006, 9, 1))
-    expect(judge(make("xx-2011", x), {"head": "x"}), "D1-R1@t1/head", True, "符合")
+    sc = make("xx-2011", x, rules={"N-7": {"off": True}})
+    expect(judge(sc, {"head": "x"}), "D1-R1@t1/head", True, "符合")
 
 
 R3_CASES = [
