@@ -1101,7 +1101,7 @@ def lifting(cid: str, kind: str, why: str = "经县委常委会研究决定") ->
     ],
 )
 def test_n1_no_demotion(preset: str, rank: str, kw: dict, holds: bool, detail: str) -> None:
-    """N-1 (must): a 正科 cadre in a 副科 seat is 降任 and breaks, unless the scenario records the decision."""
+    """N-1 (must): a 正科 cadre in a 副科 seat is 降任 and breaks, unless the scenario records it."""
     sc, v = changed(preset, {"m1": dict(rank=rank)}, **kw)
     r = expect(v, f"N-1@t1/{seat_of(sc, 'm1')}", holds, detail)
     assert (r.reason.code == "exception") is bool(kw)
@@ -1113,11 +1113,11 @@ def test_n1_no_demotion(preset: str, rank: str, kw: dict, holds: bool, detail: s
     [
         ("none", {}, False, "职级无,直接任正科职务为越级提拔,须有组织决定"),
         ("deputy_section", {}, True, "符合"),
-        ("none", lifting("x1", "越级"), True, "越级提拔,须有组织决定;经组织决定越级提拔(经县委常委会研究决定)"),
+        ("none", lifting("x1", "越级"), True, "须有组织决定;经组织决定越级提拔(经县委常委会研究决定)"),
     ],
 )
 def test_n2_one_step_promotion(preset: str, rank: str, kw: dict, holds: bool, detail: str) -> None:
-    """N-2 (must): 无 -> 正科 (the head's seat) is 越级 and breaks, unless the scenario records the decision."""
+    """N-2 (must): 无 -> 正科 (the head's seat) is 越级 and breaks, unless the scenario records it."""
     _, v = changed(preset, {"f2": dict(rank=rank)}, **kw)
     expect(v, "N-2@t1/head", holds, detail)
 
@@ -1183,7 +1183,8 @@ def test_n4_recent_principal_moved(preset: str, kw: dict, holds: bool, detail: s
 @pytest.mark.parametrize("preset", presets_with("N-4"))
 def test_n4_recent_principal_kept(preset: str) -> None:
     """N-4: the head of one year kept as head of the same township holds; two years is no longer recent."""
-    _, v = changed(preset, {"f2": dict(current_township="t1", current_post="township_head", post_since=RECENT)})
+    head = dict(current_township="t1", current_post="township_head", post_since=RECENT)
+    _, v = changed(preset, {"f2": head})
     expect(v, "N-4@t1/x1", True, "干部x1任t1镇乡镇长1年,连任")
     _, v = changed(preset, recent_head(date(2024, 9, 1)))
     assert rules_of(v, "N-4") == []
@@ -1266,7 +1267,7 @@ def test_n7_ten_years_leave_the_team(
         (date(2023, 9, 1), date(2020, 1, 1), {}, True, "符合"),
         (date(2023, 9, 2), date(2020, 1, 1), {}, False, "工龄2年,少于3年"),
         (date(2020, 1, 1), date(2025, 9, 2), {}, False, "党龄0年,少于1年"),
-        (date(2023, 9, 2), date(2020, 1, 1), lifting("x1", "破格"), True, "工龄2年,少于3年;经组织决定破格提拔"),
+        (date(2023, 9, 2), date(2020, 1, 1), lifting("x1", "破格"), True, "少于3年;经组织决定破格提拔"),
         (None, None, {}, True, "未填参加工作时间、入党时间,未检查"),
     ],
 )
