@@ -138,20 +138,20 @@ class ServiceYears(SeatedKind):
     def measure(self, p: ServiceYearsParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         """Years of work against their minimum, then party years on a party seat; the first
         that fails decides, and a date not given is named."""
+        party_seat = any(post in p.party_posts for post in seat.posts)
+        checks = [("work_since", p.min_work_years, True), ("party_since", p.min_party_years, party_seat)]
         missing: list[str] = []
+        for fld, least, applies in checks:
+            day = getattr(c, fld)
+            if not applies or day is None:
+                missing += [fld] if applies else []
+                continue
+            years = full_years(day, v.on)
+            if years < least:
+                why = reason("work_years_short", years=years, min_years=least) if fld == "work_since" \
+                    else reason("party_years_short", years=years, min_years=least)
+                return Finding(years, least, why)
         work = None if c.work_since is None else full_years(c.work_since, v.on)
-        if work is None:
-            missing.append("work_since")
-        elif work < p.min_work_years:
-            return Finding(work, p.min_work_years, reason("work_years_short", years=work,
-                                                          min_years=p.min_work_years))
-        if any(post in p.party_posts for post in seat.posts):
-            party = None if c.party_since is None else full_years(c.party_since, v.on)
-            if party is None:
-                missing.append("party_since")
-            elif party < p.min_party_years:
-                return Finding(party, p.min_party_years, reason("party_years_short", years=party,
-                                                                min_years=p.min_party_years))
         return Finding(work, p.min_work_years, note=no_data(*missing) if missing else None)
 
 
