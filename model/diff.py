@@ -9,7 +9,9 @@ from model.slate import RuleInstance, Slate
 
 
 class SeatChange(BaseModel):
-    """One seat whose holder differs: cadre ids before and after (None: empty)."""
+    """One seat whose holder differs: cadre ids before and after (None: empty).
+    `seat` is the seat kind (`deputy_head`, not `deputy_head#2`): identical seats
+    are compared as a set, so the record names the kind, not one of its seats."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -33,14 +35,42 @@ class SlateDiff(BaseModel):
     mended: list[RuleInstance] = Field(default_factory=list)
 
 
-def diff_slates(base: Slate, other: Slate) -> SlateDiff:
-    """Seats whose holder differs (township, seat, before, after); deltas of the
-    objective and of each score term; rule instances broken only in one."""
-    a, b = base.by_seat(), other.by_seat()
-    out = SlateDiff()
+def seat_kind(seat: str) -> str:
+    """The kind of a seat: identical seats `deputy_head#1`, `deputy_head#2` are one
+    kind (model/ruleset.py `TeamTemplate.expand` names them so)."""
+    return seat.split("#")[0]
+
+
+def holders(slate: Slate) -> dict[tuple[str, str], list[str]]:
+    """Per (township, seat kind), the cadres holding its seats, in seat order."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for a in sorted(slate.assignments, key=lambda a: (a.township, a.seat)):
+        out.setdefault((a.township, seat_kind(a.seat)), []).append(a.cadre)
+    return out
+
+
+def seat_changes(base: Slate, other: Slate) -> list[SeatChange]:
+    """Per seat kind, the cadres who leave it against those who come in: two
+    副镇长 trading deputy_head#1 and #2 is no change. The k-th leaver (in seat
+    order) is paired with the k-th newcomer; a kind with more seats on one side
+    (a township whose team template differs) pairs the rest with None."""
+    a, b = holders(base), holders(other)
+    out: list[SeatChange] = []
     for key in sorted(set(a) | set(b)):
-        if a.get(key) != b.get(key):
-            out.seats.append(SeatChange(township=key[0], seat=key[1], before=a.get(key), after=b.get(key)))
+        before, after = a.get(key, []), b.get(key, [])
+        gone = [c for c in before if c not in after]
+        came = [c for c in after if c not in before]
+        for k in range(max(len(gone), len(came))):
+            out.append(SeatChange(township=key[0], seat=key[1], before=gone[k] if k < len(gone) else None,
+                                  after=came[k] if k < len(came) else None))
+    return out
+
+
+def diff_slates(base: Slate, other: Slate) -> SlateDiff:
+    """Seats whose holder differs (township, seat kind, before, after; identical
+    seats compared as a set); deltas of the objective and of each score term;
+    rule instances broken only in one."""
+    out = SlateDiff(seats=seat_changes(base, other))
     if base.score and other.score:
         out.objective = other.score.objective - base.score.objective
         ta, tb = base.score.by_term(), other.score.by_term()

@@ -119,6 +119,16 @@ class Kinship(Labeled):
     in_law = "in_law"
 
 
+class Exemption(Labeled):
+    """A per-cadre decision that lifts a rule for that cadre, written in the scenario with its
+    reason (N rules): 降任 lifts N-1, 越级 N-2, 破格 N-3 and N-8, 因工作需要 N-4 and N-7."""
+
+    demotion = "demotion"
+    exceptional_promotion = "exceptional_promotion"
+    two_step_promotion = "two_step_promotion"
+    kept_for_work = "kept_for_work"
+
+
 class Change(Labeled):
     """What a seat means for its holder (变动), the words of the catalog's table
     (shared/directives.md, section N): the rank compared first, then where the
@@ -188,6 +198,10 @@ LABELS: dict[Labeled, str] = {
     Kinship.direct_blood: "直系血亲",
     Kinship.collateral_blood: "三代以内旁系血亲",
     Kinship.in_law: "近姻亲",
+    Exemption.demotion: "降任",
+    Exemption.exceptional_promotion: "破格提拔",
+    Exemption.two_step_promotion: "越级提拔",
+    Exemption.kept_for_work: "因工作需要",
     Change.continues: "连任",
     Change.reassigned: "改任",
     Change.exchanged: "交流",
@@ -219,6 +233,10 @@ ALIASES: dict[Labeled, tuple[str, ...]] = {
     Post.deputy_head: ("副乡长", "副镇长"),
     Post.armed_forces_head: ("武装部长",),
     Origin.township_civil_servant: ("乡镇机关",),
+    Exemption.demotion: ("降职",),
+    Exemption.exceptional_promotion: ("破格",),
+    Exemption.two_step_promotion: ("越级",),
+    Exemption.kept_for_work: ("因工作需要留任", "因工作需要调整"),
     Change.continues: ("留任", "stays"),  # the words of earlier results, so their slates still load
     Change.exchanged: ("moved_in",),
     Change.joins: ("新进", "new"),

@@ -13,8 +13,17 @@ cadre pool that the solver can fill without breaking a `must` rule.
    public-institution staff, village cadres, college-graduate village officials
    and enterprises.
 
-Gender and ethnicity are then dealt out to hit the requested shares, and the
-reserve (后备干部) and outstanding (特别优秀) flags set last.
+Gender and ethnicity are then dealt out to hit the requested shares. Each cadre's
+career is drawn consistently: work after school (参加工作时间), a rank only after
+some years of it, party membership (入党时间) for most. A sitting member's career is
+read backwards from the seat: its rank (正科 for 党委书记, 乡镇长 and 人大主席, 副科
+for deputies), taken with this post or before it, a 正科 after 2+ years at 副科
+(N-3); principals mostly 2-8 years in post. Outside the teams most cadres are 副科
+or without rank, and the few 正科 are in county organs, so that no demotion (N-1),
+no skipped rank (N-2) and no early promotion (N-3) is needed. Then hometowns (成长地,
+about a third in the county, never a sitting principal's township: N-5) and a few
+pairs of relatives (N-6, never on one sitting team nor among the guaranteed cadres),
+and the reserve (后备干部) and outstanding (特别优秀) flags last.
 """
 
 from __future__ import annotations
@@ -25,8 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from model.enums import Education, Gender, Grade, Origin, Post, Rank
-from model.people import Cadre, County, Township, full_years
+from model.enums import Education, Gender, Grade, Kinship, Origin, Post, Rank
+from model.people import Cadre, County, Relative, Township, full_years
 from model.ruleset import Seat, load_preset, preset_ids
 from model.scenario import Scenario
 
@@ -126,11 +135,68 @@ EDUCATION_MIX: dict[str, tuple[int, ...]] = {
     "enterprise": (0, 3, 10, 35, 45, 7),
     "ready": (0, 0, 0, 35, 58, 7),
 }
-WORK_START = dict(zip(Education, (17, 18, 19, 21, 22, 25), strict=True))
-"""Age at which a cadre of each education starts work (years of career before it do not count)."""
+WORK_START = dict(zip(Education, (18, 18, 19, 21, 22, 25), strict=True))
+"""Age at which a cadre of each education starts work (参加工作), up to two years later."""
+ADULT_AGE = 18
+"""No work or party membership before 18."""
+MIN_WORK_BEFORE_RANK = 2
+"""Full years of work before a first leadership rank (副科)."""
+RANK_AGES = {Rank.deputy_section: (23, 42), Rank.full_section: (28, 45)}
+"""Ages at which a cadre took each rank: the first is the youngest anyone does; the second,
+for sitting members, D3-E2's promotion cap (40 for 副科, 45 for 正科) with a little room."""
 
-# sitting tenure in full years, 0..13: about 40% 5+, about 8% 10+ (D1-R2 and D1-R1 bite)
+# sitting tenure in full years, 0..13. Deputies: about 40% 5+, about 8% 10+ (D1-R2 and
+# D1-R1 bite). Principals: most took the post at the last reshuffle (5 years) or in the
+# term; about 85% 2-8 years, a few under 2 (N-4) and a few 10+ (D1-R1, N-7).
 TENURE_WEIGHTS = (9, 10, 10, 9, 8, 11, 6, 5, 4, 3, 3, 2, 1, 1)
+PRINCIPAL_TENURE = (1, 3, 8, 10, 12, 22, 10, 8, 6, 3, 3, 2, 1, 1)
+
+PARTY_POSTS = frozenset({
+    Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
+    Post.deputy_secretary_stability, Post.discipline_secretary, Post.discipline_deputy,
+    Post.organization_member, Post.propaganda_member, Post.organization_propaganda_member,
+    Post.committee_member,
+})
+"""Posts of the party committee and its discipline committee: held by party members only."""
+PARTY_SHARE: dict[str, float] = {
+    "sitting": 0.8,  # a deputy head or congress chair outside the committee may be 党外
+    "young": 0.8,
+    "young_graduate": 0.75,
+    "ready": 1.0,
+    "ethnic": 1.0,
+    "county_organ": 0.9,
+    "township_civil_servant": 0.8,
+    "township_institution": 0.6,
+    "village_cadre": 0.85,
+    "college_graduate_village_official": 0.7,
+    "enterprise": 0.55,
+}
+"""Share of party members (入党时间 given) by kind of cadre."""
+
+HOMETOWN_IN_COUNTY: dict[str, tuple[float, float]] = {
+    "sitting": (0.3, 0.3),
+    "young": (0.35, 0.6),
+    "young_graduate": (0.25, 0.3),
+    "ready": (0.3, 0.2),
+    "ethnic": (0.5, 0.0),
+    "county_organ": (0.3, 0.0),
+    "township_civil_servant": (0.3, 0.5),
+    "township_institution": (0.45, 0.7),
+    "village_cadre": (0.9, 0.9),
+    "college_graduate_village_official": (0.2, 0.4),
+    "enterprise": (0.3, 0.0),
+}
+"""By kind of cadre: the share who grew up in the county, and of those the share who grew
+up in the township they work in (a village cadre nearly always)."""
+HOMETOWN_UNKNOWN = 0.12
+"""Share of the pool whose 成长地 is not given (N-5 then checks nothing for them)."""
+
+RELATIVE_PAIRS = (0.005, 0.01)
+"""Pairs of relatives per cadre: 1-2% of the pool has a relative in it (N-6)."""
+KINSHIP_WEIGHTS = {Kinship.spouse: 40, Kinship.collateral_blood: 30, Kinship.in_law: 20,
+                   Kinship.direct_blood: 10}
+GUARANTEED = frozenset({"young", "young_graduate", "ready", "ethnic"})
+"""Kinds of cadre drawn for a must rule (D1-C1, D1-K1, D1-E5): kept free of relatives."""
 
 # rest of the pool: (kind, weight, weight of being a woman)
 POOL_MIX: tuple[tuple[str, float, float], ...] = (
@@ -210,14 +276,21 @@ def generate_county(
     _deal_genders(rng, slots, cadres)
     _deal_ethnicities(rng, slots, minorities, minority_share, cadres)
 
-    records = [_draw(rng, s, towns, reshuffle_date) for s in slots]
+    records = [_draw(rng, s, reshuffle_date) for s in slots]
+    elsewhere = _elsewhere(county_name)
+    for slot, rec in zip(slots, records, strict=True):
+        rec["hometown"] = _hometown(rng, slot, towns, elsewhere)
+    _relate(rng, slots, records, reshuffle_date)
     _flag(rng, records, reshuffle_date)
     rng.shuffle(records)
     width = max(4, len(str(len(records))))
-    pool = []
     for i, rec in enumerate(records, start=1):
         rec["id"] = f"g{i:0{width}d}"
         rec["name"] = _person_name(rng, rec["gender"])
+    pool = []
+    for rec in records:
+        rec["relatives"] = tuple(Relative(cadre=other["id"], kind=kind)
+                                 for other, kind in rec.get("relatives", ()))
         pool.append(Cadre.model_validate(rec))
 
     county = County(id="c01", name=county_name, townships=tuple(towns))
@@ -432,109 +505,152 @@ def _expertise(rng: random.Random, lead: str | None) -> tuple[str, ...]:
     return (first,)
 
 
-def _draw(rng: random.Random, slot: _Slot, towns: list[Township], on: date) -> dict[str, Any]:
-    """The record of one cadre (without id and name), consistent in its dates and years."""
+def _work_since(rng: random.Random, birth: date, edu: Education, on: date, min_years: int = 1) -> date:
+    """参加工作时间: after school (WORK_START by education, up to two years later), and at
+    least `min_years` full years before the reshuffle, never before 18."""
+    start = WORK_START[edu] + rng.choice((0, 0, 1, 1, 2))
+    day = date(birth.year + start, 7, 1) + timedelta(days=rng.randint(0, 80))  # the summer after school
+    adult = _years_before(birth, -ADULT_AGE) + timedelta(days=1)
+    latest = _years_before(on, min_years) - timedelta(days=rng.randint(0, 120))
+    return max(adult, min(day, latest))
+
+
+def _party_since(rng: random.Random, birth: date, work_since: date, latest: date) -> date:
+    """入党时间: at school or in the first years of work, after 18 and by `latest`."""
+    adult = _years_before(birth, -ADULT_AGE) + timedelta(days=30)
+    if rng.random() < 0.45:  # at university or in the army
+        day = work_since - timedelta(days=rng.randint(60, 3 * 365))
+    else:
+        day = work_since + timedelta(days=rng.randint(300, 8 * 365))
+    day = max(adult, day)
+    if day > latest:  # a late joiner: some day between 18 and the latest date
+        day = adult + timedelta(days=rng.randint(0, max(0, (latest - adult).days)))
+    return min(day, latest)
+
+
+def _rank_since(rng: random.Random, on: date, work_since: date, low: int, high: int) -> date:
+    """When a cadre outside the teams took their rank: `low`..`high` full years ago,
+    after MIN_WORK_BEFORE_RANK years of work (the caller keeps `low` within the career)."""
+    back = rng.randint(low, max(low, high))
+    return max(_full_years_ago(rng, on, back), _years_before(work_since, -MIN_WORK_BEFORE_RANK))
+
+
+def _fit(x: int, low: int, high: int) -> int:
+    """x within [low, high]; `high` wins where they cross (dates stay consistent)."""
+    return max(0, min(max(x, low), high))
+
+
+def _draw(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
+    """The record of one cadre (without id, name, hometown and relatives), consistent in its
+    dates and years: work, then rank after some years of it, township years within the career."""
     if slot.kind == "sitting":
         return _draw_sitting(rng, slot, on)
     female = slot.gender == Gender.female
     rec: dict[str, Any] = dict(gender=slot.gender, ethnicity=slot.ethnicity, rank=Rank.none)
     kind = slot.kind
     lead: str | None = None
-    ranked_share, ly_max = 0.0, 0
+    ranked_share, ly_max, min_work = 0.0, 0, 1
     if kind in ("young", "young_graduate"):
-        age = rng.randint(24, 30)
+        age, min_work = rng.randint(25, 30), 3  # N-8: three years of work for a leadership post
         graduate = kind == "young_graduate"
         edu = _education(rng, "college_graduate_village_official" if graduate else "ready")
-        career = max(1, age - WORK_START[edu])
+    elif kind in ("ready", "ethnic"):
+        age = rng.randint(33, 42) if kind == "ready" else rng.randint(32, 41 if female else 43)
+        edu, min_work = _education(rng, "ready"), 5
+    elif kind == "county_organ":
+        age = _gauss_age(rng, 38 if female else 41, 6, 26, 57)
+        edu = _education(rng, kind)
+    elif kind in ("township_civil_servant", "township_institution"):
+        age = _gauss_age(rng, 33 if female else 35, 6, 24, 52)
+        edu = _education(rng, kind)
+    elif kind == "village_cadre":
+        age = _gauss_age(rng, 38, 6, 26, 54)  # the younger ones are put forward (D1-C6)
+        edu = _education(rng, kind)
+    elif kind == "college_graduate_village_official":
+        age = rng.randint(24, 32)
+        edu = _education(rng, kind)
+    else:  # enterprise
+        age = _gauss_age(rng, 40, 7, 26, 56)
+        edu = _education(rng, kind)
+    birth = _full_years_ago(rng, on, age)
+    work_since = _work_since(rng, birth, edu, on, min_work)
+    career = full_years(work_since, on)
+    rank_years = (1, min(10, career - MIN_WORK_BEFORE_RANK))  # full years at rank, if ranked
+    if kind in ("young", "young_graduate"):
+        graduate = kind == "young_graduate"
         ty = rng.randint(1, min(6, career)) if graduate else rng.randint(max(1, career - 2), career)
         origin = (Origin.college_graduate_village_official if graduate
                   else rng.choice((Origin.township_civil_servant, Origin.township_institution)))
         unit, lead = _town_unit(rng, slot.township, village=graduate)
-    elif kind == "ready":
-        age = rng.randint(33, 42)
-        edu = _education(rng, "ready")
-        career = age - WORK_START[edu]
-        ty = rng.randint(3, min(12, career))
-        rec["leadership_years"] = rng.randint(1, min(ty, 6))
-        rec["rank"] = Rank.full_section if rng.random() < 0.2 else Rank.deputy_section
+    elif kind in ("ready", "ethnic"):
+        # ready for a 正科 seat: 副科 for 2 years or more (N-3), or 正科 in a county organ
+        ready = kind == "ready"
+        ty = rng.randint(3 if ready else 2, min(12, career))
+        rec["leadership_years"] = rng.randint(1 if ready else 0, min(ty, 6 if ready else 5))
+        rec["rank"] = Rank.deputy_section
         if slot.township is None:
             origin, unit = Origin.county_organ, rng.choice(list(COUNTY_UNITS))
             lead = COUNTY_UNITS[unit]
+            if ready and rng.random() < 0.25:
+                rec["rank"] = Rank.full_section
         else:
             origin = Origin.township_civil_servant
             unit, lead = _town_unit(rng, slot.township)
-        rec["grades"] = tuple(rng.choices((Grade.excellent, Grade.competent), (35, 65), k=3))
-    elif kind == "ethnic":
-        age = rng.randint(32, 41 if female else 43)
-        edu = _education(rng, "ready")
-        career = age - WORK_START[edu]
-        ty = rng.randint(2, min(12, career))
-        rec["leadership_years"] = rng.randint(0, min(ty, 5))
-        rec["rank"] = Rank.deputy_section
-        if slot.township is None:
-            origin = Origin.county_organ
-            unit = rng.choice(list(COUNTY_UNITS))
-            lead = COUNTY_UNITS[unit]
-        else:
-            origin = Origin.township_civil_servant
-            unit, lead = _town_unit(rng, slot.township)
+        if ready:
+            rec["grades"] = tuple(rng.choices((Grade.excellent, Grade.competent), (35, 65), k=3))
+        rank_years = (2, min(8, career - MIN_WORK_BEFORE_RANK))
     elif kind == "county_organ":
-        age = _gauss_age(rng, 38 if female else 41, 6, 26, 57)
-        edu = _education(rng, kind)
-        career = max(0, age - WORK_START[edu])
         ty = 0 if rng.random() < 0.45 or career == 0 else rng.randint(1, min(10, career))
         origin, unit = Origin.county_organ, rng.choice(list(COUNTY_UNITS))
         lead = COUNTY_UNITS[unit]
-        rec["rank"] = Rank.full_section if rng.random() < 0.2 else Rank.deputy_section
+        # a few 正科 (heads of bureaus) among the older; most 副科; the young often unranked
+        rec["rank"] = Rank.full_section if age >= 35 and rng.random() < 0.2 else Rank.deputy_section
         if age < 30:
             rec["rank"] = Rank.none if rng.random() < 0.6 else Rank.deputy_section
         ly_max = ty if rng.random() < 0.5 else 0
     elif kind in ("township_civil_servant", "township_institution"):
-        age = _gauss_age(rng, 33 if female else 35, 7, 24, 56)
-        edu = _education(rng, kind)
-        career = max(0, age - WORK_START[edu])
         ty = max(0, career - rng.randint(0, 5))
         origin = Origin(kind)
         unit, lead = _town_unit(rng, slot.township)
-        ranked_share = 0.15 if kind == "township_civil_servant" else 0.05
+        # an older cadre put forward has usually been given a rank (副科 职级) on the way
+        ranked_share = (0.15 if age <= 40 else 0.6) if kind == "township_civil_servant" else (
+            0.05 if age <= 40 else 0.3)
     elif kind == "village_cadre":
-        age = _gauss_age(rng, 42, 7, 26, 56)
-        edu = _education(rng, kind)
-        career = max(0, age - WORK_START[edu])
         ty = min(career, rng.randint(3, 18))
         origin = Origin.village_cadre
         unit, lead = _town_unit(rng, slot.township, village=True)
         lead = lead or rng.choice(("群众工作", "现代农业"))
     elif kind == "college_graduate_village_official":
-        age = rng.randint(24, 32)
-        edu = _education(rng, kind)
-        career = max(1, age - WORK_START[edu])
-        ty = rng.randint(1, min(8, career))
+        ty = rng.randint(1, max(1, min(8, career)))
         origin = Origin.college_graduate_village_official
         unit, lead = _town_unit(rng, slot.township, village=True)
     else:  # enterprise
-        age = _gauss_age(rng, 40, 7, 26, 56)
-        edu = _education(rng, kind)
-        career = max(0, age - WORK_START[edu])
         ty = 0 if rng.random() < 0.7 else rng.randint(0, min(5, career))
         origin, unit = Origin.enterprise, rng.choice(list(ENTERPRISE_UNITS))
         lead = ENTERPRISE_UNITS[unit]
-        ranked_share = 0.15
+        ranked_share = 0.5 if age > 40 else 0.15
     if ranked_share and age >= 30 and rng.random() < ranked_share:
         rec["rank"] = Rank.deputy_section
+    low, high = rank_years
+    if rec["rank"] != Rank.none:  # nobody took a rank younger than its first age
+        rank_years = (low, min(high, age - RANK_AGES[rec["rank"]][0]))
+    if rec["rank"] != Rank.none and rank_years[1] < rank_years[0]:
+        rec["rank"] = Rank.none  # too short a career for a rank
     if ly_max and rec["rank"] != Rank.none:
         rec["leadership_years"] = rng.randint(0, min(ly_max, 6))
     if rec["rank"] != Rank.none:
-        back = rng.randint(1, max(1, min(10, career - 1)))
-        rec["rank_since"] = _full_years_ago(rng, on, back)
+        rec["rank_since"] = _rank_since(rng, on, work_since, *rank_years)
+    if rng.random() < PARTY_SHARE[kind]:
+        rec["party_since"] = _party_since(rng, birth, work_since, _years_before(on, 3 if min_work > 1 else 1))
     rec.update(
-        birth_date=_full_years_ago(rng, on, age),
+        birth_date=birth,
         education=edu,
         current_township=slot.township.id if slot.township else None,
         current_unit=unit,
-        township_years=ty,
+        township_years=min(ty, career),
         origin=origin,
         expertise=_expertise(rng, lead),
+        work_since=work_since,
     )
     rec.setdefault("grades", _grades(rng))
     return rec
@@ -551,27 +667,54 @@ def _town_unit(
 
 
 def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
+    """A sitting member's career, read backwards from the post: the seat's rank, taken with
+    this post or before it (a 正科 after 2+ years at 副科, N-3), all after some years of work."""
     seat, town = slot.seat, slot.township
     if seat is None or town is None:
         raise ValueError("a sitting member's slot needs its seat and township")
     female = slot.gender == Gender.female
     full = seat.rank == Rank.full_section
     if slot.young:
-        age = rng.randint(25, 30)
+        age = rng.randint(26, 30)
     elif full:
-        age = _gauss_age(rng, 42, 4, 32, 50) if female else _gauss_age(rng, 45, 5, 32, 56)
+        age = _gauss_age(rng, 42, 4, 33, 50) if female else _gauss_age(rng, 45, 5, 33, 56)
     else:
-        age = _gauss_age(rng, 37, 6, 25, 51) if female else _gauss_age(rng, 40, 7, 25, 57)
+        age = _gauss_age(rng, 37, 6, 26, 51) if female else _gauss_age(rng, 40, 7, 26, 57)
     edu = _education(rng, "principal" if seat.principal else "sitting")
-    career = max(1, age - WORK_START[edu])
-    tenure = min(career, rng.choices(range(len(TENURE_WEIGHTS)), TENURE_WEIGHTS)[0])
-    post_since = _full_years_ago(rng, on, tenure, min_days=20)
-    leadership = min(career, tenure + rng.randint(0, min(8, career - tenure)))
+    birth = _full_years_ago(rng, on, age)
+    work_since = _work_since(rng, birth, edu, on, min_years=MIN_WORK_BEFORE_RANK + 2)
+    career = full_years(work_since, on)
+    room = career - MIN_WORK_BEFORE_RANK - 1  # full years a leadership rank may have been held
+    weights = PRINCIPAL_TENURE if seat.principal else TENURE_WEIGHTS
+    low_full, high_full = RANK_AGES[Rank.full_section]
+    low_deputy, high_deputy = RANK_AGES[Rank.deputy_section]
+    if full:
+        high_full -= 2 if female else 0  # D3-E2: 正科 by 45, a woman by 43
+        tenure = _fit(rng.choices(range(len(weights)), weights)[0], 0, min(room - 2, age - low_full))
+        # 正科 before this post (a head before becoming secretary, a 正科 post in a county organ),
+        # and before that 2+ years as a township deputy (N-3)
+        before = rng.choice((0, 0, 1, 2, 3, 4, 5)) if seat.main_post != Post.township_head else (
+            rng.choice((0, 0, 0, 0, 1, 2, 3)))
+        before = _fit(before, age - tenure - high_full, min(room - tenure - 2, age - tenure - low_full))
+        full_age = age - tenure - before
+        deputy = _fit(rng.randint(2, 8), full_age - high_deputy,
+                      min(room - tenure - before, full_age - low_deputy))
+        post_since = _full_years_ago(rng, on, tenure, min_days=20)
+        rank_since = _years_before(post_since, before)
+        from_county = rng.random() < 0.2
+        leadership = tenure + (rng.randint(0, deputy) if from_county else before + deputy)
+    else:
+        tenure = _fit(rng.choices(range(len(weights)), weights)[0], 0, min(room, age - low_deputy))
+        prior = rng.randint(0, max(0, min(8, room - tenure)))  # earlier township deputy posts
+        county = rng.randint(1, 3) if rng.random() < 0.15 else 0  # 副科 in a county organ before
+        late = age - tenure - prior - county - high_deputy  # years too late for a first 副科
+        prior = _fit(prior + max(0, late), 0, min(room - tenure, age - tenure - low_deputy))
+        county = _fit(county, age - tenure - prior - high_deputy,
+                      min(room - tenure - prior, age - tenure - prior - low_deputy))
+        post_since = _full_years_ago(rng, on, tenure, min_days=20)
+        rank_since = _years_before(post_since, prior + county)
+        leadership = tenure + prior
     township_years = min(career, leadership + rng.randint(0, 8))
-    # the seat's rank came with this post, or with the first leadership post before it
-    prior = leadership - tenure
-    extra = rng.randint(0, min(prior, 4)) if full else prior
-    rank_since = _years_before(post_since, extra)
     exit_age = 48 if female else 53
     kept = exit_age <= age <= exit_age + 2 and rng.random() < 0.5
     weak = rng.random() < 0.06
@@ -582,10 +725,15 @@ def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
         list(Origin), (45, 10, 7, 8, 25, 5)
     )[0]
     post = seat.main_post
+    party_seat = any(p in PARTY_POSTS for p in (*seat.posts, *seat.template.optional_posts))
+    party = None
+    if party_seat or rng.random() < PARTY_SHARE["sitting"]:
+        # a party post is held by a member of some years (N-8), who joined before the rank
+        party = _party_since(rng, birth, work_since, min(_years_before(rank_since, 1), _years_before(on, 3)))
     return dict(
         gender=slot.gender,
         ethnicity=slot.ethnicity,
-        birth_date=_full_years_ago(rng, on, age),
+        birth_date=birth,
         education=edu,
         rank=seat.rank,
         rank_since=rank_since,
@@ -601,7 +749,79 @@ def _draw_sitting(rng: random.Random, slot: _Slot, on: date) -> dict[str, Any]:
         incompetent_share=round(inc_share, 3),
         kept_for_work=kept,
         expertise=_expertise(rng, POST_EXPERTISE.get(post)),
+        work_since=work_since,
+        party_since=party,
     )
+
+
+# --- where cadres grew up, and who is whose relative -------------------------------------
+
+
+def _hometown(rng: random.Random, slot: _Slot, towns: list[Township], elsewhere: list[str]) -> str | None:
+    """成长地: a township of the county (its id), a place outside it, or not given.
+
+    About a third of the pool grew up in the county; village cadres nearly all in
+    their own township. A principal never sits in the township they grew up in
+    (N-5), and a candidate kept for an ethnic head seat grew up elsewhere, so the
+    guaranteed candidates stay candidates.
+    """
+    in_county, own = HOMETOWN_IN_COUNTY[slot.kind]
+    r = rng.random()
+    if r >= in_county:
+        return None if r < in_county + HOMETOWN_UNKNOWN else rng.choice(elsewhere)
+    keep_out = slot.kind == "ethnic" or (slot.seat is not None and slot.seat.principal)
+    if slot.township is not None and not keep_out and rng.random() < own:
+        return slot.township.id
+    others = [t for t in towns if t is not slot.township]
+    if not others:
+        return rng.choice(elsewhere)
+    return rng.choices(others, [t.residents for t in others])[0].id
+
+
+def _elsewhere(county_name: str) -> list[str]:
+    """Places outside the county a cadre may have grown up in: other counties and cities."""
+    out = [f"{a}{b}县" for a in COUNTY_FIRST[:8] for b in COUNTY_SECOND[:5] if a != b]
+    out += [f"{a}{b}市" for a in COUNTY_FIRST[8:] for b in COUNTY_SECOND[5:9] if a != b]
+    return [p for p in out if p != county_name]
+
+
+def _relate(rng: random.Random, slots: list[_Slot], records: list[dict[str, Any]], on: date) -> None:
+    """A few pairs of relatives (1-2% of the pool, N-6), among the cadres no rule counts on:
+    never two members of one sitting team, and never a cadre kept ready for a must rule.
+    The relation is written on one side (it counts for both); blood relatives share a hometown."""
+    n_pairs = max(1, round(len(records) * rng.uniform(*RELATIVE_PAIRS)))
+    free = [i for i, s in enumerate(slots) if s.kind not in GUARANTEED]
+    taken: set[int] = set()
+    kinds, weights = zip(*KINSHIP_WEIGHTS.items(), strict=True)
+
+    def age(i: int) -> int:
+        return full_years(records[i]["birth_date"], on)
+
+    def fits(kind: Kinship, a: int, b: int) -> bool:
+        gap = abs(age(a) - age(b))
+        ta, tb = slots[a], slots[b]
+        if ta.seat is not None and tb.seat is not None and ta.township is tb.township:
+            return False  # a sitting team with relatives on it would already break N-6
+        if kind == Kinship.spouse:
+            return records[a]["gender"] != records[b]["gender"] and gap <= 6
+        if kind == Kinship.direct_blood:
+            return 22 <= gap <= 32
+        return gap <= (10 if kind == Kinship.collateral_blood else 20)
+
+    for _ in range(n_pairs):
+        kind = rng.choices(kinds, weights)[0]
+        a = rng.choice([i for i in free if i not in taken])
+        partners = [b for b in free if b != a and b not in taken and fits(kind, a, b)]
+        if not partners:
+            continue
+        b = rng.choice(partners)
+        taken |= {a, b}
+        records[b]["relatives"] = (*records[b].get("relatives", ()), (records[a], kind))
+        home = records[a]["hometown"]
+        at_home = slots[b].seat is not None and slots[b].seat.principal and slots[b].township is not None \
+            and slots[b].township.id == home  # a sitting principal does not serve at home (N-5)
+        if kind in (Kinship.direct_blood, Kinship.collateral_blood) and not at_home:
+            records[b]["hometown"] = home
 
 
 def _flag(rng: random.Random, records: list[dict[str, Any]], on: date) -> None:

@@ -299,6 +299,7 @@ def assemble_scenario(
             rules=None if "rules" in failed else fields.get("rules", {}),
             renomination_overrides=None if "renomination_overrides" in failed
             else fields.get("renomination_overrides", {}),
+            exceptions=None if "exceptions" in failed else fields.get("exceptions", {}),
             pins=fields.get("pins", ()), bans=fields.get("bans", ()), remove=fields.get("remove", ()),
         ))
     failed_t = set(t_first) - {t.id for t in townships.values()}
@@ -499,6 +500,8 @@ def _locate(
         fld = path(["remove", i])
     elif e.section == "renomination_overrides":
         fld = path([e.section, e.key])
+    elif e.section == "exceptions":
+        fld = path([e.section, e.key, "" if e.field == "cadre" else e.field])
     elif e.section and e.section != "scenario":
         fld = path([e.section, e.key, e.field])
     # the path locates it; the key would only repeat the path in str(error)

@@ -51,6 +51,7 @@ def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
         renomination_overrides=sc.renomination_overrides,
         extras={(a.township, a.seat): a.extra_posts for a in assignments if a.extra_posts},
         large={t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships},
+        exceptions=sc.exceptions, rules=rs.rules, removed=frozenset(sc.remove), pins=sc.pins, bans=sc.bans,
     )
 
 

@@ -16,6 +16,10 @@ from model.structured import decode, parse_yaml
 PRESETS = "presets"
 """The folder of preset YAML files inside the `model` package (package data, so a wheel ships them)."""
 
+BUNDLED_POSTS = (Post.deputy_secretary, Post.committee_member)
+"""Posts held with a seat's own post (兼任): a seat is not known by them (`main_post`), and
+holding them is not holding "the same post" of D1-R1 (model/rules/seated.py)."""
+
 RESERVED_RULE_IDS = frozenset({"pin", "ban"})
 """Names the solver and referee give pins and bans in rule-instance keys (`pin@c1`)."""
 
@@ -44,8 +48,7 @@ class SeatTemplate(BaseModel):
         """The post a seat is known by: its first post that is not a deputy
         secretaryship or committee membership held with it (head, not deputy
         secretary). A sitting cadre's `current_post` is their seat's main post."""
-        bundled = (Post.deputy_secretary, Post.committee_member)
-        return next((p for p in self.posts if p not in bundled), self.posts[0])
+        return next((p for p in self.posts if p not in BUNDLED_POSTS), self.posts[0])
 
 
 class Seat(BaseModel):

@@ -27,6 +27,7 @@ from model.errors import InputError, InputErrors
 from model.overrides import RuleOverride, merge_params, overlay
 from model.people import AGE_RANGE, Cadre, County, Township, full_years
 from model.rules import REGISTRY
+from model.rules.base import CadreException
 from model.rules.counts import TARGET_KEYS
 from model.ruleset import Ruleset, RuleSpec, ScoreWeights, Seat, load_preset, preset_ids
 
@@ -94,6 +95,12 @@ class Scenario(BaseModel):
     renomination_overrides: dict[str, str] = Field(
         default_factory=dict,
         description="cadre id -> the organization's reason to lift D1-E6/D5-E1 for them",
+    )
+    exceptions: dict[str, CadreException] = Field(
+        default_factory=dict,
+        description="cadre id -> the organization's decision (kind: demotion, exceptional_promotion, "
+                    "two_step_promotion or kept_for_work, or their Chinese labels) and its reason; it lifts "
+                    "for that cadre the rules whose lifted_by names the kind (N-1, N-2, N-3, N-4, N-7, N-8)",
     )
     pins: tuple[Pin, ...] = ()
     bans: tuple[Ban, ...] = ()
@@ -226,6 +233,7 @@ class Parts:
     """The ruleset (or its definition) is given but invalid: already an error of its own."""
     rules: Mapping[str, RuleOverride] | None = None
     renomination_overrides: Mapping[str, str] | None = None
+    exceptions: Mapping[str, CadreException] | None = None
     pins: Sequence[Pin] = ()
     bans: Sequence[Ban] = ()
     remove: Sequence[str] = ()
@@ -234,8 +242,8 @@ class Parts:
     def of(cls, sc: Scenario) -> Parts:
         return cls(reshuffle_date=sc.reshuffle_date, townships=sc.county.townships, cadres=sc.cadres,
                    ruleset=sc.ruleset, ruleset_definition=sc.ruleset_definition, rules=sc.rules,
-                   renomination_overrides=sc.renomination_overrides, pins=sc.pins, bans=sc.bans,
-                   remove=sc.remove)
+                   renomination_overrides=sc.renomination_overrides, exceptions=sc.exceptions,
+                   pins=sc.pins, bans=sc.bans, remove=sc.remove)
 
     def base_ruleset(self) -> Ruleset | None:
         """The ruleset the scenario names, or None if it is unknown or invalid."""
@@ -276,7 +284,41 @@ def check_parts(p: Parts) -> list[InputError]:
                 found.add("rules", rid, "id", rid, f"not a rule of preset '{base.id}'")
         found.errors += check_rule_params(base, p.rules)
     _check_references(p, base, found)
+    _check_exceptions(p, base, found)
     return found.errors
+
+
+def lifting_rules(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> dict[str, list[str]]:
+    """Exception kind -> the ids of the rules it lifts (`lifted_by`), in the base ruleset or in
+    force after the overrides; a rule whose params do not parse lifts nothing (its own error)."""
+    out: dict[str, list[str]] = {}
+    for spec in (*base.rules, *rules_in_force(base, overrides).rules):
+        kind = REGISTRY.get(spec.kind)
+        try:
+            lifted_by = getattr(kind.parse(spec), "lifted_by", ()) if kind is not None else ()
+        except ValidationError:
+            continue
+        for k in lifted_by:
+            if spec.id not in out.setdefault(k.value, []):
+                out[k.value].append(spec.id)
+    return out
+
+
+def _check_exceptions(p: Parts, base: Ruleset | None, found: _Found) -> None:
+    """Each exception names a cadre of the pool and a kind that some rule of the ruleset takes
+    (the reason is checked non-empty where it is read, `CadreException`)."""
+    if not p.exceptions:
+        return
+    cadres = {c.id for c in p.cadres} if p.cadres else None
+    lifts = lifting_rules(base, p.rules or {}) if base is not None else None
+    for cid, ex in p.exceptions.items():
+        if cadres is not None and cid not in cadres:
+            found.add("exceptions", cid, "cadre", cid, "unknown cadre id")
+        if lifts is not None and ex.kind.value not in lifts:
+            takes = "; ".join(f"{k} lifts {', '.join(ids)}" for k, ids in sorted(lifts.items())) or "none"
+            found.add("exceptions", cid, "kind", ex.kind.value,
+                      f"no rule of the ruleset is lifted by a {ex.kind.value} exception (rules that take "
+                      f"exceptions: {takes})")
 
 
 def _check_townships(townships: Sequence[Township], found: _Found) -> None:

@@ -154,9 +154,23 @@ class SolveStatus(StrEnum):
     MODEL_INVALID = "MODEL_INVALID"
 
 
+class Alternatives(StrEnum):
+    """How the slates after the first must differ from every slate before them.
+
+    `principal`: in at least one principal seat (党委书记 or 乡镇长, the seats whose
+    template is `principal`) somewhere in the county: an alternative an officer
+    can tell apart at a glance. `seats`: in at least `diversity` seats of any
+    kind (identical seats compared as a set), the rule before issue 11."""
+
+    principal = "principal"
+    seats = "seats"
+
+
 class SolverSettings(BaseModel):
     """The settings of a run; `time_limit` is the budget it had when it started
-    (0 when it was stopped before it began)."""
+    (0 when it was stopped before it began). `alternatives` and `diversity` say
+    how far apart the slates are (`Alternatives`); `diversity` counts seats in
+    either mode (with `principal`, 1 adds nothing to the principal rule)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -165,6 +179,7 @@ class SolverSettings(BaseModel):
     top: int = Field(ge=1)
     seed: int = 0
     diversity: int = Field(default=1, ge=1)
+    alternatives: Alternatives = Alternatives.principal
     deterministic: bool = False
     max_memory_mb: float | None = Field(default=None, gt=0)  # the refusal bound (solver/memory.py)
 

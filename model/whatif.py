@@ -10,12 +10,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from model.overrides import RuleOverride, overlay, overlay_rules
+from model.rules.base import CadreException
 from model.scenario import Ban, Pin, Scenario, ScoreWeights
 
 
 class ScenarioDelta(BaseModel):
     """What a what-if changes. `pins`, `bans` and `remove` add to the base's; `rules`,
-    `renomination_overrides` and `weights` are laid over the base's by the merge rule
+    `renomination_overrides`, `exceptions` and `weights` are laid over the base's by the merge rule
     (model/overrides.py): what the delta sets replaces, a rule's `params` merge key by
     key; `name` replaces. A field left unset changes nothing."""
 
@@ -25,6 +26,9 @@ class ScenarioDelta(BaseModel):
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     renomination_overrides: dict[str, str] = Field(
         default_factory=dict, description="cadre id -> reason; replaces the base's reason for that cadre")
+    exceptions: dict[str, CadreException | None] = Field(
+        default_factory=dict,
+        description="cadre id -> exception; replaces the base's for that cadre, null withdraws it")
     pins: tuple[Pin, ...] = ()
     bans: tuple[Ban, ...] = ()
     remove: tuple[str, ...] = ()
@@ -37,6 +41,8 @@ def apply_delta(sc: Scenario, delta: ScenarioDelta) -> Scenario:
     changes = {
         "rules": overlay_rules(sc.rules, delta.rules),
         "renomination_overrides": {**sc.renomination_overrides, **delta.renomination_overrides},
+        "exceptions": {cid: ex for cid, ex in {**sc.exceptions, **delta.exceptions}.items()
+                       if ex is not None},
         "pins": (*sc.pins, *delta.pins),
         "bans": (*sc.bans, *delta.bans),
         "remove": (*sc.remove, *delta.remove),

@@ -61,10 +61,10 @@ def write_json(path: str, payload: str) -> None:
     write_atomic(path, payload)
 
 
-def check_diversity(sc: Scenario, diversity: int) -> None:
+def check_diversity(sc: Scenario, diversity: int | None) -> None:
     """Slates cannot differ in more seats than the scenario has: say so, do not return one slate."""
     seats = len(sc.seats)
-    if diversity > seats:
+    if diversity is not None and diversity > seats:
         raise UsageError(f"--diversity {diversity} asks any two slates to differ in {diversity} seats, "
                          f"but this scenario has only {seats} seats; use at most {seats}")
 
@@ -130,6 +130,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     check_diversity(sc, args.diversity)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
                    seed=args.seed, on_event=progress, diversity=args.diversity,
+                   alternatives=args.alternatives,
                    deterministic=args.deterministic, stop=args.stop,
                    max_memory_mb=args.max_memory or MAX_MEMORY_MB)
     print(result_text(sc, result))
@@ -298,8 +299,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", help="also write the result as JSON to this file")
     s.add_argument("--max-memory", type=megabytes, metavar="MB",
                    help="refuse a solve whose estimated peak memory is above this (default 8192)")
-    s.add_argument("--diversity", type=int, default=1,
-                   help="any two slates differ in at least this many seats (default 1)")
+    s.add_argument("--alternatives", choices=["principal", "seats"],
+                   help="each next slate changes a 书记 or 乡镇长 (principal, the default) or at least "
+                        "--diversity seats (seats, the default when --diversity is given)")
+    s.add_argument("--diversity", type=int,
+                   help="any two slates differ in at least this many seats")
     s.add_argument("--deterministic", action="store_true",
                    help="same input, seed and settings give the same slates (slower)")
     s.set_defaults(run=cmd_solve)
@@ -369,7 +373,7 @@ def parser() -> argparse.ArgumentParser:
 def check_arguments(args: argparse.Namespace) -> None:
     """Numbers the verbs cannot use, refused before anything is loaded."""
     for name in ("top", "workers", "diversity", "limit"):
-        if getattr(args, name, 1) < 1:
+        if (value := getattr(args, name, None)) is not None and value < 1:
             raise UsageError(f"--{name} must be at least 1")
     limit = getattr(args, "time_limit", 1.0)
     if not (math.isfinite(limit) and limit > 0):

@@ -23,13 +23,14 @@ import numpy as np
 from model.enums import Rank, Strength
 from model.reasons import reason
 from model.rules import REGISTRY, kind_of
+from model.rules.career import recent_principals, related_pairs
 from model.rules.counts import Counted, Place, part_key, sitting_matches
 from model.rules.expertise import ExpertiseParams
-from model.rules.seated import SeatedKind
+from model.rules.seated import SeatedKind, own_posts
 from model.rules.shape import ShapeParams, post_count_problem, shape_problems
 from model.ruleset import RuleSpec
-from solver.facts import Pool, SeatGroup
-from solver.linear import Expr, lin_sum
+from solver.facts import POSTS, Pool, SeatGroup
+from solver.linear import Expr, Lin, lin_sum
 from solver.state import BuildState
 
 FailMask = Callable[[object, Pool, SeatGroup, BuildState], np.ndarray]
@@ -60,11 +61,25 @@ def encoder(*kinds: str) -> Callable[[Encoder], Encoder]:
     return deco
 
 
+def lifted(p: object, b: BuildState) -> np.ndarray | None:
+    """Mask of the cadres whose exception in the scenario lifts the rule (`lifted_by`), or None."""
+    kinds = getattr(p, "lifted_by", ())
+    hit = [b.cadre_index[cid] for cid, ex in b.sc.exceptions.items() if ex.kind in kinds]
+    if not hit:
+        return None
+    out = np.zeros(b.pool.size, dtype=bool)
+    out[hit] = True
+    return out
+
+
 def seated_fail_masks(b: BuildState, spec: RuleSpec) -> dict[int, np.ndarray]:
-    """Group index -> mask of cadres who would break the rule in that group's seats."""
+    """Group index -> mask of cadres who would break the rule in that group's seats (an
+    exception of the scenario that lifts the rule clears its cadre)."""
     p = kind_of(spec).parse(spec)
     mask = SEATED[spec.kind]
-    return {g.index: mask(p, b.pool, g, b) for g in b.groups if p.applies(g.seat)}
+    free = lifted(p, b)
+    masks = {g.index: mask(p, b.pool, g, b) for g in b.groups if p.applies(g.seat)}
+    return masks if free is None else {g: m & ~free for g, m in masks.items()}
 
 
 def encode_seated(b: BuildState, spec: RuleSpec) -> None:
@@ -131,9 +146,17 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
 
 @seated("same_post_tenure")
 def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    """Sitting members of the township whose current post's seat shares a post of the group's
+    seat (`held_posts`, `own_posts`), or any member when `same_post` is false."""
     here = pool.sitting & (pool.township == s.township)
     if p.same_post:
-        here &= pool.post == s.main_post_index
+        seats = b.sc.seats_of(s.seat.township)
+        want = own_posts(s.seat.posts)
+        mains = {t.main_post for t in seats}
+        shared = [POSTS.index(m) for m in mains if own_posts(next(t.posts for t in seats if t.main_post == m))
+                  & want]
+        shared += [POSTS.index(m) for m in want if m not in mains]  # a post no seat here is known by
+        here &= np.isin(pool.post, shared)
     return here & (pool.tenure >= p.years)
 
 
@@ -149,6 +172,111 @@ def _full_term(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
                      np.where(male, p.exit_male, p.exit_female))
     moved = pool.township != s.township
     return moved & (pool.age + p.term_years > limit)
+
+
+@seated("no_demotion")
+def _no_demotion(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    return pool.rank > s.rank
+
+
+@seated("one_step_promotion")
+def _one_step_promotion(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    return s.rank - pool.rank >= 2
+
+
+@seated("rank_years")
+def _rank_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    promoted = (pool.rank >= 1) & (pool.rank + 1 == s.rank)
+    return promoted & (pool.rank_years >= 0) & (pool.rank_years < p.min_years)
+
+
+@seated("hometown_avoidance")
+def _hometown_avoidance(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    town = b.sc.county.townships[s.township]
+    return (pool.hometown == town.id) | (pool.hometown == town.name)
+
+
+@seated("service_years")
+def _service_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
+    fails = (pool.work_years >= 0) & (pool.work_years < p.min_work_years)
+    if any(post in p.party_posts for post in s.seat.posts):
+        fails |= (pool.party_years >= 0) & (pool.party_years < p.min_party_years)
+    return fails
+
+
+# --- per-cadre and relation kinds (N-4, N-6) ----------------------------------------
+
+
+def sits_in(b: BuildState, c: int, groups: list[int]) -> Lin:
+    """How many of these groups' seats cadre `c` takes (0 or 1): the columns that exist."""
+    cols = [col for g in groups if (col := b.vars.column(g, c)) is not None]
+    return Lin(np.array(cols, dtype=np.int64), np.ones(len(cols), dtype=np.int64))
+
+
+@encoder("recent_principal_kept")
+def encode_recent_principal_kept(b: BuildState, spec: RuleSpec) -> None:
+    """1 - (the cadre takes a seat of their own post), for each recent principal whose seats
+    are not all closed before the search (`b.allowed`) and whom no exception lifts; must:
+    they take one. The referee reads the same closure from the rules (`stay_forbidden`)."""
+    p = kind_of(spec).parse(spec)
+    free = lifted(p, b)
+    if not any(True for _ in recent_principals(p, b.view)) and spec.strength != Strength.must:
+        b.record(spec, "county", 0)
+    for c in recent_principals(p, b.view):
+        ci = b.cadre_index[c.id]
+        own = [g.index for g in b.groups if g.seat.township == c.current_township
+               and g.seat.main_post == c.current_post]
+        where = f"{c.current_township}/{c.id}"
+        if not any(b.allowed[ci, g] for g in own) or (free is not None and free[ci]):
+            if spec.strength != Strength.must:
+                b.record(spec, where, 0)
+            continue
+        kept = sits_in(b, ci, own)
+        if spec.strength == Strength.must:
+            b.require(f"{spec.id}@{where}", kept >= 1)
+            continue
+        # a variable, not the expression 1 - kept: the LP bound reads no objective constant
+        moved = b.model.new_bool_var(f"moved_{spec.id}_{c.id}")
+        b.model.add(moved + kept == 1)
+        b.record(spec, where, moved)
+
+
+@encoder("relatives_apart")
+def encode_relatives_apart(b: BuildState, spec: RuleSpec) -> None:
+    """For each related pair and township: must, at most one of the two on its team;
+    otherwise both[pair, t] is exactly (both sit there), a township's violation is their
+    max (generally) or their count (prefer)."""
+    p = kind_of(spec).parse(spec)
+    pairs = related_pairs(p, b.view.cadres)
+    if not pairs:
+        if spec.strength != Strength.must:
+            b.record(spec, "county", 0)
+        return
+    for ti, town in enumerate(b.sc.county.townships):
+        groups = [g.index for g in b.groups if g.township == ti]
+        both: list[Expr] = []
+        for k, (x, y, _) in enumerate(pairs):
+            ya, yb = sits_in(b, b.cadre_index[x], groups), sits_in(b, b.cadre_index[y], groups)
+            if not (len(ya.idx) and len(yb.idx)):
+                continue
+            if spec.strength == Strength.must:
+                b.require(f"{spec.id}@{town.id}", ya + yb <= 1)
+                continue
+            z = b.model.new_bool_var(f"rel_{spec.id}_{town.id}_{k}")
+            b.model.add(z <= ya)
+            b.model.add(z <= yb)
+            b.model.add(z >= ya + yb - 1)
+            both.append(z)
+        if spec.strength == Strength.must:
+            continue
+        if not both:
+            b.record(spec, town.id, 0)
+        elif spec.strength == Strength.generally:
+            v = b.model.new_bool_var(f"v_{spec.id}_{town.id}")
+            b.model.add_max_equality(v, both)
+            b.record(spec, town.id, v)
+        else:
+            b.record(spec, town.id, lin_sum(both))
 
 
 # --- count kinds -------------------------------------------------------------------

@@ -50,6 +50,10 @@ class Pool:
     renomination_override: np.ndarray
     expertise: list[frozenset[str]]
     sitting: np.ndarray  # Cadre.is_sitting
+    rank_years: np.ndarray  # full years at the rank (N-3), -1 where rank_since is not given
+    work_years: np.ndarray  # full years of work (N-8), -1 where not given
+    party_years: np.ndarray  # full years of party membership (N-8), -1 where not given
+    hometown: np.ndarray  # 成长地 as written (N-5), None where not given
 
     @property
     def size(self) -> int:
@@ -120,6 +124,10 @@ def build_pool(sc: Scenario, check: Checkpoint | None = None) -> Pool:
         renomination_override=arr([c.id in sc.renomination_overrides for c in cs], bool),
         expertise=[frozenset(c.expertise) for c in cs],
         sitting=arr([c.is_sitting for c in cs], bool),
+        rank_years=arr([-1 if c.rank_since is None else full_years(c.rank_since, on) for c in cs]),
+        work_years=arr([-1 if c.work_since is None else full_years(c.work_since, on) for c in cs]),
+        party_years=arr([-1 if c.party_since is None else full_years(c.party_since, on) for c in cs]),
+        hometown=arr([None if c.hometown is None else c.hometown.strip() for c in cs], object),
     )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from model.enums import Strength
 from model.referee import Verdict, judge
 from model.scenario import Scenario
-from model.slate import Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
+from model.slate import Alternatives, Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
 from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.cpsat import CpView
@@ -89,6 +89,12 @@ SUPPORT_SECONDS = 1.0
 relaxation's support; it is a shortcut, not the search."""
 
 
+PRINCIPAL_SUPPORT = 8
+"""Pairs per principal seat group (the least loss first) in the support's model:
+an alternative that must change a 书记 or 乡镇长 finds its replacement among them
+(c40-2000, top 3: 2.8 s a slate with two, 0.1 s with eight)."""
+
+
 @dataclass
 class Found:
     """The best slate of one search (vals None: none), with its honest status."""
@@ -119,16 +125,21 @@ class Search:
     relaxation every pair is kept and the search is plain CP-SAT.
 
     A search stopped early returns the best slate it has found, as FEASIBLE.
-    `on_better(score, bound)` hears each improving CP-SAT solution."""
+    `on_better(score, bound)` hears each improving CP-SAT solution. Each slate
+    found is cut off for the next search (`add_cut`) by `alternatives` and
+    `diversity` (model/slate.py `Alternatives`)."""
 
     def __init__(self, b: Builder, bound: RelaxBound | None, how: Workers, scale: int,
-                 check: Checkpoint | None = None) -> None:
+                 check: Checkpoint | None = None, diversity: int = 1,
+                 alternatives: Alternatives = Alternatives.seats) -> None:
         self.b, self.bound, self.how, self.scale = b, bound, how, scale
+        self.diversity, self.alternatives = diversity, alternatives
         self.check = check if check is not None else Checkpoint(None)
         self.target = INF if bound is None else math.floor(bound.value + 1e-6)
         self.view: CpView | None = None
         self.keep: np.ndarray | None = None
         self.used = np.zeros(b.n_pairs, dtype=bool)  # pairs of the slates found so far
+        self.principal = principal_pairs(b)
         self.on_better: Callable[[float, float], None] | None = None
         self.wall = 0.0
 
@@ -232,6 +243,9 @@ class Search:
         pairs = keep[: b.n_pairs]
         few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
         few[best_per_group(-bd.loss, b.pair_group, pairs, 2)] = True
+        if self.alternatives == Alternatives.principal and self.used.any():
+            # This slate must change a principal seat: give it more of those seats' candidates.
+            few[best_per_group(-bd.loss, b.pair_group, pairs & self.principal, PRINCIPAL_SUPPORT)] = True
         small = keep.copy()
         small[: b.n_pairs] = pairs & few
         view = self.cp_view(small)
@@ -251,19 +265,54 @@ class Search:
         if self.view is not None:
             self.view.apply_hints(vals)
 
-    def add_cut(self, vals: np.ndarray, diversity: int) -> None:
-        """The next slate keeps at most n - D of this one's (cadre, seat) pairs."""
-        chosen = np.flatnonzero(vals[: self.b.n_pairs] == 1)
-        row = self.b.model.add(Lin(chosen, np.ones(len(chosen), np.int64)) <= self.b.n_seats - diversity)
+    def add_cut(self, vals: np.ndarray) -> None:
+        """Cut this slate off. `seats`: the next slate keeps at most n - D of its
+        (cadre, seat) pairs. `principal`: at most n_p - 1 of its n_p principal
+        pairs (it changes a 书记 or 乡镇长 somewhere), and with D > 1 the seats
+        cut too (D = 1 adds nothing to it). Both are rows over pair columns with
+        unit coefficients: no slate is scored higher for them, so the
+        relaxation's bound B and the pairs it drops stay valid (cp_only: the
+        relaxation, solved once before any cut, never reads them)."""
+        b = self.b
+        chosen = np.flatnonzero(vals[: b.n_pairs] == 1)
+        cuts: list[tuple[np.ndarray, int]] = []
+        if self.alternatives == Alternatives.principal:
+            principal = chosen[self.principal[chosen]]
+            cuts.append((principal, len(principal) - 1))
+        if self.alternatives == Alternatives.seats or self.diversity > 1:
+            cuts.append((chosen, b.n_seats - self.diversity))
+        for cols, most in cuts:
+            row = b.model.add(Lin(cols, np.ones(len(cols), np.int64)) <= most)
+            row.cp_only = True
+            if self.view is not None:
+                self.view.add_row(row)
         self.used[chosen] = True
-        if self.view is not None:
-            self.view.add_row(row)
         self.hint(vals)
 
     def set_objective(self, e: Lin) -> None:
         self.b.model.maximize(e)
         if self.view is not None:
             self.view.set_objective()
+
+
+def principal_pairs(b: Builder) -> np.ndarray:
+    """Per pair column: is its seat principal (党委书记, 乡镇长: `SeatTemplate.principal`)."""
+    return np.array([g.seat.principal for g in b.groups], dtype=bool)[b.pair_group]
+
+
+def resolve_alternatives(sc: Scenario, diversity: int | None,
+                         alternatives: Alternatives | str | None) -> tuple[int, Alternatives]:
+    """The rule the alternatives follow. Neither given: `principal` (measured in
+    the README's "Diversity": slates 2 and 3 then change whole teams' leadership,
+    at a score gap of a few points). `diversity` alone keeps its meaning of
+    before: `seats`, D seats apart. A county without principal seats falls back
+    to `seats` (there is no principal post to change)."""
+    if alternatives is None:
+        alternatives = Alternatives.seats if diversity is not None else Alternatives.principal
+    mode = Alternatives(alternatives)
+    if mode == Alternatives.principal and not any(s.principal for s in sc.seats):
+        mode = Alternatives.seats
+    return (1 if diversity is None else diversity), mode
 
 
 def unproven(vals: np.ndarray, stats: SolveStats) -> Found:
@@ -283,15 +332,18 @@ def solve(
     top: int = 1,
     seed: int = 0,
     on_event: OnEvent | None = None,
-    diversity: int = 1,
+    diversity: int | None = None,
     deterministic: bool = False,
     near: Slate | None = None,
     fixing: bool = True,
     stop: Stop | None = None,
     max_memory_mb: float | None = MAX_MEMORY_MB,
+    alternatives: Alternatives | str | None = None,
 ) -> SolveResult:
-    """The `top` best slates, best first, any two differing in at least `diversity`
-    seats (a seat differs when another cadre holds it). `stop` (or `time_limit`
+    """The `top` best slates, best first, each differing from every slate before
+    it as `alternatives` says (`Alternatives`; `resolve_alternatives` gives the
+    default): in a principal seat, or in at least `diversity` seats (a seat
+    differs when another cadre holds it; identical seats compare as a set). `stop` (or `time_limit`
     seconds, 30 without either) bounds the whole run, the explanation of an
     infeasible scenario included; stopped early, the run returns the slates it
     has, the last one FEASIBLE unless proven best. Each next slate is the best of
@@ -311,8 +363,10 @@ def solve(
     with MemoryBoundExceeded (solver/memory.py)."""
     stop = budget(stop, time_limit)
     emit = on_event or ignore
+    diversity, mode = resolve_alternatives(sc, diversity, alternatives)
     settings = SolverSettings(time_limit=stop.remaining(), workers=workers, top=top, seed=seed,
-                              diversity=diversity, deterministic=deterministic, max_memory_mb=max_memory_mb)
+                              diversity=diversity, alternatives=mode, deterministic=deterministic,
+                              max_memory_mb=max_memory_mb)
     t0 = perf_counter()
     check = Checkpoint(stop, time_limit=settings.time_limit)
     try:
@@ -332,7 +386,7 @@ def solve(
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
     scale = b.n_seats + 1  # one point of score outweighs every kept pair
-    search = Search(b, bound, Workers(workers, seed, deterministic), scale, check)
+    search = Search(b, bound, Workers(workers, seed, deterministic), scale, check, diversity, mode)
 
     def lean_toward(slate: Slate) -> None:
         search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
@@ -372,7 +426,7 @@ def solve(
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
                          pairs=found.stats.pairs or 0, seconds=perf_counter() - t0))
         if k + 1 < top:
-            search.add_cut(found.vals, diversity)
+            search.add_cut(found.vals)
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))

@@ -20,9 +20,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from model.enums import Gender, Origin, Post, Strength
+from model.enums import Exemption, Gender, Origin, Post, Strength
 from model.people import Cadre, Township
 from model.reasons import Reason
 from model.ruleset import RuleSpec, Seat, principal_posts
@@ -33,6 +33,28 @@ PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
 
 class Params(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CadreException(Params):
+    """A per-cadre decision of the organization (破格, 降任, 越级, 因工作需要), written in the
+    scenario with its reason: it lifts, for that cadre only, the rules whose `lifted_by`
+    names its kind. A lifted instance holds and says so, never a silent break."""
+
+    kind: Annotated[Exemption, BeforeValidator(Exemption.parse)]
+    reason: str = Field(min_length=1)
+
+    @field_validator("reason")
+    @classmethod
+    def _stated(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the organization's reason for the exception")
+        return value.strip()
+
+
+class Liftable(Params):
+    """Which per-cadre exceptions lift the rule (N-1: demotion, ...); none by default."""
+
+    lifted_by: tuple[Annotated[Exemption, BeforeValidator(Exemption.parse)], ...] = ()
 
 
 class SeatFilter(Params):
@@ -135,6 +157,19 @@ class View:
     renomination_overrides: Mapping[str, str]
     extras: Mapping[tuple[str, str], tuple[Post, ...]] = field(default_factory=dict)
     large: Mapping[str, bool] = field(default_factory=dict)
+    exceptions: Mapping[str, CadreException] = field(default_factory=dict)
+    """Cadre id -> the scenario's exception for them (N rules)."""
+    rules: tuple[RuleSpec, ...] = ()
+    """The rules in force, for a rule that asks what the others allow (N-4)."""
+    removed: frozenset[str] = frozenset()
+    pins: tuple[Any, ...] = ()
+    bans: tuple[Any, ...] = ()
+    """The scenario's removals, pins and bans (model/scenario.py's Pin and Ban)."""
+
+    def lifting(self, cadre: str, p: Any) -> CadreException | None:
+        """The cadre's exception if it lifts a rule of these params (`Liftable.lifted_by`)."""
+        ex = self.exceptions.get(cadre)
+        return ex if ex is not None and ex.kind in getattr(p, "lifted_by", ()) else None
 
     def team(self, township: str) -> list[tuple[Seat, Cadre]]:
         return [

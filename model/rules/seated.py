@@ -12,11 +12,11 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
-from model.enums import Education, Gender, Rank
+from model.enums import Education, Gender, Post, Rank
 from model.people import Cadre, Township
 from model.reasons import Reason, reason
-from model.rules.base import RuleKind, SeatFilter, View, register
-from model.ruleset import RuleSpec, Seat
+from model.rules.base import Liftable, RuleKind, SeatFilter, View, register
+from model.ruleset import BUNDLED_POSTS, RuleSpec, Seat
 from model.slate import RuleInstance
 
 Measure = int | float | str | None
@@ -29,11 +29,39 @@ SEAT_OK = reason("seat_ok")
 class Finding:
     """A seated rule on one cadre: the cadre's `value`, the `limit` it was checked
     against (both None where the rule does not measure this cadre) and, when the
-    rule is broken, `why` as data with the numbers."""
+    rule is broken, `why` as data with the numbers. `note` is why a rule that holds
+    says more than "符合": the data it needs is not given (N-5, N-8), or an exception
+    of the scenario lifts it for this cadre."""
 
     value: Measure
     limit: Measure
     why: Reason | None = None
+    note: Reason | None = None
+
+
+class SeatedParams(SeatFilter, Liftable):
+    """The params of every seated rule: the seats it looks at, and the exceptions that lift it."""
+
+
+def no_data(*fields: str) -> Reason:
+    """A rule that needs these cadre fields, not given: it checks nothing (N-3, N-5, N-8)."""
+    return reason("no_data", fields=list(fields))
+
+
+def own_posts(posts: tuple[Post, ...]) -> frozenset[Post]:
+    """The posts a seat holds in its own right: the bundled ones (deputy secretary, committee
+    member) left out, as a deputy secretary of 10 years may become head (D1-R1)."""
+    return frozenset(p for p in posts if p not in BUNDLED_POSTS) or frozenset(posts[:1])
+
+
+def held_posts(c: Cadre, seats: list[Seat]) -> frozenset[Post]:
+    """Every post a sitting member holds now (D1-R1 reads them all): those of the seat of their
+    township known by their current post (人武部长、副镇长 holds 副乡镇长 too), else the post alone."""
+    if c.current_post is None:
+        return frozenset()
+    seat = next((s for s in seats if s.township == c.current_township and s.main_post == c.current_post),
+                None)
+    return own_posts(seat.posts) if seat is not None else frozenset({c.current_post})
 
 
 class SeatedKind(RuleKind):
@@ -41,13 +69,22 @@ class SeatedKind(RuleKind):
 
     scope: ClassVar[str] = "seat"
 
-    def measure(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+    def measure(self, p: SeatedParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         """Cadre `c` in `seat` against the rule, with the numbers."""
         raise NotImplementedError
 
-    def fails(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Reason | None:
+    def judged(self, p: SeatedParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+        """`measure`, with a break that an exception of the scenario lifts turned into a note."""
+        found = self.measure(p, c, seat, t, v)
+        ex = v.lifting(c.id, p) if found.why is not None else None
+        if ex is None:
+            return found
+        return Finding(found.value, found.limit, note=reason(
+            "exception", cadre=c.id, kind=ex.kind.value, reason=ex.reason, finding=found.why.model_dump()))
+
+    def fails(self, p: SeatedParams, c: Cadre, seat: Seat, t: Township, v: View) -> Reason | None:
         """Why cadre `c` in `seat` breaks the rule, with the numbers; None if it holds."""
-        return self.measure(p, c, seat, t, v).why
+        return self.judged(p, c, seat, t, v).why
 
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         p = self.parse(spec)
@@ -56,10 +93,10 @@ class SeatedKind(RuleKind):
             cadre = view.seated.get((seat.township, seat.id))
             if cadre is None or not p.applies(seat):
                 continue
-            found = self.measure(p, cadre, seat, view.townships[seat.township], view)
+            found = self.judged(p, cadre, seat, view.townships[seat.township], view)
             out.append(
                 self.instance(
-                    spec, f"{seat.township}/{seat.id}", found.why is None, found.why or SEAT_OK,
+                    spec, f"{seat.township}/{seat.id}", found.why is None, found.why or found.note or SEAT_OK,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
                     value=found.value, limit=found.limit,
                 )
@@ -71,7 +108,7 @@ class SeatedKind(RuleKind):
         return spec.weight * sum(1 for s in view.seats if p.applies(s))
 
 
-class ExperienceParams(SeatFilter):
+class ExperienceParams(SeatedParams):
     field: Literal["township_years", "leadership_years"]
     min_years: int = Field(default=1, ge=0, le=60)
 
@@ -90,7 +127,7 @@ class Experience(SeatedKind):
         return Finding(years, p.min_years, why)
 
 
-class EducationParams(SeatFilter):
+class EducationParams(SeatedParams):
     minimum: Annotated[Education, BeforeValidator(Education.parse)] = Education.college
 
 
@@ -112,16 +149,16 @@ class EthnicHead(SeatedKind):
     """D1-E5: an ethnic township's head belongs to the township's minority."""
 
     kind = "ethnic_head"
-    params = SeatFilter
+    params = SeatedParams
 
-    def measure(self, p: SeatFilter, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
+    def measure(self, p: SeatedParams, c: Cadre, seat: Seat, t: Township, v: View) -> Finding:
         if t.ethnic_minority is None or c.ethnicity == t.ethnic_minority:
             return Finding(c.ethnicity, t.ethnic_minority)
         return Finding(c.ethnicity, t.ethnic_minority,
                        reason("ethnic_head", required=t.ethnic_minority, ethnicity=c.ethnicity))
 
 
-class RenominationParams(SeatFilter):
+class RenominationParams(SeatedParams):
     """Thresholds of D1-E6: votes must be more than half (未过半数 fails), and
     the incompetent share must not exceed a third (超过三分之一 fails)."""
 
@@ -152,7 +189,7 @@ class Renomination(SeatedKind):
         return Finding(rec, floor)
 
 
-class AgeCapParams(SeatFilter):
+class AgeCapParams(SeatedParams):
     """D3-E2's caps (inclusive: 'not over 40' allows 40). `*_outstanding` apply to
     cadres flagged 特别优秀; `exit_*` is the age (满) from which a cadre no longer
     holds a section-level post, `kept_*` the cap for one kept for the work."""
@@ -210,8 +247,8 @@ class AgeCap(SeatedKind):
         return Finding(age, cap)
 
 
-class TenureParams(SeatFilter):
-    """`same_post` false: any post in the same township's team counts (D1-R4)."""
+class TenureParams(SeatedParams):
+    """`same_post` false: any post in the same township's team counts (D1-R4, N-7)."""
 
     years: int = Field(ge=1, le=40)
     same_post: bool = True
@@ -221,8 +258,10 @@ class TenureParams(SeatFilter):
 class SamePostTenure(SeatedKind):
     """D1-R1 (10 years: must move), D1-R2 (5 years: moved as planned): a cadre
     who has held a post that long does not hold it again in the same township.
-    "The post" is the seat's main post: a deputy secretary of 10 years may become
-    head of the same township (a new post), not deputy secretary again."""
+    Every post of both seats counts (`held_posts`, `own_posts`): a 副乡镇长 of 10 years
+    may not become 人武部长、副镇长 there, but a deputy secretary may become head (the
+    deputy secretaryship is bundled, not the post). With `same_post` false any seat of
+    the township's team counts: N-7, the cadre who must move leaves the team (D1-R4 too)."""
 
     kind = "same_post_tenure"
     params = TenureParams
@@ -231,16 +270,16 @@ class SamePostTenure(SeatedKind):
         """Years in the post that counts; None for a cadre who does not hold it here."""
         if not c.sits_in(seat.township) or c.current_post is None:
             return Finding(None, p.years)
-        if p.same_post and c.current_post != seat.main_post:
+        if p.same_post and not held_posts(c, v.seats) & own_posts(seat.posts):
             return Finding(None, p.years)
         tenure = c.tenure(v.on)
         if tenure < p.years:
             return Finding(tenure, p.years)
-        return Finding(tenure, p.years,
-                       reason("tenure_reached", post=c.current_post.value, tenure=tenure, years=p.years))
+        return Finding(tenure, p.years, reason("tenure_reached", post=c.current_post.value, tenure=tenure,
+                                               years=p.years, same_post=p.same_post))
 
 
-class MeritParams(SeatFilter):
+class MeritParams(SeatedParams):
     min_points: int = Field(ge=0, le=13)
 
 
@@ -259,7 +298,7 @@ class MinMerit(SeatedKind):
                                                                   min_points=p.min_points))
 
 
-class FullTermParams(SeatFilter):
+class FullTermParams(SeatedParams):
     """A term is `term_years`. The limits are the ages at which a cadre stops
     serving under D3-E2: 53 / 48 (满53, 满48), or 56 / 51 for one kept for the work
     (不得超过55/50 周岁 allows 55 / 50). Reaching the limit as the term ends is fine."""

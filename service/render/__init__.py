@@ -5,6 +5,6 @@ CLI today and for Excel, HTML and the web page next.
 `words.py` is the registry of reason codes; the modules that register wordings
 are imported here, so every code is worded whichever renderer is imported."""
 
-from service.render import infeasible, leavers, report, rules, verbs, words
+from service.render import career, infeasible, leavers, report, rules, verbs, words
 
-__all__ = ["infeasible", "leavers", "report", "rules", "verbs", "words"]
+__all__ = ["career", "infeasible", "leavers", "report", "rules", "verbs", "words"]

@@ -1,4 +1,4 @@
-"""The directive catalog (shared/directives.md), sections S, E, C, K and R.
+"""The directive catalog (shared/directives.md), sections S, E, C, K, R and N.
 
 Each id maps to the directive's own sentence in Chinese, as staff know it: the
 fixed wording, used in the README's rule table, the rule reports and the
@@ -54,4 +54,18 @@ CATALOG: dict[str, str] = {
     "D1-R3": "交流干部原则上能干满一届",
     "D1-R4": "交流重点是主要领导干部、关键岗位干部、优秀年轻干部",
     "D1-R5": "保持班子相对稳定和本地干部与交流干部的适当比例",
+    # N. National rules
+    "N-1": "干部不降级使用:现任领导干部任同级或更高职务,或退出班子;正科级干部任副科级职务为降任,须逐人作出组织决定",
+    "N-2": "党政领导干部应当逐级提拔,无职级干部直接提任正科级为越级提拔,须逐人作出组织决定",
+    "N-3": "由副职提任正职的,应当在副职岗位工作两年以上,不满两年为破格提拔",
+    "N-3-floor": "提拔任职不满一年的,不得破格提拔",
+    "N-4": "党政领导干部在任期内应当保持稳定,任职不满两年的党政正职一般不作调整",
+    "N-5": "担任乡级机关主要领导职务的,实行地域回避,不在成长地乡镇任党委书记、乡镇长",
+    "N-6": "有夫妻关系、直系血亲关系、三代以内旁系血亲关系以及近姻亲关系的,不得在同一乡镇领导班子任职",
+    "N-7": "在同一职位任职满10年必须交流的干部,交流出本乡镇领导班子",
+    "N-8": "担任领导职务应当具有规定的工龄,担任党内职务应当具有规定的党龄",
 }
+
+PARTS: dict[str, str] = {"N-3-floor": "N-3"}
+"""Rule ids that are a part of a catalog row with a strength of its own (N-3: generally for
+2 years, must for 1 year), each -> its row."""

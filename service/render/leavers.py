@@ -7,7 +7,7 @@ from __future__ import annotations
 from model.enums import Post
 from model.reasons import Reason
 from model.slate import Leaver
-from service.render.words import Names, say, words
+from service.render.words import Names, fixed, say, words
 
 
 def post_in(township: str, post: str, names: Names) -> str:
@@ -31,14 +31,8 @@ def _rotation(a: dict, n: Names) -> str:
             f"未安排到其他乡镇({a['rule']})")
 
 
-@words("leaver_removed")
-def _removed(a: dict, n: Names) -> str:
-    return "情景中移出候选池"
-
-
-@words("leaver_not_selected")
-def _not_selected(a: dict, n: Names) -> str:
-    return "未选任"
+fixed("leaver_removed", "情景中移出候选池")
+fixed("leaver_not_selected", "未选任")
 
 
 @words("left_out")

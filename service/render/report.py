@@ -11,6 +11,7 @@ from model.enums import Post, Strength
 from model.reasons import Reason
 from model.scenario import Scenario
 from model.slate import RuleInstance, Score, Slate, SolveResult
+from service.render.career import rule_notes
 from service.render.catalog import CATALOG
 from service.render.infeasible import reason_lines
 from service.render.labels import STATUS_ZH, term_zh
@@ -60,7 +61,9 @@ def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance], names: N
                 cost = f"(扣{r.penalty}分)" if r.penalty else ""
                 broken.append(f"  - {rid} {BROKEN_TAG[strength.value]}:{instance_text(r, names)}{cost}")
     text = table(["规则", "强度", "符合", "内容"], rows)
-    return text + ("\n未满足的规则:\n" + "\n".join(broken) if broken else "\n全部规则均满足。")
+    text += "\n未满足的规则:\n" + "\n".join(broken) if broken else "\n全部规则均满足。"
+    notes = rule_notes(report, names)
+    return text + ("\n" + "\n".join(notes) if notes else "")
 
 
 def score_summary(s: Score | None) -> str:

@@ -204,7 +204,8 @@ def _age_promotion(a: dict, n: Names) -> str:
 
 @on_seat("tenure_reached")
 def _tenure_reached(a: dict, n: Names) -> str:
-    return f"在本乡镇{Post(a['post']).zh}职位已任职{a['tenure']}年,满{a['years']}年应交流"
+    away = "" if a.get("same_post", True) else "出本乡镇班子"
+    return f"在本乡镇{Post(a['post']).zh}职位已任职{a['tenure']}年,满{a['years']}年应交流{away}"
 
 
 @on_seat("merit_below")

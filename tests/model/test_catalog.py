@@ -1,4 +1,4 @@
-"""The directive catalog (shared/directives.md, sections S, E, C, K and R) against the presets,
+"""The directive catalog (shared/directives.md, sections S, E, C, K, R and N) against the presets,
 service/render/catalog.py and tests/test_rules.py: every catalog row is in force in some preset or
 omitted there with a reason, and every rule in force is tested."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from model.ruleset import load_preset, preset_ids
-from service.render.catalog import CATALOG
+from service.render.catalog import CATALOG, PARTS
 from tests.model.test_rules import TESTED
 
 HERE = Path(__file__).resolve()
@@ -19,13 +19,13 @@ DIRECTIVES = next(
     (p / "shared" / "directives.md" for p in HERE.parents if (p / "shared" / "directives.md").is_file()),
     None,
 )
-SECTIONS = "SECKR"
+SECTIONS = "SECKRN"
 PRESETS = {p: load_preset(p) for p in preset_ids()}
 IN_FORCE = {p: {r.id for r in rs.rules} for p, rs in PRESETS.items()}
 
 
 def catalog_ids(text: str) -> list[str]:
-    """Ids of the table rows ('| D1-S1 | ...') under the '## S.', '## E.', ... headings."""
+    """Ids of the table rows ('| D1-S1 | ...', '| N-1 | ...') under the '## S.', '## E.', ... headings."""
     ids: list[str] = []
     section = None
     for line in text.splitlines():
@@ -33,9 +33,9 @@ def catalog_ids(text: str) -> list[str]:
         if heading:
             section = heading.group(1)
             continue
-        row = re.match(r"^\| (D\d-([A-Z])\d+) \|", line)
+        row = re.match(r"^\| (D\d-([A-Z])\d+|(N)-\d+) \|", line)
         if row and section in SECTIONS:
-            assert row.group(2) == section, f"{row.group(1)} sits under section {section}"
+            assert (row.group(2) or row.group(3)) == section, f"{row.group(1)} sits under section {section}"
             ids.append(row.group(1))
     return ids
 
@@ -52,9 +52,9 @@ needs_directives = pytest.mark.skipif(
 
 @needs_directives
 def test_catalog_has_rows_in_every_section() -> None:
-    """The parse finds each of the five sections' rows, each id once."""
+    """The parse finds each of the six sections' rows, each id once."""
     assert len(IDS) == len(set(IDS))
-    assert {i.split("-")[1][0] for i in IDS} == set(SECTIONS)
+    assert {i[0] if i.startswith("N-") else i.split("-")[1][0] for i in IDS} == set(SECTIONS)
 
 
 @needs_directives
@@ -68,8 +68,9 @@ def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
 
 @needs_directives
 def test_catalog_module_has_exactly_the_catalog_ids() -> None:
-    """service/render/catalog.py's CATALOG has exactly the ids of sections S, E, C, K and R, none empty."""
-    assert set(CATALOG) == set(IDS)
+    """CATALOG has exactly the ids of sections S, E, C, K, R and N, and the parts of rows, none empty."""
+    assert set(CATALOG) == set(IDS) | set(PARTS)
+    assert set(PARTS.values()) <= set(IDS)
     assert all(text.strip() for text in CATALOG.values())
 
 
@@ -96,3 +97,21 @@ def test_every_rule_in_force_has_a_test() -> None:
     start = source.index("TESTED = {")
     rest = source[:start] + source[source.index("}", start):]
     assert [i for i in sorted(in_force) if i not in rest] == []
+
+
+@needs_directives
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_national_rules_in_force_in_every_preset(preset: str) -> None:
+    """Section N applies to every preset: each of its rows (and N-3's must part) is in force."""
+    national = {i for i in IDS if i.startswith("N-")} | set(PARTS)
+    assert len(national) == 9
+    assert national <= IN_FORCE[preset]
+
+
+def test_national_rules_have_the_catalog_strengths() -> None:
+    """The strengths of section N: N-1, N-2, N-5, N-6, N-7 must; N-3 generally and its floor must;
+    N-4 prefer; N-8 generally, in every preset."""
+    want = {"N-1": "must", "N-2": "must", "N-3": "generally", "N-3-floor": "must", "N-4": "prefer",
+            "N-5": "must", "N-6": "must", "N-7": "must", "N-8": "generally"}
+    for rs in PRESETS.values():
+        assert {i: rs.rule(i).strength.value for i in want} == want

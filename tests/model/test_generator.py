@@ -14,12 +14,13 @@ import statistics
 from collections import Counter
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pytest
 
-from model.enums import Education, Gender, Origin, Post, Rank, Strength
-from model.generator import generate_county
-from model.people import Cadre
+from model.enums import Education, Gender, Kinship, Origin, Post, Rank, Strength
+from model.generator import PARTY_POSTS, generate_county
+from model.people import Cadre, full_years
 from model.referee import make_view, referee
 from model.rules import View, kind_of
 from model.rules.seated import SeatedKind
@@ -29,6 +30,7 @@ from model.slate import Assignment
 
 CASES = [
     ("xx-2011", 12, 400, (1, 2, 3)),
+    ("qiong-2011", 8, 300, (1, 2)),
     ("xx-2011", 5, 120, (1, 4, 7, 11)),
     ("county-2017", 6, 250, (1, 2, 5)),
 ]
@@ -39,8 +41,62 @@ def county(townships: int, cadres: int, seed: int, ruleset: str = "xx-2011") -> 
     return generate_county(townships, cadres, seed, ruleset=ruleset)
 
 
+PROMOTION_YEARS = 2
+"""N-3: years at 副科 before a 正科 seat (the rule's 2 years, stricter than its must's 1)."""
+WORK_YEARS = 3
+"""N-8 as the witness reads it: years of work for any seat."""
+PARTY_YEARS = 3
+"""N-8 as the witness reads it: years of party membership for a seat with a party post."""
+
+
+def years_since(day: date | None, on: date) -> int:
+    return -1 if day is None else full_years(day, on)
+
+
+def national_fails(sc: Scenario, c: Cadre, seat: Seat) -> str | None:
+    """The national rule (section N) that keeps cadre `c` out of `seat`, read strictly so
+    that a witness meeting these needs no exception: no demotion for any ranked cadre (N-1),
+    one step up (N-2), two years at 副科 for a 正科 seat (N-3), a principal not in the
+    township they grew up in (N-5), ten years in a post leave the township's team (N-7),
+    years of work and, for a party post, of membership (N-8). N-6 is the witness's."""
+    on = sc.reshuffle_date
+    if c.rank.level > seat.rank.level:
+        return "N-1"
+    if seat.rank.level - c.rank.level >= 2:
+        return "N-2"
+    if (seat.rank == Rank.full_section and c.rank == Rank.deputy_section
+            and years_since(c.rank_since, on) < PROMOTION_YEARS):
+        return "N-3"
+    town = sc.townships[seat.township]
+    if seat.principal and c.hometown in (town.id, town.name):
+        return "N-5"
+    if c.sits_in(seat.township) and c.tenure(on) >= 10:
+        return "N-7"
+    if years_since(c.work_since, on) < WORK_YEARS:
+        return "N-8"
+    party_seat = any(p in PARTY_POSTS for p in (*seat.posts, *seat.template.optional_posts))
+    if party_seat and years_since(c.party_since, on) < PARTY_YEARS:
+        return "N-8"
+    return None
+
+
+def national_breaks(sc: Scenario, slate: list[Assignment]) -> list[str]:
+    """The national rules a slate breaks, each as 'rule@township/seat': the seated ones of
+    `national_fails`, and N-6 (two relatives on one team) per township."""
+    seats = {(s.township, s.id): s for s in sc.seats}
+    out = [f"{rule}@{a.township}/{a.seat}" for a in slate
+           if (rule := national_fails(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)]))]
+    team = {a.cadre: a.township for a in slate}
+    for c in sc.cadres:
+        for r in c.relatives:
+            if c.id in team and team.get(r.cadre) == team[c.id]:
+                out.append(f"N-6@{team[c.id]}/{c.id}+{r.cadre}")
+    return out
+
+
 def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
-    """Seat -> cadres that pass every `must` seated rule of the ruleset in force."""
+    """Seat -> cadres that pass every `must` seated rule of the ruleset in force and the
+    national rules of section N (`national_fails`)."""
     view = View(
         on=sc.reshuffle_date, townships=sc.townships, seats=sc.seats, cadres=sc.cadre_by_id,
         seated={}, renomination_overrides=sc.renomination_overrides,
@@ -59,7 +115,8 @@ def eligibility(sc: Scenario) -> dict[tuple[str, str], list[Cadre]]:
             checks = [(kind, p) for kind, p in rules if p.applies(seat)]
             by_kind[key] = [
                 c for c in sc.cadres
-                if all(kind.fails(p, c, seat, town, view) is None for kind, p in checks)
+                if national_fails(sc, c, seat) is None
+                and all(kind.fails(p, c, seat, town, view) is None for kind, p in checks)
             ]
         out[(seat.township, seat.id)] = by_kind[key]
     return out
@@ -100,9 +157,11 @@ def witness(
     """A slate meeting the must rules, if matching finds one under imposed seat filters."""
     on = sc.reshuffle_date
     elig = elig or eligibility(sc)
+    # N-6: one of each pair of relatives is left out, so no team can hold both
+    related = {c.id for c in sc.cadres if c.relatives}
+    elig = {k: [c for c in v if c.id not in related] for k, v in elig.items()}
     allowed = dict(elig)
     principal = [s for s in sc.seats if s.principal]
-
 
     def women(seat: Seat) -> int:
         return sum(c.gender == Gender.female for c in elig[(seat.township, seat.id)])
@@ -197,6 +256,7 @@ def test_pool_meets_the_must_rules(ruleset: str, townships: int, cadres: int, se
     verdict = referee(sc, slate)
     broken = [r.key for r in verdict.report if not r.holds and r.strength == Strength.must]
     assert verdict.passes, (verdict.problems, broken)
+    assert national_breaks(sc, slate) == []
 
 
 def test_same_seed_same_county_other_seed_other_county() -> None:
@@ -322,3 +382,129 @@ def test_each_record_is_consistent(seed: int) -> None:
             assert c.rank == next(
                 s.rank for s in sc.seats_of(c.current_township) if c.current_post in s.posts
             )
+
+
+# --------------------------------------------------------------------------- careers
+
+
+PRESET_CASES = [("xx-2011", 12, 400, 1), ("qiong-2011", 8, 300, 1), ("county-2017", 6, 250, 1)]
+
+
+def seat_of(sc: Scenario, c: Cadre) -> Seat:
+    """The sitting seat a member holds: the seat of their township known by their post."""
+    assert c.current_township is not None
+    return next(s for s in sc.seats_of(c.current_township) if s.main_post == c.current_post)
+
+
+def principals(sc: Scenario) -> list[Cadre]:
+    return [c for t in sc.sitting.values() for c in t if seat_of(sc, c).principal]
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"), PRESET_CASES)
+def test_sitting_careers_match_their_seats(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Every sitting member holds their seat's rank (正科 principals, 副科 deputies), took it at
+    or before the post after some years of work, and, in a party post, joined the party before."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    for c in (c for t in sc.sitting.values() for c in t):
+        seat = seat_of(sc, c)
+        assert c.rank == seat.rank, c
+        assert c.rank_since is not None and c.post_since is not None and c.work_since is not None
+        assert c.rank_since <= c.post_since <= on
+        assert full_years(c.work_since, c.rank_since) >= 2, c  # some years of work before the rank
+        assert c.leadership_years >= c.tenure(on)
+        if c.rank == Rank.deputy_section:  # every township leadership year was at 副科
+            assert full_years(c.rank_since, on) >= c.leadership_years, c
+        if any(p in PARTY_POSTS for p in seat.posts):
+            assert c.party_since is not None and c.party_since < c.rank_since, c
+        assert c.hometown != c.current_township or not seat.principal  # N-5 holds today
+
+
+def test_principals_tenure_spread() -> None:
+    """Most principals are 2-8 years in post; a few are under 2 (N-4) and a few 10+ (D1-R1, N-7)."""
+    tenures = [c.tenure(sc.reshuffle_date) for seed in (1, 2, 3) for sc in [county(12, 400, seed)]
+               for c in principals(sc)]
+    assert len(tenures) == 72
+    assert sum(2 <= t <= 8 for t in tenures) >= 0.75 * len(tenures)
+    assert 1 <= sum(t < 2 for t in tenures) <= 0.12 * len(tenures)
+    assert 1 <= sum(t >= 10 for t in tenures) <= 0.12 * len(tenures)
+    assert statistics.median(tenures) == 5  # most took the post at the last reshuffle
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"), PRESET_CASES)
+def test_ranks_outside_the_teams(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Outside the teams most cadres are 副科 or without rank, a few 正科 in county organs, and
+    each 正科 seat has cadres of rank for it: 无 is never all a 正科 seat could take."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    others = [c for c in sc.cadres if not c.is_sitting]
+    full = [c for c in others if c.rank == Rank.full_section]
+    assert 1 <= len(full) <= 0.1 * len(others)
+    assert all(c.origin == Origin.county_organ and c.current_township is None for c in full)
+    assert sum(c.rank == Rank.deputy_section for c in others) >= 0.2 * len(others)
+    elig = eligibility(sc)
+    for seat in sc.seats:
+        if seat.rank == Rank.full_section:
+            ready = elig[(seat.township, seat.id)]
+            assert len(ready) >= 3 and all(c.rank != Rank.none for c in ready), seat
+            assert all(c.rank == Rank.full_section or full_years(c.rank_since, on) >= 2 for c in ready)
+
+
+def test_marginals_of_the_career_facts() -> None:
+    """Work starts after school (18-27 by education), most but not all cadres are party members
+    who joined after 18, about a third grew up in the county, and 1-2% of the pool has a relative in it."""
+    sc = county(12, 400, 1)
+    on = sc.reshuffle_date
+    people = sc.cadres
+    for c in people:
+        assert c.work_since is not None and c.work_since <= on
+        start = full_years(c.birth_date, c.work_since)
+        assert 18 <= start <= 27, c
+        if c.education.level >= Education.bachelor.level:
+            assert start >= 20, c
+        if c.party_since is not None:
+            assert full_years(c.birth_date, c.party_since) >= 18 and c.party_since <= on
+    assert 0.7 <= sum(c.party_since is not None for c in people) / len(people) <= 0.92
+    towns = set(sc.townships)
+    home = Counter("county" if c.hometown in towns else "none" if c.hometown is None else "outside"
+                   for c in people)
+    assert 0.25 <= home["county"] / len(people) <= 0.42, home
+    assert 0.05 <= home["none"] / len(people) <= 0.2, home
+    assert all(not h.endswith(("乡", "镇")) and h != sc.county.name
+               for h in (c.hometown for c in people) if h and h not in towns)
+    related = {c.id for c in people if c.relatives} | {r.cadre for c in people for r in c.relatives}
+    assert 0.01 * len(people) <= len(related) <= 0.025 * len(people)
+
+
+@pytest.mark.parametrize(("ruleset", "townships", "cadres", "seed"),
+                         [(r, t, n, s) for r, t, n, seeds in CASES for s in seeds])
+def test_relatives_look_real_and_force_nothing(ruleset: str, townships: int, cadres: int, seed: int) -> None:
+    """Relatives come in pairs of the four kinds, written on one side, never on one sitting team;
+    spouses differ in gender, parent and child are a generation apart, blood relatives share a hometown."""
+    sc = county(townships, cadres, seed, ruleset)
+    on = sc.reshuffle_date
+    pairs = [(c, sc.cadre_by_id[r.cadre], r.kind) for c in sc.cadres for r in c.relatives]
+    assert pairs
+    ids = [x.id for a, b, _ in pairs for x in (a, b)]
+    assert len(ids) == len(set(ids))  # disjoint pairs, each written once
+    for a, b, kind in pairs:
+        assert not (a.is_sitting and b.is_sitting and a.current_township == b.current_township)
+        gap = abs(a.age(on) - b.age(on))
+        if kind == Kinship.spouse:
+            assert a.gender != b.gender and gap <= 6
+        if kind == Kinship.direct_blood:
+            assert 22 <= gap <= 32
+        if kind in (Kinship.direct_blood, Kinship.collateral_blood) and not (
+                a.is_sitting and seat_of(sc, a).principal and b.hometown == a.current_township):
+            assert a.hometown == b.hometown
+
+
+def test_the_demo_county_is_the_readme_command() -> None:
+    """scenarios/demo-county is what `huanjie generate --townships 12 --cadres 400 --seed 1` writes,
+    the four career columns filled."""
+    from model.io import load_scenario
+
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
+    assert load_scenario(demo) == generate_county(12, 400, 1)
+    header = (demo / "cadres.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[-4:] == ["成长地", "参加工作时间", "入党时间", "亲属关系"]

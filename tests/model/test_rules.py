@@ -44,7 +44,8 @@ DEFAULT: dict[str, dict[str, Any]] = {
     "f2": dict(gender="female", age=40, rank="full_section", grades=HEAD_GRADES,
                expertise=("经济", "社会管理")),
     # one of 28 (D1-C1) and one of 33 (D3-C1, D5-K1); the 28-year-old is a local village official.
-    "y1": dict(age=28, rank="none", origin="college_graduate_village_official", local=True),
+    # y1 has a rank, as county-2017's third seat (人大主席) is 正科 and 无 -> 正科 breaks N-2.
+    "y1": dict(age=28, rank="deputy_section", origin="college_graduate_village_official", local=True),
     "y2": dict(age=33),
     # men of 38, local (D1-R5): m1 of 45 and m3 of 52 (D3-C1 experienced, D1-K4 senior); m2 a
     # village cadre (D1-C6, D5-C2); m1-m3 carry the rest of D1-C4 and D5-C3's expertise.
@@ -983,9 +984,10 @@ def test_d1_r2_five_years_planned_move(
 
 
 def test_d1_r1_other_post_same_township() -> None:
-    """D1-R1: ten years as secretary does not bar the same township's head seat."""
+    """D1-R1: ten years as secretary does not bar the same township's head seat (N-7, off here, does)."""
     x = like("f2", age=45, current_township="t1", current_post="party_secretary", post_since=date(2006, 9, 1))
-    expect(judge(make("xx-2011", x), {"head": "x"}), "D1-R1@t1/head", True, "符合")
+    sc = make("xx-2011", x, rules={"N-7": {"off": True}})
+    expect(judge(sc, {"head": "x"}), "D1-R1@t1/head", True, "符合")
 
 
 R3_CASES = [
@@ -1078,6 +1080,233 @@ def test_d1_r5_incoming(preset: str, incoming: int, holds: bool) -> None:
     expect(v, "D1-R5@t1/incoming", holds, f"交流干部{incoming}名,要求至少1名", penalty=0 if holds else 1,
            violations=0)
     assert v.score.points == base_points(sc) - (0 if holds else 1)
+
+
+# --- N: national rules --------------------------------------------------------------------------
+
+
+def lifting(cid: str, kind: str, why: str = "经县委常委会研究决定") -> dict[str, Any]:
+    """A scenario's `exceptions` entry for one cadre."""
+    return {"exceptions": {cid: {"kind": kind, "reason": why}}}
+
+
+@pytest.mark.parametrize("preset", presets_with("N-1"))
+@pytest.mark.parametrize(
+    ("rank", "kw", "holds", "detail"),
+    [
+        ("full_section", {}, False, "职级正科,任副科职务为降任,须有组织决定"),
+        ("deputy_section", {}, True, "符合"),
+        ("full_section", lifting("x1", "降职", "考核不称职,降职使用"), True,
+         "为降任,须有组织决定;经组织决定降任(考核不称职,降职使用)"),
+    ],
+)
+def test_n1_no_demotion(preset: str, rank: str, kw: dict, holds: bool, detail: str) -> None:
+    """N-1 (must): a 正科 cadre in a 副科 seat is 降任 and breaks, unless the scenario records it."""
+    sc, v = changed(preset, {"m1": dict(rank=rank)}, **kw)
+    r = expect(v, f"N-1@t1/{seat_of(sc, 'm1')}", holds, detail)
+    assert (r.reason.code == "exception") is bool(kw)
+
+
+@pytest.mark.parametrize("preset", presets_with("N-2"))
+@pytest.mark.parametrize(
+    ("rank", "kw", "holds", "detail"),
+    [
+        ("none", {}, False, "职级无,直接任正科职务为越级提拔,须有组织决定"),
+        ("deputy_section", {}, True, "符合"),
+        ("none", lifting("x1", "越级"), True, "须有组织决定;经组织决定越级提拔(经县委常委会研究决定)"),
+    ],
+)
+def test_n2_one_step_promotion(preset: str, rank: str, kw: dict, holds: bool, detail: str) -> None:
+    """N-2 (must): 无 -> 正科 (the head's seat) is 越级 and breaks, unless the scenario records it."""
+    _, v = changed(preset, {"f2": dict(rank=rank)}, **kw)
+    expect(v, "N-2@t1/head", holds, detail)
+
+
+RANK_YEARS = [
+    # (rank_since, exception, N-3 holds, N-3-floor holds, N-3 detail)
+    (date(2024, 9, 1), None, True, True, "符合"),
+    (date(2024, 9, 2), None, False, True, "任副科1年,提任正科须满2年"),
+    (date(2024, 9, 2), "破格", True, True, "须满2年;经组织决定破格提拔(经县委常委会研究决定)"),
+    (date(2025, 9, 2), None, False, False, "任副科0年,提任正科须满2年"),
+    (date(2025, 9, 2), "破格", True, False, "经组织决定破格提拔"),
+    (None, None, True, True, "未填任职级时间,未检查"),
+]
+
+
+@pytest.mark.parametrize("preset", presets_with("N-3"))
+@pytest.mark.parametrize(("since", "ex", "holds", "floor", "detail"), RANK_YEARS)
+def test_n3_years_at_deputy_rank(
+    preset: str, since: date | None, ex: str | None, holds: bool, floor: bool, detail: str
+) -> None:
+    """N-3 (generally): 副科 -> 正科 under 2 years is one violation, lifted by a 破格 decision; under
+    1 year breaks N-3-floor (must), which no decision lifts; no rank date checks nothing."""
+    kw = lifting("x1", ex) if ex else {}
+    _, v = changed(preset, {"f2": dict(rank="deputy_section", rank_since=since)}, **kw)
+    expect(v, "N-3@t1/head", holds, detail, violations=0 if holds else 1)
+    expect(v, "N-3-floor@t1/head", floor,
+           detail if since is None else "符合" if floor else "任副科0年,提任正科须满1年")
+
+
+def test_n3_not_on_a_promotion_from_no_rank() -> None:
+    """N-3 counts years at a rank held: 无 -> 副科 needs none."""
+    _, v = changed("xx-2011", {"m1": dict(rank="none", rank_since=None)})
+    r = expect(v, "N-3@t1/armed_forces_head", True, "符合")
+    assert r.value is None
+
+
+RECENT = date(2025, 9, 1)
+"""A principal post taken one year before the reshuffle (N-4)."""
+
+
+def recent_head(since: date = RECENT) -> dict[str, dict[str, Any]]:
+    """t2's default head, recast as t1's head since `since`; the slate seats them in t2."""
+    return {"t2/f2": dict(current_township="t1", current_post="township_head", post_since=since)}
+
+
+@pytest.mark.parametrize("preset", presets_with("N-4"))
+@pytest.mark.parametrize(
+    ("kw", "holds", "detail"),
+    [
+        ({}, False, "干部x1任t1镇乡镇长1年,任职不满2年即调整,未保持稳定"),
+        (lifting("x1", "因工作需要", "脱贫攻坚需要"), True, "经组织决定因工作需要(脱贫攻坚需要)"),
+        ({"bans": [{"cadre": "x1", "township": "t1"}]}, True, "因情景排除不能连任"),
+    ],
+)
+def test_n4_recent_principal_moved(preset: str, kw: dict, holds: bool, detail: str) -> None:
+    """N-4 (prefer, weight 4): t1's head of one year seated as t2's head costs 4, unless the scenario's
+    decision or a rule (here a ban) moves them."""
+    sc, v = changed(preset, recent_head(), **kw)
+    expect(v, "N-4@t1/x1", holds, detail, penalty=0 if holds else 4, violations=0)
+    assert v.score.points == base_points(sc) - (0 if holds else 4)
+
+
+@pytest.mark.parametrize("preset", presets_with("N-4"))
+def test_n4_recent_principal_kept(preset: str) -> None:
+    """N-4: the head of one year kept as head of the same township holds; two years is no longer recent."""
+    head = dict(current_township="t1", current_post="township_head", post_since=RECENT)
+    _, v = changed(preset, {"f2": head})
+    expect(v, "N-4@t1/x1", True, "干部x1任t1镇乡镇长1年,连任")
+    _, v = changed(preset, recent_head(date(2024, 9, 1)))
+    assert rules_of(v, "N-4") == []
+    expect(v, "N-4@county", True, "无任职不满2年的党政正职")
+
+
+@pytest.mark.parametrize("preset", presets_with("N-5"))
+@pytest.mark.parametrize(
+    ("hometown", "holds", "detail"),
+    [
+        ("t1", False, "成长地为t1镇,党委书记、乡镇长实行地域回避"),
+        ("t1镇", False, "成长地为t1镇"),
+        ("t2", True, "符合"),
+        (None, True, "未填成长地,未检查"),
+    ],
+)
+def test_n5_secretary_not_in_hometown(preset: str, hometown: str | None, holds: bool, detail: str) -> None:
+    """N-5 (must): the secretary does not serve where they grew up (成长地 by id or name); none given
+    checks nothing."""
+    _, v = changed(preset, {"f1": dict(hometown=hometown)})
+    expect(v, "N-5@t1/secretary", holds, detail)
+
+
+@pytest.mark.parametrize("preset", presets_with("N-5"))
+def test_n5_only_principal_posts(preset: str) -> None:
+    """N-5 looks at the secretary's and the head's seats only."""
+    _, v = changed(preset, {"m1": dict(hometown="t1")})
+    assert {r.seat for r in v.report if r.rule == "N-5" and r.township == "t1"} == {"secretary", "head"}
+
+
+@pytest.mark.parametrize("preset", presets_with("N-6"))
+@pytest.mark.parametrize(
+    ("relative", "key", "holds", "detail"),
+    [
+        ("m2:夫妻", "N-6@t1", False, "t1镇:干部x1与干部m2(夫妻)同在班子"),
+        ("t2.m2:近姻亲", "N-6@t1", True, "t1镇:班子成员间无亲属关系"),
+        (None, "N-6@county", True, "未填亲属关系,未检查"),
+    ],
+)
+def test_n6_relatives_apart(preset: str, relative: str | None, key: str, holds: bool, detail: str) -> None:
+    """N-6 (must): spouses on one team break; relatives on two teams hold; no relation in the pool says
+    so once and checks nothing."""
+    _, v = changed(preset, {"m1": dict(relatives=(relative,) if relative else ())})
+    expect(v, key, holds, detail)
+    assert len(rules_of(v, "N-6", None if relative is None else "t1")) == 1
+
+
+def test_n6_prefer_costs_per_pair() -> None:
+    """N-6 made prefer (weight 5): two related pairs on one team cost 10."""
+    rules = {"N-6": {"strength": "prefer", "weight": 5}}
+    _, v = changed("xx-2011", {"m1": dict(relatives=("m2:夫妻", "m3:直系血亲"))}, rules=rules)
+    expect(v, "N-6@t1", False, "干部x1与干部m3(直系血亲)", penalty=10)
+
+
+@pytest.mark.parametrize("preset", presets_with("N-7"))
+@pytest.mark.parametrize(
+    ("since", "town", "kw", "holds", "detail"),
+    [
+        (date(2016, 9, 1), "t1", {}, False, "在本乡镇党委书记职位已任职10年,满10年应交流出本乡镇班子"),
+        (date(2016, 9, 2), "t1", {}, True, "符合"),
+        (date(2016, 9, 1), "t2", {}, True, "符合"),
+        (date(2016, 9, 1), "t1", lifting("x", "因工作需要"), True, "经组织决定因工作需要"),
+    ],
+)
+def test_n7_ten_years_leave_the_team(
+    preset: str, since: date, town: str, kw: dict, holds: bool, detail: str
+) -> None:
+    """N-7 (must): a secretary of ten years leaves the township's team: the head's seat there breaks
+    though D1-R1 (another post) holds; 因工作需要 lifts N-7, never D1-R1."""
+    x = like("f2", age=45, current_township=town, current_post="party_secretary", post_since=since)
+    v = judge(make(preset, x, **kw), {"head": "x"})
+    expect(v, "N-7@t1/head", holds, detail)
+    assert inst(v, "D1-R1@t1/head").holds
+
+
+@pytest.mark.parametrize("preset", presets_with("N-8"))
+@pytest.mark.parametrize(
+    ("work", "party", "kw", "holds", "detail"),
+    [
+        (date(2023, 9, 1), date(2020, 1, 1), {}, True, "符合"),
+        (date(2023, 9, 2), date(2020, 1, 1), {}, False, "工龄2年,少于3年"),
+        (date(2020, 1, 1), date(2025, 9, 2), {}, False, "党龄0年,少于1年"),
+        (date(2023, 9, 2), date(2020, 1, 1), lifting("x1", "破格"), True, "少于3年;经组织决定破格提拔"),
+        (None, None, {}, True, "未填参加工作时间、入党时间,未检查"),
+    ],
+)
+def test_n8_years_of_work_and_party(
+    preset: str, work: date | None, party: date | None, kw: dict, holds: bool, detail: str
+) -> None:
+    """N-8 (generally): 3 years of work for any seat and a year of party membership for a party seat (the
+    secretary's); short is one violation, lifted by 破格; missing dates check nothing."""
+    _, v = changed(preset, {"f1": dict(work_since=work, party_since=party)}, **kw)
+    expect(v, "N-8@t1/secretary", holds, detail, violations=0 if holds else 1)
+
+
+def test_n8_party_years_only_on_party_seats() -> None:
+    """N-8: a deputy head (no party post in xx-2011's seat) is not asked for party years."""
+    _, v = changed("xx-2011", {"m2": dict(work_since=date(2010, 1, 1), party_since=date(2026, 1, 1))})
+    expect(v, "N-8@t1/deputy_head#1", True, "符合")
+
+
+def test_d1_r1_reads_every_post_of_the_seat() -> None:
+    """D1-R1: a 副镇长 of ten years is not kept as 人武部长、副镇长 there (the seat holds 副乡镇长), nor an
+    人武部长、副镇长 as 副镇长; a 副镇长 of ten years may become 党委副书记、纪委书记 (N-7 off here)."""
+    since = date(2016, 9, 1)
+    off = {"N-7": {"off": True}}
+    x = like("m1", current_township="t1", current_post="deputy_head", post_since=since)
+    v = judge(make("xx-2011", x, rules=off), {"armed_forces_head": "x"})
+    expect(v, "D1-R1@t1/armed_forces_head", False, "在本乡镇副乡镇长职位已任职10年,满10年应交流")
+    y = like("m2", "y", current_township="t1", current_post="armed_forces_head", post_since=since)
+    v = judge(make("xx-2011", y, rules=off), {"deputy_head#1": "y"})
+    expect(v, "D1-R1@t1/deputy_head#1", False, "在本乡镇人武部长职位已任职10年")
+    z = like("y1", "z", current_post="deputy_head", post_since=since)
+    v = judge(make("xx-2011", z, rules=off), {"deputy_secretary": "z"})
+    expect(v, "D1-R1@t1/deputy_secretary", True, "符合")
+
+
+def test_d1_r2_reads_every_post_of_the_seat() -> None:
+    """D1-R2 (prefer, weight 4): five years as 副镇长, seated as 人武部长、副镇长 there, costs 4."""
+    x = like("m1", current_township="t1", current_post="deputy_head", post_since=date(2021, 9, 1))
+    v = judge(make("xx-2011", x), {"armed_forces_head": "x"})
+    expect(v, "D1-R2@t1/armed_forces_head", False, "副乡镇长职位已任职5年", penalty=4, violations=0)
 
 
 # --- pins and bans ------------------------------------------------------------------------------
@@ -1298,6 +1527,7 @@ TESTED = {
     "D1-C1", "D1-C2", "D1-C3", "D1-C4", "D1-C5", "D1-C6", "D3-C1", "D5-C1", "D5-C2", "D5-C3",
     "D1-K1", "D1-K2", "D1-K3", "D1-K4", "D5-K1", "D5-K2",
     "D1-R1", "D1-R2", "D1-R3", "D1-R4", "D1-R5",
+    "N-1", "N-2", "N-3", "N-3-floor", "N-4", "N-5", "N-6", "N-7", "N-8",
 }
 """The rule ids this file tests (tests/test_catalog.py checks it against the presets and the catalog)."""
 

@@ -11,7 +11,7 @@ import pytest
 from model.enums import Change, Post
 from model.leavers import kept_members
 from model.referee import big_m, judge, make_view
-from model.ruleset import Ruleset, RuleSpec, load_preset
+from model.ruleset import Ruleset, load_preset
 from model.scenario import Scenario, ScoreWeights
 from model.score import change_of, continuity_posts, promotion_years
 from model.slate import Assignment, Leaver
@@ -93,22 +93,16 @@ def test_judged_slate_carries_each_seats_word() -> None:
     assert [x.change for x in slate.assignments] == [Change.continues, Change.exchanged]
 
 
-def with_rule(base: str, spec: dict[str, Any]) -> Ruleset:
-    rs = load_preset(base)
-    return rs.model_copy(update={"rules": (*rs.rules, RuleSpec.model_validate(spec))})
-
-
 def test_promotion_years_read_from_the_rulesets_n3() -> None:
-    """The N-3 years come from the ruleset's N-3 when it is in force (here 3), else 2."""
-    three = with_rule("xx-2011", {"id": "N-3", "kind": "same_post_tenure", "strength": "prefer",
-                                  "weight": 0, "params": {"years": 3}})  # any kind will do to carry it
+    """The N-3 years come from the N-3 in force (its 2, or 3 by the scenario), else 2."""
     c = cadre("x", rank_since=YEARS_AGO[2])
     plain = county(c)
-    n3 = county(c, ruleset_definition=three)
-    off = county(c, ruleset_definition=three, rules={"N-3": {"off": True}})
-    assert (promotion_years(plain), promotion_years(n3), promotion_years(off)) == (2, 3, 2)
+    three = county(c, rules={"N-3": {"params": {"min_years": 3}}})
+    off = county(c, rules={"N-3": {"off": True}})
+    assert plain.ruleset_in_force.rule("N-3") is not None
+    assert (promotion_years(plain), promotion_years(three), promotion_years(off)) == (2, 3, 2)
     assert change_of(plain, c, seat(plain, "secretary")) == Change.promoted
-    assert change_of(n3, c, seat(n3, "secretary")) == Change.promoted_early
+    assert change_of(three, c, seat(three, "secretary")) == Change.promoted_early
 
 
 def test_old_words_still_load() -> None:

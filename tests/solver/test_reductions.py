@@ -21,6 +21,7 @@ from solver.relaxation import lagrangian, lp_bound, reduced_costs, relaxation_ro
 from solver.search import make_solver
 from tests.factory import scenario, township
 from tests.solver.test_solver_exact import brute_force, cadres, tiny
+from tests.solver.test_whatif import check_principal_alternatives
 
 DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
 
@@ -66,15 +67,17 @@ def test_prefilter_and_presolve_keep_the_optimum(data: st.DataObject) -> None:
     assert s1 == s2 and v1 == v2
 
 
+@pytest.mark.parametrize("apart", [{"diversity": 2}, {}], ids=["seats", "principal"])
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fixing_keeps_the_top_slates(always_fix: None, data: st.DataObject) -> None:
-    """With reduced-cost fixing forced on, the best three diverse slates score what
-    they score with every pair given to CP-SAT, and the status is the same."""
+def test_fixing_keeps_the_top_slates(always_fix: None, apart: dict, data: st.DataObject) -> None:
+    """With reduced-cost fixing forced on, the best three diverse slates (D seats apart,
+    or a principal seat apart) score what they score with every pair given to CP-SAT,
+    and the status is the same."""
     sc = random_county(data)
-    fixed = search.solve(sc, time_limit=20, top=3, diversity=2)
-    plain = search.solve(sc, time_limit=20, top=3, diversity=2, fixing=False)
+    fixed = search.solve(sc, time_limit=20, top=3, **apart)
+    plain = search.solve(sc, time_limit=20, top=3, fixing=False, **apart)
     assert fixed.status == plain.status
     assert [s.score.objective for s in fixed.slates] == [s.score.objective for s in plain.slates]
     for a, b in zip(fixed.solves, plain.solves, strict=True):
@@ -95,6 +98,20 @@ def test_fixing_equals_brute_force(always_fix: None, data: st.DataObject) -> Non
     else:
         assert result.status == "OPTIMAL"
         assert result.slates[0].score.objective == expected
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fixing_with_the_principal_cut_equals_brute_force(always_fix: None, data: st.DataObject) -> None:
+    """On tiny counties, fixing on, each of the top 3 slates is the exhaustive best of
+    those whose 书记 differ from every slate before it (the principal cut loses none)."""
+    towns = data.draw(st.sampled_from([["t1"], ["t1", "t2"]]))
+    sc = tiny(towns, data.draw(cadres(data.draw(st.integers(5, 7)), towns)))
+    result = search.solve(sc, time_limit=20, top=3)
+    assume(result.status != "INFEASIBLE")  # no slate: nothing to cut
+    assert result.settings.alternatives == "principal"
+    check_principal_alternatives(sc, result)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from model.diff import SeatChange, diff_slates
 from model.io import load_scenario
 from model.referee import referee
 from model.scenario import Pin, Scenario
-from model.slate import Assignment, Slate
+from model.slate import Alternatives, Assignment, Slate, SolveResult
 from service.cli import main
 from service.render.infeasible import reason_lines
 from service.render.words import Names, say
@@ -20,7 +20,7 @@ from solver import apply_relaxations, explain_infeasible, solve
 from solver.compare import compare
 from solver.forced import recommend, why_not
 from tests.factory import cadre, scenario, township
-from tests.solver.test_solver_exact import tiny
+from tests.solver.test_solver_exact import TINY, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +83,82 @@ def test_second_slate_is_the_best_far_enough_from_the_first(d: int) -> None:
         assert len(res.slates) == 1
     else:
         assert res.slates[1].score.objective == max(far)
+
+
+def principals(sc: Scenario, s: Slate) -> frozenset[tuple[str, str, str]]:
+    """The slate's principal (township, seat, cadre) pairs: who is 书记 and 乡镇长 where."""
+    principal = {(x.township, x.id) for x in sc.seats if x.principal}
+    return frozenset((a.township, a.seat, a.cadre) for a in s.assignments
+                     if (a.township, a.seat) in principal)
+
+
+def check_principal_alternatives(sc: Scenario, res: SolveResult) -> None:
+    """Each returned slate is the true best (exhaustive) of the slates whose principal
+    pairs differ from those of every slate before it; fewer slates only when none is left."""
+    passing = all_passing(sc)
+    for k in range(len(res.slates) + (len(res.slates) < res.settings.top)):
+        before = {principals(sc, s) for s in res.slates[:k]}
+        left = [obj for obj, s in passing if principals(sc, s) not in before]
+        if k == len(res.slates):
+            assert not left, f"slate {k + 1} exists (best {max(left)}) but was not returned"
+        else:
+            assert principals(sc, res.slates[k]) not in before
+            assert res.slates[k].score.objective == max(left)
+
+
+def test_alternatives_change_a_principal_seat_by_default() -> None:
+    """Without --diversity, any two returned slates have a different 书记 somewhere, in score order."""
+    sc = tiny(["t1", "t2"], pool(9))
+    res = solve(sc, time_limit=20, top=4)
+    assert res.settings.alternatives == Alternatives.principal and len(res.slates) == 4
+    for a, b in itertools.combinations(res.slates, 2):
+        assert principals(sc, a) != principals(sc, b)
+    objectives = [s.score.objective for s in res.slates]
+    assert objectives == sorted(objectives, reverse=True)
+
+
+def test_principal_alternatives_are_the_best_with_another_principal() -> None:
+    """On a tiny county the slates after the first are the true best with a new principal pair set."""
+    sc = tiny(["t1", "t2"], pool(7))
+    check_principal_alternatives(sc, solve(sc, time_limit=20, top=3))
+
+
+def test_diversity_alone_keeps_the_seats_rule() -> None:
+    """--diversity D alone means D seats apart, as before; both given, both hold; no principal
+    seat in the county falls back to seats."""
+    sc = tiny(["t1", "t2"], pool(9))
+    assert solve(sc, time_limit=20, top=2, diversity=2).settings.alternatives == Alternatives.seats
+    both = solve(sc, time_limit=20, top=3, diversity=3, alternatives="principal")
+    assert both.settings.alternatives == Alternatives.principal and len(both.slates) == 3
+    for a, b in itertools.combinations(both.slates, 2):
+        assert distance(a, b) >= 3 and principals(sc, a) != principals(sc, b)
+    plain = TINY.model_copy(update={"teams": {k: t.model_copy(update={"seats": tuple(
+        x.model_copy(update={"principal": False}) for x in t.seats)}) for k, t in TINY.teams.items()}})
+    flat = sc.model_copy(update={"ruleset_definition": plain})
+    assert not any(x.principal for x in flat.seats)
+    res = solve(flat, time_limit=20, top=2)
+    assert res.settings.alternatives == Alternatives.seats and len(res.slates) == 2
+
+
+def test_cli_alternatives_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """solve --alternatives seats|principal is written in the result's settings; a bad value is exit 2."""
+    import json
+
+    from model.io import save_scenario
+
+    folder = tmp_path / "tiny"
+    save_scenario(tiny(["t1", "t2"], pool(9)), folder)
+    cases = (([], "principal"), (["--diversity", "2"], "seats"), (["--alternatives", "seats"], "seats"),
+             (["--alternatives", "principal", "--diversity", "2"], "principal"))
+    for argv, mode in cases:
+        out = tmp_path / "r.json"
+        assert main(["solve", str(folder), "--top", "2", "--json", str(out), *argv]) == 0, argv
+        settings = json.loads(out.read_text(encoding="utf-8"))["settings"]
+        assert settings["alternatives"] == mode, argv
+    with pytest.raises(SystemExit) as exc:
+        main(["solve", str(folder), "--alternatives", "teams"])
+    assert exc.value.code == 2
+    capsys.readouterr()
 
 
 def test_same_settings_same_slates_in_deterministic_mode() -> None:
@@ -182,9 +258,10 @@ def test_what_if_file_adds_to_its_base(tmp_path: Path) -> None:
     """A what-if file names its base and adds pins, bans and removals to it."""
     wi = load_scenario(ROOT / "scenarios/what-if/pin-secretary.yaml")
     base = load_scenario(ROOT / "scenarios/demo-county")
-    assert wi.cadres == base.cadres and wi.pins == (Pin(cadre="g0289", township="t02", seat="secretary"),)
+    assert wi.cadres == base.cadres and wi.pins == (Pin(cadre="g0376", township="t02", seat="secretary"),)
     few = load_scenario(ROOT / "scenarios/what-if/few-young.yaml")
-    assert len(few.remove) == 90
+    young = {c.id for c in few.cadres if c.age(few.reshuffle_date) <= 30}
+    assert set(few.remove) <= young and len(young) - len(few.remove) == 10
 
 
 def test_cli_verbs_on_a_small_county(small: Scenario, tmp_path: Path,
