@@ -18,6 +18,7 @@ from model.rules import REGISTRY, View, kind_of
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
 from model.slate import Assignment, Leaver, RuleInstance, Score, ScoreTerm, Slate
+from model.structure import team_statistics
 
 
 @dataclass(frozen=True)
@@ -179,5 +180,5 @@ def judge(
     )
     verdict = referee(sc, filled)
     slate = Slate(assignments=filled, rank=rank, score=verdict.score, report=tuple(verdict.report),
-                  leavers=verdict.leavers)
+                  leavers=verdict.leavers, statistics=team_statistics(sc, filled))
     return slate, verdict

@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from model.enums import Change, Destination, Post, Strength
 from model.reasons import Reason
+from model.statistics import TeamStatistics
 
 
 class Assignment(BaseModel):
@@ -123,7 +124,8 @@ class Score(BaseModel):
 
 class Slate(BaseModel):
     """Who sits where; once judged (model/referee.py), each seat's 变动, the score, the
-    rule report and the sitting members who have no seat (`leavers`, 退出名单)."""
+    rule report, the sitting members who have no seat (`leavers`, 退出名单) and the structure
+    statistics of the new teams beside the sitting ones (`statistics`, model/statistics.py)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -132,6 +134,7 @@ class Slate(BaseModel):
     score: Score | None = None
     report: tuple[RuleInstance, ...] = ()
     leavers: tuple[Leaver, ...] = ()
+    statistics: tuple[TeamStatistics, ...] = ()
 
     def by_seat(self) -> dict[tuple[str, str], str]:
         return {(a.township, a.seat): a.cadre for a in self.assignments}

@@ -133,7 +133,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
                    alternatives=args.alternatives,
                    deterministic=args.deterministic, stop=args.stop,
                    max_memory_mb=args.max_memory or MAX_MEMORY_MB)
-    print(result_text(sc, result))
+    print(result_text(sc, result, ids=args.ids))
     if result.cut_short is not None:
         print(limit_text(result.cut_short))
     if note := fewer_slates_line(args.top, result):
@@ -151,7 +151,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
     slate, verdict = judge(sc, assignments)
-    print(verdict_text(sc, slate, verdict.problems))
+    print(verdict_text(sc, slate, verdict.problems, ids=args.ids))
     if args.json:
         write_json(args.json, slate.model_dump_json(indent=2))
     return EXIT_OK if verdict.passes else EXIT_INFEASIBLE
@@ -297,6 +297,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     s.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     s.add_argument("--json", help="also write the result as JSON to this file")
+    s.add_argument("--ids", action="store_true", help="show internal ids (编号, township ids) in the tables")
     s.add_argument("--max-memory", type=megabytes, metavar="MB",
                    help="refuse a solve whose estimated peak memory is above this (default 8192)")
     s.add_argument("--alternatives", choices=["principal", "seats"],
@@ -348,6 +349,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("slate", help="JSON: a list of {township, seat, cadre}, or a solve result")
     v.add_argument("--index", type=int, default=0, help="which slate of a solve result (0 = best)")
     v.add_argument("--json", help="write the judged slate as JSON")
+    v.add_argument("--ids", action="store_true", help="show internal ids (编号, township ids) in the tables")
     v.set_defaults(run=cmd_validate)
 
     g = sub.add_parser("generate", parents=[debug], help="write a realistic random county")

@@ -1,61 +1,142 @@
-"""Reports for staff, in Chinese: slates as tables per township, the rule report,
+"""Reports for staff, in Chinese: slates as tables per township (with the 退出名单 and the
+structure statistics), the county's 进退留转, the rule report,
 the score breakdown, a solve result, a verdict on a slate and the score analysis."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import date
 
 from model.analysis import Analysis
 from model.diff import diff_slates
-from model.enums import Post, Strength
+from model.enums import Change, Post, Rank, Strength
+from model.people import Cadre, Township
 from model.reasons import Reason
+from model.ruleset import Seat
 from model.scenario import Scenario
-from model.slate import RuleInstance, Score, Slate, SolveResult
+from model.slate import Assignment, Leaver, RuleInstance, Score, Slate, SolveResult
 from service.render.career import rule_notes
 from service.render.catalog import CATALOG
 from service.render.infeasible import reason_lines
 from service.render.labels import STATUS_ZH, term_zh
 from service.render.rules import instance_text, term_text
+from service.render.statistics import statistics_table
 from service.render.text import table
+from service.render.titles import current_title, seat_title
 from service.render.words import Names, say, words
 
 BROKEN_TAG = {"must": "违反必须规则", "generally": "未满足一般规则", "prefer": "偏好未满足"}
 
 
-def slate_tables(sc: Scenario, slate: Slate) -> str:
-    """One table per township: 职务, 姓名, 性别, 年龄, 学历, 现任职务, 变动."""
+def month(d: date | None) -> str:
+    """'1980.05': a date as staff write it in a 任免表; blank when unknown."""
+    return f"{d.year}.{d.month:02d}" if d else ""
+
+
+def now_text(sc: Scenario, c: Cadre) -> str:
+    """The post held now, named in its township (东山镇镇长), or the unit a newcomer comes from."""
+    if c.current_post is not None and c.current_township is not None:
+        return current_title(c.current_post, sc.townships[c.current_township])
+    return c.current_unit or (sc.townships[c.current_township].name if c.current_township else "") or "—"
+
+
+def rank_text(c: Cadre) -> str:
+    """'副科(2019.03)': the rank and since when; '无' for none."""
+    since = month(c.rank_since) if c.rank != Rank.none else ""
+    return c.rank.zh + (f"({since})" if since else "")
+
+
+SEAT_HEADER = ["职务", "姓名", "性别", "出生年月(年龄)", "民族", "学历", "职级(任职级时间)", "现任职务",
+               "任现职时间", "来源", "变动"]
+LEAVER_HEADER = ["姓名", "现任职务", "原因", "去向"]
+
+
+def with_id(header: list[str], ids: bool) -> list[str]:
+    """The column 编号 after 姓名, with `--ids` only."""
+    return [*header[:2], "编号", *header[2:]] if ids else header
+
+
+def seat_row(sc: Scenario, a: Assignment, seat: Seat, ids: bool) -> list[str]:
+    c = sc.cadre_by_id[a.cadre]
+    row = [seat_title(seat, sc.townships[a.township], a.extra_posts), c.name, c.gender.zh,
+           f"{month(c.birth_date)}({c.age(sc.reshuffle_date)})", c.ethnicity, c.education.zh, rank_text(c),
+           now_text(sc, c), month(c.post_since) if c.is_sitting else "", c.origin.zh,
+           a.change.zh if a.change else ""]
+    return [*row[:2], c.id, *row[2:]] if ids else row
+
+
+def leaver_rows(sc: Scenario, leavers: list[Leaver], names: Names, ids: bool) -> list[list[str]]:
+    """One row per leaver: 姓名, 现任职务, 原因 (its reasons), 去向 (staff fill it in)."""
+    rows = []
+    for gone in leavers:
+        row = [names.cadre(gone.cadre), current_title(gone.post, sc.townships[gone.township]),
+               ";".join(say(r, names) for r in gone.reasons), gone.destination.zh if gone.destination else ""]
+        rows.append([row[0], gone.cadre, *row[1:]] if ids else row)
+    return rows
+
+
+def township_head(t: Township, ids: bool) -> str:
+    return f"【{t.name}】({t.id},{t.township_class}类)" if ids else f"【{t.name}】({t.township_class}类)"
+
+
+def slate_tables(sc: Scenario, slate: Slate, ids: bool = False) -> str:
+    """Per township: the team (职务 … 变动), its 退出名单 and its structure beside the sitting
+    team's. Internal ids (编号, t01) only with `ids`."""
+    names = Names.of(sc)
     seats = {(s.township, s.id): s for s in sc.seats}
     by_town: dict[str, list[list[str]]] = defaultdict(list)
     for a in slate.assignments:
-        c = sc.cadre_by_id[a.cadre]
-        seat = seats[(a.township, a.seat)]
-        if c.current_post is not None and c.current_township is not None:
-            now = sc.townships[c.current_township].name + c.current_post.zh
-        else:
-            now = c.current_unit or (sc.townships[c.current_township].name if c.current_township else "")
-        label = seat.label + "".join(f"(兼{p.zh})" for p in a.extra_posts)
-        by_town[a.township].append(
-            [label, c.name, c.gender.zh, str(c.age(sc.reshuffle_date)), c.education.zh,
-             now or "—", a.change.zh if a.change else ""]
-        )
+        if a.cadre in sc.cadre_by_id and (a.township, a.seat) in seats:
+            by_town[a.township].append(seat_row(sc, a, seats[(a.township, a.seat)], ids))
+    gone: dict[str, list[Leaver]] = defaultdict(list)
+    for leaver in slate.leavers:
+        gone[leaver.township].append(leaver)
+    stats = {s.township: s for s in slate.statistics}
     out = []
     for t in sc.county.townships:
-        head = f"【{t.name}】({t.id},{t.township_class}类)"
-        header = ["职务", "姓名", "性别", "年龄", "学历", "现任职务", "变动"]
-        out.append(head + "\n" + table(header, by_town[t.id]))
+        part = [township_head(t, ids), table(with_id(SEAT_HEADER, ids), by_town[t.id])]
+        if gone[t.id]:
+            part += ["退出名单:", table(with_id(LEAVER_HEADER, ids), leaver_rows(sc, gone[t.id], names, ids))]
+        else:
+            part.append("退出名单:无")
+        if t.id in stats:
+            part += ["班子结构(新班子/原班子):", statistics_table(stats[t.id])]
+        out.append("\n".join(part))
     return "\n\n".join(out)
 
 
+def change_summary(slate: Slate) -> str:
+    """The county's 进退留转 by word: how many seats get each 变动, and 退出 for the leavers."""
+    counts = Counter(a.change for a in slate.assignments if a.change is not None)
+    counts[Change.leaves] += len(slate.leavers)
+    words = list(Change)
+    total = sum(counts.values())
+    return table([w.zh for w in words] + ["合计"], [[str(counts[w]) for w in words] + [str(total)]])
+
+
+def applies(r: RuleInstance) -> bool:
+    """Whether an instance checks something: a broken one does; one that holds for want of
+    data (no_data) does not, nor a seated one that measures nothing here (no value or no limit:
+    D1-E5 outside a 民族乡, D1-E6 on a newcomer)."""
+    if not r.holds:
+        return True
+    if r.reason.code == "no_data":
+        return False
+    return not (r.reason.code == "seat_ok" and (r.value is None or r.limit is None))
+
+
 def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance], names: Names) -> str:
-    """Per rule: how many instances hold; each broken one with its numbers."""
+    """Per rule: how many of the instances that check something hold (不适用 where none
+    does: the rule applies nowhere, or lacks its data everywhere); each broken one with its numbers."""
     by_rule: dict[str, list[RuleInstance]] = defaultdict(list)
     for r in report:
         by_rule[r.rule].append(r)
     rows, broken = [], []
     for rid, items in by_rule.items():
-        ok = sum(1 for r in items if r.holds)
+        live = [r for r in items if applies(r)]
+        ok = sum(1 for r in live if r.holds)
         strength = items[0].strength
-        rows.append([rid, strength.zh, f"{ok}/{len(items)}", CATALOG.get(rid, rid)])
+        rows.append([rid, strength.zh, f"{ok}/{len(live)}" if live else "不适用", CATALOG.get(rid, rid)])
         for r in items:
             if not r.holds:
                 cost = f"(扣{r.penalty}分)" if r.penalty else ""
@@ -76,14 +157,12 @@ def score_summary(s: Score | None) -> str:
     )
 
 
-def result_text(sc: Scenario, result: SolveResult) -> str:
-    names = Names.of(sc)
-    lines = [
-        f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}",
-        f"状态:{result.status} {STATUS_ZH[result.status]}  "
-        f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  "
-        f"建模与线性松弛 {result.build_time:.2f}s",
-    ]
+def solve_info(result: SolveResult) -> list[str]:
+    """The closing section 求解信息: the status, the pairs, the times and each solve's figures."""
+    lines = ["求解信息:",
+             f"  状态:{result.status} {STATUS_ZH[result.status]}  "
+             f"候选配对 {result.candidate_pairs}(已排除 {result.dropped_pairs})  "
+             f"建模与线性松弛 {result.build_time:.2f}s"]
     for i, st in enumerate(result.solves, 1):
         if st.objective is None:
             lines.append(f"  求解{i}:{st.status} 用时{st.wall_time:.2f}s")
@@ -93,6 +172,16 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
                 f"差距 {st.gap:.2%} 用时 {st.wall_time:.2f}s"
                 + (f" 求解配对 {st.pairs}" if st.pairs is not None else "")
             )
+    return lines
+
+
+def result_text(sc: Scenario, result: SolveResult, ids: bool = False) -> str:
+    """The report of a solve: each slate by township (team, 退出名单, structure), the county's
+    进退留转 and structure, the rule check; the solver's figures close it (求解信息)."""
+    names = Names.of(sc)
+    lines = [f"情景:{sc.name or '(未命名)'}  规则集:{result.ruleset}  换届日期:{sc.reshuffle_date}"]
+    if not result.slates:
+        lines.append(f"结果:{STATUS_ZH[result.status]}")
     why = reason_lines(result.reasons, result.relaxations, names)
     if why:
         lines.append("原因:")
@@ -111,11 +200,12 @@ def result_text(sc: Scenario, result: SolveResult) -> str:
             moved = len(diff_slates(result.slates[0], slate).seats)
             lines.append(f"与方案1相比:目标值 {slate.score.objective - best:+d},{moved}个职位人选不同;"
                          f"最优上界 {bound:.0f}")
-        lines.append("")
-        lines.append(slate_tables(sc, slate))
-        lines.append("")
-        lines.append("规则检查(裁判独立核验):")
-        lines.append(rule_summary(slate.report, names))
+        lines += ["", slate_tables(sc, slate, ids), "", "进退留转汇总(全县):", change_summary(slate)]
+        county = next((s for s in slate.statistics if s.township is None), None)
+        if county is not None:
+            lines += ["", "班子结构(全县,新班子/原班子):", statistics_table(county)]
+        lines += ["", "规则检查(复核独立核验):", rule_summary(slate.report, names)]
+    lines += ["", *solve_info(result)]
     return "\n".join(lines)
 
 
@@ -129,7 +219,8 @@ def fewer_slates_line(top: int, result: SolveResult) -> str | None:
     return f"只找到{found}个方案(要求{top}个):求解在找到更多方案之前停止(时间用尽或中断)。"
 
 
-def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str:
+def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason], ids: bool = False) -> str:
+    """The verdict, the structural problems, the slate by township with its 进退留转, the rule check."""
     names = Names.of(sc)
     must = [r for r in slate.report if r.strength == Strength.must and not r.holds]
     head = "核验通过" if not problems and not must else "核验未通过"
@@ -137,6 +228,8 @@ def verdict_text(sc: Scenario, slate: Slate, problems: list[Reason]) -> str:
     if problems:
         lines.append("结构问题:")
         lines += [f"  - {say(p, names)}" for p in problems]
+    if not problems:
+        lines += ["", slate_tables(sc, slate, ids), "", "进退留转汇总(全县):", change_summary(slate), ""]
     lines.append(rule_summary(slate.report, names))
     return "\n".join(lines)
 

@@ -112,6 +112,24 @@ def test_validate_solve_result(demo: DemoSolve, capsys: pytest.CaptureFixture[st
     assert "核验未通过" not in r.out
 
 
+def test_solve_report_closes_with_solver_figures(demo: DemoSolve) -> None:
+    """The solver's figures close the report (求解信息), the referee is 复核; no id without --ids."""
+    out = demo.run.out
+    assert "裁判" not in out and "规则检查(复核独立核验)" in out
+    info = out[out.index("求解信息:"):]
+    assert out.index("求解信息:") > out.rindex("规则检查") and "上界" in info and "候选配对" in info
+    assert "进退留转汇总(全县):" in out and "班子结构(全县,新班子/原班子):" in out and "退出名单" in out
+    assert "编号" not in out and "(t01," not in out
+
+
+def test_validate_ids_flag_shows_ids(demo: DemoSolve, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate --ids adds 编号 and the township ids to the tables; without it they are absent."""
+    r = run(capsys, ["validate", str(DEMO), str(demo.json_path), "--ids"])
+    assert r.code == EXIT_OK and "编号" in r.out and "(t01," in r.out
+    r = run(capsys, ["validate", str(DEMO), str(demo.json_path)])
+    assert "编号" not in r.out and "【" in r.out
+
+
 def test_validate_index_2(demo: DemoSolve, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """validate --index 2 judges the third slate, passes, and --json writes it with its score."""
     judged = tmp_path / "judged.json"
