@@ -57,9 +57,9 @@ def member(cid: str, town: str, post: str, age: int, **kw: Any) -> Cadre:
 
 def outsider(cid: str, age: int, **kw: Any) -> Cadre:
     """A cadre of a county organ (no township team), 副科 since 2020 unless told otherwise."""
-    base: dict[str, Any] = dict(age=age, current_unit="县直机关", origin="county_organ", rank="deputy_section",
-                                rank_since=DEPUTY, township_years=0, leadership_years=3, grades=FAIR,
-                                expertise=("社会管理",))
+    base: dict[str, Any] = dict(age=age, current_unit="县直机关", origin="county_organ",
+                                rank="deputy_section", rank_since=DEPUTY, township_years=0,
+                                leadership_years=3, grades=FAIR, expertise=("社会管理",))
     base.update(kw)
     return cadre(cid, **base)
 
@@ -124,9 +124,12 @@ def pool() -> list[Cadre]:
 def officer_county() -> Scenario:
     """The county of this module, on the xx-2011 preset."""
     towns = [
-        township("t1", name="桃源乡", township_class=2, residents=15_000, party_members=900, party_branches=20),
-        township("t2", name="东山镇", township_class=2, residents=26_000, party_members=1500, party_branches=30),
-        township("t3", name="青石镇", township_class=1, residents=40_000, party_members=2400, party_branches=45),
+        township("t1", name="桃源乡",
+                 township_class=2, residents=15_000, party_members=900, party_branches=20),
+        township("t2", name="东山镇",
+                 township_class=2, residents=26_000, party_members=1500, party_branches=30),
+        township("t3", name="青石镇",
+                 township_class=1, residents=40_000, party_members=2400, party_branches=45),
     ]
     return scenario(towns, pool(), "xx-2011", name="officer-county")
 
@@ -138,8 +141,8 @@ EXPECTED_SITTING: dict[str, str] = {
     "a2": "连任",  # t1 head, top grades, three years in post
     "a3": "连任",  # t1 副书记、纪委书记, good votes
     "a4": "连任",  # t1 人大主席, 51: under the exit age of 53
-    "a1": "交流",  # t1 人武部长 11 years: D1-R1/N-7 take him out of t1's team; 45 serves a full term elsewhere
-    "a6": "连任",  # t1 副乡长, the team's woman
+    "a1": "交流",  # t1 人武部长 11 years: N-7 takes him out of t1's team; at 45 a full term elsewhere
+    "a6": "连任",  # t1 副乡长, the woman of the team
     "a7": "连任",  # t1 副乡长, 29: the team's under-30 (D1-C1)
     "b1": "退出",  # t2 secretary, 53: 到龄 (D3-E2)
     "b2": "改任",  # t2 head -> secretary: the usual step, same rank (正科), and the county's woman secretary
