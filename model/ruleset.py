@@ -138,6 +138,9 @@ class ScoreWeights(BaseModel):
     - continuity: per seat that continues a sitting member's career in the same
       township: the same main post (连任) or a usual step (乡镇长 -> 党委书记,
       党委副书记 -> 乡镇长), `model/score.py`;
+    - succession: on top of continuity, per seat that is the usual step up (接任:
+      乡镇长 -> 党委书记, 党委副书记 -> 乡镇长), so the natural successor beats standing
+      still while an outsider takes the post;
     - reserve: per seat given to a reserve cadre (后备干部);
     - left_out: the cost of a sitting member whom no rule removes and who has no
       seat in any team (`model/leavers.py`), so that every 退出 is a decision.
@@ -151,6 +154,7 @@ class ScoreWeights(BaseModel):
 
     merit: int = Field(default=1, ge=0, le=10_000)
     continuity: int = Field(default=2, ge=0, le=10_000)
+    succession: int = Field(default=1, ge=0, le=10_000)
     reserve: int = Field(default=3, ge=0, le=10_000)
     left_out: int = Field(default=6, ge=0, le=10_000)
 

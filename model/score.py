@@ -94,6 +94,8 @@ def bonus_terms(sc: Scenario, c: Cadre, seat: Seat) -> dict[str, tuple[int, Reas
     kept = continuity_reason(sc, c, seat)
     if kept is not None:
         terms["continuity"] = (w.continuity, kept)
+        if kept.args["step"]:
+            terms["succession"] = (w.succession, kept)
     if c.reserve:
         terms["reserve"] = (w.reserve, reason("reserve"))
     return {k: v for k, v in terms.items() if v[0]}
@@ -103,7 +105,7 @@ def max_bonus(sc: Scenario) -> int:
     """An upper bound on the bonus points of one seat, over the whole pool."""
     w = sc.weights_in_force
     best_merit = max((c.merit for c in sc.cadres), default=0)
-    return w.merit * best_merit + w.continuity + w.reserve
+    return w.merit * best_merit + w.continuity + w.succession + w.reserve
 
 
 def change_of(sc: Scenario, c: Cadre, seat: Seat) -> Change:

@@ -33,6 +33,13 @@ def continuing(b: BuildState) -> np.ndarray:
     return pool.sitting[c] & (pool.township[c] == home) & posts[c, main]
 
 
+def stepping(b: BuildState) -> np.ndarray:
+    """Per pair: a continuing seat that is the usual step up, not the post held now (接任)."""
+    held = b.pool.post[b.pair_cadre]
+    main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)[b.pair_group]
+    return continuing(b) & (held != main)
+
+
 def kept_mask(b: BuildState) -> np.ndarray:
     """Per cadre of the pool: a sitting member whom nothing removes (`model.leavers`)."""
     mask = np.zeros(b.pool.size, dtype=bool)
@@ -48,6 +55,7 @@ def pair_points(b: BuildState) -> np.ndarray:
     points = np.zeros(len(c), np.int64)
     for weight, per_pair in ((w.merit, lambda: pool.merit[c]),
                              (w.continuity, lambda: continuing(b)),
+                             (w.succession, lambda: stepping(b)),
                              (w.reserve, lambda: pool.reserve[c]),
                              (w.left_out, lambda: kept_mask(b)[c])):
         if weight:

@@ -3,7 +3,8 @@ solve statuses."""
 
 from model.slate import SolveStatus
 
-TERM_ZH = {"merit": "考核与推荐", "continuity": "班子稳定(连任、接任)", "reserve": "后备干部",
+TERM_ZH = {"merit": "考核与推荐", "continuity": "班子稳定(连任、接任)", "succession": "正常接任",
+           "reserve": "后备干部",
            "left_out": "在任成员未安排"}
 
 STATUS_ZH = {

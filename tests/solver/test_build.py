@@ -51,7 +51,8 @@ def test_drop_forbidden_pairs_alone() -> None:
 def test_zero_weight_terms_add_nothing() -> None:
     """With every score weight and prefer weight at 0, the objective holds only generally violations."""
     rules = {r.id: {"weight": 0} for r in SC.ruleset_in_force.rules if r.strength == Strength.prefer}
-    sc = SC.with_changes(weights=ScoreWeights(merit=0, continuity=0, reserve=0, left_out=0), rules=rules)
+    zero = ScoreWeights(merit=0, continuity=0, succession=0, reserve=0, left_out=0)
+    sc = SC.with_changes(weights=zero, rules=rules)
     b = Builder(sc).build()
     assert not pair_points(b).any()
     generally = lin_sum([-b.big_m * r.amount for r in b.recorded if r.spec.strength == Strength.generally])
