@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from model.reasons import Reason
 from model.scenario import Scenario
+from service.render.titles import seat_title
 
 Wording = Callable[[dict, "Names"], str]
 WORDINGS: dict[str, Wording] = {}
@@ -38,14 +39,17 @@ class Names:
     cadres: dict[str, str] = field(default_factory=dict)
     townships: dict[str, str] = field(default_factory=dict)
     seats: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(township, seat id or seat kind) -> the seat's label."""
+    """(township, seat id or seat kind) -> the seat's title in that township."""
 
     @classmethod
     def of(cls, sc: Scenario) -> Names:
+        """Seats titled from their township and posts (`seat_title`), not from the preset's label,
+        so every sentence names a seat as the report's tables do (乡长 in a 乡, 人大主席)."""
         seats: dict[tuple[str, str], str] = {}
         for s in sc.seats:
-            seats[(s.township, s.id)] = s.label
-            seats.setdefault((s.township, s.template.id), s.label)
+            title = seat_title(s, sc.townships[s.township])
+            seats[(s.township, s.id)] = title
+            seats.setdefault((s.township, s.template.id), title)
         return cls(cadres={c.id: c.name for c in sc.cadres},
                    townships={t.id: t.name for t in sc.county.townships}, seats=seats)
 
