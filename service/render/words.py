@@ -5,11 +5,13 @@ fails loudly, so a new reason cannot reach staff as a bare code."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from model.enums import Post
+from model.people import Township
 from model.reasons import Reason
 from model.scenario import Scenario
-from service.render.titles import seat_title
+from service.render.titles import post_title, seat_title
 
 Wording = Callable[[dict, "Names"], str]
 WORDINGS: dict[str, Wording] = {}
@@ -40,6 +42,10 @@ class Names:
     townships: dict[str, str] = field(default_factory=dict)
     seats: dict[tuple[str, str], str] = field(default_factory=dict)
     """(township, seat id or seat kind) -> the seat's title in that township."""
+    places: dict[str, Township] = field(default_factory=dict)
+    """Township id -> the township, to title posts in it (镇长 in a 镇, 副乡长 in a 乡)."""
+    here: str | None = None
+    """The township a sentence is about (`at`), for findings whose reason names a post but no township."""
 
     @classmethod
     def of(cls, sc: Scenario) -> Names:
@@ -51,13 +57,24 @@ class Names:
             seats[(s.township, s.id)] = title
             seats.setdefault((s.township, s.template.id), title)
         return cls(cadres={c.id: c.name for c in sc.cadres},
-                   townships={t.id: t.name for t in sc.county.townships}, seats=seats)
+                   townships={t.id: t.name for t in sc.county.townships}, seats=seats,
+                   places=dict(sc.townships))
+
+    def at(self, township: str | None) -> Names:
+        """These names for a sentence about one township, so its posts are titled there."""
+        return replace(self, here=township) if township is not None else self
 
     def cadre(self, cid: str) -> str:
         return self.cadres.get(cid, cid)
 
     def township(self, tid: str) -> str:
         return self.townships.get(tid, tid)
+
+    def post(self, post: str | Post, township: str | None = None) -> str:
+        """A post's title in `township` (or `here`): 镇长, 副乡长; the generic 乡镇长 where none is known."""
+        p = Post(post)
+        place = self.places.get(township or self.here or "")
+        return post_title(p, place) if place is not None else p.zh
 
     def seat(self, township: str, seat: str) -> str:
         return self.seats.get((township, seat), self.seats.get((township, seat.split("#")[0]), seat))
