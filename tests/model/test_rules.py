@@ -1035,6 +1035,19 @@ def test_d1_r4_principal_rotation(preset: str, town: str, since: date, holds: bo
 
 
 @pytest.mark.parametrize("preset", presets_with("D1-R4"))
+@pytest.mark.parametrize(("name", "kind", "other"), [("东山乡", "乡", "镇"), ("龙山苗族乡", "乡", "镇"),
+                                                     ("东山镇", "镇", "乡")])
+def test_rule_sentences_title_seat_and_post_from_the_township(preset: str, name: str, kind: str,
+                                                              other: str) -> None:
+    """D1-R4's sentence says 乡长 / 副乡长 in a 乡 (a 民族乡 too) and 镇长 / 副镇长 in a 镇, never 乡镇长."""
+    _, v = changed(preset, {"f2": dict(current_township="t1", current_post="deputy_head",
+                                       post_since=date(2021, 9, 1))}, t1={"name": name})
+    text = said(v, inst(v, "D1-R4@t1/head"))
+    assert f"{kind}长:在本乡镇副{kind}长职位已任职5年" in text, text
+    assert "乡镇长" not in text and f"{other}长" not in text, text
+
+
+@pytest.mark.parametrize("preset", presets_with("D1-R4"))
 def test_d1_r4_principal_seats_only(preset: str) -> None:
     """D1-R4 checks principal seats only, adding to D1-R2 where both apply."""
     since = date(2021, 9, 1)
