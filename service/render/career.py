@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from model.enums import Exemption, Kinship, Post, Rank
+from model.enums import Exemption, Kinship, Rank
 from model.reasons import Reason
 from model.records import CADRE_COLUMNS
 from model.slate import RuleInstance
@@ -40,7 +40,7 @@ def _rank_years_short(a: dict, n: Names) -> str:
 
 @on_seat("hometown")
 def _hometown(a: dict, n: Names) -> str:
-    return f"成长地为{n.township(a['township'])},党委书记、乡镇长实行地域回避"
+    return f"成长地为{n.township(a['township'])},党委书记、{n.post('township_head')}实行地域回避"
 
 
 @on_seat("work_years_short")
@@ -65,7 +65,8 @@ def _exception(a: dict, n: Names) -> str:
 
 
 def _principal(a: dict, n: Names) -> str:
-    return f"{n.cadre(a['cadre'])}任{n.township(a['township'])}{Post(a['post']).zh}{a['tenure']}年"
+    t = a["township"]
+    return f"{n.cadre(a['cadre'])}任{n.township(t)}{n.post(a['post'], t)}{a['tenure']}年"
 
 
 @words("principal_kept")

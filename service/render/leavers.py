@@ -4,7 +4,6 @@ report's own table of leavers is laid out elsewhere; it words them with these.""
 
 from __future__ import annotations
 
-from model.enums import Post
 from model.reasons import Reason
 from model.slate import Leaver
 from service.render.words import Names, fixed, say, words
@@ -12,7 +11,7 @@ from service.render.words import Names, fixed, say, words
 
 def post_in(township: str, post: str, names: Names) -> str:
     """'东山镇党委书记': the post held now, in its township."""
-    return names.township(township) + Post(post).zh
+    return names.township(township) + names.post(post, township)
 
 
 @words("leaver_age")
@@ -27,7 +26,7 @@ def _votes(a: dict, n: Names) -> str:
 
 @words("leaver_rotation")
 def _rotation(a: dict, n: Names) -> str:
-    return (f"任{Post(a['post']).zh}已满{a['tenure']}年,满{a['years']}年须交流,"
+    return (f"任{n.post(a['post'])}已满{a['tenure']}年,满{a['years']}年须交流,"
             f"未安排到其他乡镇({a['rule']})")
 
 
@@ -47,7 +46,7 @@ def say_finding(a: dict, n: Names) -> str:
 
 def leaver_text(leaver: Leaver, names: Names) -> str:
     """'王某(东山镇党委书记):到龄:…;任职满10年…': one line of a 退出名单."""
-    why = ";".join(say(r, names) for r in leaver.reasons)
+    why = ";".join(say(r, names.at(leaver.township)) for r in leaver.reasons)
     where = post_in(leaver.township, leaver.post.value, names)
     dest = f"  去向:{leaver.destination.zh}" if leaver.destination else ""
     return f"{names.cadre(leaver.cadre)}({where}):{why}{dest}"

@@ -70,7 +70,8 @@ def leaver_rows(sc: Scenario, leavers: list[Leaver], names: Names, ids: bool) ->
     rows = []
     for gone in leavers:
         row = [names.cadre(gone.cadre), current_title(gone.post, sc.townships[gone.township]),
-               ";".join(say(r, names) for r in gone.reasons), gone.destination.zh if gone.destination else ""]
+               ";".join(say(r, names.at(gone.township)) for r in gone.reasons),
+               gone.destination.zh if gone.destination else ""]
         rows.append([row[0], gone.cadre, *row[1:]] if ids else row)
     return rows
 

@@ -33,12 +33,12 @@ def placed(code: str, fact: str, township: str | None, seat: str | None, cadre: 
 
 def instance_text(r: RuleInstance, names: Names) -> str:
     """The instance's sentence, as the rule report shows it."""
-    return placed(r.reason.code, say(r.reason, names), r.township, r.seat, r.cadre, names)
+    return placed(r.reason.code, say(r.reason, names.at(r.township)), r.township, r.seat, r.cadre, names)
 
 
 def term_text(t: ScoreTerm, names: Names) -> str:
     """The sentence justifying a score term (e.g. "王某任党委书记:近三年考核优秀2次")."""
-    return placed(t.reason.code, say(t.reason, names), t.township, t.seat, t.cadre, names)
+    return placed(t.reason.code, say(t.reason, names.at(t.township)), t.township, t.seat, t.cadre, names)
 
 
 def sub_reasons(items: list[dict[str, Any]], names: Names) -> list[str]:
@@ -84,7 +84,7 @@ def filter_text(posts: list[str], principal: bool) -> str:
 
 def place_text(township: str | None, post: str | None, names: Names) -> str:
     """A count rule's place: 安水镇, 全县, 全县党委书记."""
-    return (names.township(township) if township else "全县") + (Post(post).zh if post else "")
+    return (names.township(township) if township else "全县") + (names.post(post, township) if post else "")
 
 
 def target_text(a: dict[str, Any]) -> str:
@@ -102,9 +102,9 @@ def pct(share: float) -> str:
     return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
 
 
-def posts_text(posts: list[str]) -> str:
-    """Posts held together: 副乡镇长兼党委委员."""
-    return "兼".join(Post(p).zh for p in posts)
+def posts_text(posts: list[str], names: Names) -> str:
+    """Posts held together, titled in the sentence's township: 副镇长兼党委委员."""
+    return "兼".join(names.post(p) for p in posts)
 
 
 # --- count, expertise and shape rules ---------------------------------------------
@@ -140,17 +140,17 @@ def _shape_seats(a: dict, n: Names) -> str:
 def _shape_posts(a: dict, n: Names) -> str:
     lo, hi = a["lo"], a["hi"]
     want = f"{lo}名" if lo == hi else f"{lo}至{hi}名"
-    return f"{posts_text(a['posts'])}{a['have']}名,应为{want}"
+    return f"{posts_text(a['posts'], n)}{a['have']}名,应为{want}"
 
 
 @words("shape_together")
 def _shape_together(a: dict, n: Names) -> str:
-    return f"{Post(a['post']).zh}未兼任{Post(a['other']).zh}"
+    return f"{n.post(a['post'])}未兼任{n.post(a['other'])}"
 
 
 @words("shape_apart")
 def _shape_apart(a: dict, n: Names) -> str:
-    return f"{Post(a['post']).zh}与{Post(a['other']).zh}应分设"
+    return f"{n.post(a['post'])}与{n.post(a['other'])}应分设"
 
 
 # --- seated rules: findings on the cadre in a seat --------------------------------
@@ -205,7 +205,7 @@ def _age_promotion(a: dict, n: Names) -> str:
 @on_seat("tenure_reached")
 def _tenure_reached(a: dict, n: Names) -> str:
     away = "" if a.get("same_post", True) else "出本乡镇班子"
-    return f"在本乡镇{Post(a['post']).zh}职位已任职{a['tenure']}年,满{a['years']}年应交流{away}"
+    return f"在本乡镇{n.post(a['post'])}职位已任职{a['tenure']}年,满{a['years']}年应交流{away}"
 
 
 @on_seat("merit_below")
@@ -232,8 +232,8 @@ def _merit(a: dict, n: Names) -> str:
 @on_seat("continuity")
 def _continuity(a: dict, n: Names) -> str:
     if a["step"]:
-        return f"本乡镇{Post(a['post']).zh}接任{Post(a['to']).zh}"
-    return f"连任本乡镇{Post(a['to']).zh}"
+        return f"本乡镇{n.post(a['post'])}接任{n.post(a['to'])}"
+    return f"连任本乡镇{n.post(a['to'])}"
 
 
 on_seat("reserve")(lambda _a, _n: "后备干部")

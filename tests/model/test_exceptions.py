@@ -13,6 +13,7 @@ from model.io import load_scenario, save_scenario
 from model.ruleset import load_preset
 from model.whatif import ScenarioDelta, apply_delta
 from service.render.report import rule_summary
+from service.render.titles import seat_title
 from service.render.words import Names
 from tests.factory import cadre, scenario, township
 from tests.model.test_rules import changed, lifting, seat_of
@@ -89,7 +90,8 @@ def test_the_rule_report_names_each_lifted_instance_and_the_unchecked() -> None:
     counts per rule the instances that checked nothing for want of data."""
     sc, v = changed("xx-2011", {"m1": dict(rank="full_section")}, **lifting("x1", "降职", "考核不称职"))
     text = rule_summary(v.report, Names.of(sc))
-    seat = sc.seats_of("t1")[[s.id for s in sc.seats_of("t1")].index(seat_of(sc, "m1"))].label
+    held = next(s for s in sc.seats_of("t1") if s.id == seat_of(sc, "m1"))
+    seat = seat_title(held, sc.townships["t1"])
     lifted = "职级正科,任副科职务为降任,须有组织决定;经组织决定降任(考核不称职)"
     assert f"  - N-1 例外:干部x1任{seat}:{lifted}" in text
     assert "缺少数据、未检查:" in text and "  - N-5 6处:未填成长地" in text

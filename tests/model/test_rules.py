@@ -303,7 +303,7 @@ def test_shape_applies_to_large_or_normal_towns_only(preset: str, rule: str) -> 
 SHAPE_BREAKS = [
     ("qiong-2011", "D1-S1", {"posts": {"committee_member": [8, 9]}}, 2, "党委委员7名,应为8至9名"),
     ("xx-2011", "D1-S1", {"posts": {"committee_member": [8, 9]}}, 2, "党委委员5名,应为8至9名"),
-    ("qiong-2011", "D1-S2", {"together": [["party_secretary", "township_head"]]}, 2, "党委书记未兼任乡镇长"),
+    ("qiong-2011", "D1-S2", {"together": [["party_secretary", "township_head"]]}, 2, "党委书记未兼任镇长"),
     ("qiong-2011", "D1-S3", {"posts": {"deputy_secretary": [3, 3]}}, 2, "党委副书记2名,应为3名"),
     ("xx-2011", "D1-S3", {"posts": {"deputy_secretary": [3, 3]}}, 2, "党委副书记2名,应为3名"),
     ("qiong-2011", "D1-S4", {"posts": {"organization_member": [2, 2]}}, 2, "组织委员1名,应为2名"),
@@ -311,11 +311,11 @@ SHAPE_BREAKS = [
     ("qiong-2011", "D1-S5", {"together": [["discipline_deputy", "deputy_secretary"]]}, 2,
      "纪委专职副书记未兼任党委副书记"),
     ("qiong-2011", "D1-S6", {"posts": {"congress_vice_chair": [2, 2]}}, 2, "人大专职副主席1名,应为2名"),
-    ("qiong-2011", "D1-S7", {"posts": {"deputy_head": [3, 3]}}, 2, "副乡镇长2名,应为3名"),
+    ("qiong-2011", "D1-S7", {"posts": {"deputy_head": [3, 3]}}, 2, "副镇长2名,应为3名"),
     ("xx-2011", "D3-S1", {"seats": 8}, 2, "职数7名,应为8名"),
     ("county-2017", "D5-S1", {"seats": {1: 10, 2: 10, 3: 10}}, 3, "职数9名,应为10名"),
     ("county-2017", "D5-S1", {"apart": [["township_head", "deputy_secretary"]]}, 2,
-     "乡镇长与党委副书记应分设"),
+     "镇长与党委副书记应分设"),
 ]
 
 
@@ -339,10 +339,10 @@ def committee(sc: Scenario, n: int, seat: str = "deputy_head", tid: str = "t1") 
 @pytest.mark.parametrize(
     ("large", "n", "holds", "detail"),
     [
-        (False, 0, False, "副乡镇长兼党委委员0名,应为1至2名"),
+        (False, 0, False, "副镇长兼党委委员0名,应为1至2名"),
         (False, 1, True, "职数与兼任符合"),
         (True, 2, True, "职数与兼任符合"),
-        (True, 3, False, "副乡镇长兼党委委员3名,应为1至2名"),
+        (True, 3, False, "副镇长兼党委委员3名,应为1至2名"),
     ],
 )
 def test_d1_s7_committee_deputy_heads(large: bool, n: int, holds: bool, detail: str) -> None:
@@ -1019,7 +1019,7 @@ def test_d1_r3_full_term(
 @pytest.mark.parametrize(
     ("town", "since", "holds", "detail"),
     [
-        ("t1", date(2021, 9, 1), False, "在本乡镇副乡镇长职位已任职5年,满5年应交流"),
+        ("t1", date(2021, 9, 1), False, "在本乡镇副镇长职位已任职5年,满5年应交流"),
         ("t1", date(2021, 9, 2), True, "符合"),
         ("t2", date(2011, 9, 1), True, "符合"),
     ],
@@ -1032,6 +1032,19 @@ def test_d1_r4_principal_rotation(preset: str, town: str, since: date, holds: bo
     assert inst(v, "D1-R2@t1/head").holds  # not the same post
     # a deputy head made head is neither 连任 nor a usual step (乡镇长 -> 书记, 副书记 -> 乡镇长)
     assert v.score.points == base_points(sc) - penalty
+
+
+@pytest.mark.parametrize("preset", presets_with("D1-R4"))
+@pytest.mark.parametrize(("name", "kind", "other"), [("东山乡", "乡", "镇"), ("龙山苗族乡", "乡", "镇"),
+                                                     ("东山镇", "镇", "乡")])
+def test_rule_sentences_title_seat_and_post_from_the_township(preset: str, name: str, kind: str,
+                                                              other: str) -> None:
+    """D1-R4's sentence says 乡长 / 副乡长 in a 乡 (a 民族乡 too) and 镇长 / 副镇长 in a 镇, never 乡镇长."""
+    _, v = changed(preset, {"f2": dict(current_township="t1", current_post="deputy_head",
+                                       post_since=date(2021, 9, 1))}, t1={"name": name})
+    text = said(v, inst(v, "D1-R4@t1/head"))
+    assert f"{kind}长:在本乡镇副{kind}长职位已任职5年" in text, text
+    assert "乡镇长" not in text and f"{other}长" not in text, text
 
 
 @pytest.mark.parametrize("preset", presets_with("D1-R4"))
@@ -1167,7 +1180,7 @@ def recent_head(since: date = RECENT) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize(
     ("kw", "holds", "detail"),
     [
-        ({}, False, "干部x1任t1镇乡镇长1年,任职不满2年即调整,未保持稳定"),
+        ({}, False, "干部x1任t1镇镇长1年,任职不满2年即调整,未保持稳定"),
         (lifting("x1", "因工作需要", "脱贫攻坚需要"), True, "经组织决定因工作需要(脱贫攻坚需要)"),
         ({"bans": [{"cadre": "x1", "township": "t1"}]}, True, "因情景排除不能连任"),
     ],
@@ -1185,7 +1198,7 @@ def test_n4_recent_principal_kept(preset: str) -> None:
     """N-4: the head of one year kept as head of the same township holds; two years is no longer recent."""
     head = dict(current_township="t1", current_post="township_head", post_since=RECENT)
     _, v = changed(preset, {"f2": head})
-    expect(v, "N-4@t1/x1", True, "干部x1任t1镇乡镇长1年,连任")
+    expect(v, "N-4@t1/x1", True, "干部x1任t1镇镇长1年,连任")
     _, v = changed(preset, recent_head(date(2024, 9, 1)))
     assert rules_of(v, "N-4") == []
     expect(v, "N-4@county", True, "无任职不满2年的党政正职")
@@ -1195,7 +1208,7 @@ def test_n4_recent_principal_kept(preset: str) -> None:
 @pytest.mark.parametrize(
     ("hometown", "holds", "detail"),
     [
-        ("t1", False, "成长地为t1镇,党委书记、乡镇长实行地域回避"),
+        ("t1", False, "成长地为t1镇,党委书记、镇长实行地域回避"),
         ("t1镇", False, "成长地为t1镇"),
         ("t2", True, "符合"),
         (None, True, "未填成长地,未检查"),
@@ -1293,7 +1306,7 @@ def test_d1_r1_reads_every_post_of_the_seat() -> None:
     off = {"N-7": {"off": True}}
     x = like("m1", current_township="t1", current_post="deputy_head", post_since=since)
     v = judge(make("xx-2011", x, rules=off), {"armed_forces_head": "x"})
-    expect(v, "D1-R1@t1/armed_forces_head", False, "在本乡镇副乡镇长职位已任职10年,满10年应交流")
+    expect(v, "D1-R1@t1/armed_forces_head", False, "在本乡镇副镇长职位已任职10年,满10年应交流")
     y = like("m2", "y", current_township="t1", current_post="armed_forces_head", post_since=since)
     v = judge(make("xx-2011", y, rules=off), {"deputy_head#1": "y"})
     expect(v, "D1-R1@t1/deputy_head#1", False, "在本乡镇人武部长职位已任职10年")
@@ -1306,7 +1319,7 @@ def test_d1_r2_reads_every_post_of_the_seat() -> None:
     """D1-R2 (prefer, weight 4): five years as 副镇长, seated as 人武部长、副镇长 there, costs 4."""
     x = like("m1", current_township="t1", current_post="deputy_head", post_since=date(2021, 9, 1))
     v = judge(make("xx-2011", x), {"armed_forces_head": "x"})
-    expect(v, "D1-R2@t1/armed_forces_head", False, "副乡镇长职位已任职5年", penalty=4, violations=0)
+    expect(v, "D1-R2@t1/armed_forces_head", False, "副镇长职位已任职5年", penalty=4, violations=0)
 
 
 # --- pins and bans ------------------------------------------------------------------------------

@@ -186,10 +186,10 @@ def test_leaver_lines_are_worded() -> None:
     names = Names.of(sc)
     got = {k: leaver_text(v, names) for k, v in leavers(sc).items()}
     assert got == {
-        "a": "王强(t1镇副乡镇长):到龄:55岁,已满53岁,一般不再担任科级领导职务(D3-E2)",
-        "b": "李明(t1镇副乡镇长):任副乡镇长已满10年,满10年须交流,未安排到其他乡镇(D1-R1)",
-        "c": "赵刚(t1镇副乡镇长):测评/推荐未过:推荐票40%未过50%(D1-E6)",
-        "d": "钱亮(t1镇副乡镇长):未选任",
+        "a": "王强(t1镇副镇长):到龄:55岁,已满53岁,一般不再担任科级领导职务(D3-E2)",
+        "b": "李明(t1镇副镇长):任副镇长已满10年,满10年须交流,未安排到其他乡镇(D1-R1)",
+        "c": "赵刚(t1镇副镇长):测评/推荐未过:推荐票40%未过50%(D1-E6)",
+        "d": "钱亮(t1镇副镇长):未选任",
     }
 
 
@@ -250,7 +250,7 @@ def test_left_out_costs_its_weight_for_each_member_no_rule_removes() -> None:
     _, v = judge(sc, [])
     term = next(t for t in v.score.terms if t.term == "left_out")
     assert (term.township, term.cadre, term.seat, term.points) == ("t1", "a", None, -6)
-    assert say(term.reason, Names.of(sc)) == "干部a(t1镇副乡镇长)未安排到任何班子"
+    assert say(term.reason, Names.of(sc)) == "干部a(t1镇副镇长)未安排到任何班子"
 
 
 def test_left_out_weight_zero_adds_no_term() -> None:

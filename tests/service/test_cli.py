@@ -18,6 +18,7 @@ from model.ruleset import load_preset, preset_ids
 from model.scenario import Scenario
 from model.slate import SolveResult
 from service.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, main
+from service.render.catalog import CATALOG
 from tests.clirun import Run
 from tests.clirun import run_cli as run_captured
 from tests.factory import cadre, scenario, township
@@ -70,6 +71,19 @@ def test_solve_demo_prints_three_slates(demo: DemoSolve) -> None:
     for t in demo.scenario.county.townships:
         assert t.name in r.out
         assert r.out.count(f"【{t.name}】") == 3
+
+
+def test_demo_output_titles_seats_from_the_township(demo: DemoSolve) -> None:
+    """No sentence of the demo's solve or explain says 人大主席团主席, or 乡镇长 where one 乡 or 镇 is
+    meant: only the catalog's rule texts, which speak of every township, keep the generic word."""
+    explained = run_captured(["explain", str(DEMO), str(demo.json_path)])
+    assert explained.code == EXIT_OK, explained.err
+    for out in (demo.run.out, explained.out):
+        for text in CATALOG.values():
+            out = out.replace(text, "")
+        assert "人大主席团主席" not in out
+        assert [line for line in out.splitlines() if "乡镇长" in line] == []
+    assert "党委副书记、乡长" in demo.run.out and "党委副书记、镇长" in demo.run.out
 
 
 def test_solve_demo_json_is_a_solve_result(demo: DemoSolve) -> None:
