@@ -37,6 +37,10 @@ def preset_details(preset: str) -> list[str]:
     if rs.large is not None:
         lines.append(f"- large township: {rs.large.model_dump(exclude={'team', 'note'}, exclude_none=True)}"
                      + (f" — {rs.large.note}" if rs.large.note else ""))
+    if rs.weights:
+        lines += ["", "Score weights, with the reason:", ""]
+        lines += [f"- {term} = {w.weight}" + (f" — {w.note}" if w.note else "")
+                  for term, w in rs.weights.items()]
     if rs.omitted:
         lines += ["", "Left out, with the reason:", ""]
         lines += [f"- {rid}: {why}" for rid, why in rs.omitted.items()]
