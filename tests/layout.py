@@ -144,9 +144,9 @@ def readme_block() -> str:
 
 
 def write_readme(path: Path = ROOT / "README.md") -> None:
-    text = path.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    path.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
+    from service.render.rules_table import replace_block
+
+    replace_block(path, readme_block(), BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from model.ruleset import RuleSpec, load_preset, preset_ids
 from service.render.catalog import CATALOG
@@ -74,14 +75,18 @@ def readme_block() -> str:
     return "\n".join([*parts, END])
 
 
-def write_readme(path: str = "README.md") -> None:
-    """Replace the generated block of the README in place."""
-    from pathlib import Path
-
+def replace_block(path: str | Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the README's generated block between `begin` and `end` in place (the
+    rule table here, the dependency picture in tests/layout.py)."""
     p = Path(path)
     text = p.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    p.write_text(text[:start] + readme_block() + text[end:], encoding="utf-8")
+    start, stop = text.index(begin), text.index(end) + len(end)
+    p.write_text(text[:start] + block + text[stop:], encoding="utf-8")
+
+
+def write_readme(path: str = "README.md") -> None:
+    """Replace the generated rule table of the README in place."""
+    replace_block(path, readme_block())
 
 
 if __name__ == "__main__":
