@@ -152,7 +152,8 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit
     t0 = perf_counter()
     n = max(limit, 1)
     base = solve(sc, workers=workers, stop=share(stop, 1 / (n + 1)))
-    b = Builder(sc).build()
+    b = Builder(sc)
+    b.drop_forbidden_pairs()  # the eligible are all recommend needs of the model
     g = next(g for g in b.groups if g.seat.township == township and g.seat.template.id == seat)
     eligible = [b.pool.ids[c] for c in range(b.pool.size) if b.allowed[c, g.index]]
     holders = {a.cadre for a in base.slates[0].assignments

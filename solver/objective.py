@@ -33,11 +33,12 @@ def continuing(b: BuildState) -> np.ndarray:
     return pool.sitting[c] & (pool.township[c] == home) & posts[c, main]
 
 
-def stepping(b: BuildState) -> np.ndarray:
-    """Per pair: a continuing seat that is the usual step up, not the post held now (接任)."""
+def stepping(b: BuildState, cont: np.ndarray | None = None) -> np.ndarray:
+    """Per pair: a continuing seat (`cont`, from `continuing`) that is the usual step up,
+    not the post held now (接任)."""
     held = b.pool.post[b.pair_cadre]
     main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)[b.pair_group]
-    return continuing(b) & (held != main)
+    return (continuing(b) if cont is None else cont) & (held != main)
 
 
 def kept_mask(b: BuildState) -> np.ndarray:
@@ -47,26 +48,27 @@ def kept_mask(b: BuildState) -> np.ndarray:
     return mask
 
 
-def pair_points(b: BuildState) -> np.ndarray:
+def pair_points(b: BuildState, kept: np.ndarray | None = None) -> np.ndarray:
     """Each pair's own points (merit, continuity, reserve, and the left-out cost
-    taken back when the cadre is seated), by column."""
+    taken back when the cadre is seated), by column. `kept`: `kept_mask(b)`, if known."""
     w = b.sc.weights_in_force
     pool, c = b.pool, b.pair_cadre
     points = np.zeros(len(c), np.int64)
+    cont = continuing(b) if w.continuity or w.succession else None
     for weight, per_pair in ((w.merit, lambda: pool.merit[c]),
-                             (w.continuity, lambda: continuing(b)),
-                             (w.succession, lambda: stepping(b)),
+                             (w.continuity, lambda: cont),
+                             (w.succession, lambda: stepping(b, cont)),
                              (w.reserve, lambda: pool.reserve[c]),
-                             (w.left_out, lambda: kept_mask(b)[c])):
+                             (w.left_out, lambda: (kept_mask(b) if kept is None else kept)[c])):
         if weight:
             points += weight * per_pair().astype(np.int64)
     return points
 
 
-def left_out_cost(b: BuildState) -> int:
+def left_out_cost(b: BuildState, kept: np.ndarray | None = None) -> int:
     """The constant of the left-out term: w for every sitting member whom nothing removes."""
     w = b.sc.weights_in_force.left_out
-    return w * int(kept_mask(b).sum()) if w else 0
+    return w * int((kept_mask(b) if kept is None else kept).sum()) if w else 0
 
 
 def rule_costs(b: BuildState) -> list[Expr]:
@@ -81,9 +83,10 @@ def rule_costs(b: BuildState) -> list[Expr]:
 
 def set_objective(b: BuildState) -> None:
     """Maximize the points minus the rule costs (`b.objective` keeps the expression)."""
-    points = pair_points(b)
+    kept = kept_mask(b) if b.sc.weights_in_force.left_out else None
+    points = pair_points(b, kept)
     cols = np.flatnonzero(points)
-    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b)), *rule_costs(b)]).merged()
+    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b, kept)), *rule_costs(b)]).merged()
     b.model.maximize(b.objective)
 
 

@@ -39,8 +39,9 @@ def precheck(b: BuildState) -> None:
         if spec.strength != Strength.must or not isinstance(kind_of(spec), CountKind):
             continue
         p = kind_of(spec).parse(spec)
-        precheck_total(b, spec, p)
-        for place, idx in b.count_groups(spec, p):
+        places = b.count_groups(spec, p)
+        precheck_total(b, spec, p, places)
+        for place, idx in places:
             seats = sum(b.groups[g].count for g in idx)
             for target in p.parts.values():
                 if target.more_than_sitting:
@@ -58,10 +59,9 @@ def available(b: BuildState, target: Any, groups: list[int]) -> int:
     return int(np.any(masks, axis=0).sum()) if masks else 0
 
 
-def precheck_total(b: BuildState, spec: RuleSpec, p: Any) -> None:
-    """All instances of a count rule together: a cadre sits once, so the
-    matching cadres who can take any counted seat must cover the sum of needs."""
-    places = b.count_groups(spec, p)
+def precheck_total(b: BuildState, spec: RuleSpec, p: Any, places: list) -> None:
+    """All instances of a count rule together (its `places`, from `b.count_groups`): a cadre
+    sits once, so the matching cadres who can take any counted seat must cover the sum of needs."""
     if len(places) < 2:
         return
     for target in p.parts.values():

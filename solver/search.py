@@ -29,7 +29,6 @@ from solver.memory import MAX_MEMORY_MB
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat
-from solver.run import make_solver as make_solver  # re-exported: tests build their own solvers
 from solver.stop import Stop, budget
 
 

@@ -82,10 +82,6 @@ class BuildState:
         return self.vars.cands
 
     @property
-    def starts(self) -> list[int]:
-        return self.vars.starts
-
-    @property
     def n_pairs(self) -> int:
         return self.vars.n_pairs
 

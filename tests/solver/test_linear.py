@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from solver.cpsat import CpView
 from solver.linear import Lin, LinearModel, lin_sum
 from solver.relaxation import relaxation_rows
-from solver.search import make_solver
+from solver.run import make_solver
 
 
 def solve(lm: LinearModel, keep: np.ndarray | None = None) -> np.ndarray | None:

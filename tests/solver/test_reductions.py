@@ -18,7 +18,7 @@ from model.io import load_scenario
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.relaxation import lagrangian, lp_bound, reduced_costs, relaxation_rows
-from solver.search import make_solver
+from solver.run import make_solver
 from tests.factory import scenario, township
 from tests.solver.test_solver_exact import brute_force, cadres, tiny
 from tests.solver.test_whatif import check_principal_alternatives
