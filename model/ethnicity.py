@@ -50,5 +50,3 @@ def ethnic_group(text: str) -> str:
                      "e.g. 汉族, 苗族 or 苗 (族 may be left off)")
 
 
-def is_minority(group: str) -> bool:
-    return group != HAN

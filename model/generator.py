@@ -36,6 +36,7 @@ from typing import Any
 
 from model.enums import Education, Gender, Grade, Kinship, Origin, Post, Rank
 from model.people import Cadre, County, Relative, Township, full_years
+from model.rules.career import PARTY_POSTS
 from model.ruleset import Seat, load_preset, preset_ids
 from model.scenario import Scenario
 
@@ -151,13 +152,7 @@ for sitting members, D3-E2's promotion cap (40 for 副科, 45 for 正科) with a
 TENURE_WEIGHTS = (9, 10, 10, 9, 8, 11, 6, 5, 4, 3, 3, 2, 1, 1)
 PRINCIPAL_TENURE = (1, 3, 8, 10, 12, 22, 10, 8, 6, 3, 3, 2, 1, 1)
 
-PARTY_POSTS = frozenset({
-    Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
-    Post.deputy_secretary_stability, Post.discipline_secretary, Post.discipline_deputy,
-    Post.organization_member, Post.propaganda_member, Post.organization_propaganda_member,
-    Post.committee_member,
-})
-"""Posts of the party committee and its discipline committee: held by party members only."""
+# PARTY_POSTS (model/rules/career.py): held by party members only.
 PARTY_SHARE: dict[str, float] = {
     "sitting": 0.8,  # a deputy head or congress chair outside the committee may be 党外
     "young": 0.8,

@@ -19,7 +19,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from model.enums import Change
 from model.errors import InputError, InputErrors
 from model.people import Cadre, Township
 from model.records import (
@@ -246,15 +245,6 @@ def _csv_rows(src: Input, errors: list[InputError]) -> list[list[str]] | None:
 # --------------------------------------------------------------------------- what-if
 
 
-def read_delta(data: dict[str, Any], file: str) -> tuple[str, ScenarioDelta]:
-    """A what-if file's tree as (its base, as written; the change it makes)."""
-    errors: list[InputError] = []
-    base, fields = _read_delta(data, file, errors)
-    if errors:
-        raise InputErrors(errors)
-    return base, ScenarioDelta.model_validate(fields.valid)
-
-
 def _read_delta(data: dict[str, Any], file: str, errors: list[InputError]) -> tuple[str, Fields]:
     """The base as written ('' if it is not a path) and the change, field by field: a bad key
     of the what-if hides neither the others nor its base's errors."""
@@ -354,8 +344,6 @@ def load_slate(source: str | Path | bytes, index: int = 0, *, name: str = "") ->
             errors.append(InputError("expected an object with township, seat and cadre",
                                      path(loc), scalar(item), file=fname))
             continue
-        if isinstance(item.get("change"), str):
-            item = {**item, "change": Change.parse(item["change"])}
         try:
             out.append(Assignment.model_validate(item))
         except ValidationError as e:

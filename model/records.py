@@ -27,7 +27,7 @@ from model.enums import Labeled
 from model.errors import InputError, InputErrors
 from model.people import Cadre, County, Township
 from model.scenario import Parts, Scenario, check_parts
-from model.structured import NO, YES
+from model.structured import as_bool
 
 TOWNSHIP_COLUMNS: dict[str, str] = {
     "id": "编号",
@@ -564,11 +564,8 @@ def _coerce(kind: str, value: Any, *, table: bool) -> Any:
     if kind == "list" and isinstance(value, list | tuple):
         return tuple(v.strip() if isinstance(v, str) else v for v in value)
     if kind == "bool" and isinstance(value, str):
-        low = value.lower()
-        if low in YES:
-            return True
-        if low in NO:
-            return False
+        if isinstance(as_bool(value), bool):
+            return as_bool(value)
         raise CellError("expected 是 or 否 (also accepted: true/false, yes/no, 1/0, empty = 否)")
     if kind == "date":
         return _as_date(value)

@@ -139,10 +139,6 @@ class Scenario(BaseModel):
         """Every reference between parts of the scenario, each as a located error."""
         return check_parts(Parts.of(self))
 
-    def check_rule_params(self) -> list[InputError]:
-        """Each rule in force names a known kind and has parameters that kind accepts."""
-        return check_rule_params(self.base_ruleset, self.rules)
-
     def seat_problem(self, township: str, seat: str) -> str | None:
         """Why `seat` names no seat kind of `township`'s team (None if it does); for a pin, a
         ban, why-not and recommend alike."""
@@ -190,9 +186,6 @@ class Scenario(BaseModel):
             if c.is_sitting and c.current_township is not None:
                 out[c.current_township].append(c)
         return out
-
-    def is_sitting_member(self, cadre: Cadre) -> bool:
-        return cadre.is_sitting
 
 
 def rules_in_force(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> Ruleset:

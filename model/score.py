@@ -9,15 +9,10 @@ from __future__ import annotations
 from model.enums import Change, Post, Rank
 from model.people import Cadre, full_years
 from model.reasons import Reason, reason
+from model.rules import kind_of
+from model.rules.career import RankYearsParams
 from model.ruleset import Seat
 from model.scenario import Scenario
-
-PROMOTION_YEARS = 2
-"""N-3: 由副职提任正职的,应当在副职岗位工作两年以上. The years at 副科 that a
-promotion to 正科 asks when the ruleset in force has no N-3 that says otherwise."""
-
-PROMOTION_YEARS_KEYS = ("years", "min_years", "deputy_years")
-"""The parameter of the ruleset's N-3 that holds those years, under the names it may have."""
 
 DEPUTY_SECRETARIES = frozenset({Post.deputy_secretary, Post.deputy_secretary_party,
                                 Post.deputy_secretary_stability})
@@ -29,13 +24,12 @@ the head becomes party secretary. A deputy secretary becoming head is the other
 
 
 def promotion_years(sc: Scenario) -> int:
-    """The years at 副科 that N-3 asks before 正科: the ruleset's N-3 if it is in force, else 2."""
+    """The years at 副科 that N-3 asks before 正科: the `min_years` of the ruleset's N-3 rule
+    when it is in force, else that rule kind's default (one number, in model/rules/career.py)."""
     spec = sc.ruleset_in_force.rule("N-3")
-    for key in PROMOTION_YEARS_KEYS if spec is not None else ():
-        value = spec.params.get(key)  # type: ignore[union-attr]
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return PROMOTION_YEARS
+    if spec is not None and spec.kind == "rank_years":
+        return kind_of(spec).parse(spec).min_years
+    return RankYearsParams().min_years
 
 
 def years_at_rank(sc: Scenario, c: Cadre) -> int | None:

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from model.overrides import RuleOverride, overlay, overlay_rules
 from model.rules.base import CadreException
-from model.scenario import Ban, Pin, Scenario, ScoreWeights
+from model.ruleset import ScoreWeights
+from model.scenario import Ban, Pin, Scenario
 
 
 class ScenarioDelta(BaseModel):

@@ -22,12 +22,10 @@ from pydantic import BeforeValidator, Field
 from model.enums import Kinship, Post, Strength
 from model.people import Cadre, Township, full_years
 from model.reasons import reason
-from model.rules.base import Liftable, RuleKind, View, kind_of, register
+from model.rules.base import Liftable, PostList, RuleKind, View, kind_of, register
 from model.rules.seated import Finding, SeatedKind, SeatedParams, no_data
 from model.ruleset import RuleSpec, Seat
 from model.slate import RuleInstance
-
-PostList = tuple[Annotated[Post, BeforeValidator(Post.parse)], ...]
 
 PARTY_POSTS: tuple[Post, ...] = (
     Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,

@@ -304,7 +304,7 @@ def test_sitting_teams_fill_the_template() -> None:
             assert c.leadership_years >= c.tenure(sc.reshuffle_date)
             assert c.township_years >= c.leadership_years
             assert c.rank_since is not None and c.rank_since <= c.post_since
-    others = [c for c in sc.cadres if not sc.is_sitting_member(c)]
+    others = [c for c in sc.cadres if not c.is_sitting]
     assert all(c.recommendation_share is None for c in others)
 
 
@@ -378,7 +378,7 @@ def test_each_record_is_consistent(seed: int) -> None:
         assert (c.current_township is None) == (c.origin in (Origin.county_organ, Origin.enterprise)
                                                  and c.current_post is None), c
         assert c.current_unit
-        if sc.is_sitting_member(c):
+        if c.is_sitting:
             assert c.rank == next(
                 s.rank for s in sc.seats_of(c.current_township) if c.current_post in s.posts
             )

@@ -24,10 +24,11 @@ from model.io import (
     save_scenario,
     scenario_schema,
 )
+from model.overrides import RuleOverride
 from model.people import Cadre, County, Township
 from model.readers import Input
-from model.ruleset import load_preset
-from model.scenario import Ban, Pin, RuleOverride, Scenario, ScoreWeights
+from model.ruleset import ScoreWeights, load_preset
+from model.scenario import Ban, Pin, Scenario
 
 ON = date(2026, 9, 1)
 

@@ -11,8 +11,8 @@ import pytest
 from model.enums import Change, Post
 from model.leavers import kept_members
 from model.referee import big_m, judge, make_view
-from model.ruleset import Ruleset, load_preset
-from model.scenario import Scenario, ScoreWeights
+from model.ruleset import Ruleset, ScoreWeights, load_preset
+from model.scenario import Scenario
 from model.score import change_of, continuity_posts, promotion_years
 from model.slate import Assignment, Leaver
 from service.render.leavers import leaver_text

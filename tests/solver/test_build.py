@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from model.enums import Strength
 from model.generator import generate_county
-from model.scenario import ScoreWeights
+from model.ruleset import ScoreWeights
 from model.slate import Assignment
 from solver.build import Builder
 from solver.constraints import CONSTRAINTS
