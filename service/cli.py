@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_NO_ANSWER", "EXIT_OK",
-    "UsageError", "main", "parser", "write_json",
+    "UsageError", "main", "parser",
 ]
 
 SEED_RANGE = (-(2**31), 2**31 - 1)
@@ -56,11 +56,6 @@ def progress(event: Event) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def write_json(path: str, payload: str) -> None:
-    """Write atomically (service/output.py) so a failed run leaves nothing half-written."""
-    write_atomic(path, payload)
-
-
 def check_diversity(sc: Scenario, diversity: int | None) -> None:
     """Slates cannot differ in more seats than the scenario has: say so, do not return one slate."""
     seats = len(sc.seats)
@@ -69,12 +64,17 @@ def check_diversity(sc: Scenario, diversity: int | None) -> None:
                          f"but this scenario has only {seats} seats; use at most {seats}")
 
 
-def forced_code(tried: list[Forced]) -> int:
-    """why-not / recommend on a scenario with no slate at all: 1 if proven infeasible, 3 if out of time."""
-    statuses = {f.scenario_status for f in tried if f.scenario_status is not None}
+def no_slate_code(statuses: set) -> int:
+    """The exit code of a run without a slate: 1 if proven infeasible, 3 if out of time (0: no
+    such run)."""
     if "INFEASIBLE" in statuses:
         return EXIT_INFEASIBLE
     return EXIT_NO_ANSWER if statuses else EXIT_OK
+
+
+def forced_code(tried: list[Forced]) -> int:
+    """why-not / recommend on a scenario with no slate at all: 1 if proven infeasible, 3 if out of time."""
+    return no_slate_code({f.scenario_status for f in tried if f.scenario_status is not None})
 
 
 def slate_references(sc: Scenario, assignments: list[Assignment], file: str) -> list[InputError]:
@@ -139,10 +139,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if note := fewer_slates_line(args.top, result):
         print(note)
     if args.json:
-        write_json(args.json, result.model_dump_json(indent=2))
+        write_atomic(args.json, result.model_dump_json(indent=2))
     if result.slates:
         return EXIT_OK
-    return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
+    return no_slate_code({result.status})
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -153,7 +153,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     slate, verdict = judge(sc, assignments)
     print(verdict_text(sc, slate, verdict.problems, ids=args.ids))
     if args.json:
-        write_json(args.json, slate.model_dump_json(indent=2))
+        write_atomic(args.json, slate.model_dump_json(indent=2))
     return EXIT_OK if verdict.passes else EXIT_INFEASIBLE
 
 
@@ -208,7 +208,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
                        stop=args.stop)
         if not result.slates:
             print("\n".join(reason_lines(result.reasons, result.relaxations, Names.of(sc))))
-            return EXIT_INFEASIBLE if result.status == "INFEASIBLE" else EXIT_NO_ANSWER
+            return no_slate_code({result.status})
         slate = result.slates[0]
     print(analysis_text(sc, analysis_of(slate)))
     return EXIT_OK

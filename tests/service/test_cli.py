@@ -19,8 +19,7 @@ from model.scenario import Scenario
 from model.slate import SolveResult
 from service.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, main
 from service.render.catalog import CATALOG
-from tests.clirun import Run
-from tests.clirun import run_cli as run_captured
+from tests.clirun import Run, run_cli
 from tests.factory import cadre, scenario, township
 
 DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
@@ -34,17 +33,11 @@ class DemoSolve:
     scenario: Scenario
 
 
-def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Run:
-    code = main(argv)
-    cap = capsys.readouterr()
-    return Run(code, cap.out, cap.err)
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSolve:
     """The demo county solved once for the whole module (about 20 s)."""
     out = tmp_path_factory.mktemp("demo") / "result.json"
-    result = run_captured(["solve", str(DEMO), "--top", "3", "--time-limit", "120", "--json", str(out)])
+    result = run_cli(["solve", str(DEMO), "--top", "3", "--time-limit", "120", "--json", str(out)])
     return DemoSolve(result, out, load_scenario(DEMO))
 
 
@@ -76,7 +69,7 @@ def test_solve_demo_prints_three_slates(demo: DemoSolve) -> None:
 def test_demo_output_titles_seats_from_the_township(demo: DemoSolve) -> None:
     """No sentence of the demo's solve or explain says 人大主席团主席, or 乡镇长 where one 乡 or 镇 is
     meant: only the catalog's rule texts, which speak of every township, keep the generic word."""
-    explained = run_captured(["explain", str(DEMO), str(demo.json_path)])
+    explained = run_cli(["explain", str(DEMO), str(demo.json_path)])
     assert explained.code == EXIT_OK, explained.err
     for out in (demo.run.out, explained.out):
         for text in CATALOG.values():
@@ -120,7 +113,7 @@ def test_solve_demo_slates_pass_the_referee(demo: DemoSolve) -> None:
 
 def test_validate_solve_result(demo: DemoSolve, capsys: pytest.CaptureFixture[str]) -> None:
     """validate on the solve result passes (exit 0, 核验通过), best slate by default."""
-    r = run(capsys, ["validate", str(DEMO), str(demo.json_path)])
+    r = run_cli(["validate", str(DEMO), str(demo.json_path)])
     assert r.code == EXIT_OK, r.out + r.err
     assert r.out.startswith("核验通过")
     assert "核验未通过" not in r.out
@@ -138,16 +131,16 @@ def test_solve_report_closes_with_solver_figures(demo: DemoSolve) -> None:
 
 def test_validate_ids_flag_shows_ids(demo: DemoSolve, capsys: pytest.CaptureFixture[str]) -> None:
     """validate --ids adds 编号 and the township ids to the tables; without it they are absent."""
-    r = run(capsys, ["validate", str(DEMO), str(demo.json_path), "--ids"])
+    r = run_cli(["validate", str(DEMO), str(demo.json_path), "--ids"])
     assert r.code == EXIT_OK and "编号" in r.out and "(t01," in r.out
-    r = run(capsys, ["validate", str(DEMO), str(demo.json_path)])
+    r = run_cli(["validate", str(DEMO), str(demo.json_path)])
     assert "编号" not in r.out and "【" in r.out
 
 
 def test_validate_index_2(demo: DemoSolve, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """validate --index 2 judges the third slate, passes, and --json writes it with its score."""
     judged = tmp_path / "judged.json"
-    r = run(capsys, ["validate", str(DEMO), str(demo.json_path), "--index", "2", "--json", str(judged)])
+    r = run_cli(["validate", str(DEMO), str(demo.json_path), "--index", "2", "--json", str(judged)])
     assert r.code == EXIT_OK, r.out + r.err
     assert r.out.startswith("核验通过")
     res = SolveResult.model_validate_json(demo.json_path.read_text(encoding="utf-8"))
@@ -159,7 +152,7 @@ def test_validate_index_2(demo: DemoSolve, capsys: pytest.CaptureFixture[str], t
 
 def test_validate_index_out_of_range(demo: DemoSolve, capsys: pytest.CaptureFixture[str]) -> None:
     """validate --index 3 on a 3-slate result is bad input (exit 2) with a message, no traceback."""
-    r = run(capsys, ["validate", str(DEMO), str(demo.json_path), "--index", "3"])
+    r = run_cli(["validate", str(DEMO), str(demo.json_path), "--index", "3"])
     assert r.code == EXIT_BAD_INPUT
     assert "no slate number 3" in r.err
     assert r.out == ""
@@ -198,7 +191,7 @@ def test_validate_hand_made_slate_breaking_a_must_rule(
     path = tmp_path / "hand.json"
     path.write_text(json.dumps(slate, ensure_ascii=False), encoding="utf-8")
 
-    r = run(capsys, ["validate", str(DEMO), str(path)])
+    r = run_cli(["validate", str(DEMO), str(path)])
     assert r.code == EXIT_INFEASIBLE, r.out + r.err
     assert r.out.startswith("核验未通过")
     assert f"{rule} 违反必须规则" in r.out
@@ -208,7 +201,7 @@ def test_validate_hand_made_slate_breaking_a_must_rule(
 def test_validate_unknown_slate_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """validate with a missing slate file exits 2 and names the file."""
     missing = tmp_path / "nope.json"
-    r = run(capsys, ["validate", str(DEMO), str(missing)])
+    r = run_cli(["validate", str(DEMO), str(missing)])
     assert r.code == EXIT_BAD_INPUT
     assert "nope.json" in r.err and "no such file" in r.err
     assert r.out == ""
@@ -220,7 +213,7 @@ def test_validate_unknown_slate_file(capsys: pytest.CaptureFixture[str], tmp_pat
 def test_generate_writes_a_loadable_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """generate --townships 3 --cadres 90 --seed 5 exits 0 and the folder loads back."""
     out = tmp_path / "gen"
-    r = run(capsys, ["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"])
+    r = run_cli(["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"])
     assert r.code == EXIT_OK, r.err
     assert str(out) in r.out
     sc = load_scenario(out)
@@ -232,8 +225,8 @@ def test_generate_writes_a_loadable_folder(capsys: pytest.CaptureFixture[str], t
 def test_generate_overwrite_replaces(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """generate --overwrite into an existing scenario folder exits 0 and leaves the new county."""
     out = tmp_path / "gen"
-    assert run(capsys, ["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"]).code == 0
-    r = run(capsys, ["generate", str(out), "--townships", "2", "--cadres", "60", "--seed", "6",
+    assert run_cli(["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"]).code == 0
+    r = run_cli(["generate", str(out), "--townships", "2", "--cadres", "60", "--seed", "6",
                      "--overwrite"])
     assert r.code == EXIT_OK, r.err
     assert load_scenario(out) == generate_county(2, 60, 6)
@@ -246,7 +239,7 @@ def test_generate_into_non_empty_folder_is_refused(
     out = tmp_path / "gen"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    r = run(capsys, ["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"])
+    r = run_cli(["generate", str(out), "--townships", "3", "--cadres", "90", "--seed", "5"])
     assert r.code == EXIT_BAD_INPUT
     assert "not empty" in r.err and "--overwrite" in r.err
     assert "Traceback" not in r.err
@@ -259,7 +252,7 @@ def test_generate_bad_arguments_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
 ) -> None:
     """generate with an unknown ruleset or no townships is bad input: exit 2, a message, no traceback."""
-    r = run(capsys, ["generate", str(tmp_path / "gen"), *extra])
+    r = run_cli(["generate", str(tmp_path / "gen"), *extra])
     assert r.code == EXIT_BAD_INPUT
     assert r.err.strip()
     assert not (tmp_path / "gen").exists()
@@ -271,7 +264,7 @@ def test_generate_bad_arguments_exit_2(
 @pytest.mark.parametrize(("what", "key"), [("scenario", "cadres"), ("result", "slates")])
 def test_schema_prints_json(capsys: pytest.CaptureFixture[str], what: str, key: str) -> None:
     """schema scenario / schema result print a valid JSON Schema with properties."""
-    r = run(capsys, ["schema", what])
+    r = run_cli(["schema", what])
     assert r.code == EXIT_OK
     schema = json.loads(r.out)
     assert "properties" in schema
@@ -280,7 +273,7 @@ def test_schema_prints_json(capsys: pytest.CaptureFixture[str], what: str, key: 
 
 def test_rules_table_all_presets(capsys: pytest.CaptureFixture[str]) -> None:
     """rules prints one table naming every preset and every rule id in force."""
-    r = run(capsys, ["rules"])
+    r = run_cli(["rules"])
     assert r.code == EXIT_OK
     header = r.out.splitlines()[0]
     assert header.startswith("| id |")
@@ -292,7 +285,7 @@ def test_rules_table_all_presets(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_rules_table_one_preset(capsys: pytest.CaptureFixture[str]) -> None:
     """rules --preset county-2017 prints that preset's table and its parameters."""
-    r = run(capsys, ["rules", "--preset", "county-2017"])
+    r = run_cli(["rules", "--preset", "county-2017"])
     assert r.code == EXIT_OK
     header = r.out.splitlines()[0]
     assert "county-2017" in header and "xx-2011" not in header
@@ -304,7 +297,7 @@ def test_rules_table_one_preset(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_rules_prints_the_score_weights_with_their_reasons(capsys: pytest.CaptureFixture[str]) -> None:
     """rules --preset xx-2011 lists every score weight of the preset with its value and reason."""
-    r = run(capsys, ["rules", "--preset", "xx-2011"])
+    r = run_cli(["rules", "--preset", "xx-2011"])
     assert "Score weights, with the reason:" in r.out
     for term, w in load_preset("xx-2011").weights.items():
         assert f"- {term} = {w.weight} — {w.note}" in r.out
@@ -312,7 +305,7 @@ def test_rules_prints_the_score_weights_with_their_reasons(capsys: pytest.Captur
 
 def test_rules_unknown_preset(capsys: pytest.CaptureFixture[str]) -> None:
     """rules --preset nope is bad input: exit 2 naming the known presets."""
-    r = run(capsys, ["rules", "--preset", "nope"])
+    r = run_cli(["rules", "--preset", "nope"])
     assert r.code == EXIT_BAD_INPUT
     assert "xx-2011" in r.err
 
@@ -336,7 +329,7 @@ def test_broken_cadres_csv(capsys: pytest.CaptureFixture[str], small_county: Pat
 
     (folder / "slate.json").write_text("[]", encoding="utf-8")  # a slate that loads: only the CSV's errors
     for command in (["solve", str(folder)], ["validate", str(folder), str(folder / "slate.json")]):
-        r = run(capsys, command)
+        r = run_cli(command)
         assert r.code == EXIT_BAD_INPUT
         assert r.out == ""
         lines = [ln for ln in r.err.splitlines() if ln.startswith("  - ")]
@@ -363,7 +356,7 @@ def test_infeasible_names_d1_c1(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     """A scenario with no cadre aged 30 or less exits 1 and the reasons name D1-C1."""
     folder = tmp_path / "inf"
     _no_young_cadre(folder)
-    r = run(capsys, ["solve", str(folder), "--time-limit", "20"])
+    r = run_cli(["solve", str(folder), "--time-limit", "20"])
     assert r.code == EXIT_INFEASIBLE, r.out + r.err
     assert "INFEASIBLE" in r.out
     assert "D1-C1" in r.out
@@ -377,7 +370,7 @@ def test_infeasible_becomes_feasible_with_a_young_cadre(
     cadres = [cadre(f"c{i:02d}", gender="female" if i < 4 else "male") for i in range(10)]
     folder = tmp_path / "ok"
     save_scenario(scenario([township("t1")], [*cadres, cadre("young", age=28)]), folder)
-    r = run(capsys, ["solve", str(folder), "--time-limit", "20"])
+    r = run_cli(["solve", str(folder), "--time-limit", "20"])
     assert r.code == EXIT_OK, r.out + r.err
     assert "方案 1" in r.out
 
@@ -393,7 +386,7 @@ def test_bad_solver_arguments(
     """--time-limit 0, --top 0 (and --workers 0) exit 2 with a message, before loading anything."""
     folder = tmp_path / "inf"
     _no_young_cadre(folder)
-    r = run(capsys, ["solve", str(folder), flag, value])
+    r = run_cli(["solve", str(folder), flag, value])
     assert r.code == EXIT_BAD_INPUT
     assert message in r.err
     assert r.out == ""
@@ -403,14 +396,14 @@ def test_nan_time_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     """--time-limit nan is bad input: exit 2 with a message."""
     folder = tmp_path / "inf"
     _no_young_cadre(folder)
-    r = run(capsys, ["solve", str(folder), "--time-limit", "nan"])
+    r = run_cli(["solve", str(folder), "--time-limit", "nan"])
     assert r.code == EXIT_BAD_INPUT
     assert "--time-limit" in r.err
 
 
 def test_unknown_command_and_missing_scenario(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A missing scenario folder exits 2 naming it; an unknown subcommand is argparse's exit 2."""
-    r = run(capsys, ["solve", str(tmp_path / "nowhere")])
+    r = run_cli(["solve", str(tmp_path / "nowhere")])
     assert r.code == EXIT_BAD_INPUT
     assert "nowhere" in r.err
     with pytest.raises(SystemExit) as e:
@@ -437,7 +430,7 @@ def test_why_not_and_recommend_on_an_infeasible_scenario_exit_1(
     """why-not and recommend on a scenario with no slate exit 1 (they exited 0) and say why."""
     folder = tmp_path / "inf"
     _no_young_cadre(folder)
-    r = run(capsys, [verb[0], str(folder), *verb[1:], "--time-limit", "10"])
+    r = run_cli([verb[0], str(folder), *verb[1:], "--time-limit", "10"])
     assert r.code == EXIT_INFEASIBLE, r.out + r.err
     assert "INFEASIBLE" in r.out and "D1-C1" in r.out
 
@@ -455,7 +448,7 @@ def test_fewer_slates_than_top_is_said(capsys: pytest.CaptureFixture[str], tmp_p
 
     folder = tmp_path / "tiny"
     _one_town_with_a_young_cadre(folder)
-    r = run(capsys, ["solve", str(folder), "--top", "50", "--diversity", "7", "--time-limit", "30"])
+    r = run_cli(["solve", str(folder), "--top", "50", "--diversity", "7", "--time-limit", "30"])
     assert r.code == EXIT_OK, r.err
     found = re.search(r"只找到(\d+)个方案\(要求50个\)", r.out)
     assert found is not None, r.out
@@ -486,7 +479,7 @@ def test_diversity_above_the_seats_is_an_input_error(
     """--diversity 8 on a scenario of 7 seats is exit 2 saying so (it returned one slate and exit 0)."""
     folder = tmp_path / "tiny"
     _one_town_with_a_young_cadre(folder)
-    r = run(capsys, ["solve", str(folder), "--top", "2", "--diversity", "8"])
+    r = run_cli(["solve", str(folder), "--top", "2", "--diversity", "8"])
     assert r.code == EXIT_BAD_INPUT
     assert "only 7 seats" in r.err and r.out == ""
 
@@ -507,7 +500,7 @@ def test_validate_reports_scenario_and_slate_errors_together(
     path.write_text("\n".join(text) + "\n", encoding="utf-8-sig")
     slate = tmp_path / "slate.json"
     slate.write_text('{"assignments": [{"township": "t01", "seat": "secretary"}]}', encoding="utf-8")
-    r = run(capsys, ["validate", str(folder), str(slate)])
+    r = run_cli(["validate", str(folder), str(slate)])
     assert r.code == EXIT_BAD_INPUT
     assert "2 input error(s)" in r.err
     assert "1990-13-40" in r.err and "slate.json" in r.err and "assignments[0].cadre" in r.err
@@ -522,13 +515,13 @@ def test_json_is_written_atomically_and_not_onto_an_input(
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    r = run(capsys, ["solve", str(small_county), "--time-limit", "20", "--json", str(link)])
+    r = run_cli(["solve", str(small_county), "--time-limit", "20", "--json", str(link)])
     assert r.code == EXIT_OK, r.err
     assert link.is_symlink()
     assert SolveResult.model_validate_json(real.read_text(encoding="utf-8")).slates
     folder = tmp_path / "adir"
     folder.mkdir()
-    r = run(capsys, ["solve", str(small_county), "--json", str(folder)])
+    r = run_cli(["solve", str(small_county), "--json", str(folder)])
     assert r.code == EXIT_BAD_INPUT and r.out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "link.json", "real.json"]
     assert list(folder.iterdir()) == []
@@ -557,8 +550,8 @@ def test_explain_warns_of_a_slate_that_would_not_pass(demo: DemoSolve, tmp_path:
     assignments = result["slates"][0]["assignments"][1:]
     slate = tmp_path / "slate.json"
     slate.write_text(json.dumps(assignments), encoding="utf-8")
-    r = run(capsys, ["explain", str(DEMO), str(slate)])
+    r = run_cli(["explain", str(DEMO), str(slate)])
     assert r.code == 1
     assert r.out.startswith("注意:此方案核验未通过") and "空缺" in r.out.split("\n")[1]
-    ok = run(capsys, ["explain", str(DEMO), str(demo.json_path)])
+    ok = run_cli(["explain", str(DEMO), str(demo.json_path)])
     assert ok.code == 0 and "注意" not in ok.out
