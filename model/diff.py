@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from model.ruleset import seat_kind
 from model.slate import RuleInstance, Slate
 
 
@@ -33,12 +34,6 @@ class SlateDiff(BaseModel):
     terms: dict[str, int] = Field(default_factory=dict)
     newly_broken: list[RuleInstance] = Field(default_factory=list)
     mended: list[RuleInstance] = Field(default_factory=list)
-
-
-def seat_kind(seat: str) -> str:
-    """The kind of a seat: identical seats `deputy_head#1`, `deputy_head#2` are one
-    kind (model/ruleset.py `TeamTemplate.expand` names them so)."""
-    return seat.split("#")[0]
 
 
 def holders(slate: Slate) -> dict[tuple[str, str], list[str]]:

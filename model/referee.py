@@ -15,6 +15,7 @@ from model.enums import Strength
 from model.leavers import kept_members, leavers_of
 from model.reasons import Reason, reason
 from model.rules import REGISTRY, View, kind_of
+from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
 from model.slate import Assignment, Leaver, RuleInstance, Score, ScoreTerm, Slate
@@ -101,7 +102,7 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
     where = {c.id: (t, s) for (t, s), c in view.seated.items()}
     for pin in sc.pins:
         t, s = where.get(pin.cadre, (None, None))
-        ok = t == pin.township and s is not None and s.split("#")[0] == pin.seat
+        ok = t == pin.township and s is not None and seat_kind(s) == pin.seat
         out.append(
             RuleInstance(
                 key=f"pin@{pin.cadre}", rule="pin", strength=Strength.must, holds=ok,
@@ -111,7 +112,7 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
         )
     for ban in sc.bans:
         t, s = where.get(ban.cadre, (None, None))
-        hit = t == ban.township and (ban.seat is None or (s or "").split("#")[0] == ban.seat)
+        hit = t == ban.township and (ban.seat is None or seat_kind(s or "") == ban.seat)
         spot = ban.township + (f"/{ban.seat}" if ban.seat else "")
         out.append(
             RuleInstance(

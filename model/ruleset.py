@@ -87,6 +87,13 @@ def principal_posts(seats: Iterable[Seat]) -> frozenset[Post]:
     return frozenset(s.main_post for s in seats if s.principal)
 
 
+def seat_kind(seat: str) -> str:
+    """The kind of a seat id: identical seats `deputy_head#1`, `deputy_head#2` (as
+    `TeamTemplate.expand` names them) are one kind, `deputy_head`. Rule-instance keys
+    that end in a seat id read the same way."""
+    return seat.split("#")[0]
+
+
 class TeamTemplate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -22,6 +22,7 @@ from model.reasons import Reason, reason
 from model.referee import make_view
 from model.rules import kind_of
 from model.rules.seated import SeatedKind
+from model.ruleset import seat_kind
 from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, SolveResult, SolveStatus
 from solver.build import Builder
@@ -113,7 +114,7 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
         out.reasons, out.relaxations = list(base.reasons), list(base.relaxations)
         return out
     best = base.slates[0]
-    if any(a.cadre == cadre and a.township == township and a.seat.split("#")[0] == seat
+    if any(a.cadre == cadre and a.township == township and seat_kind(a.seat) == seat
            for a in best.assignments):
         out.possible, out.delta = True, 0
         out.objective = best.score.objective if best.score else None
@@ -157,7 +158,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit
     g = next(g for g in b.groups if g.seat.township == township and g.seat.template.id == seat)
     eligible = [b.pool.ids[c] for c in range(b.pool.size) if b.allowed[c, g.index]]
     holders = {a.cadre for a in base.slates[0].assignments
-               if a.township == township and a.seat.split("#")[0] == seat} if base.slates else set()
+               if a.township == township and seat_kind(a.seat) == seat} if base.slates else set()
     own = {cid: (int(b.pool.merit[i]), int(b.pool.reserve[i]), cid) for i, cid in enumerate(b.pool.ids)}
     ranked = sorted(eligible, key=lambda cid: (cid not in holders, -own[cid][0], -own[cid][1], cid))[:n]
     tried: list[Forced] = []

@@ -17,6 +17,7 @@ import numpy as np
 
 from model.enums import Strength
 from model.referee import Verdict, judge
+from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.slate import Alternatives, Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
 from solver.budget import Checkpoint, CutShort
@@ -64,7 +65,7 @@ def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict
     for r in verdict.report:
         if r.strength != Strength.must:
             # Identical seats are one group to the solver: add up deputy_head#1, #2.
-            key = r.key.split("#")[0]
+            key = seat_kind(r.key)
             holds, penalty = theirs.get(key, (True, 0))
             theirs[key] = (holds and r.holds, penalty + r.penalty)
     for key in sorted(set(ours) | set(theirs)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from model.enums import Post
 from model.people import Township
 from model.reasons import Reason
+from model.ruleset import seat_kind
 from model.scenario import Scenario
 from service.render.titles import post_title, seat_title
 
@@ -77,7 +78,7 @@ class Names:
         return post_title(p, place) if place is not None else p.zh
 
     def seat(self, township: str, seat: str) -> str:
-        return self.seats.get((township, seat), self.seats.get((township, seat.split("#")[0]), seat))
+        return self.seats.get((township, seat), self.seats.get((township, seat_kind(seat)), seat))
 
 
 def say(r: Reason, names: Names) -> str:
