@@ -394,10 +394,16 @@ def solve(
             cap = BreakCap(b)
 
             def relax() -> RelaxBound:
-                """The LP bound under the cap, the cap raised while the LP proves it empty."""
+                """The LP bound of the score under the cap, the cap raised while the LP
+                proves it empty (a slate leaned to is not part of the score)."""
+                leaning = b.model.objective
+                b.model.maximize(b.objective)
                 while True:
                     check.enter("lp_relaxation")
-                    found = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4, check=check)
+                    try:
+                        found = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4, check=check)
+                    finally:
+                        b.model.maximize(leaning)
                     emit(LpBound(bound=found.value, columns=found.columns, rounds=found.rounds,
                                  lp_seconds=found.seconds, seconds=perf_counter() - t0))
                     if not cap.empty(found):

@@ -89,3 +89,14 @@ def test_the_bound_shown_is_the_lower_proven_one(cp: float, relaxed: float, show
 def always_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     """The relaxation and the cap on however small the county."""
     monkeypatch.setattr(search, "FIX_PAIRS", 0)
+
+
+def test_a_what_if_raises_the_cap_in_score_units(always_fix: None) -> None:
+    """A what-if leaning toward its base: the cap is raised with the LP of the score,
+    not of the leaning objective, and the best slate is still the exhaustive best."""
+    sc = tiny(["t1"], pool(young=1, local=False))
+    base = search.solve(sc, time_limit=20).slates[0]
+    result = search.solve(sc, time_limit=20, near=base)
+    assert result.status == "OPTIMAL"
+    assert result.slates[0].score.objective == brute_force(sc)
+    assert result.solves[0].bound == result.slates[0].score.objective
