@@ -5,14 +5,20 @@ bound reported is the lowest proven one."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 import solver.search as search
 from model.enums import Strength
 from solver.build import Builder
+from solver.cpsat import CpView
 from solver.events import Event, LpBound
-from solver.linear import Lin
+from solver.linear import Lin, lin_sum
 from solver.relaxation import Bound
+from solver.run import make_solver
 from tests.factory import cadre
+from tests.solver.test_reductions import random_county
 from tests.solver.test_solver_exact import brute_force, tiny
 
 
@@ -100,3 +106,21 @@ def test_a_what_if_raises_the_cap_in_score_units(always_fix: None) -> None:
     assert result.status == "OPTIMAL"
     assert result.slates[0].score.objective == brute_force(sc)
     assert result.solves[0].bound == result.slates[0].score.objective
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), max_age=st.integers(26, 50), women=st.booleans())
+def test_the_count_ceiling_is_never_below_a_slates_count(data: st.DataObject, max_age: int,
+                                                         women: bool) -> None:
+    """`most` is sound: on random small counties CP-SAT's greatest count of a filter
+    over all slates (every must rule in force) is never above it."""
+    sc = random_county(data)
+    b = Builder(sc).build()
+    assume(not b.reasons)
+    mask = (b.pool.age <= max_age) & (b.pool.female | (not women))
+    count = lin_sum(b.vars.group_sum(g.index, mask) for g in b.groups)
+    b.model.maximize(count)
+    s = make_solver(10, 2, 0)
+    status = s.solve(CpView(b.model).model)
+    assume(status == cp_model.OPTIMAL)
+    assert s.objective_value <= b.most(count)
