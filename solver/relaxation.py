@@ -255,7 +255,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                  perf_counter() - t0)
 
 
-SPREAD = 3
+SPREAD = 5
 """In the first columns, a cadre is offered to at most this many seat groups (its best)."""
 
 

@@ -35,7 +35,7 @@ def entrywise(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
 
 
 def restricted_lp(b: Builder, rows: Rows, cost: np.ndarray, cols: np.ndarray | None) -> float | None:
-    """The relaxation over these columns (None: all) and no artificial ones: its optimum, None if infeasible."""
+    """The relaxation over these columns (None: all), no artificial ones: its optimum, None if infeasible."""
     n = b.model.n_cols
     use = np.ones(n, bool) if cols is None else np.isin(np.arange(n), cols)
     use[b.n_pairs:] = True
