@@ -1,8 +1,10 @@
 """The LP relaxation of the linear model, and the pairs it proves useless.
 
-GLOP solves the relaxation by column generation: it starts from each seat
-group's most valuable pairs and adds the pairs whose reduced cost is positive,
-priced for every pair at once with numpy, until none is left. Enforced rows
+GLOP solves the relaxation by column generation: it starts from columns that
+make the restricted LP feasible at once (`first_columns`: each cadre offered to
+a few groups, not the same top cadres to every group) and adds the pairs whose
+reduced cost is positive, priced for every pair at once with numpy from the
+rows whose dual is not 0, until none is left or the bound's floor is reached. Enforced rows
 enter by big-M, max rows by their convex half (target >= each expression):
 leaving a constraint out, or weakening it, keeps a relaxation a relaxation.
 
