@@ -247,10 +247,14 @@ class Search:
 
     def from_support(self, stop: Stop, scale: int, cap: int) -> Found | None:
         """A slate from few pairs: those the relaxation's solution uses, each
-        group's two with the least loss, and those of the slates found so far.
+        group's few with the least loss, and those of the slates found so far.
         B bounds every slate's score, so a slate scoring floor(B) whose closeness
         part is at its cap is best of all, with no search over the other pairs.
-        Otherwise it is a hint for the search that follows (and its answer if
+        Otherwise the support widens (three times the pairs per group, twice the
+        time) while that improves the slate and stays well inside the kept pairs:
+        CP-SAT finds in a few thousand pairs what it misses in forty thousand
+        (c40-2000: 3,540 in 3 s over 2,283 pairs; 3,539 after 60 s over 40,599).
+        The last slate is a hint for the search that follows (and its answer if
         the run is stopped first), FEASIBLE."""
         keep = self.kept()
         if self.bound is None or keep is None:
@@ -258,24 +262,35 @@ class Search:
         b, bd = self.b, self.bound
         ceiling = math.floor(bd.value + 1e-6)
         pairs = keep[: b.n_pairs]
-        few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
-        few[best_per_group(-bd.loss, b.pair_group, pairs, SUPPORT_PER_GROUP)] = True
-        if self.alternatives == Alternatives.principal and self.used.any():
-            # This slate must change a principal seat: give it more of those seats' candidates.
-            few[best_per_group(-bd.loss, b.pair_group, pairs & self.principal, PRINCIPAL_SUPPORT)] = True
-        small = keep.copy()
-        small[: b.n_pairs] = pairs & few
-        view = self.cp_view(small)
-        run, vals, stats = self.run(view, stop, scale, bd.dropped_best(small),
-                                    limit=min(SUPPORT_SECONDS, stop.remaining() / 4))
-        if vals is None or run.solver is None:
-            return None
-        if value(b.model.objective, vals) >= scale * ceiling + cap:
-            score = stats.objective
-            return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
-                "status": SolveStatus.OPTIMAL, "bound": score, "gap": 0.0}))
-        self.hint(vals)
-        return unproven(vals, stats)
+        per, limit = SUPPORT_PER_GROUP, SUPPORT_SECONDS
+        best: Found | None = None
+        while not stop.should_stop():
+            few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
+            few[best_per_group(-bd.loss, b.pair_group, pairs, per)] = True
+            if self.alternatives == Alternatives.principal and self.used.any():
+                # This slate must change a principal seat: give it more of those seats' candidates.
+                few[best_per_group(-bd.loss, b.pair_group, pairs & self.principal,
+                                   max(per, PRINCIPAL_SUPPORT))] = True
+            small = keep.copy()
+            small[: b.n_pairs] = pairs & few
+            view = self.cp_view(small)
+            run, vals, stats = self.run(view, stop, scale, bd.dropped_best(small),
+                                        limit=min(limit, stop.remaining() / 4))
+            if vals is None or run.solver is None:
+                return best
+            reached = value(b.model.objective, vals)
+            if reached >= scale * ceiling + cap:
+                score = stats.objective
+                return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
+                    "status": SolveStatus.OPTIMAL, "bound": score, "gap": 0.0}))
+            self.hint(vals)
+            if best is not None and reached <= value(b.model.objective, best.vals):
+                return best  # a wider support found nothing better: the search takes over
+            best = unproven(vals, stats)
+            if 2 * few[pairs].sum() >= pairs.sum():
+                return best  # the support is half the kept pairs already
+            per, limit = 3 * per, 2 * limit
+        return best
 
     def hint(self, vals: np.ndarray) -> None:
         self.b.model.hints = dict(enumerate(vals.tolist()))
