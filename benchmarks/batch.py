@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
@@ -109,34 +109,48 @@ def spread(n: int, sample: int) -> list[int]:
 
 
 def run_processes(folders: list[Path], sample: int, workers: int = 2) -> dict[str, Any]:
-    """(c): one `huanjie solve` per county of the sample; the rate extrapolated to all the counties."""
-    rows = []
-    picked = spread(len(folders), sample)
+    """(c): one `huanjie solve` per county of the sample; the rate extrapolated to all the
+    counties. Each county is solved again at once in this (warm) process, so the two are
+    paired under the same load and their difference is the start-up of one process."""
+    from solver.batch import Settings, solve_source
+
+    settings = Settings(time_limit=TIME_LIMIT, workers=workers)
+    solve_source(0, folders[0], settings)  # this process's own first solve (warm-up), not counted
+    rows, wall = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = perf_counter()
-        for k in picked:
-            folder = folders[k]
+        for k in spread(len(folders), sample):
             out = Path(tmp) / f"{k}.json"
             t = perf_counter()
-            p = subprocess.run([*command(), "solve", str(folder), "--time-limit", str(TIME_LIMIT),
-                                "--workers", str(workers), "--json", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wall = perf_counter() - t
+            p = subprocess.Popen([*command(), "solve", str(folders[k]), "--time-limit", str(TIME_LIMIT),
+                                  "--workers", str(workers), "--json", str(out)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(p.pid, 0)
+            own = perf_counter() - t
+            wall += own
+            t, cpu = perf_counter(), process_time()
+            solve_source(k, folders[k], settings)
+            inside, inside_cpu = perf_counter() - t, process_time() - cpu
             res = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
             slates = res.get("slates") or [{}]
-            rows.append({"index": k, "status": res.get("status", f"exit {p.returncode}"),
-                         "objective": (slates[0].get("score") or {}).get("objective"), "wall": wall})
-        wall = perf_counter() - t0
-    return {**summary(rows, wall, len(picked)), "extrapolated_seconds": wall / len(picked) * len(folders)}
+            rows.append({"index": k, "status": res.get("status", f"exit {os.waitstatus_to_exitcode(status)}"),
+                         "objective": (slates[0].get("score") or {}).get("objective"), "wall": own,
+                         "inside": inside, "cpu": usage.ru_utime + usage.ru_stime, "inside_cpu": inside_cpu})
+    return {**summary(rows, wall, len(rows)), "extrapolated_seconds": wall / len(rows) * len(folders)}
 
 
-def same_counties(a: dict[str, Any], c: dict[str, Any]) -> dict[str, float]:
-    """(a) and (c) on the counties of (c)'s sample alone: seconds per county of each, and
-    their difference, which is what one more process costs (its start-up)."""
-    rows = {r["index"]: r for r in a["rows"]}
-    inside = statistics.mean(rows[r["index"]]["load"] + rows[r["index"]]["solve"] for r in c["rows"])
-    alone = statistics.mean(r["wall"] for r in c["rows"])
-    return {"in_one_process": inside, "own_process": alone, "start_up": alone - inside}
+def start_up(c: dict[str, Any]) -> dict[str, float]:
+    """(c)'s counties, each as a process of its own and solved again at once in a warm
+    process: seconds per county of each, and their difference, which is what one more
+    process costs (its start-up: Python, the imports, the first solve's one-time costs).
+    In wall seconds and in CPU seconds; on a shared machine the CPU figure is the steadier."""
+    out: dict[str, float] = {}
+    for unit, own_key, inside_key in (("wall", "wall", "inside"), ("cpu", "cpu", "inside_cpu")):
+        deltas = [r[own_key] - r[inside_key] for r in c["rows"]]
+        out |= {f"{unit}_own_process": statistics.mean(r[own_key] for r in c["rows"]),
+                f"{unit}_in_one_process": statistics.mean(r[inside_key] for r in c["rows"]),
+                f"{unit}_start_up": statistics.mean(deltas),
+                f"{unit}_start_up_median": statistics.median(deltas)}
+    return out
 
 
 def summary(rows: list[dict[str, Any]], wall: float, n: int) -> dict[str, Any]:
@@ -175,13 +189,17 @@ def table(res: dict[str, Any]) -> str:
         lines.append(f"{name:<44} {n:>8} {m['seconds']:>8.1f} {m['per_county']:>9.3f} "
                      f"{m['per_minute']:>8.1f} {m['optimal']:>4}/{m['counties']:<3} "
                      f"{m['per_minute'] / base:>6.2f}x")
-    a, c, same = res["one_process"], res["processes"], res["same_counties"]
+    c, same = res["processes"], res["start_up"]
+    a = res["one_process"]
     lines += ["", f"* a sample of {c['counties']} spread over the {res['counties']}, extrapolated: "
               f"{c['extrapolated_seconds']:.0f} s for all",
               f"(a) per county: load {a['mean_load']:.3f} s + solve {a['mean_solve']:.3f} s",
-              f"the sample's counties: {same['in_one_process']:.3f} s each inside (a), "
-              f"{same['own_process']:.3f} s each as a process of their own: "
-              f"{same['start_up']:.3f} s of start-up per process",
+              *(f"the sample's counties, paired ({unit}): {same[unit + '_own_process']:.3f} s each as a "
+                f"process of its own, {same[unit + '_in_one_process']:.3f} s solved again at once in a warm "
+                f"process: {same[unit + '_start_up']:.3f} s of start-up per process (median "
+                f"{same[unit + '_start_up_median']:.3f})" for unit in ("wall", "cpu")),
+              "load average (1 min) before (a), (b), (c) and at the end: "
+              + ", ".join(f"{x:.1f}" for x in res["load_average"]),
               f"objectives: {res['agreement']['same_objective']} of {res['agreement']['compared']} counties "
               "proven optimal in every mode agree"]
     return "\n".join(lines)
@@ -197,16 +215,20 @@ def main() -> None:
     sample = min(n, args.sample or (3 if args.quick else 10))
     say(f"generating {n} counties (cached in {CACHE})")
     folders, generation = counties(n)
+    load = [os.getloadavg()[0]]
     say(f"(a) one process, {n} counties")
     a = run_one_process(folders)
+    load.append(os.getloadavg()[0])
     say(f"(b) pool of 2, {n} counties")
     b = run_pool(folders)
+    load.append(os.getloadavg()[0])
     say(f"(c) one process per county, {sample} counties")
     c = run_processes(folders, sample)
+    load.append(os.getloadavg()[0])
     res = {"quick": args.quick, "counties": n, "townships": TOWNSHIPS, "cadres": CADRES,
            "time_limit": TIME_LIMIT, "cores": os.cpu_count(), "generation": generation,
            "one_process": a, "pool": b, "processes": c, "agreement": agreement(a, b, c),
-           "same_counties": same_counties(a, c),
+           "start_up": start_up(c), "load_average": load,
            "ratios": {"one_process_vs_processes": a["per_minute"] / c["per_minute"],
                       "pool_vs_processes": b["per_minute"] / c["per_minute"],
                       "pool_vs_one_process": b["per_minute"] / a["per_minute"]}}
