@@ -32,9 +32,6 @@ from typing import Any, TextIO
 
 from model.errors import InputErrors
 from service.output import OutputError, remove_pending
-from service.render.limits import limit_text
-from service.render.verbs import interrupted_line
-from solver.memory import MemoryBoundExceeded
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT, EXIT_NO_ANSWER = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h
@@ -42,6 +39,14 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 WAIT_STEP = 0.1
 """Seconds the main thread waits on the worker between chances to see Ctrl-C."""
+
+
+def interrupted_line(solving: bool) -> str:
+    """The line for Ctrl-C (service/render/verbs.py). The renderers load when a verb
+    starts (`_run`), not with this module, so `huanjie --help` loads none of them."""
+    from service.render.verbs import interrupted_line as line
+
+    return line(solving)
 
 
 class UsageError(Exception):
@@ -64,8 +69,9 @@ class Interrupt:
     """The run's stop (solver/stop.py's `Cancel` inside), which also tells whether the
     solver has started: the solver's first look at it (remaining, should_stop,
     on_stop) marks the solve begun. An interrupt before that abandons the run
-    instead of cancelling it. Made in the main thread, after the solver's import
-    (which is slow, and under the boundary's KeyboardInterrupt guard)."""
+    instead of cancelling it. Made in the main thread, under the boundary's
+    KeyboardInterrupt guard; the verb imports the solver (slow: OR-Tools) in its
+    worker thread, where an interrupt abandons it."""
 
     def __init__(self) -> None:
         from solver.stop import Cancel
@@ -154,7 +160,11 @@ def error_exit(e: BaseException, debug: bool) -> int:
     if isinstance(e, UsageError | OutputError):
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from solver.memory import MemoryBoundExceeded  # cheap: the solver package loads its verbs lazily
+
     if isinstance(e, MemoryBoundExceeded):  # the input or the bound must change: any verb
+        from service.render.limits import limit_text
+
         print(f"error: {limit_text(e.reason())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if isinstance(e, OSError):
@@ -183,6 +193,7 @@ def guarded(work: Callable[[Interrupt], int], debug: bool = False) -> int:
 
 def _run(work: Callable[[Interrupt], int], debug: bool) -> int:
     try:
+        interrupted_line(False)  # the renderers loaded now, under this guard, before Ctrl-C needs them
         stop = Interrupt()
     except KeyboardInterrupt:
         print(interrupted_line(False), file=sys.stderr)
