@@ -20,9 +20,9 @@ from model.referee import Verdict, judge
 from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.slate import Alternatives, Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
-from solver.budget import Checkpoint, CutShort
+from solver.budget import Checkpoint, CutShort, Plan
 from solver.build import Builder
-from solver.cpsat import CpView
+from solver.cpsat import CpView, few_pairs_slate
 from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged, ignore
 from solver.explain import explain_infeasible
 from solver.linear import INF, Lin, value
@@ -372,12 +372,14 @@ def solve(
     try:
         b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
         pairs = b.n_pairs
-        bound = None
+        plan = Plan.of(stop, perf_counter() - t0, top)  # budget: the referee's part set aside
+        check = check.on(plan.search)
+        bound, cut = None, None
         if fixing and pairs >= FIX_PAIRS and not b.reasons and not stop.should_stop():
-            check.enter("lp_relaxation")
-            bound = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4, check=check)
-            emit(LpBound(bound=bound.value, columns=bound.columns, rounds=bound.rounds,
-                         lp_seconds=bound.seconds, seconds=perf_counter() - t0))
+            bound, cut = relax(b, plan, check)
+            if bound is not None:
+                emit(LpBound(bound=bound.value, columns=bound.columns, rounds=bound.rounds,
+                             lp_seconds=bound.seconds, seconds=perf_counter() - t0))
     except CutShort as e:
         return cut_short(sc, settings, e, perf_counter() - t0)
     build_time = perf_counter() - t0
@@ -386,7 +388,8 @@ def solve(
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
     scale = b.n_seats + 1  # one point of score outweighs every kept pair
-    search = Search(b, bound, Workers(workers, seed, deterministic), scale, check, diversity, mode)
+    how = Workers(workers, seed, deterministic)
+    search = Search(b, bound if cut is None else None, how, scale, check, diversity, mode)
 
     def lean_toward(slate: Slate) -> None:
         search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
@@ -410,7 +413,10 @@ def solve(
         leaning = near is not None or k > 0
         cap = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
         try:
-            found = search.best(stop, scaled=leaning, cap=cap)
+            if cut is not None and k == 0:  # budget: the LP had no time; a slate from few pairs
+                found = few_pairs_found(b, cut, plan.search, how, check, leaning)
+            else:
+                found = search.best(plan.search, scaled=leaning, cap=cap)
         except CutShort as e:
             if slates:
                 break  # the slates found stand; the next one had no time
@@ -437,6 +443,53 @@ def solve(
     if status != SolveStatus.INFEASIBLE:
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, stop, {**common, "solves": tuple(stats)}, on_event)
+
+
+def relax(b: Builder, plan: Plan, check: Checkpoint) -> tuple[RelaxBound | None, RelaxBound | None]:
+    """The LP relaxation within its part of the budget (solver/budget.py `Plan`):
+    (bound, None) when it ended in time, (None, what it had) when it was cut
+    short (no bound, or one from duals before the last round, with which a
+    slate from few pairs may still be proven best)."""
+    if plan.lp_seconds <= 0:
+        return None, Missing
+    check.enter("lp_relaxation")
+    try:
+        bound = lp_bound(b.model, b.n_pairs, b.pair_group, plan.lp_seconds, check=check.on(plan.lp_stop))
+    except CutShort:
+        if plan.search.should_stop():
+            raise
+        return None, Missing
+    if bound.lp_value is None:
+        return None, Missing
+    return (bound, None) if not plan.lp_stop.should_stop() else (None, bound)
+
+
+Missing = RelaxBound(INF, np.zeros(0), None, np.zeros(0), 0, 0, 0.0)
+"""The relaxation of a run that had no time for one: no bound, no support."""
+
+
+def few_pairs_found(b: Builder, had: RelaxBound, stop: Stop, how: Workers, check: Checkpoint,
+                    leaning: bool) -> Found:
+    """The first slate when the LP relaxation was cut short (solver/cpsat.py
+    `few_pairs_slate`), with the pairs of its last solution among them. It is
+    OPTIMAL when CP-SAT had every pair, or when its score reaches the
+    relaxation's bound (valid for any duals; not for a slate `leaning` toward
+    another, whose closeness it does not bound); otherwise FEASIBLE."""
+    check.enter("cpsat_model")
+    also = had.primal[: b.n_pairs] > 1e-6 if had.lp_value is not None else None
+    run, vals, pairs, every = few_pairs_slate(b.model, b.pair_group, b.pair_cadre, stop, how, check, also)
+    if vals is None:
+        status = run.status if every or run.status == SolveStatus.MODEL_INVALID else SolveStatus.UNKNOWN
+        return Found(status, None, SolveStats(status=status, wall_time=run.wall_time, pairs=pairs))
+    obj = float(value(b.objective, vals))
+    ceiling = math.floor(had.value + 1e-6) if had.lp_value is not None and had.value < INF else None
+    proven = (every and run.status == SolveStatus.OPTIMAL) or \
+        (not leaning and ceiling is not None and obj >= ceiling)
+    bound = obj if proven else ceiling
+    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+    gap = abs(bound - obj) / max(1.0, abs(obj)) if bound is not None else None
+    return Found(status, vals, SolveStats(status=status, objective=obj, bound=bound, gap=gap,
+                                          wall_time=run.wall_time, pairs=pairs))
 
 
 def cut_short(sc: Scenario, settings: SolverSettings, e: CutShort, build_time: float,
