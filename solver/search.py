@@ -485,11 +485,19 @@ def few_pairs_found(b: Builder, had: RelaxBound, stop: Stop, how: Workers, check
     ceiling = math.floor(had.value + 1e-6) if had.lp_value is not None and had.value < INF else None
     proven = (every and run.status == SolveStatus.OPTIMAL) or \
         (not leaning and ceiling is not None and obj >= ceiling)
-    bound = obj if proven else ceiling
+    bound = obj if proven else ceiling if ceiling is not None else most(b)
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    gap = abs(bound - obj) / max(1.0, abs(obj)) if bound is not None else None
+    gap = abs(bound - obj) / max(1.0, abs(obj))
     return Found(status, vals, SolveStats(status=status, objective=obj, bound=bound, gap=gap,
                                           wall_time=run.wall_time, pairs=pairs))
+
+
+def most(b: Builder) -> float:
+    """A bound on any slate's score without a relaxation: each column at its
+    better bound (the relaxation's bound with all duals 0; weak, but proven)."""
+    lb, ub = b.model.bounds()
+    e = b.objective
+    return float(e.const + np.maximum(e.coef * lb[e.idx], e.coef * ub[e.idx]).sum())
 
 
 def cut_short(sc: Scenario, settings: SolverSettings, e: CutShort, build_time: float,
