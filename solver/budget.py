@@ -27,10 +27,12 @@ STEPS = ("pool", "pairs", "variables", "constraints", "objective", "prechecks", 
          "cpsat_model", "search")
 """The steps a run can be cut short in, in the order a solve runs them."""
 
-REFEREE_PER_BUILD = 0.8
+REFEREE_PER_BUILD = 0.6
 """The referee's check of a slate takes about this share of the model's build
-time (c05-250 to c40-2000: 0.5-0.9; both read every cadre against every seat),
-so it is measured on the machine and load of the run itself."""
+time (c05-250 to c40-2000 and a 5,000-cadre county: 0.3-0.9; both read every
+cadre against every seat), so it is measured on the machine and load of the
+run itself. Set aside in full it would end most short runs early; the tenth
+of the limit a run may go over takes the rest."""
 
 FALLBACK_PER_BUILD = 1.5
 """A slate from few pairs (solver/cpsat.py `few_pairs_slate`: its CP-SAT model

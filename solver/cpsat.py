@@ -168,8 +168,7 @@ def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group
     there), the pairs the model is hinted to use, the pairs `also` marks, and
     every column that is not a pair (`groups` and `cadres` are per pair column)."""
     n_pairs = len(groups)
-    cost = np.zeros(lm.n_cols)
-    np.add.at(cost, lm.objective.idx, lm.objective.coef.astype(float))
+    cost = np.bincount(lm.objective.idx, weights=lm.objective.coef.astype(float), minlength=lm.n_cols)
     keep = np.ones(lm.n_cols, dtype=bool)
     keep[:n_pairs] = False
     every = np.ones(n_pairs, dtype=bool)
@@ -177,12 +176,23 @@ def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group
     # by index would otherwise be every group's few (the rules then find no slate among them).
     score = cost[:n_pairs] + np.random.default_rng(0).random(n_pairs) * 0.5
     keep[best_per_group(score, groups, every, per_group)] = True
-    keep[best_per_group(score, cadres, every, per_cadre)] = True
+    keep[best_of_each(score, cadres, per_cadre)] = True
     hinted = [c for c, v in lm.hints.items() if c < n_pairs and v]
     keep[hinted] = True
     if also is not None:
         keep[:n_pairs] |= also
     return keep
+
+
+def best_of_each(score: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest-scoring entries of each owner (a cadre's pairs are
+    spread over the groups: two stable argsorts, where a lexsort of the pairs of
+    a 2,000-cadre county takes 0.12 s)."""
+    order = np.argsort(-score, kind="stable")
+    order = order[np.argsort(owner[order], kind="stable")]
+    sorted_owner = owner[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_owner, sorted_owner, side="left")
+    return order[rank < k]
 
 
 def few_pairs_slate(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, stop: Stop, how: Workers,
