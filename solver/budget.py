@@ -23,6 +23,11 @@ EVERY = 4096
 """Rows or columns written between two looks at the clock inside a long loop
 (a look costs about 0.1 microsecond; 4,096 rows take about 5 ms to write)."""
 
+POOL_PER_TICK = 64
+"""Cadres of the pool read (a group's sum over a mask) in the time of one
+column written: a 5,000-cadre county's count rules looked at the clock every
+0.36 s when a whole pool counted as two columns."""
+
 STEPS = ("pool", "pairs", "variables", "constraints", "objective", "prechecks", "lp_relaxation",
          "cpsat_model", "search")
 """The steps a run can be cut short in, in the order a solve runs them."""
