@@ -10,12 +10,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from model.slate import SolveStatus
 from solver.budget import Checkpoint
 from solver.linear import INF, Lin, LinearModel, Lit, Row
-from solver.relaxation import best_per_group
-from solver.run import FOUND, Run, Workers, run_cpsat
-from solver.stop import Stop
 
 ENTRIES_PER_TICK = 8
 """Row entries written in the time of one column (0.5 against 3 microseconds):
@@ -152,66 +148,3 @@ class CpView:
             raise KeyError(f"column {col} is not kept in this CP-SAT view")
         return v
 
-
-FEW_PAIRS = (10, 2)
-"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`
-(as many per group as the LP relaxation's first round starts from); each model
-after an infeasible one has twice as many. Measured (2 cores, loaded): c20-1000
-a slate in 0.3 s of CP-SAT, c40-2000 in 0.7 s, a 5,000-cadre county in 3.4 s."""
-
-
-def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group: int,
-              per_cadre: int, also: np.ndarray | None = None) -> np.ndarray:
-    """Columns to keep: each seat group's `per_group` pairs of highest objective
-    coefficient, each cadre's best pairs (so a cadre that every group prefers
-    does not leave the others with none, and every cadre a count rule needs is
-    there), the pairs the model is hinted to use, the pairs `also` marks, and
-    every column that is not a pair (`groups` and `cadres` are per pair column)."""
-    n_pairs = len(groups)
-    cost = np.bincount(lm.objective.idx, weights=lm.objective.coef.astype(float), minlength=lm.n_cols)
-    keep = np.ones(lm.n_cols, dtype=bool)
-    keep[:n_pairs] = False
-    every = np.ones(n_pairs, dtype=bool)
-    # Ties broken at random, not by index: pair coefficients take few values, and the first cadres
-    # by index would otherwise be every group's few (the rules then find no slate among them).
-    score = cost[:n_pairs] + np.random.default_rng(0).random(n_pairs) * 0.5
-    keep[best_per_group(score, groups, every, per_group)] = True
-    keep[best_of_each(score, cadres, per_cadre)] = True
-    hinted = [c for c, v in lm.hints.items() if c < n_pairs and v]
-    keep[hinted] = True
-    if also is not None:
-        keep[:n_pairs] |= also
-    return keep
-
-
-def best_of_each(score: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest-scoring entries of each owner (a cadre's pairs are
-    spread over the groups: two stable argsorts, where a lexsort of the pairs of
-    a 2,000-cadre county takes 0.12 s)."""
-    order = np.argsort(-score, kind="stable")
-    order = order[np.argsort(owner[order], kind="stable")]
-    sorted_owner = owner[order]
-    rank = np.arange(len(order)) - np.searchsorted(sorted_owner, sorted_owner, side="left")
-    return order[rank < k]
-
-
-def few_pairs_slate(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, stop: Stop, how: Workers,
-                    check: Checkpoint | None = None, also: np.ndarray | None = None,
-                    ) -> tuple[Run, np.ndarray | None, int, bool]:
-    """A slate when the LP relaxation had no time to bound the pairs: CP-SAT over
-    each group's and each cadre's best few pairs by objective coefficient, more
-    of them while those admit no slate. Returns the last run, its columns'
-    values (None: no slate), the pairs it was given, and whether those were all
-    the pairs (only then is its OPTIMAL or INFEASIBLE the model's own)."""
-    per_group, per_cadre = FEW_PAIRS
-    while True:
-        keep = top_pairs(lm, groups, cadres, per_group, per_cadre, also)
-        pairs = int(keep[: len(groups)].sum())
-        every = pairs == len(groups)
-        view = CpView(lm, keep, check)
-        run = run_cpsat(view.model, stop, how)
-        if run.status in FOUND and run.solver is not None:
-            return run, view.values(run.solver), pairs, every
-        if run.status != SolveStatus.INFEASIBLE or every or stop.should_stop():
-            return run, None, pairs, every
-        per_group, per_cadre = 2 * per_group, 2 * per_cadre

@@ -139,7 +139,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     """Solve the relaxation of a maximizing model by column generation over its
     pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group).
     `time_limit` bounds the whole call, setup and GLOP rounds (solve() gives it
-    what the run can spare: solver/budget.py `lp_share`); the first round runs
+    what the run can spare: solver/budget.py `Plan`); the first round runs
     in any case, with what is left of it. `check` asks the run's budget while
     the rows are written and between rounds: a run whose time is up before the
     first round is cut short (CutShort); after it, the rounds stop and the

@@ -22,9 +22,10 @@ from model.scenario import Scenario
 from model.slate import Alternatives, Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
 from solver.budget import Checkpoint, CutShort, Plan
 from solver.build import Builder
-from solver.cpsat import CpView, few_pairs_slate
+from solver.cpsat import CpView
 from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged, ignore
 from solver.explain import explain_infeasible
+from solver.fallback import Missing, few_pairs
 from solver.linear import INF, Lin, value
 from solver.memory import MAX_MEMORY_MB
 from solver.relaxation import Bound as RelaxBound
@@ -414,7 +415,7 @@ def solve(
         cap = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
         try:
             if cut is not None and k == 0:  # budget: the LP had no time; a slate from few pairs
-                found = few_pairs_found(b, cut, plan.search, how, check, leaning)
+                found = Found(*few_pairs(b, cut, plan.search, how, check, leaning))
             else:
                 found = search.best(plan.search, scaled=leaning, cap=cap)
         except CutShort as e:
@@ -462,42 +463,6 @@ def relax(b: Builder, plan: Plan, check: Checkpoint) -> tuple[RelaxBound | None,
     if bound.lp_value is None:
         return None, Missing
     return (bound, None) if not plan.lp_stop.should_stop() else (None, bound)
-
-
-Missing = RelaxBound(INF, np.zeros(0), None, np.zeros(0), 0, 0, 0.0)
-"""The relaxation of a run that had no time for one: no bound, no support."""
-
-
-def few_pairs_found(b: Builder, had: RelaxBound, stop: Stop, how: Workers, check: Checkpoint,
-                    leaning: bool) -> Found:
-    """The first slate when the LP relaxation was cut short (solver/cpsat.py
-    `few_pairs_slate`), with the pairs of its last solution among them. It is
-    OPTIMAL when CP-SAT had every pair, or when its score reaches the
-    relaxation's bound (valid for any duals; not for a slate `leaning` toward
-    another, whose closeness it does not bound); otherwise FEASIBLE."""
-    check.enter("cpsat_model")
-    also = had.primal[: b.n_pairs] > 1e-6 if had.lp_value is not None else None
-    run, vals, pairs, every = few_pairs_slate(b.model, b.pair_group, b.pair_cadre, stop, how, check, also)
-    if vals is None:
-        status = run.status if every or run.status == SolveStatus.MODEL_INVALID else SolveStatus.UNKNOWN
-        return Found(status, None, SolveStats(status=status, wall_time=run.wall_time, pairs=pairs))
-    obj = float(value(b.objective, vals))
-    ceiling = math.floor(had.value + 1e-6) if had.lp_value is not None and had.value < INF else None
-    proven = (every and run.status == SolveStatus.OPTIMAL) or \
-        (not leaning and ceiling is not None and obj >= ceiling)
-    bound = obj if proven else ceiling if ceiling is not None else most(b)
-    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-    gap = abs(bound - obj) / max(1.0, abs(obj))
-    return Found(status, vals, SolveStats(status=status, objective=obj, bound=bound, gap=gap,
-                                          wall_time=run.wall_time, pairs=pairs))
-
-
-def most(b: Builder) -> float:
-    """A bound on any slate's score without a relaxation: each column at its
-    better bound (the relaxation's bound with all duals 0; weak, but proven)."""
-    lb, ub = b.model.bounds()
-    e = b.objective
-    return float(e.const + np.maximum(e.coef * lb[e.idx], e.coef * ub[e.idx]).sum())
 
 
 def cut_short(sc: Scenario, settings: SolverSettings, e: CutShort, build_time: float,

@@ -16,7 +16,8 @@ from model.slate import SolveStatus
 from solver import solve
 from solver.budget import EVERY, FALLBACK_PER_BUILD, REFEREE_PER_BUILD, Checkpoint, CutShort, Plan
 from solver.build import Builder
-from solver.cpsat import CpView, few_pairs_slate, top_pairs
+from solver.cpsat import CpView
+from solver.fallback import Missing, few_pairs, few_pairs_slate, top_pairs
 from solver.linear import Lin, LinearModel
 from solver.run import Workers
 from solver.stop import MaxRuntime
@@ -117,12 +118,12 @@ def test_a_relaxation_cut_short_with_duals_can_prove_the_slate(county: Scenario,
     reaches its bound is OPTIMAL, with the true best score."""
     b = Builder(county).build()
     had = search.lp_bound(b.model, b.n_pairs, b.pair_group, 30.0)
-    found = search.few_pairs_found(b, had, MaxRuntime(30), Workers(2), Checkpoint(None), leaning=False)
-    assert found.vals is not None and found.stats.bound is not None
-    if found.status == SolveStatus.OPTIMAL:
-        assert found.stats.objective == best
+    status, vals, stats = few_pairs(b, had, MaxRuntime(30), Workers(2), Checkpoint(None), leaning=False)
+    assert vals is not None and stats.bound is not None and stats.objective is not None
+    if status == SolveStatus.OPTIMAL:
+        assert stats.objective == best
     else:
-        assert found.stats.objective < found.stats.bound
+        assert stats.objective < stats.bound
 
 
 def test_few_pairs_are_optimal_only_with_every_pair(county: Scenario, best: float) -> None:
@@ -131,10 +132,11 @@ def test_few_pairs_are_optimal_only_with_every_pair(county: Scenario, best: floa
     b = Builder(county).build()
     _, vals, pairs, every = few_pairs_slate(b.model, b.pair_group, b.pair_cadre, MaxRuntime(30), Workers(2))
     assert vals is not None and pairs <= b.n_pairs and every == (pairs == b.n_pairs)
-    found = search.few_pairs_found(b, search.Missing, MaxRuntime(30), Workers(2), Checkpoint(None), False)
-    if found.stats.pairs is not None and found.stats.pairs < b.n_pairs:
-        assert found.status == SolveStatus.FEASIBLE
-    assert found.stats.objective <= best <= found.stats.bound
+    status, _, stats = few_pairs(b, Missing, MaxRuntime(30), Workers(2), Checkpoint(None), False)
+    if stats.pairs is not None and stats.pairs < b.n_pairs:
+        assert status == SolveStatus.FEASIBLE
+    assert stats.objective is not None and stats.bound is not None
+    assert stats.objective <= best <= stats.bound
 
 
 def test_top_pairs_spread_ties_over_cadres(county: Scenario) -> None:
@@ -192,7 +194,7 @@ def test_a_long_row_is_not_begun_after_the_deadline() -> None:
 def test_best_of_each_picks_what_best_per_group_picks() -> None:
     """The per-cadre pick by two stable argsorts keeps the same entries as the sort of the relaxation's
     best_per_group, ties included (random owners, not in blocks)."""
-    from solver.cpsat import best_of_each
+    from solver.fallback import best_of_each
     from solver.relaxation import best_per_group
 
     rng = np.random.default_rng(3)
