@@ -39,10 +39,10 @@ cadre against every seat), so it is measured on the machine and load of the
 run itself. Set aside in full it would end most short runs early; the tenth
 of the limit a run may go over takes the rest."""
 
-FALLBACK_PER_BUILD = 1.5
-"""A slate from few pairs (solver/cpsat.py `few_pairs_slate`: its CP-SAT model
-and CP-SAT's first slates) takes about this multiple of the build time
-(c20-1000 1.3, c40-2000 1.0, a 5,000-cadre county 0.9)."""
+FALLBACK_PER_BUILD = 1.0
+"""A slate from few pairs (solver/fallback.py `few_pairs_slate`: its CP-SAT model
+and CP-SAT's proof of its best) takes about the build time (c20-1000 0.25 s for
+0.27 s, c40-2000 0.56 s for 0.44-0.76 s)."""
 
 LP_SETUP_PER_BUILD = 1.0
 """The LP relaxation's rows and first columns take about the build time

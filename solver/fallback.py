@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from model.slate import SolveStats, SolveStatus
-from solver.budget import Checkpoint
+from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.linear import INF, LinearModel, value
@@ -24,11 +24,12 @@ from solver.relaxation import Bound, best_per_group
 from solver.run import FOUND, Run, Workers, run_cpsat
 from solver.stop import Stop
 
-FEW_PAIRS = (10, 2)
-"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`
-(as many per group as the LP relaxation's first round starts from); each model
-after an infeasible one has twice as many. Measured (2 cores, loaded): c20-1000
-a slate in 0.3 s of CP-SAT, c40-2000 in 0.7 s, a 5,000-cadre county in 3.4 s."""
+FEW_PAIRS = (5, 1)
+"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`;
+each model after it has twice as many. Measured (2 cores, loaded), the best
+slate of the first model proven: c20-1000 (1,476 pairs) 1466 points in 0.2 s,
+c40-2000 2953 in 0.36 s; with 10 and 2 (2,955 pairs) c20-1000 1615 in 0.5 s
+(the optimum is 1695); CP-SAT's first slates before that score far below."""
 
 Missing = Bound(INF, np.zeros(0), None, np.zeros(0), 0, 0, 0.0)
 """The relaxation of a run that had no time for one: no bound, no support."""
@@ -65,11 +66,12 @@ def most(b: Builder) -> float:
     return float(e.const + np.maximum(e.coef * lb[e.idx], e.coef * ub[e.idx]).sum())
 
 
-FEW_PAIRS = (10, 2)
-"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`
-(as many per group as the LP relaxation's first round starts from); each model
-after an infeasible one has twice as many. Measured (2 cores, loaded): c20-1000
-a slate in 0.3 s of CP-SAT, c40-2000 in 0.7 s, a 5,000-cadre county in 3.4 s."""
+FEW_PAIRS = (5, 1)
+"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`;
+each model after it has twice as many. Measured (2 cores, loaded), the best
+slate of the first model proven: c20-1000 (1,476 pairs) 1466 points in 0.2 s,
+c40-2000 2953 in 0.36 s; with 10 and 2 (2,955 pairs) c20-1000 1615 in 0.5 s
+(the optimum is 1695); CP-SAT's first slates before that score far below."""
 
 
 def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group: int,
@@ -98,32 +100,65 @@ def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group
 
 def best_of_each(score: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest-scoring entries of each owner (a cadre's pairs are
-    spread over the groups: two stable argsorts, where a lexsort of the pairs of
-    a 2,000-cadre county takes 0.12 s)."""
-    order = np.argsort(-score, kind="stable")
-    order = order[np.argsort(owner[order], kind="stable")]
-    sorted_owner = owner[order]
-    rank = np.arange(len(order)) - np.searchsorted(sorted_owner, sorted_owner, side="left")
-    return order[rank < k]
+    spread over the groups): one stable sort by owner, then score high first,
+    on one key (a lexsort of a 5,000-cadre county's pairs takes a second)."""
+    if len(score) == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = float(score.max())
+    span = top - float(score.min()) + 1.0
+    order = np.argsort(owner.astype(np.float64) * span + (top - score), kind="stable")
+    o = owner[order]
+    at = np.arange(len(o))
+    start = np.ones(len(o), dtype=bool)
+    start[1:] = o[1:] != o[:-1]
+    first = np.maximum.accumulate(np.where(start, at, 0))
+    return order[at - first < k]
 
 
 def few_pairs_slate(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, stop: Stop, how: Workers,
                     check: Checkpoint | None = None, also: np.ndarray | None = None,
                     ) -> tuple[Run, np.ndarray | None, int, bool]:
     """A slate when the LP relaxation had no time to bound the pairs: CP-SAT over
-    each group's and each cadre's best few pairs by objective coefficient, more
-    of them while those admit no slate. Returns the last run, its columns'
-    values (None: no slate), the pairs it was given, and whether those were all
-    the pairs (only then is its OPTIMAL or INFEASIBLE the model's own)."""
+    each group's and each cadre's best few pairs by objective coefficient, twice
+    as many while those admit no slate, and, while time is left, twice as many
+    again once CP-SAT has proven the best slate of the few (hinted with it, so a
+    slate found is never lost: an anytime ladder). Returns the run of the best
+    slate, its columns' values (None: no slate), the pairs it was given, and
+    whether those were all the pairs (only then is its OPTIMAL or INFEASIBLE the
+    model's own)."""
     per_group, per_cadre = FEW_PAIRS
+    best: tuple[Run, np.ndarray | None, int, bool] | None = None
+    n_pairs = len(groups)
     while True:
-        keep = top_pairs(lm, groups, cadres, per_group, per_cadre, also)
-        pairs = int(keep[: len(groups)].sum())
-        every = pairs == len(groups)
-        view = CpView(lm, keep, check)
+        wider = also.copy() if also is not None else np.zeros(n_pairs, dtype=bool)
+        if best is not None and best[1] is not None:
+            wider |= best[1][:n_pairs] == 1
+        keep = top_pairs(lm, groups, cadres, per_group, per_cadre, wider)
+        pairs = int(keep[:n_pairs].sum())
+        every = pairs == n_pairs
+        try:
+            view = CpView(lm, keep, check)
+        except CutShort:
+            if best is None or best[1] is None:
+                raise
+            return best
+        if best is not None and best[1] is not None:
+            view.apply_hints(best[1])
         run = run_cpsat(view.model, stop, how)
         if run.status in FOUND and run.solver is not None:
-            return run, view.values(run.solver), pairs, every
-        if run.status != SolveStatus.INFEASIBLE or every or stop.should_stop():
+            vals = view.values(run.solver)
+            if best is None or best[1] is None or better(lm, vals, best[1]):
+                best = (run, vals, pairs, every)
+            if run.status != SolveStatus.OPTIMAL or every or stop.should_stop():
+                return best
+        elif best is not None and best[1] is not None:
+            return best  # no time for the wider model: the slate of the narrower one stands
+        elif run.status != SolveStatus.INFEASIBLE or every or stop.should_stop():
             return run, None, pairs, every
         per_group, per_cadre = 2 * per_group, 2 * per_cadre
+
+
+def better(lm: LinearModel, a: np.ndarray, b: np.ndarray) -> bool:
+    """Slate a scores above slate b on the model's objective."""
+    va, vb = value(lm.objective, a), value(lm.objective, b)
+    return va > vb if lm.maximizing else va < vb
