@@ -51,7 +51,7 @@ def few_pairs(b: Builder, had: Bound, stop: Stop, how: Workers, check: Checkpoin
     ceiling = math.floor(had.value + 1e-6) if had.lp_value is not None and had.value < INF else None
     proven = (every and run.status == SolveStatus.OPTIMAL) or \
         (not leaning and ceiling is not None and obj >= ceiling)
-    bound = obj if proven else ceiling if ceiling is not None else most(b)
+    bound = obj if proven else min(most(b), INF if ceiling is None else ceiling)  # both proven
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     gap = abs(bound - obj) / max(1.0, abs(obj))
     return status, vals, SolveStats(status=status, objective=obj, bound=bound, gap=gap,
