@@ -125,13 +125,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from service.render.report import fewer_slates_line, result_text
     from solver import solve
     from solver.memory import MAX_MEMORY_MB
+    from solver.stop import AnyOf, MaxRuntime
 
+    deadline = MaxRuntime(args.time_limit)  # the limit covers reading the county too
     sc = load_scenario(args.scenario)
     check_diversity(sc, args.diversity)
     result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
                    seed=args.seed, on_event=progress, diversity=args.diversity,
                    alternatives=args.alternatives,
-                   deterministic=args.deterministic, stop=args.stop,
+                   deterministic=args.deterministic,
+                   stop=deadline if args.stop is None else AnyOf(args.stop, deadline),
                    max_memory_mb=args.max_memory or MAX_MEMORY_MB)
     print(result_text(sc, result, ids=args.ids))
     if result.cut_short is not None:

@@ -13,18 +13,85 @@ raises `CutShort`, which the verb turns into an UNKNOWN result with the reason
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from time import perf_counter
 
 from model.reasons import Reason, reason
-from solver.stop import Stop
+from solver.stop import Share, Stop
 
 EVERY = 4096
 """Rows or columns written between two looks at the clock inside a long loop
 (a look costs about 0.1 microsecond; 4,096 rows take about 5 ms to write)."""
 
+POOL_PER_TICK = 64
+"""Cadres of the pool read (a group's sum over a mask) in the time of one
+column written: a 5,000-cadre county's count rules looked at the clock every
+0.36 s when a whole pool counted as two columns."""
+
 STEPS = ("pool", "pairs", "variables", "constraints", "objective", "prechecks", "lp_relaxation",
          "cpsat_model", "search")
 """The steps a run can be cut short in, in the order a solve runs them."""
+
+REFEREE_PER_BUILD = 0.6
+"""The referee's check of a slate takes about this share of the model's build
+time (c05-250 to c40-2000 and a 5,000-cadre county: 0.3-0.9; both read every
+cadre against every seat), so it is measured on the machine and load of the
+run itself. Set aside in full it would end most short runs early; the tenth
+of the limit a run may go over takes the rest."""
+
+FALLBACK_PER_BUILD = 1.0
+"""A slate from few pairs (solver/fallback.py `few_pairs_slate`: its CP-SAT model
+and CP-SAT's proof of its best) takes about the build time (c20-1000 0.25 s for
+0.27 s, c40-2000 0.56 s for 0.44-0.76 s)."""
+
+LP_SETUP_PER_BUILD = 1.0
+"""The LP relaxation's rows and first columns take about the build time
+(c20-1000 0.28 s for 0.16-0.34 s, a 5,000-cadre county 2.8 s for 3.9-5.5 s): a
+relaxation given less than this is not started."""
+
+LP_SHARE_TOP = 0.5
+"""With more than one slate asked, the relaxation may take this share of what
+the search can spare; the slates after the first need time of their own."""
+
+MIN_RESERVE = 0.02
+"""A part of the budget below this is not set aside: it is within any limit's
+tenth (the shortest limit, 0.5 s, allows 0.05 s over)."""
+
+
+def set_aside(seconds: float) -> float:
+    return 0.0 if seconds < MIN_RESERVE else seconds
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a solve spends its budget once the model is built, from the build's
+    own time (`build_seconds`, the yardstick of this machine and load):
+
+    - `search`: the run's stop with the referee's part of the budget left out, so
+      the last slate is judged within the time limit; every CP-SAT call and model
+      after the build gets its time from it;
+    - `lp_seconds`: what the LP relaxation may take (0: not started), all the
+      search can spare but what a slate from few pairs needs after it (the
+      slate a relaxation cut short falls back on; a relaxation that ends in
+      time leaves it to the search from its support);
+    - `lp_stop`: the relaxation's own end (its setup is cut there too).
+    """
+
+    search: Stop
+    lp_seconds: float
+    lp_stop: Stop
+
+    @staticmethod
+    def of(run: Stop, build_seconds: float, top: int = 1) -> Plan:
+        search = Share(run, set_aside(REFEREE_PER_BUILD * build_seconds))
+        left = search.remaining()
+        after = set_aside(FALLBACK_PER_BUILD * build_seconds)
+        if math.isinf(left):
+            return Plan(search, math.inf, search)
+        spare = max(0.0, left - after) * (1.0 if top <= 1 else LP_SHARE_TOP)
+        if spare < LP_SETUP_PER_BUILD * build_seconds:
+            spare = 0.0
+        return Plan(search, spare, Share(search, left - spare))
 
 
 class CutShort(Exception):
@@ -50,6 +117,13 @@ class Checkpoint:
         self.stop, self.step, self.time_limit = stop, step, time_limit
         self.t0 = perf_counter()
         self.count = 0
+
+    def on(self, stop: Stop | None) -> Checkpoint:
+        """This checkpoint (its step, clock and limit) asking `stop` instead: a
+        step with its own end within the run's."""
+        other = Checkpoint(stop, self.step, self.time_limit)
+        other.t0 = self.t0
+        return other
 
     def enter(self, step: str) -> None:
         """Start `step`, unless the run must end first."""

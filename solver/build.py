@@ -76,6 +76,7 @@ class Builder(BuildState):
         pinned cadre from every other seat."""
         for spec in self.sc.ruleset_in_force.rules:
             if spec.kind in SEATED and spec.strength == Strength.must:
+                self.check.check()  # each rule reads every pair
                 for j, fails in seated_fail_masks(self, spec).items():
                     hit = fails & self.allowed[:, j]
                     if hit.any():

@@ -62,6 +62,7 @@ def pair_points(b: BuildState, kept: np.ndarray | None = None) -> np.ndarray:
                              (w.left_out, lambda: (kept_mask(b) if kept is None else kept)[c])):
         if weight:
             points += weight * per_pair().astype(np.int64)
+            b.check.check()
     return points
 
 
@@ -85,8 +86,10 @@ def set_objective(b: BuildState) -> None:
     """Maximize the points minus the rule costs (`b.objective` keeps the expression)."""
     kept = kept_mask(b) if b.sc.weights_in_force.left_out else None
     points = pair_points(b, kept)
+    b.check.check()  # each term reads every pair
     cols = np.flatnonzero(points)
     b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b, kept)), *rule_costs(b)]).merged()
+    b.check.check()
     b.model.maximize(b.objective)
 
 

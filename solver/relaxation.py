@@ -160,11 +160,13 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
              per_group: int = 10, check: Checkpoint | None = None) -> Bound:
     """Solve the relaxation of a maximizing model by column generation over its
     pairs (columns 0 .. n_pairs - 1; `groups[j]` is pair j's seat group).
-    `time_limit` bounds the GLOP rounds (the first round runs in any case, with
-    at least a quarter of what the run has left: without one the bound is
-    useless). `check` asks the run's budget while the rows are written and
-    between rounds: a run whose time is up before the first round is cut short
-    (CutShort); after it, the rounds stop and the bound so far is returned."""
+    `time_limit` bounds the whole call, setup and GLOP rounds (solve() gives it
+    what the run can spare: solver/budget.py `Plan`); the first round runs
+    in any case, with what is left of it. `check` asks the run's budget while
+    the rows are written and between rounds: a run whose time is up before the
+    first round is cut short (CutShort); after it, the rounds stop and the
+    bound so far is returned. A first round cut short leaves no duals
+    (`lp_value` None): its bound is valid but useless."""
     t0 = perf_counter()
     check = check if check is not None else Checkpoint(None)
     rows = relaxation_rows(lm, check)
@@ -227,9 +229,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     lp_value, rounds = None, 0
     priced: np.ndarray | None = None  # d for the current y
     while rounds == 0 or (perf_counter() - t0 < time_limit and not check.should_stop()):
-        left = time_limit - (perf_counter() - t0)
-        if rounds == 0 and math.isfinite(check.remaining()):
-            left = min(check.remaining(), max(left, check.remaining() / 4))
+        left = min(time_limit - (perf_counter() - t0), check.remaining())
         solver.SetTimeLimit(max(1, int(1000 * left)))
         status = solver.Solve()
         rounds += 1

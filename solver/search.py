@@ -20,11 +20,12 @@ from model.referee import Verdict, judge
 from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.slate import Alternatives, Assignment, Slate, SolveResult, SolverSettings, SolveStats, SolveStatus
-from solver.budget import Checkpoint, CutShort
+from solver.budget import Checkpoint, CutShort, Plan
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged, ignore
 from solver.explain import explain_infeasible
+from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, value
 from solver.memory import MAX_MEMORY_MB
@@ -404,28 +405,17 @@ def solve(
     try:
         b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
         pairs = b.n_pairs
-        bound, cap = None, None
+        plan = Plan.of(stop, perf_counter() - t0, top)  # budget: the referee's part set aside
+        check = check.on(plan.search)
+        bound, cut, cap = None, None, None
         if fixing and pairs >= FIX_PAIRS and not b.reasons and not stop.should_stop():
             cap = BreakCap(b)
 
-            def relax() -> RelaxBound:
-                """The LP bound of the score under the cap, the cap raised while the LP
-                proves it empty (a slate leaned to is not part of the score)."""
-                leaning = b.model.objective
-                b.model.maximize(b.objective)
-                while True:
-                    check.enter("lp_relaxation")
-                    try:
-                        found = lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4, check=check)
-                    finally:
-                        b.model.maximize(leaning)
-                    emit(LpBound(bound=found.value, columns=found.columns, rounds=found.rounds,
-                                 lp_seconds=found.seconds, seconds=perf_counter() - t0))
-                    if not cap.empty(found):
-                        return found
-                    cap.raise_cap()
+            def heard(found: RelaxBound) -> None:
+                emit(LpBound(bound=found.value, columns=found.columns, rounds=found.rounds,
+                             lp_seconds=found.seconds, seconds=perf_counter() - t0))
 
-            bound = relax()
+            bound, cut = relax(b, plan, check, cap, heard)
     except CutShort as e:
         return cut_short(sc, settings, e, perf_counter() - t0)
     build_time = perf_counter() - t0
@@ -434,7 +424,8 @@ def solve(
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,
     )
     scale = b.n_seats + 1  # one point of score outweighs every kept pair
-    search = Search(b, bound, Workers(workers, seed, deterministic), scale, check, diversity, mode)
+    how = Workers(workers, seed, deterministic)
+    search = Search(b, bound if cut is None else None, how, scale, check, diversity, mode)
 
     def lean_toward(slate: Slate) -> None:
         search.set_objective(scale * b.objective + sum(b.pair_vars(slate.assignments)))
@@ -458,11 +449,15 @@ def solve(
         leaning = near is not None or k > 0
         closeness = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
         try:
-            found = search.best(stop, scaled=leaning, cap=closeness)
+            if cut is not None and k == 0:  # budget: the LP had no time; a slate from few pairs
+                found = Found(*few_pairs(b, cut, plan.search, how, check, leaning))
+            else:
+                found = search.best(plan.search, scaled=leaning, cap=closeness)
             while found.status == SolveStatus.INFEASIBLE and cap is not None and cap.capped:
                 cap.raise_cap()  # no slate breaks K generally rules or fewer: try K + 1
-                search.rebound(relax())
-                found = search.best(stop, scaled=leaning, cap=closeness)
+                again, _ = relax(b, Plan.of(stop, build_time, top), check, cap, heard)
+                search.rebound(again)
+                found = search.best(plan.search, scaled=leaning, cap=closeness)
         except CutShort as e:
             if slates:
                 break  # the slates found stand; the next one had no time
@@ -489,6 +484,46 @@ def solve(
     if status != SolveStatus.INFEASIBLE:
         return SolveResult(status=status, slates=ranked, solves=tuple(stats), **common)
     return infeasible(sc, stop, {**common, "solves": tuple(stats)}, on_event)
+
+
+def relax(b: Builder, plan: Plan, check: Checkpoint, cap: BreakCap,
+          heard: Callable[[RelaxBound], None]) -> tuple[RelaxBound | None, RelaxBound | None]:
+    """The LP relaxation of the score under the break cap, within its part of the
+    budget (solver/budget.py `Plan`), the cap raised while the LP proves it empty:
+    (bound, None) when it ended in time, (None, what it had) when it was cut short
+    (no bound, or one from duals before the last round, with which a slate from
+    few pairs may still be proven best). The LP reads the score, not a slate
+    leaned to (a what-if's closeness)."""
+    leaning = b.model.objective
+    b.model.maximize(b.objective)
+    try:
+        while True:
+            bound, cut = relax_once(b, plan, check)
+            if bound is None:
+                return bound, cut
+            heard(bound)
+            if not cap.empty(bound):
+                return bound, None
+            cap.raise_cap()
+            plan = Plan.of(plan.search, 0.0)
+    finally:
+        b.model.maximize(leaning)
+
+
+def relax_once(b: Builder, plan: Plan, check: Checkpoint) -> tuple[RelaxBound | None, RelaxBound | None]:
+    """One LP relaxation within the plan's part: as `relax` says."""
+    if plan.lp_seconds <= 0:
+        return None, Missing
+    check.enter("lp_relaxation")
+    try:
+        bound = lp_bound(b.model, b.n_pairs, b.pair_group, plan.lp_seconds, check=check.on(plan.lp_stop))
+    except CutShort:
+        if plan.search.should_stop():
+            raise
+        return None, Missing
+    if bound.lp_value is None:
+        return None, Missing
+    return (bound, None) if not plan.lp_stop.should_stop() else (None, bound)
 
 
 def cut_short(sc: Scenario, settings: SolverSettings, e: CutShort, build_time: float,

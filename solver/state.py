@@ -26,7 +26,7 @@ from model.rules.counts import CountKind, Place
 from model.ruleset import RuleSpec, Seat
 from model.scenario import Scenario
 from model.slate import Assignment
-from solver.budget import EVERY, Checkpoint
+from solver.budget import POOL_PER_TICK, Checkpoint
 from solver.facts import Pool, SeatGroup, build_groups, build_pool
 from solver.linear import Bound, Expr, Lin, LinearModel, Var
 from solver.variables import Variables
@@ -111,7 +111,8 @@ class BuildState:
         return out
 
     def group_sum(self, g: int, mask: np.ndarray) -> Lin:
-        self.check.tick(1 + len(mask) // EVERY)  # a count rule reads the whole pool per group
+        # a count rule reads the whole pool per group: 5,000 cadres take as long as 80 columns
+        self.check.tick(1 + len(mask) // POOL_PER_TICK)
         return self.vars.group_sum(g, mask)
 
     # --- places of count rules --------------------------------------------------------

@@ -69,7 +69,7 @@ def test_a_stop_after_n_checks_is_cut_short_in_a_named_step(county: Scenario, n:
 def test_cuts_move_through_the_steps_in_order(county: Scenario) -> None:
     """A later expiry cuts the run in the same or a later step, and the build steps all show up."""
     steps = []
-    for n in range(0, 40):
+    for n in range(0, 80):  # the pairs step looks at the clock per must seated rule
         res = solve(county, stop=AfterChecks(n))
         if res.slates:
             break
