@@ -24,9 +24,16 @@ $(BENCH): $(STAMP)
 
 bench-quick: $(BENCH)
 	$(PY) -m benchmarks.run --quick
+	$(PY) -m benchmarks.interactive
+	$(PY) -m benchmarks.batch --quick
 
 bench: $(BENCH)
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.growth
+	$(PY) -m benchmarks.overrun
+	$(PY) -m benchmarks.interactive c20-1000 h17-1000-w25
+	$(PY) -m benchmarks.batch
+	$(PY) -m benchmarks.startup
 
 lint: $(STAMP)
 	.venv/bin/ruff check .
