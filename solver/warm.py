@@ -1,0 +1,306 @@
+"""A prepared base for the interactive verbs: the base solve's model, its LP
+bound and its best slate, kept so that a forced solve or a what-if of pins and
+bans re-solves on them instead of building and relaxing the county again.
+
+The relaxation's bound (solver/relaxation.py `Bound`) is a Lagrangian one: for
+its duals y every slate x scores at most B, and a slate that uses pair j at most
+B - loss_j. That holds for any y and any slate of the base model, so it holds
+for the slates of a model that pins and bans only restrict: with the pairs J a
+change takes, every slate left scores at most B - max(loss_J), and one that also
+uses pair k at most B - max(loss_J, loss_k). `restricted_bound` writes that as a
+new `Bound`, the closed pairs at an infinite loss, and `Search` runs on it as a
+base solve does: CP-SAT over the pairs that can reach the target, the target
+lowered until a slate reaches it. So a forced solve starts at floor(B - loss_j)
+and proves its slate best as the base solve proves its own (OPTIMAL only then).
+
+A change is applied to the kept model as column bounds CP-SAT reads (closed
+pairs are left out of its view) and rows the relaxation never reads
+(`cp_only`: the pinned pair is taken), and taken off again afterwards.
+
+One case is not a restriction: N-4 (`recent_principal_kept`) asks a recent
+principal to keep the post unless a pin, ban or must rule closes every seat of
+it, so a pin elsewhere takes that rule instance out of the scenario. Such a
+change is solved cold (`principal_cost` says what it may gain over B - loss_j).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from time import perf_counter
+
+import numpy as np
+
+from model.enums import Strength
+from model.referee import judge
+from model.rules import kind_of
+from model.rules.career import recent_principals
+from model.scenario import Ban, Pin, Scenario
+from model.slate import Alternatives, Slate, SolveResult, SolveStatus
+from solver import search as searching
+from solver.budget import Checkpoint, CutShort
+from solver.build import Builder
+from solver.events import OnEvent
+from solver.linear import INF, Lin, Row, lin_sum
+from solver.relaxation import Bound
+from solver.run import Workers
+from solver.search import Found, Search, check_agreement, read_assignments, solve
+from solver.stop import Stop
+
+N4 = "recent_principal_kept"
+
+
+@dataclass
+class Prepared:
+    """A solved base and what its forced solves reuse: the built model `b` (its
+    objective plain again) and the relaxation `bound` (None when the base has no
+    slate, or its bound is of no use)."""
+
+    sc: Scenario
+    result: SolveResult
+    how: Workers
+    b: Builder | None = None
+    bound: Bound | None = None
+
+    @property
+    def best(self) -> Slate | None:
+        return self.result.slates[0] if self.result.slates else None
+
+    @property
+    def warm(self) -> bool:
+        return self.b is not None and self.bound is not None and self.best is not None
+
+
+def prepare(sc: Scenario, stop: Stop, workers: int = 2, on_event: OnEvent | None = None) -> Prepared:
+    """Solve the base and keep its model and bound. A county small enough that
+    the base solve needs no relaxation gets one here (it is cheap there): the
+    ranking of a seat's candidates reads it."""
+    kept: dict[str, object] = {}
+
+    def keep(b: Builder, bound: Bound | None) -> None:
+        kept["b"], kept["bound"] = b, bound
+
+    result = solve(sc, workers=workers, stop=stop, on_event=on_event, on_built=keep)
+    p = Prepared(sc, result, Workers(workers))
+    b = kept.get("b")
+    if not result.slates or not isinstance(b, Builder) or b.reasons:
+        return p
+    b.model.maximize(b.objective)  # solve() leaned it toward its slate
+    b.model.clear_hints()
+    bound = kept.get("bound")
+    if bound is None:
+        try:
+            bound = searching.lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4,
+                                       check=Checkpoint(stop, "lp_relaxation"))
+        except CutShort:
+            return p
+    assert isinstance(bound, Bound)
+    if math.isfinite(bound.value):
+        p.b, p.bound = b, bound
+    return p
+
+
+def group_of(b: Builder, township: str, seat: str) -> int | None:
+    """The seat group of a seat kind in a township (identical seats are one group)."""
+    return next((g.index for g in b.groups if g.seat.township == township and g.seat.template.id == seat),
+                None)
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """Pins and bans on a prepared model: the pair columns they close and the
+    pair columns pins take."""
+
+    off: np.ndarray
+    take: tuple[int, ...]
+
+
+def restriction(b: Builder, pins: tuple[Pin, ...] | list[Pin], bans: tuple[Ban, ...] | list[Ban] = ()
+                ) -> Restriction | None:
+    """The pins and bans as a `Restriction`; None when the base model already
+    closes a pinned pair or two of them clash (the cold solve says why)."""
+    off = np.zeros(b.n_pairs, dtype=bool)
+    take: list[int] = []
+    for pin in pins:
+        g, c = group_of(b, pin.township, pin.seat), b.cadre_index.get(pin.cadre)
+        col = None if g is None or c is None else b.vars.column(g, c)
+        if col is None:
+            return None
+        take.append(col)
+        off |= (b.pair_cadre == c) & (b.pair_group != g)
+        if b.groups[g].count == 1:
+            off |= (b.pair_group == g) & (b.pair_cadre != c)
+    for ban in bans:
+        c = b.cadre_index.get(ban.cadre)
+        for g in b.groups:
+            if c is not None and g.seat.township == ban.township and ban.seat in (None, g.seat.template.id):
+                col = b.vars.column(g.index, c)
+                if col is not None:
+                    off[col] = True
+    if off[take].any():
+        return None
+    return Restriction(off, tuple(take))
+
+
+def principal_cost(b: Builder, cadre: str, g: int | None) -> float:
+    """How much more than the base model says a slate may score once `cadre` is
+    pinned to group g (None: banned from every seat of theirs): the N-4 instances
+    of a recent principal that a pin elsewhere takes out (must: unbounded). 0:
+    the change is a plain restriction."""
+    cost = 0.0
+    for spec in b.sc.ruleset_in_force.rules:
+        if spec.kind != N4:
+            continue
+        for c in recent_principals(kind_of(spec).parse(spec), b.view):
+            own = {x.index for x in b.groups
+                   if x.seat.township == c.current_township and x.seat.main_post == c.current_post}
+            if c.id != cadre or g in own:
+                continue
+            cost += INF if spec.strength == Strength.must else (
+                b.big_m if spec.strength == Strength.generally else spec.weight)
+    return cost
+
+
+def restricted_bound(bd: Bound, r: Restriction) -> Bound:
+    """The base bound for the slates that take r's pairs and none it closes."""
+    extra = float(bd.loss[list(r.take)].max()) if r.take else 0.0
+    loss = np.maximum(bd.loss - extra, 0.0)
+    loss[r.off] = INF
+    return Bound(bd.value - extra, loss, bd.lp_value, bd.primal, bd.columns, bd.rounds, bd.seconds)
+
+
+def closeness_cap(b: Builder, r: Restriction, near: np.ndarray) -> int:
+    """The most pairs of the base slate (`near`, its pair columns) a slate under r
+    can keep: not those r closes, and a pinned group of several seats gives one up
+    for each cadre pinned into it from outside."""
+    alive = near[~r.off[near]]
+    cap = len(alive)
+    for g in sorted({int(b.pair_group[c]) for c in r.take}):
+        inside = int(np.sum(b.pair_group[alive] == g))
+        new = sum(1 for c in r.take if b.pair_group[c] == g and c not in set(alive.tolist()))
+        cap -= max(0, inside + new - b.groups[g].count)
+    return cap
+
+
+def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
+                     lean: bool = True) -> SolveResult:
+    """The best slate of the prepared model under r, kept as near the base slate
+    as its score allows (`lean`), judged by the referee on `judged` (the base
+    scenario when None: pins and bans add no score). Its status is the search's:
+    OPTIMAL only when proven. The model is given back as it was."""
+    assert p.b is not None and p.best is not None
+    b, t0 = p.b, perf_counter()
+    near = np.array([v.col for v in b.pair_vars(p.best.assignments) if v.col < b.n_pairs], dtype=np.int64)
+    rows = [Row(Lin(np.array([c]), np.ones(1, np.int64)), 1, INF, cp_only=True) for c in r.take]
+    b.model.rows += rows
+    scale = b.n_seats + 1
+    if lean:
+        b.model.maximize(scale * b.objective + lin_sum([Lin(near, np.ones(len(near), np.int64))]))
+    hint = np.zeros(b.n_pairs, dtype=bool)
+    hint[near[~r.off[near]]] = True
+    hint[list(r.take)] = True
+    b.model.hints = dict.fromkeys(np.flatnonzero(hint).tolist(), 1)
+    try:
+        found = search_restricted(p, r, stop, lean, closeness_cap(b, r, near) if lean else 0)
+    except CutShort:
+        found = None
+    finally:
+        del b.model.rows[len(b.model.rows) - len(rows):]
+        b.model.maximize(b.objective)
+        b.model.clear_hints()
+    settings = p.result.settings.model_copy(update={"time_limit": stop.remaining() + perf_counter() - t0})
+    common = dict(scenario=(judged or p.sc).name, ruleset=p.sc.ruleset, settings=settings, build_time=0.0,
+                  candidate_pairs=int(b.n_pairs - r.off.sum()), dropped_pairs=p.result.dropped_pairs)
+    if found is None:
+        return SolveResult(status=SolveStatus.UNKNOWN, **common)
+    if found.vals is None:
+        return SolveResult(status=found.status, solves=(found.stats,), **common)
+    slate, verdict = judge(judged or p.sc, read_assignments(b, found.vals), rank=1)
+    check_agreement(b, found.vals, slate, verdict)
+    stats = found.stats.model_copy(update={"wall_time": perf_counter() - t0})
+    return SolveResult(status=found.status, slates=(slate,), solves=(stats,), **common)
+
+
+LP_SHARE = 0.25
+"""Of what a forced solve has left, at most this for re-solving the relaxation under its pins."""
+
+
+def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: int) -> Found:
+    """First the base bound alone: a slate of few pairs that reaches floor(B - loss)
+    is proven best at once (most forced solves end here). Otherwise the relaxation
+    is re-solved under r from the base's basis (`Master.restricted`, a few
+    GLOP rounds, not a new relaxation), and the search runs on that bound, the
+    tighter of the two, with the support's slate as its hint."""
+    assert p.b is not None and p.bound is not None
+    b, check = p.b, Checkpoint(stop, "search")
+    scale = b.n_seats + 1
+    cheap = restricted_bound(p.bound, r)
+    first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
+    found = first.from_support(stop, scale if lean else 1, cap)
+    if found is not None and found.status == SolveStatus.OPTIMAL:
+        return found
+    bound = cheap
+    if p.bound.master is not None and not stop.should_stop():
+        check.enter("lp_relaxation")
+        tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+        if tight.value < cheap.value:
+            bound = tight
+    search = Search(b, bound, p.how, scale, check, 1, Alternatives.seats)
+    if found is not None and found.vals is not None:
+        search.hint(found.vals)
+    out = search.best(stop, scaled=lean, cap=cap)
+    if out.vals is None and found is not None and found.vals is not None:
+        return found  # stopped before the search found a slate: the support's stands, unproven
+    return out
+
+
+def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop: Stop,
+                 whatif: Scenario | Callable[[], Scenario], on_event: OnEvent | None = None) -> SolveResult:
+    """The what-if (the base with these pins and bans added; a callable makes it
+    only when needed) near the base slate: on the prepared model when that is
+    exact, judged on the what-if when it is given, else on the base (pins and
+    bans add no score); otherwise a full solve. An infeasible warm answer is
+    solved again cold, for its reasons and relaxations."""
+    r = restriction(p.b, pins, bans) if p.warm and p.b is not None else None
+    if r is not None and p.b is not None:
+        b = p.b
+        if any(principal_cost(b, x.cadre, group_of(b, x.township, x.seat)) for x in pins) \
+                or any(principal_cost(b, x.cadre, None) for x in bans):
+            r = None  # a recent principal moved: N-4 may lose an instance (module docstring)
+    if r is not None:
+        out = solve_restricted(p, r, stop, whatif if isinstance(whatif, Scenario) else None)
+        if out.status != SolveStatus.INFEASIBLE:
+            return out
+    sc = whatif if isinstance(whatif, Scenario) else whatif()
+    return solve(sc, workers=p.how.workers, near=p.best, stop=stop, on_event=on_event)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible cadre for one seat group: the pair's column and the bound on the
+    score of any slate that seats them there (None: no bound is known)."""
+
+    cadre: str
+    col: int
+    bound: int | None
+
+
+def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
+    """Every cadre the base model allows in the seat, with B - loss_j (raised by
+    what an N-4 instance a pin takes out could give back), best bound first."""
+    assert p.b is not None
+    b = p.b
+    g = group_of(b, township, seat)
+    if g is None:
+        return []
+    out: list[Candidate] = []
+    for c, col in zip(b.cands[g].tolist(), b.pairs_of(g).tolist(), strict=True):
+        cid = b.pool.ids[c]
+        top = None
+        if p.bound is not None:
+            value = p.bound.value - float(p.bound.loss[col]) + principal_cost(b, cid, g)
+            top = math.floor(value + 1e-6) if math.isfinite(value) else None
+        out.append(Candidate(cid, col, top))
+    out.sort(key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
+    return out
