@@ -169,7 +169,7 @@ def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None
     if any(q.cadre == cadre for q in sc.pins):  # pinned elsewhere: that pin gives way, not a restriction
         p = Prepared(sc, base, p.how)
     forced = solve_pinned(p, (pin,), (), stop, whatif=lambda: sc.with_changes(
-        pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event)
+        pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event, lean=False)
     out.status = forced.status
     out.exact = forced.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
     new, old = (forced.slates[0].score if forced.slates else None), best.score
@@ -195,13 +195,13 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     """Every eligible cadre for a seat, ranked by the objective of the best slate
     that seats them. Each pair's relaxation bound caps that objective, so the
     candidates are force-solved best bound first, until `limit` are solved and the
-    next bound is below the `limit`-th objective found: then no cadre left can
-    reach the top `limit`, nor tie its last place (a cadre whose forced score
-    ties the base always has a bound at or above it, so it is never missed). The
-    rest are ranked by bound. Whoever holds the seat in the best slate counts
-    with delta 0 and needs no solve. One budget for all: the base solve (unless
-    `prepared`) gets 1 / (limit + 1) of it, each forced solve an even share of
-    what is left for those still to come."""
+    next bound is below the base's objective: a cadre whose forced score ties the
+    base has a bound at or above it, so it is never missed, and a cadre left whose bound is below the `limit`-th objective
+    is proven outside the top (`Bounded.outside_top`). The rest are ranked by
+    bound. Whoever holds the seat in the best slate counts with delta 0 and needs
+    no solve. One budget for all: the base solve (unless `prepared`) gets
+    1 / (limit + 1) of it, each forced solve an even share of what is left for
+    those still to come."""
     stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
     emit = on_event or ignore
     t0 = perf_counter()
@@ -213,19 +213,14 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
     tried: list[Forced] = []
     left = list(cands)
-    while left:
+    while left and not stop.should_stop():
         k = left[0]
-        if len(tried) >= n and k.bound is not None and k.bound < nth(tried, n):
-            break
-        if len(tried) >= n and k.bound is None:
-            break
-        if stop.should_stop():
-            break
+        if len(tried) >= n and not (k.bound is None or k.bound >= base_objective):
+            break  # no cadre left can tie the base
         left.pop(0)
-        name = sc.cadre_by_id[k.cadre].name
-        start = Forced(cadre=k.cadre, name=name, township=township, seat=seat, possible=False)
-        f = forced(p, start, share(stop, 1 / max(1, min(len(left) + 1, n + 1 - len(tried)))),
-                   bound=k.bound)
+        start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
+                       possible=False)
+        f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound)
         tried.append(f)
         emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
                             delta=f.delta, seconds=perf_counter() - t0))

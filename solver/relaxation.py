@@ -121,6 +121,8 @@ class Bound:
     rounds: int
     seconds: float
     master: Master | None = None  # the relaxation's LP, kept for restricted re-solves (solver/warm.py)
+    gain: np.ndarray | None = None  # per pair max(0, d): what closing the pair takes off the bound
+    open_value: float | None = None  # a restricted bound's duals, priced without the restriction
 
     def keep(self, n_pairs: int, n_cols: int, target: float) -> np.ndarray:
         """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
@@ -203,7 +205,8 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     d = reduced_costs(cost, rows, y)
     value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
-                 perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y))
+                 perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y),
+                 np.maximum(0.0, d[:n_pairs]))
 
 
 class Master:
@@ -285,7 +288,10 @@ class Master:
         value = lagrangian(self.rows, y, d, lb, ub) + self.const
         loss = np.maximum(0.0, -d[:n_pairs])
         loss[off] = INF
-        return Bound(value, loss, None, primal, int(self.inside.sum()), rounds, perf_counter() - t0)
+        loss[take] = 0.0  # fixed at 1: what they cost is in the bound already
+        return Bound(value, loss, None, primal, int(self.inside.sum()), rounds, perf_counter() - t0,
+                     gain=np.maximum(0.0, d[:n_pairs]),
+                     open_value=lagrangian(self.rows, y, d, self.lb, self.ub) + self.const)
 
 
 CHUNK = 1 << 20

@@ -33,9 +33,10 @@ from time import perf_counter
 import numpy as np
 
 from model.enums import Strength
-from model.referee import judge
+from model.referee import judge, referee
 from model.rules import kind_of
 from model.rules.career import recent_principals
+from model.ruleset import seat_kind
 from model.scenario import Ban, Pin, Scenario
 from model.slate import Alternatives, Slate, SolveResult, SolveStatus
 from solver import search as searching
@@ -163,11 +164,16 @@ def principal_cost(b: Builder, cadre: str, g: int | None) -> float:
 
 
 def restricted_bound(bd: Bound, r: Restriction) -> Bound:
-    """The base bound for the slates that take r's pairs and none it closes."""
-    extra = float(bd.loss[list(r.take)].max()) if r.take else 0.0
-    loss = np.maximum(bd.loss - extra, 0.0)
+    """The base duals' Lagrangian bound with r's column bounds: a closed pair no
+    longer adds its gain max(0, d), a taken pair costs its loss; every other pair
+    keeps its loss. Valid for every slate under r (as B is for every slate)."""
+    gain = bd.gain if bd.gain is not None else np.zeros(len(bd.loss))
+    take = list(r.take)
+    value = bd.value - float(gain[r.off].sum()) - float(bd.loss[take].sum())
+    loss = bd.loss.copy()
     loss[r.off] = INF
-    return Bound(bd.value - extra, loss, bd.lp_value, bd.primal, bd.columns, bd.rounds, bd.seconds)
+    loss[take] = 0.0
+    return Bound(value, loss, bd.lp_value, bd.primal, bd.columns, bd.rounds, bd.seconds)
 
 
 def closeness_cap(b: Builder, r: Restriction, near: np.ndarray) -> int:
@@ -187,8 +193,10 @@ def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario |
                      lean: bool = True) -> SolveResult:
     """The best slate of the prepared model under r, kept as near the base slate
     as its score allows (`lean`), judged by the referee on `judged` (the base
-    scenario when None: pins and bans add no score). Its status is the search's:
-    OPTIMAL only when proven. The model is given back as it was."""
+    scenario when None: pins and bans add no score; the slate is then judged
+    without its team statistics and changes, which a forced solve does not show).
+    Its status is the search's: OPTIMAL only when proven. The model is given
+    back as it was."""
     assert p.b is not None and p.best is not None
     b, t0 = p.b, perf_counter()
     near = np.array([v.col for v in b.pair_vars(p.best.assignments) if v.col < b.n_pairs], dtype=np.int64)
@@ -216,7 +224,13 @@ def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario |
         return SolveResult(status=SolveStatus.UNKNOWN, **common)
     if found.vals is None:
         return SolveResult(status=found.status, solves=(found.stats,), **common)
-    slate, verdict = judge(judged or p.sc, read_assignments(b, found.vals), rank=1)
+    assignments = read_assignments(b, found.vals)
+    if judged is not None:
+        slate, verdict = judge(judged, assignments, rank=1)
+    else:
+        verdict = referee(p.sc, assignments)
+        slate = Slate(assignments=tuple(assignments), rank=1, score=verdict.score,
+                      report=tuple(verdict.report), leavers=verdict.leavers)
     check_agreement(b, found.vals, slate, verdict)
     stats = found.stats.model_copy(update={"wall_time": perf_counter() - t0})
     return SolveResult(status=found.status, slates=(slate,), solves=(stats,), **common)
@@ -230,8 +244,8 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: 
     """First the base bound alone: a slate of few pairs that reaches floor(B - loss)
     is proven best at once (most forced solves end here). Otherwise the relaxation
     is re-solved under r from the base's basis (`Master.restricted`, a few
-    GLOP rounds, not a new relaxation), and the search runs on that bound, the
-    tighter of the two, with the support's slate as its hint."""
+    GLOP rounds, not a new relaxation), and the search runs on that bound (unless
+    the base's is lower by a point), with the support's slate as its hint."""
     assert p.b is not None and p.bound is not None
     b, check = p.b, Checkpoint(stop, "search")
     scale = b.n_seats + 1
@@ -244,8 +258,8 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: 
     if p.bound.master is not None and not stop.should_stop():
         check.enter("lp_relaxation")
         tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
-        if tight.value < cheap.value:
-            bound = tight
+        if math.floor(tight.value + 1e-6) <= math.floor(cheap.value + 1e-6):
+            bound = tight  # its own duals: their losses fix far more pairs than the base's
     search = Search(b, bound, p.how, scale, check, 1, Alternatives.seats)
     if found is not None and found.vals is not None:
         search.hint(found.vals)
@@ -256,7 +270,8 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: 
 
 
 def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop: Stop,
-                 whatif: Scenario | Callable[[], Scenario], on_event: OnEvent | None = None) -> SolveResult:
+                 whatif: Scenario | Callable[[], Scenario], on_event: OnEvent | None = None,
+                 lean: bool = True) -> SolveResult:
     """The what-if (the base with these pins and bans added; a callable makes it
     only when needed) near the base slate: on the prepared model when that is
     exact, judged on the what-if when it is given, else on the base (pins and
@@ -269,7 +284,7 @@ def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop
                 or any(principal_cost(b, x.cadre, None) for x in bans):
             r = None  # a recent principal moved: N-4 may lose an instance (module docstring)
     if r is not None:
-        out = solve_restricted(p, r, stop, whatif if isinstance(whatif, Scenario) else None)
+        out = solve_restricted(p, r, stop, whatif if isinstance(whatif, Scenario) else None, lean)
         if out.status != SolveStatus.INFEASIBLE:
             return out
     sc = whatif if isinstance(whatif, Scenario) else whatif()
@@ -288,19 +303,31 @@ class Candidate:
 
 def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
     """Every cadre the base model allows in the seat, with B - loss_j (raised by
-    what an N-4 instance a pin takes out could give back), best bound first."""
+    what an N-4 instance a pin takes out could give back): whoever holds the seat
+    in the base slate first (they cost nothing), then best bound first."""
     assert p.b is not None
     b = p.b
     g = group_of(b, township, seat)
     if g is None:
         return []
-    out: list[Candidate] = []
-    for c, col in zip(b.cands[g].tolist(), b.pairs_of(g).tolist(), strict=True):
-        cid = b.pool.ids[c]
-        top = None
-        if p.bound is not None:
-            value = p.bound.value - float(p.bound.loss[col]) + principal_cost(b, cid, g)
-            top = math.floor(value + 1e-6) if math.isfinite(value) else None
-        out.append(Candidate(cid, col, top))
-    out.sort(key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
+    cols, cands = b.pairs_of(g), b.cands[g]
+    tops: list[int | None] = [None] * len(cols)
+    if p.bound is not None:
+        # restricted_bound for each pin at once: the pin closes the cadre's other pairs
+        # and (a seat of one) the group's other cadres, and takes the pair.
+        bd = p.bound
+        gain = bd.gain if bd.gain is not None else np.zeros(len(bd.loss))
+        per_cadre = np.bincount(b.pair_cadre, weights=gain, minlength=b.pool.size)
+        closed = per_cadre[cands] - gain[cols]
+        if b.groups[g].count == 1:
+            closed += gain[cols].sum() - gain[cols]
+        values = bd.value - closed - bd.loss[cols]
+        tops = [math.floor(v + principal_cost(b, b.pool.ids[c], g) + 1e-6)
+                if math.isfinite(v + principal_cost(b, b.pool.ids[c], g)) else None
+                for v, c in zip(values.tolist(), cands.tolist(), strict=True)]
+    out = [Candidate(b.pool.ids[c], col, top)
+           for c, col, top in zip(cands.tolist(), cols.tolist(), tops, strict=True)]
+    holders = {a.cadre for a in p.best.assignments
+               if a.township == township and seat_kind(a.seat) == seat} if p.best is not None else set()
+    out.sort(key=lambda k: (k.cadre not in holders, -(k.bound if k.bound is not None else 10**15), k.cadre))
     return out
