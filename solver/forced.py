@@ -194,14 +194,14 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
               prepared: Prepared | None = None) -> Recommendation:
     """Every eligible cadre for a seat, ranked by the objective of the best slate
     that seats them. Each pair's relaxation bound caps that objective, so the
-    candidates are force-solved best bound first, until `limit` are solved and the
-    next bound is below the base's objective: a cadre whose forced score ties the
-    base has a bound at or above it, so it is never missed, and a cadre left whose bound is below the `limit`-th objective
-    is proven outside the top (`Bounded.outside_top`). The rest are ranked by
-    bound. Whoever holds the seat in the best slate counts with delta 0 and needs
-    no solve. One budget for all: the base solve (unless `prepared`) gets
-    1 / (limit + 1) of it, each forced solve an even share of what is left for
-    those still to come."""
+    candidates are force-solved best bound first, until `limit` are solved and
+    the next bound is below the base's objective: a cadre whose forced score
+    ties the base has a bound at or above it, so it is never missed. A cadre
+    left whose bound is below the `limit`-th objective is proven outside the top
+    (`Bounded.outside_top`); the rest are ranked by bound. Whoever holds the seat
+    in the best slate counts with delta 0 and needs no solve. One budget for all:
+    the base solve (unless `prepared`) gets 1 / (limit + 1) of it, each forced
+    solve an even share of what is left for those still to come."""
     stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
     emit = on_event or ignore
     t0 = perf_counter()

@@ -63,6 +63,13 @@ class Prepared:
     how: Workers
     b: Builder | None = None
     bound: Bound | None = None
+    principals: dict[str, list[tuple[set[int], float]]] | None = None
+
+    def recent_principals(self) -> dict[str, list[tuple[set[int], float]]]:
+        """`recent_principal_seats` of the kept model, made once."""
+        if self.principals is None:
+            self.principals = recent_principal_seats(self.b) if self.b is not None else {}
+        return self.principals
 
     @property
     def best(self) -> Slate | None:
@@ -144,23 +151,28 @@ def restriction(b: Builder, pins: tuple[Pin, ...] | list[Pin], bans: tuple[Ban, 
     return Restriction(off, tuple(take))
 
 
-def principal_cost(b: Builder, cadre: str, g: int | None) -> float:
-    """How much more than the base model says a slate may score once `cadre` is
-    pinned to group g (None: banned from every seat of theirs): the N-4 instances
-    of a recent principal that a pin elsewhere takes out (must: unbounded). 0:
-    the change is a plain restriction."""
-    cost = 0.0
+def recent_principal_seats(b: Builder) -> dict[str, list[tuple[set[int], float]]]:
+    """Per recent principal of an N-4 rule in force: their own seat groups and
+    what the rule's instance costs a slate that moves them (must: unbounded)."""
+    out: dict[str, list[tuple[set[int], float]]] = {}
     for spec in b.sc.ruleset_in_force.rules:
         if spec.kind != N4:
             continue
+        cost = INF if spec.strength == Strength.must else (
+            float(b.big_m) if spec.strength == Strength.generally else float(spec.weight))
         for c in recent_principals(kind_of(spec).parse(spec), b.view):
             own = {x.index for x in b.groups
                    if x.seat.township == c.current_township and x.seat.main_post == c.current_post}
-            if c.id != cadre or g in own:
-                continue
-            cost += INF if spec.strength == Strength.must else (
-                b.big_m if spec.strength == Strength.generally else spec.weight)
-    return cost
+            out.setdefault(c.id, []).append((own, cost))
+    return out
+
+
+def principal_cost(seats: dict[str, list[tuple[set[int], float]]], cadre: str, g: int | None) -> float:
+    """How much more than the base model says a slate may score once `cadre` is
+    pinned to group g (None: banned from some seat of theirs): the N-4 instances
+    of a recent principal that a pin elsewhere takes out (`recent_principal_seats`).
+    0: the change is a plain restriction."""
+    return sum(cost for own, cost in seats.get(cadre, ()) if g not in own)
 
 
 def restricted_bound(bd: Bound, r: Restriction) -> Bound:
@@ -279,9 +291,9 @@ def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop
     solved again cold, for its reasons and relaxations."""
     r = restriction(p.b, pins, bans) if p.warm and p.b is not None else None
     if r is not None and p.b is not None:
-        b = p.b
-        if any(principal_cost(b, x.cadre, group_of(b, x.township, x.seat)) for x in pins) \
-                or any(principal_cost(b, x.cadre, None) for x in bans):
+        b, seats = p.b, p.recent_principals()
+        if any(principal_cost(seats, x.cadre, group_of(b, x.township, x.seat)) for x in pins) \
+                or any(principal_cost(seats, x.cadre, None) for x in bans):
             r = None  # a recent principal moved: N-4 may lose an instance (module docstring)
     if r is not None:
         out = solve_restricted(p, r, stop, whatif if isinstance(whatif, Scenario) else None, lean)
@@ -322,9 +334,10 @@ def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
         if b.groups[g].count == 1:
             closed += gain[cols].sum() - gain[cols]
         values = bd.value - closed - bd.loss[cols]
-        tops = [math.floor(v + principal_cost(b, b.pool.ids[c], g) + 1e-6)
-                if math.isfinite(v + principal_cost(b, b.pool.ids[c], g)) else None
-                for v, c in zip(values.tolist(), cands.tolist(), strict=True)]
+        seats = p.recent_principals()
+        more = [v + principal_cost(seats, b.pool.ids[c], g) for v, c in zip(values.tolist(), cands.tolist(),
+                                                                           strict=True)]
+        tops = [math.floor(v + 1e-6) if math.isfinite(v) else None for v in more]
     out = [Candidate(b.pool.ids[c], col, top)
            for c, col, top in zip(cands.tolist(), cols.tolist(), tops, strict=True)]
     holders = {a.cadre for a in p.best.assignments
