@@ -149,8 +149,10 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
 
 
 def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None,
-           bound: int | None = None) -> Forced:
-    """Fill `out` (a cadre no rule keeps out of the seat) from its forced solve on `p`."""
+           bound: int | None = None, lean: bool = True) -> Forced:
+    """Fill `out` (a cadre no rule keeps out of the seat) from its forced solve on
+    `p`; `lean`: its slate brought nearer the base slate (solver/warm.py `closer`),
+    so its terms and broken rules are those the force brings."""
     base, sc = p.result, p.sc
     if not base.slates:
         out.scenario_status = base.status
@@ -169,7 +171,7 @@ def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None
     if any(q.cadre == cadre for q in sc.pins):  # pinned elsewhere: that pin gives way, not a restriction
         p = Prepared(sc, base, p.how)
     forced = solve_pinned(p, (pin,), (), stop, whatif=lambda: sc.with_changes(
-        pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event, lean=False)
+        pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event, lean=lean)
     out.status = forced.status
     out.exact = forced.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
     new, old = (forced.slates[0].score if forced.slates else None), best.score

@@ -43,8 +43,8 @@ from solver import search as searching
 from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.events import OnEvent
-from solver.linear import INF, Lin, Row, lin_sum
-from solver.relaxation import Bound
+from solver.linear import INF, Lin, Row, lin_sum, value
+from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
 from solver.search import Found, Search, check_agreement, read_assignments, solve
 from solver.stop import Stop
@@ -188,19 +188,6 @@ def restricted_bound(bd: Bound, r: Restriction) -> Bound:
     return Bound(value, loss, bd.lp_value, bd.primal, bd.columns, bd.rounds, bd.seconds)
 
 
-def closeness_cap(b: Builder, r: Restriction, near: np.ndarray) -> int:
-    """The most pairs of the base slate (`near`, its pair columns) a slate under r
-    can keep: not those r closes, and a pinned group of several seats gives one up
-    for each cadre pinned into it from outside."""
-    alive = near[~r.off[near]]
-    cap = len(alive)
-    for g in sorted({int(b.pair_group[c]) for c in r.take}):
-        inside = int(np.sum(b.pair_group[alive] == g))
-        new = sum(1 for c in r.take if b.pair_group[c] == g and c not in set(alive.tolist()))
-        cap -= max(0, inside + new - b.groups[g].count)
-    return cap
-
-
 def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
                      lean: bool = True) -> SolveResult:
     """The best slate of the prepared model under r, kept as near the base slate
@@ -214,15 +201,14 @@ def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario |
     near = np.array([v.col for v in b.pair_vars(p.best.assignments) if v.col < b.n_pairs], dtype=np.int64)
     rows = [Row(Lin(np.array([c]), np.ones(1, np.int64)), 1, INF, cp_only=True) for c in r.take]
     b.model.rows += rows
-    scale = b.n_seats + 1
-    if lean:
-        b.model.maximize(scale * b.objective + lin_sum([Lin(near, np.ones(len(near), np.int64))]))
     hint = np.zeros(b.n_pairs, dtype=bool)
     hint[near[~r.off[near]]] = True
     hint[list(r.take)] = True
     b.model.hints = dict.fromkeys(np.flatnonzero(hint).tolist(), 1)
     try:
-        found = search_restricted(p, r, stop, lean, closeness_cap(b, r, near) if lean else 0)
+        found, bound = search_restricted(p, r, stop)
+        if lean and found.vals is not None and found.stats.objective is not None:
+            found = closer(p, bound, found, near, stop)
     except CutShort:
         found = None
     finally:
@@ -252,20 +238,21 @@ LP_SHARE = 0.25
 """Of what a forced solve has left, at most this for re-solving the relaxation under its pins."""
 
 
-def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: int) -> Found:
-    """First the base bound alone: a slate of few pairs that reaches floor(B - loss)
-    is proven best at once (most forced solves end here). Otherwise the relaxation
-    is re-solved under r from the base's basis (`Master.restricted`, a few
-    GLOP rounds, not a new relaxation), and the search runs on that bound (unless
-    the base's is lower by a point), with the support's slate as its hint."""
+def search_restricted(p: Prepared, r: Restriction, stop: Stop) -> tuple[Found, Bound]:
+    """The best score under r, and the bound that proves it. First the base bound
+    alone: a slate of few pairs that reaches floor(bound) is proven best at once.
+    Otherwise the relaxation is re-solved under r from the base's basis
+    (`Master.restricted`, a few GLOP rounds, not a new relaxation), and the
+    search runs on that bound (unless the base's is lower by a point), with the
+    support's slate as its hint."""
     assert p.b is not None and p.bound is not None
     b, check = p.b, Checkpoint(stop, "search")
     scale = b.n_seats + 1
     cheap = restricted_bound(p.bound, r)
     first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
-    found = first.from_support(stop, scale if lean else 1, cap)
+    found = first.from_support(stop, 1, 0)
     if found is not None and found.status == SolveStatus.OPTIMAL:
-        return found
+        return found, cheap
     bound = cheap
     if p.bound.master is not None and not stop.should_stop():
         check.enter("lp_relaxation")
@@ -275,10 +262,47 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, lean: bool, cap: 
     search = Search(b, bound, p.how, scale, check, 1, Alternatives.seats)
     if found is not None and found.vals is not None:
         search.hint(found.vals)
-    out = search.best(stop, scaled=lean, cap=cap)
+    out = search.best(stop, scaled=False, cap=0)
     if out.vals is None and found is not None and found.vals is not None:
-        return found  # stopped before the search found a slate: the support's stands, unproven
-    return out
+        return found, bound  # stopped before the search found a slate: the support's stands, unproven
+    return out, bound
+
+
+NEIGHBOURS = 8
+"""Pairs per seat group (the least loss first) besides the base slate's in the
+neighbourhood a forced slate is brought nearer the base in."""
+
+CLOSER_SECONDS = 0.5
+"""At most this long (and half of what is left) to bring a forced slate nearer the base slate."""
+
+
+def closer(p: Prepared, bound: Bound, found: Found, near: np.ndarray, stop: Stop) -> Found:
+    """A slate of the same (proven) score that keeps as many of the base slate's
+    pairs as CP-SAT finds among a neighbourhood: the base slate's pairs, the found
+    slate's, the relaxation's solution and each group's `NEIGHBOURS` best, of
+    those that can be in a slate of that score. The closeness is a tie-break, so it is not proven over every
+    pair (that search takes seconds on a county); the score and its status are
+    those of `found`."""
+    assert p.b is not None and found.vals is not None and found.stats.objective is not None
+    b, score = p.b, int(found.stats.objective)
+    scale = b.n_seats + 1
+    search = Search(b, bound, p.how, scale, Checkpoint(stop, "search"), 1, Alternatives.seats)
+    search.target = score
+    keep = search.kept()
+    if keep is None:
+        return found
+    few = bound.primal[: b.n_pairs] > 1e-6
+    few[near] = True
+    few[found.vals[: b.n_pairs] == 1] = True
+    few[best_per_group(-bound.loss, b.pair_group, keep[: b.n_pairs], NEIGHBOURS)] = True
+    keep[: b.n_pairs] &= few
+    b.model.maximize(scale * b.objective + lin_sum([Lin(near, np.ones(len(near), np.int64))]))
+    search.hint(found.vals)
+    limit = min(CLOSER_SECONDS, stop.remaining() / 2)
+    vals = search.run(search.cp_view(keep), stop, scale, -INF, limit=limit)[1]
+    if vals is None or value(b.model.objective, vals) <= value(b.model.objective, found.vals):
+        return found  # (the leaning objective: a slate that scores less is never taken)
+    return Found(found.status, vals, found.stats)
 
 
 def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop: Stop,
