@@ -222,7 +222,8 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
         left.pop(0)
         start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
                        possible=False)
-        f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound)
+        f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound,
+                   lean=False)
         tried.append(f)
         emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
                             delta=f.delta, seconds=perf_counter() - t0))

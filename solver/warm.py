@@ -32,6 +32,7 @@ from time import perf_counter
 
 import numpy as np
 
+import solver.search as searching
 from model.enums import Strength
 from model.referee import judge, referee
 from model.rules import kind_of
@@ -39,7 +40,6 @@ from model.rules.career import recent_principals
 from model.ruleset import seat_kind
 from model.scenario import Ban, Pin, Scenario
 from model.slate import Alternatives, Slate, SolveResult, SolveStatus
-from solver import search as searching
 from solver.budget import Checkpoint, CutShort
 from solver.build import Builder
 from solver.events import OnEvent
