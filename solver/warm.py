@@ -3,31 +3,33 @@ bound and its best slate, kept so that a forced solve or a what-if of pins and
 bans re-solves on them instead of building and relaxing the county again.
 
 The relaxation's bound (solver/relaxation.py `Bound`) is a Lagrangian one: for
-its duals y every slate x scores at most B, and a slate that uses pair j at most
-B - loss_j. That holds for any y and any slate of the base model, so it holds
-for the slates of a model that pins and bans only restrict: with the pairs J a
-change takes, every slate left scores at most B - max(loss_J), and one that also
-uses pair k at most B - max(loss_J, loss_k). `restricted_bound` writes that as a
-new `Bound`, the closed pairs at an infinite loss, and `Search` runs on it as a
-base solve does: CP-SAT over the pairs that can reach the target, the target
-lowered until a slate reaches it. So a forced solve starts at floor(B - loss_j)
-and proves its slate best as the base solve proves its own (OPTIMAL only then).
+its duals y, with reduced costs d, every slate scores at most B, and a slate
+that uses pair j at most B - loss_j (loss = max(0, -d)). That holds for any y,
+so it holds with the column bounds of a change that only restricts the slates
+(pins, bans): a closed pair no longer adds its gain max(0, d), a pinned pair
+costs its loss (`restricted_bound`). `Search` runs on that bound as a base
+solve does, and a slate of few pairs reaching floor(bound) is proven best at
+once. When it is not, the relaxation's own LP, kept from the base solve
+(`Master`), is re-solved under the change from its last basis, and the search
+runs on that tighter bound. A forced solve is OPTIMAL only when proven so.
 
 A change is applied to the kept model as column bounds CP-SAT reads (closed
 pairs are left out of its view) and rows the relaxation never reads
 (`cp_only`: the pinned pair is taken), and taken off again afterwards.
 
-One case is not a restriction: N-4 (`recent_principal_kept`) asks a recent
-principal to keep the post unless a pin, ban or must rule closes every seat of
-it, so a pin elsewhere takes that rule instance out of the scenario. Such a
-change is solved cold (`principal_cost` says what it may gain over B - loss_j).
+One case is not a plain restriction: N-4 (`recent_principal_kept`) asks a
+recent principal to keep the post unless a pin, ban or must rule closes every
+seat of it, so a pin elsewhere takes that rule instance out of the scenario
+(`freed`): its cost leaves the objective for that solve and the bound rises by
+it (`principal_cost`). A must N-4 rule, a ban on a recent principal and any
+change beyond pins and bans are solved in full.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 
 import numpy as np
@@ -41,12 +43,12 @@ from model.ruleset import seat_kind
 from model.scenario import Ban, Pin, Scenario
 from model.slate import Alternatives, Slate, SolveResult, SolveStatus
 from solver.budget import Checkpoint, CutShort
-from solver.build import Builder
+from solver.build import Builder, Recorded
 from solver.events import OnEvent
-from solver.linear import INF, Lin, Row, lin_sum, value
+from solver.linear import INF, Lin, Row, Var, lin_sum, value
 from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
-from solver.search import Found, Search, check_agreement, read_assignments, solve
+from solver.search import SUPPORT_SECONDS, Found, Search, check_agreement, read_assignments, solve
 from solver.stop import Stop
 
 N4 = "recent_principal_kept"
@@ -175,13 +177,13 @@ def principal_cost(seats: dict[str, list[tuple[set[int], float]]], cadre: str, g
     return sum(cost for own, cost in seats.get(cadre, ()) if g not in own)
 
 
-def restricted_bound(bd: Bound, r: Restriction) -> Bound:
+def restricted_bound(bd: Bound, r: Restriction, shift: float = 0.0) -> Bound:
     """The base duals' Lagrangian bound with r's column bounds: a closed pair no
     longer adds its gain max(0, d), a taken pair costs its loss; every other pair
     keeps its loss. Valid for every slate under r (as B is for every slate)."""
     gain = bd.gain if bd.gain is not None else np.zeros(len(bd.loss))
     take = list(r.take)
-    value = bd.value - float(gain[r.off].sum()) - float(bd.loss[take].sum())
+    value = bd.value - float(gain[r.off].sum()) - float(bd.loss[take].sum()) + shift
     loss = bd.loss.copy()
     loss[r.off] = INF
     loss[take] = 0.0
@@ -189,13 +191,14 @@ def restricted_bound(bd: Bound, r: Restriction) -> Bound:
 
 
 def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
-                     lean: bool = True) -> SolveResult:
+                     lean: bool = True, freed: tuple[Recorded, ...] = ()) -> SolveResult:
     """The best slate of the prepared model under r, kept as near the base slate
     as its score allows (`lean`), judged by the referee on `judged` (the base
     scenario when None: pins and bans add no score; the slate is then judged
     without its team statistics and changes, which a forced solve does not show).
-    Its status is the search's: OPTIMAL only when proven. The model is given
-    back as it was."""
+    Its status is the search's: OPTIMAL only when proven. `freed`: the N-4
+    instances r's pins take out of the scenario (`freed`); their cost is taken
+    out of the objective for this solve. The model is given back as it was."""
     assert p.b is not None and p.best is not None
     b, t0 = p.b, perf_counter()
     near = np.array([v.col for v in b.pair_vars(p.best.assignments) if v.col < b.n_pairs], dtype=np.int64)
@@ -205,16 +208,38 @@ def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario |
     hint[near[~r.off[near]]] = True
     hint[list(r.take)] = True
     b.model.hints = dict.fromkeys(np.flatnonzero(hint).tolist(), 1)
+    saved = b.objective, b.recorded
+    if freed:  # N-4 instances the pins take out: their cost leaves the objective, the referee agrees
+        b.objective = (b.objective + lin_sum([freed_cost(b, x) * x.amount for x in freed])).merged()
+        gone = {x.key for x in freed}
+        b.recorded = [Recorded(x.spec, x.key, 0) if x.key in gone else x for x in b.recorded]
+        b.model.maximize(b.objective)
     try:
-        found, bound = search_restricted(p, r, stop)
+        return judged_result(p, r, stop, judged, lean, near, sum(freed_cost(b, x) for x in freed), t0)
+    finally:
+        del b.model.rows[len(b.model.rows) - len(rows):]
+        b.objective, b.recorded = saved
+        b.model.maximize(b.objective)
+        b.model.clear_hints()
+
+
+def freed_cost(b: Builder, x: Recorded) -> int:
+    """What a recorded instance costs the objective when broken (solver/objective.py)."""
+    return b.big_m if x.spec.strength == Strength.generally else x.spec.weight
+
+
+def judged_result(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None, lean: bool,
+                  near: np.ndarray, shift: float, t0: float) -> SolveResult:
+    """The search under r (its bounds raised by `shift`), the slate judged and checked."""
+    b = p.b
+    assert b is not None
+    try:
+        found: Found | None
+        found, bound = search_restricted(p, r, stop, shift)
         if lean and found.vals is not None and found.stats.objective is not None:
             found = closer(p, bound, found, near, stop)
     except CutShort:
         found = None
-    finally:
-        del b.model.rows[len(b.model.rows) - len(rows):]
-        b.model.maximize(b.objective)
-        b.model.clear_hints()
     settings = p.result.settings.model_copy(update={"time_limit": stop.remaining() + perf_counter() - t0})
     common = dict(scenario=(judged or p.sc).name, ruleset=p.sc.ruleset, settings=settings, build_time=0.0,
                   candidate_pairs=int(b.n_pairs - r.off.sum()), dropped_pairs=p.result.dropped_pairs)
@@ -234,21 +259,51 @@ def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario |
     return SolveResult(status=found.status, slates=(slate,), solves=(stats,), **common)
 
 
+RINGS = (2, 8, 32)
+"""Pairs per seat group (the least loss first) of the wider small models tried, in
+turn, before the search over every pair the bound keeps: on c20-1000 a forced
+slate that two per group miss is found among eight (1,000 pairs, 0.1-0.4 s),
+where the search over the 9,000 pairs the bound keeps took 3-7 s."""
+
+
+def wider(search: Search, per_group: int, stop: Stop) -> Found | None:
+    """As `Search.from_support`, over a wider set: the relaxation's solution and
+    each group's `per_group` best of the pairs the target keeps. A slate reaching
+    floor(bound) is proven best (the score alone: a forced solve's first step)."""
+    b, bd, keep = search.b, search.bound, search.kept()
+    if bd is None or keep is None:
+        return None
+    pairs = keep[: b.n_pairs]
+    few = bd.primal[: b.n_pairs] > 1e-6
+    few[best_per_group(-bd.loss, b.pair_group, pairs, per_group)] = True
+    small = keep.copy()
+    small[: b.n_pairs] = pairs & few
+    run, vals, stats = search.run(search.cp_view(small), stop, 1, bd.dropped_best(small),
+                                  limit=min(SUPPORT_SECONDS, stop.remaining() / 4))
+    if vals is None or run.solver is None or stats.objective is None:
+        return None
+    if stats.objective >= math.floor(bd.value + 1e-6):
+        return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
+            "status": SolveStatus.OPTIMAL, "bound": stats.objective, "gap": 0.0}))
+    return Found(SolveStatus.FEASIBLE, vals, stats.model_copy(update={"status": SolveStatus.FEASIBLE}))
+
+
 LP_SHARE = 0.25
 """Of what a forced solve has left, at most this for re-solving the relaxation under its pins."""
 
 
-def search_restricted(p: Prepared, r: Restriction, stop: Stop) -> tuple[Found, Bound]:
+def search_restricted(p: Prepared, r: Restriction, stop: Stop, shift: float = 0.0) -> tuple[Found, Bound]:
     """The best score under r, and the bound that proves it. First the base bound
     alone: a slate of few pairs that reaches floor(bound) is proven best at once.
     Otherwise the relaxation is re-solved under r from the base's basis
     (`Master.restricted`, a few GLOP rounds, not a new relaxation), and the
     search runs on that bound (unless the base's is lower by a point), with the
-    support's slate as its hint."""
+    support's slate as its hint. `shift`: what the objective gains on every
+    slate under r over the base's (`freed`)."""
     assert p.b is not None and p.bound is not None
     b, check = p.b, Checkpoint(stop, "search")
     scale = b.n_seats + 1
-    cheap = restricted_bound(p.bound, r)
+    cheap = restricted_bound(p.bound, r, shift)
     first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
     found = first.from_support(stop, 1, 0)
     if found is not None and found.status == SolveStatus.OPTIMAL:
@@ -257,9 +312,18 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop) -> tuple[Found, B
     if p.bound.master is not None and not stop.should_stop():
         check.enter("lp_relaxation")
         tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+        tight = replace(tight, value=tight.value + shift)
         if math.floor(tight.value + 1e-6) <= math.floor(cheap.value + 1e-6):
             bound = tight  # its own duals: their losses fix far more pairs than the base's
     search = Search(b, bound, p.how, scale, check, 1, Alternatives.seats)
+    for k in RINGS:
+        if found is not None and found.vals is not None:
+            search.hint(found.vals)
+        ring = wider(search, k, stop)
+        if ring is not None and (found is None or ring.status == SolveStatus.OPTIMAL):
+            found = ring
+        if found is not None and found.status == SolveStatus.OPTIMAL:
+            return found, bound
     if found is not None and found.vals is not None:
         search.hint(found.vals)
     out = search.best(stop, scaled=False, cap=0)
@@ -314,17 +378,34 @@ def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop
     bans add no score); otherwise a full solve. An infeasible warm answer is
     solved again cold, for its reasons and relaxations."""
     r = restriction(p.b, pins, bans) if p.warm and p.b is not None else None
-    if r is not None and p.b is not None:
-        b, seats = p.b, p.recent_principals()
-        if any(principal_cost(seats, x.cadre, group_of(b, x.township, x.seat)) for x in pins) \
-                or any(principal_cost(seats, x.cadre, None) for x in bans):
-            r = None  # a recent principal moved: N-4 may lose an instance (module docstring)
-    if r is not None:
-        out = solve_restricted(p, r, stop, whatif if isinstance(whatif, Scenario) else None, lean)
+    gone = freed(p, pins, bans) if r is not None else None
+    if r is not None and gone is not None:
+        sc = whatif if isinstance(whatif, Scenario) else (whatif() if gone else None)
+        out = solve_restricted(p, r, stop, sc, lean, gone)
         if out.status != SolveStatus.INFEASIBLE:
             return out
     sc = whatif if isinstance(whatif, Scenario) else whatif()
     return solve(sc, workers=p.how.workers, near=p.best, stop=stop, on_event=on_event)
+
+
+def freed(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...]) -> tuple[Recorded, ...] | None:
+    """The N-4 instances these pins take out (a recent principal pinned to a seat
+    not of their post: module docstring); None when the change is not one the
+    prepared model can take: a must N-4 rule (its row would have to go) or a ban
+    on a recent principal."""
+    assert p.b is not None
+    b, seats = p.b, p.recent_principals()
+    if any(principal_cost(seats, x.cadre, None) for x in bans):
+        return None
+    out: list[Recorded] = []
+    for x in pins:
+        cost = principal_cost(seats, x.cadre, group_of(b, x.township, x.seat))
+        if not math.isfinite(cost):
+            return None
+        if cost:
+            out += [rec for rec in b.recorded if rec.spec.kind == N4 and isinstance(rec.amount, Var)
+                    and rec.key.rpartition("/")[2] == x.cadre]
+    return tuple(out)
 
 
 @dataclass(frozen=True)
