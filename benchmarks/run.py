@@ -21,12 +21,14 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from benchmarks.instances import COUNTIES, COUNTY, PROVINCE, Instance, ensure
+from benchmarks.instances import COUNTIES, COUNTY, HARD, PROVINCE, Instance, ensure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WORKERS = 2
-TARGETS = {"county_seconds": 1.5, "vs_highs": 4.0, "top10_seconds": 5.0, "province_seconds": 60.0,
-           "peak_mb": 1024.0}
+TARGETS = {"county_seconds": 0.5, "vs_highs": 10.0, "top10_seconds": 5.0, "province_seconds": 60.0,
+           "peak_mb": 1024.0, "growth": 1.2}
+HARD_LIMIT = 120.0
+"""HiGHS takes 25-60 s to prove the hard classes: their time limit is longer."""
 
 
 def measure(method: str, folder: str, time_limit: float, top: int = 1, diversity: int = 1,
@@ -110,6 +112,11 @@ def run(quick: bool) -> dict[str, Any]:
         for method in ("huanjie-nofix", "cpsat-plain", "highs"):
             say(f"{inst.name}: {method}")
             rows.append({"instance": inst.name, **isolated(method, folder, limit)})
+    for inst in [] if quick else HARD:  # huanjie against HiGHS only: plain CP-SAT proves none of them
+        folder = str(ensure(inst)[0])
+        for method in ("huanjie", "highs"):
+            say(f"{inst.name}: {method}")
+            rows.append({"instance": inst.name, "hard": True, **isolated(method, folder, HARD_LIMIT)})
     extra: dict[str, Any] = {}
     if not quick:
         folder = str(ensure(next(i for i in COUNTIES if i.name == COUNTY))[0])
@@ -165,22 +172,30 @@ def targets(result: dict[str, Any]) -> str:
         out.append(f"- county 20/1000 proven optimal in ≤ {TARGETS['county_seconds']} s (median): "
                    f"{'met' if ok else 'MISSED'} — {county['status']}, {t:.2f} s "
                    f"({t / TARGETS['county_seconds']:.1f}× the target)")
-        highs = rows.get((COUNTY, "highs"))
-        if highs:
-            speed = highs["seconds"] / t
-            out.append(f"- ≥ {TARGETS['vs_highs']:.0f}× faster than HiGHS: "
-                       f"{'met' if speed >= TARGETS['vs_highs'] else 'MISSED'} — {speed:.2f}×")
+        speeds = {name: rows[(name, "highs")]["seconds"] / rows[(name, "huanjie")]["seconds"]
+                  for name, method in rows if method == "highs"}
+        if speeds:
+            slowest = min(speeds, key=speeds.__getitem__)
+            out.append(f"- ≥ {TARGETS['vs_highs']:.0f}× faster than HiGHS on every instance: "
+                       f"{'met' if speeds[slowest] >= TARGETS['vs_highs'] else 'MISSED'} — "
+                       f"{speeds[slowest]:.1f}× at the least ({slowest}), {speeds[COUNTY]:.1f}× on {COUNTY}")
+        unproven = [name for name, method in rows if method == "huanjie" and rows[(name, method)]["status"]
+                    != "OPTIMAL"]
+        out.append(f"- every instance proven optimal, the hard classes included: "
+                   f"{'met' if not unproven else 'MISSED: ' + ', '.join(unproven)}")
         out.append(f"- peak memory < {TARGETS['peak_mb']:.0f} MB per county: "
                    f"{'met' if county['peak_mb'] < TARGETS['peak_mb'] else 'MISSED'} — "
                    f"{county['peak_mb']:.0f} MB")
-    ours = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == "huanjie")
+    ours = sorted((r["cadres"], r["seconds"]) for r in result["rows"]
+                  if r["method"] == "huanjie" and not r.get("hard"))
     if len(ours) >= 2:
         import math
 
         (n0, t0), (n1, t1) = ours[0], ours[-1]
         k = math.log(t1 / t0) / math.log(n1 / n0)
-        out.append(f"- time grows no worse than linearly with the pool: "
-                   f"{'met' if k <= 1.0 else 'MISSED'} — time ∝ cadres^{k:.2f} from {n0} to {n1} cadres")
+        out.append(f"- time grows no worse than cadres^{TARGETS['growth']}: "
+                   f"{'met' if k <= TARGETS['growth'] else 'MISSED'} — time ∝ cadres^{k:.2f} "
+                   f"from {n0} to {n1} cadres (to 5,000: benchmarks/growth.py)")
     if "deterministic" in result:
         d1, d2 = result["deterministic"]
         par = result["parallel_top3"]
@@ -210,7 +225,8 @@ def plot(result: dict[str, Any], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for method in ("huanjie", "huanjie-nofix", "cpsat-plain", "highs"):
-        pts = sorted((r["cadres"], r["seconds"]) for r in result["rows"] if r["method"] == method)
+        pts = sorted((r["cadres"], r["seconds"]) for r in result["rows"]
+                     if r["method"] == method and not r.get("hard"))
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=method)
     ax.set_xscale("log")
     ax.set_yscale("log")  # a straight line of slope 1 is linear growth

@@ -1,8 +1,10 @@
 """The LP relaxation of the linear model, and the pairs it proves useless.
 
-GLOP solves the relaxation by column generation: it starts from each seat
-group's most valuable pairs and adds the pairs whose reduced cost is positive,
-priced for every pair at once with numpy, until none is left. Enforced rows
+GLOP solves the relaxation by column generation: it starts from columns that
+make the restricted LP feasible at once (`first_columns`: each cadre offered to
+a few groups, not the same top cadres to every group) and adds the pairs whose
+reduced cost is positive, priced for every pair at once with numpy from the
+rows whose dual is not 0, until none is left or the bound's floor is reached. Enforced rows
 enter by big-M, max rows by their convex half (target >= each expression):
 leaving a constraint out, or weakening it, keeps a relaxation a relaxation.
 
@@ -32,36 +34,54 @@ from solver.budget import EVERY, Checkpoint
 from solver.linear import INF, Lin, LinearModel
 
 TOL = 1e-6
+PRIMAL = "use_preprocessing: false use_scaling: false"
+"""GLOP's parameters for the rounds after the first."""
 
 
 @dataclass
 class Rows:
-    """The relaxation's rows as coordinates (row, col, value) over every column."""
+    """The relaxation's rows, compact: row i's entries are `c[ptr[i]:ptr[i + 1]]`
+    (32-bit columns) with whole-number coefficients `v` (32-bit), in model order.
+    A county of 5,000 cadres has 16 million entries: 128 MB here, where a
+    (row, column, float) triple per entry took twice that."""
 
-    r: np.ndarray
+    ptr: np.ndarray
     c: np.ndarray
     v: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
 
+    @property
+    def r(self) -> np.ndarray:
+        """Each entry's row (made on demand: the pricing never needs it whole)."""
+        return np.repeat(np.arange(len(self.lo), dtype=np.int32), np.diff(self.ptr))
+
+    def rows_of(self, at: np.ndarray) -> np.ndarray:
+        """The rows of these entries."""
+        return np.searchsorted(self.ptr, at, side="right") - 1
+
 
 def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     """The rows in model order; a plain row is copied as it is stored (merged
     already), an enforced row is written by big-M. Entries are gathered in one
-    concatenation, with 32-bit rows and columns: a county of 100,000 cadres
-    has over 10**8 entries."""
+    concatenation, with 32-bit columns and coefficients: a county of 100,000
+    cadres has over 10**8 entries."""
     lb, ub = (a.astype(float) for a in lm.bounds())
     cs: list[np.ndarray] = []
     vs: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
+    top = 0
     tick = check.tick if check is not None else _no_tick
 
     def put(lin: Lin, a: float, b: float) -> None:
+        nonlocal top
         cs.append(lin.idx)
         vs.append(lin.coef)
         lo.append(a - lin.const)
         hi.append(b - lin.const)
+        if len(lin.coef):
+            top = max(top, int(lin.coef.max()), -int(lin.coef.min()))
         tick(1 + len(lin.idx) // EVERY)
 
     for row in lm.rows:
@@ -82,13 +102,14 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     for mx in lm.maxes:
         for e in mx.exprs:
             put((_col(mx.target) - e).merged(), 0, INF)
-    if lm.n_cols >= 2**31 or len(lo) >= 2**31:
-        raise ValueError("a relaxation of 2**31 columns or rows or more is not supported")
-    lengths = np.array([len(c) for c in cs], dtype=np.int64)
-    r = np.repeat(np.arange(len(lo), dtype=np.int32), lengths)
+    if lm.n_cols >= 2**31 or len(lo) >= 2**31 or top >= 2**31:
+        raise ValueError("a relaxation of 2**31 columns, rows or more, or coefficients as large, "
+                         "is not supported")
+    ptr = np.zeros(len(lo) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in cs], out=ptr[1:])
     c = np.concatenate(cs, dtype=np.int32, casting="same_kind") if cs else np.zeros(0, np.int32)
-    v = np.concatenate(vs, dtype=float, casting="unsafe") if vs else np.zeros(0)
-    return Rows(r, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float))
+    v = np.concatenate(vs, dtype=np.int32, casting="same_kind") if vs else np.zeros(0, np.int32)
+    return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float))
 
 
 def _no_tick(n: int = 1) -> None:
@@ -160,7 +181,10 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     # Measured on the 1,000- and 2,000-cadre counties: without presolve GLOP keeps
     # its basis when columns are added, and without scaling (whole-number costs
     # and coefficients) each round is faster: 0.46 s and 2.0 s, against 0.8 s and 4-6 s.
-    solver.SetSolverSpecificParametersAsString("use_preprocessing: false use_scaling: false")
+    # The first round starts from the slack basis, where the dual simplex is faster (5,000 cadres:
+    # 0.8 s against 2.0 s); the later ones add columns to an optimal basis, which stays primal
+    # feasible, so they run the primal simplex from it.
+    solver.SetSolverSpecificParametersAsString(PRIMAL + " use_dual_simplex: true")
     inf = solver.infinity()
     cts = []
     for a, b in zip(rows.lo.tolist(), rows.hi.tolist(), strict=True):
@@ -179,11 +203,12 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     master = Master(solver, obj, cts, rows, cost, lb, ub, check)
     inside, xs, add = master.inside, master.xs, master.add
     add(np.arange(n_pairs, n))
-    add(best_per_group(cost[:n_pairs], groups, np.ones(n_pairs, bool), per_group))
+    add(first_columns(lm, rows, cost, n_pairs, groups, per_group))
     check.check()
     y = np.zeros(len(cts))
     primal = np.zeros(n)
     lp_value, rounds = None, 0
+    priced: np.ndarray | None = None  # d for the current y
     while rounds == 0 or (perf_counter() - t0 < time_limit and not check.should_stop()):
         left = time_limit - (perf_counter() - t0)
         if rounds == 0 and math.isfinite(check.remaining()):
@@ -191,18 +216,25 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         solver.SetTimeLimit(max(1, int(1000 * left)))
         status = solver.Solve()
         rounds += 1
+        if rounds == 1:
+            solver.SetSolverSpecificParametersAsString(PRIMAL)
         if status != pywraplp.Solver.OPTIMAL:
             break
         lp_value = obj.Value() + lm.objective.const
         primal = np.zeros(n)
         primal[list(xs)] = [x.solution_value() for x in xs.values()]
         y = np.array([ct.dual_value() for ct in cts])
-        d = reduced_costs(cost, rows, y)
+        d = priced = reduced_costs(cost, rows, y)
         better = ~inside[:n_pairs] & (d[:n_pairs] > TOL)
         if not better.any():
             break
+        # Scores are whole numbers: once B(y) and the restricted LP's value share their
+        # floor, no round can lower the bound the search starts from (floor B).
+        if math.floor(lagrangian(rows, y, d, lb, ub) + lm.objective.const + 1e-6) \
+                <= math.floor(lp_value + 1e-6):
+            break
         add(best_per_group(d[:n_pairs], groups, better, per_group))
-    d = reduced_costs(cost, rows, y)
+    d = priced if priced is not None else reduced_costs(cost, rows, y)  # y changes only where priced
     value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
                  perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y),
@@ -237,7 +269,7 @@ class Master:
         at = at[np.argsort(rows.c[at], kind="stable")]
         bounds = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="left")
         ends = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="right")
-        r_at, v_at = rows.r[at].tolist(), rows.v[at].tolist()
+        r_at, v_at = rows.rows_of(at).tolist(), rows.v[at].tolist()
         for j, first, last in zip(cols.tolist(), bounds.tolist(), ends.tolist(), strict=True):
             x = self.xs[j] = self.solver.NumVar(self.lb[j], self.ub[j], "")
             if self.cost[j]:
@@ -294,16 +326,99 @@ class Master:
                      open_value=lagrangian(self.rows, y, d, self.lb, self.ub) + self.const)
 
 
-CHUNK = 1 << 20
+SPREAD = 5
+"""In the first columns, a cadre is offered to at most this many seat groups (its best)."""
+
+
+def first_columns(lm: LinearModel, rows: Rows, cost: np.ndarray, n_pairs: int, groups: np.ndarray,
+                  per_group: int) -> np.ndarray:
+    """The pairs the column generation starts from, chosen so that the first
+    restricted LP is feasible already: each group's best pairs by cost alone
+    are the same few top cadres in every group of a kind, who can take one seat
+    each, and the LP then spends its first rounds (the costliest, with big-M
+    artificials in the basis) finding cadres enough. So each cadre (the pairs
+    of one at-most-one row) is offered to its `SPREAD` best groups, ties broken
+    at random (seeded), and each group starts from its `per_group` best offers;
+    each hard row with a lower side (a `must` count, a pin) adds its best pairs
+    of distinct cadres. Any set of columns keeps the bound valid; this one only
+    saves rounds. A group offered fewer than `per_group` cadres is filled up
+    with its best others."""
+    key = np.arange(n_pairs, dtype=np.int64) + len(lm.rows)  # a pair outside every row: its own key
+    hard: list[int] = []
+    for i, row in enumerate(lm.rows):
+        if row.cp_only or row.enforce:
+            continue
+        idx = row.lin.idx
+        if row.kind == "at_most_one":
+            key[idx[idx < n_pairs]] = i
+        elif row.lo > 0 and row.kind == "linear":
+            hard.append(i)
+    c = cost[:n_pairs]
+    tie = np.random.default_rng(0).random(n_pairs)
+    span_c = float(c.max() - c.min()) + 2.0 if n_pairs else 2.0
+    # one sort: by cadre, then cost (high first), then the random tie-break; costs are whole numbers
+    order = np.argsort(key * span_c - c + 0.5 * tie, kind="stable")
+    ks = key[order]
+    rank = np.arange(n_pairs) - np.searchsorted(ks, ks, side="left")
+    offered = np.zeros(n_pairs, dtype=bool)
+    offered[order[rank < SPREAD]] = True
+    picked = np.zeros(n_pairs, dtype=bool)
+    # the offers first, then (a group offered too few) the group's best others
+    picked[best_per_group(c + offered * span_c, groups, np.ones(n_pairs, bool), per_group)] = True
+    for i in hard:
+        lin = lm.rows[i].lin
+        cols = lin.idx[(lin.idx < n_pairs) & (lin.coef > 0)]
+        if len(cols) == 0:
+            continue
+        # the row's best pair of each cadre, then the best of those: distinct cadres
+        by = cols[np.lexsort((tie[cols], -c[cols], key[cols]))]
+        first = np.concatenate(([True], key[by][1:] != key[by][:-1]))
+        best = by[first]
+        need = int(min(len(best), 2 * math.ceil(lm.rows[i].lo) + 2))
+        picked[best[np.argsort(-c[best], kind="stable")[:need]]] = True
+    return np.flatnonzero(picked)
+
+
+CHUNK = 1 << 22
 """Entries priced at a time: the temporaries stay small and are reused, where
 whole-model temporaries (10**8 entries) cost more in page faults than in sums."""
 
 
 def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
-    """d = c - A'y, summed entry by entry in model order, as a bincount would."""
+    """d = c - A'y. Only the rows whose dual is not 0 are read (a row's entries
+    are one slice): at the LP's optimum most rows are slack (a cadre nobody else
+    wants, a count rule met with room), so most entries are never touched."""
     dual = np.zeros(len(cost))
-    for s in range(0, len(rows.c), CHUNK):
-        np.add.at(dual, rows.c[s:s + CHUNK], rows.v[s:s + CHUNK] * y[rows.r[s:s + CHUNK]])
+    on = np.flatnonzero(y != 0)
+    if len(on) == 0:
+        return cost - dual
+    # runs of consecutive rows with a dual: each run's entries are one slice
+    cut = np.flatnonzero(np.diff(on) != 1) + 1
+    firsts, lasts = on[np.r_[0, cut]], on[np.r_[cut - 1, len(on) - 1]] + 1
+    lengths = np.diff(rows.ptr)
+    cols: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    held = 0
+
+    def flush() -> None:
+        nonlocal held
+        if held:
+            dual[:] += np.bincount(np.concatenate(cols), weights=np.concatenate(weights), minlength=len(cost))
+        cols.clear()
+        weights.clear()
+        held = 0
+
+    for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True):
+        lo, hi = int(rows.ptr[a]), int(rows.ptr[b])
+        per_entry = np.repeat(y[a:b], lengths[a:b])
+        for s in range(lo, hi, CHUNK):
+            e = min(hi, s + CHUNK)
+            cols.append(rows.c[s:e])
+            weights.append(rows.v[s:e] * per_entry[s - lo:e - lo])
+            held += e - s
+            if held >= CHUNK:
+                flush()
+    flush()
     return cost - dual
 
 

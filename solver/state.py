@@ -142,6 +142,11 @@ class BuildState:
         if need <= 0:
             self.record(spec, where, 0)
             return
+        if spec.strength == Strength.generally and self.most(count) < need:
+            # Broken in every slate (too few such cadres or seats): a constant, not a
+            # literal the LP could pay for with a fraction of big_m (the fewest breaks, proven).
+            self.record(spec, where, 1)
+            return
         if spec.strength == Strength.generally:
             v = self.model.new_bool_var(f"v_{spec.id}_{where}")
             self.model.add(count >= need).only_enforce_if(~v)
@@ -151,6 +156,26 @@ class BuildState:
             short = self.model.new_int_var(0, need, f"s_{spec.id}_{where}")
             self.model.add_max_equality(short, [0, need - count])
             self.record(spec, where, short)
+
+    def most(self, count: Expr) -> int:
+        """An upper bound of a count over pair columns and 0/1 literals: a cadre
+        takes one seat, a seat group has `count` seats. Sound, not tight: the rows
+        between the places (the must rules) are not read."""
+        lin = Lin.of(count).merged()
+        pos = lin.coef > 0
+        idx, coef = lin.idx[pos], lin.coef[pos]
+        pair = idx < self.n_pairs
+        top = lin.const + sum(int(k) * (self.model.ub[int(c)] if k > 0 else self.model.lb[int(c)])
+                              for c, k in zip(lin.idx, lin.coef, strict=True) if c >= self.n_pairs or k < 0)
+        if not pair.any():
+            return top
+        cols, k = idx[pair], coef[pair]
+        by_cadre = np.zeros(self.pool.size, np.int64)
+        np.maximum.at(by_cadre, self.pair_cadre[cols], k)
+        by_group = np.zeros(len(self.groups), np.int64)
+        np.maximum.at(by_group, self.pair_group[cols], k)
+        seats = np.array([g.count for g in self.groups], np.int64)
+        return top + int(min(by_cadre.sum(), (by_group * seats).sum()))
 
     def require_count(self, spec: RuleSpec, part: str, key: str, count: Expr, need: int) -> None:
         """count >= need, hard; in relax mode short by the rule part's slack."""

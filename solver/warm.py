@@ -45,6 +45,7 @@ from model.slate import Alternatives, Slate, SolveResult, SolveStatus
 from solver.budget import Checkpoint, CutShort
 from solver.build import Builder, Recorded
 from solver.events import OnEvent
+from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, Row, Var, lin_sum, value
 from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
@@ -85,11 +86,14 @@ class Prepared:
 def prepare(sc: Scenario, stop: Stop, workers: int = 2, on_event: OnEvent | None = None) -> Prepared:
     """Solve the base and keep its model and bound. A county small enough that
     the base solve needs no relaxation gets one here (it is cheap there): the
-    ranking of a seat's candidates reads it."""
+    ranking of a seat's candidates reads it. The base solve's cap on `generally`
+    breaks (solver/lexicographic.py) is lifted and the relaxation solved again
+    without it: forcing a cadre in may take more breaks, and the bounds must
+    hold for every slate."""
     kept: dict[str, object] = {}
 
-    def keep(b: Builder, bound: Bound | None) -> None:
-        kept["b"], kept["bound"] = b, bound
+    def keep(b: Builder, bound: Bound | None, cap: BreakCap | None) -> None:
+        kept["b"], kept["bound"], kept["cap"] = b, bound, cap
 
     result = solve(sc, workers=workers, stop=stop, on_event=on_event, on_built=keep)
     p = Prepared(sc, result, Workers(workers))
@@ -98,7 +102,11 @@ def prepare(sc: Scenario, stop: Stop, workers: int = 2, on_event: OnEvent | None
         return p
     b.model.maximize(b.objective)  # solve() leaned it toward its slate
     b.model.clear_hints()
-    bound = kept.get("bound")
+    bound, cap = kept.get("bound"), kept.get("cap")
+    if isinstance(cap, BreakCap) and cap.capped and cap.row is not None:
+        # The base bound holds for slates of at most K breaks; a forced slate may need more.
+        cap.row.hi = INF
+        bound = None
     if bound is None:
         try:
             bound = searching.lp_bound(b.model, b.n_pairs, b.pair_group, stop.remaining() / 4,
