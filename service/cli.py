@@ -227,7 +227,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     township, seat = seat_arg(sc, args.seat)
     rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers,
                     stop=args.stop)
-    print(recommend_text(rec, Names.of(sc)))
+    print(recommend_text(rec, Names.of(sc), every=args.all))
+    if args.json:
+        write_atomic(args.json, rec.model_dump_json(indent=2))
     return forced_code(rec.tried)
 
 
@@ -329,7 +331,11 @@ def parser() -> argparse.ArgumentParser:
                          help="candidates for a seat, ranked by the cost of forcing them in")
     rc.add_argument("scenario")
     rc.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
-    rc.add_argument("--limit", type=int, default=5, help="how many candidates to force-solve (default 5)")
+    rc.add_argument("--limit", type=int, default=10,
+                    help="how many best candidates to force-solve exactly (default 10); the others are "
+                         "ranked by the relaxation's bound")
+    rc.add_argument("--all", action="store_true", help="list every eligible candidate, the bounded ones too")
+    rc.add_argument("--json", help="also write the whole ranking as JSON to this file")
     budget(rc)
     rc.set_defaults(run=cmd_recommend)
 

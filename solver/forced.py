@@ -2,17 +2,23 @@
 
 `why_not` answers "why is she not secretary of 东山镇?": either a must rule (or a
 ban, or her removal) forbids it, named with the numbers, or the forced solve's
-score falls by so much, under these terms. `recommend` ranks candidates for a
-seat by that score change.
+score falls by so much, under these terms. `recommend` ranks every eligible
+candidate for a seat by that score: exactly (a forced solve) for the best
+`limit`, and for the others by the base relaxation's bound, which no slate
+seating them can beat.
+
+Forced solves run on the base solve's own model and bound (solver/warm.py), not
+on a model built and relaxed again; pass `prepared` to reuse a base across calls.
 
 Each verb has one budget (`stop`, or `time_limit` seconds for the whole run):
 why_not gives the base solve half of it and the forced solve the rest;
-recommend shares it evenly among the base solve and the forced solves, each
-solve's unused time going to those after it.
+recommend gives the base solve 1 / (limit + 1) of it and shares the rest evenly
+among the forced solves, each solve's unused time going to those after it.
 """
 
 from __future__ import annotations
 
+import math
 from time import perf_counter
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,8 +33,9 @@ from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
-from solver.search import solve
+from solver.run import Workers
 from solver.stop import Stop, budget, share
+from solver.warm import Candidate, Prepared, candidates, prepare, solve_pinned
 
 DEFAULT_TIME_LIMIT = 30.0
 
@@ -41,7 +48,9 @@ class Forced(BaseModel):
     `reasons` say why it is impossible (or why it costs nothing), as data;
     `relaxations` are those of an infeasible solve (the scenario's or the forced
     one); `newly_broken` the rule instances the forced slate breaks and the best
-    one does not."""
+    one does not. `exact`: `objective` is proven the forced best (false when the
+    forced solve ran out of time: its slate stands, unproven). `bound`: the base
+    relaxation's bound on the forced objective, when one is known."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -58,11 +67,33 @@ class Forced(BaseModel):
     newly_broken: list[RuleInstance] = Field(default_factory=list)
     status: SolveStatus | None = None
     scenario_status: SolveStatus | None = None
+    exact: bool = True
+    bound: int | None = None
+
+
+class Bounded(BaseModel):
+    """An eligible cadre not force-solved: no slate seating them scores above
+    `bound` (the base relaxation's B - loss of the pair; None: no bound known),
+    `delta_bound` is that minus the base best. `outside_top`: the bound is below
+    the objective of the `limit`-th exact candidate, so they are proven not
+    among the best `limit`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cadre: str
+    name: str
+    bound: int | None = None
+    delta_bound: int | None = None
+    outside_top: bool = False
 
 
 class Recommendation(BaseModel):
-    """Candidates for one seat: how many are eligible under the must rules, and
-    those force-solved, best score change first."""
+    """Every candidate for one seat: how many are eligible under the must rules;
+    those force-solved (`tried`, best score change first; each `exact` unless its
+    solve ran out of time), and the rest by their bound (`bounded`, best first).
+    `limit` is how many best were asked for exactly; `proven`: the best `limit`
+    (and every candidate tied with the last of them) are all in `tried` and exact,
+    so the order of the top is proven."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +101,9 @@ class Recommendation(BaseModel):
     seat: str
     eligible: int
     tried: list[Forced] = Field(default_factory=list)
+    bounded: list[Bounded] = Field(default_factory=list)
+    limit: int = 0
+    proven: bool = False
 
 
 def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[Reason]:
@@ -98,32 +132,48 @@ def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[Reaso
 
 def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResult | None = None,
             time_limit: float | None = None, workers: int = 2, stop: Stop | None = None,
-            on_event: OnEvent | None = None) -> Forced:
-    """Force the cadre into the seat and compare with the best slate (`base`, or
-    solved here with half the budget)."""
+            on_event: OnEvent | None = None, prepared: Prepared | None = None) -> Forced:
+    """Force the cadre into the seat and compare with the best slate: that of
+    `prepared` (a kept base, solver/warm.py), of `base` (a result alone: the
+    forced solve is a full one), or solved here with half the budget."""
     stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
     c = sc.cadre_by_id[cadre]
     out = Forced(cadre=cadre, name=c.name, township=township, seat=seat, possible=False)
     out.reasons = exclusions(sc, cadre, township, seat)
     if out.reasons:
         return out
-    if base is None:
-        base = solve(sc, workers=workers, stop=share(stop, 0.5), on_event=on_event)
+    if prepared is None:
+        prepared = (Prepared(sc, base, Workers(workers)) if base is not None
+                    else prepare(sc, share(stop, 0.5), workers, on_event))
+    return forced(prepared, out, stop, on_event)
+
+
+def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None,
+           bound: int | None = None, lean: bool = True) -> Forced:
+    """Fill `out` (a cadre no rule keeps out of the seat) from its forced solve on
+    `p`; `lean`: its slate brought nearer the base slate (solver/warm.py `closer`),
+    so its terms and broken rules are those the force brings."""
+    base, sc = p.result, p.sc
     if not base.slates:
         out.scenario_status = base.status
         out.reasons, out.relaxations = list(base.reasons), list(base.relaxations)
         return out
     best = base.slates[0]
+    cadre, township, seat = out.cadre, out.township, out.seat
     if any(a.cadre == cadre and a.township == township and seat_kind(a.seat) == seat
            for a in best.assignments):
         out.possible, out.delta = True, 0
         out.objective = best.score.objective if best.score else None
         out.reasons = [reason("already_there")]
         return out
-    others = tuple(p for p in sc.pins if p.cadre != cadre)
-    forced = solve(sc.with_changes(pins=(*others, Pin(cadre=cadre, township=township, seat=seat))),
-                   workers=workers, near=best, stop=stop, on_event=on_event)
+    out.bound = bound
+    pin = Pin(cadre=cadre, township=township, seat=seat)
+    if any(q.cadre == cadre for q in sc.pins):  # pinned elsewhere: that pin gives way, not a restriction
+        p = Prepared(sc, base, p.how)
+    forced = solve_pinned(p, (pin,), (), stop, whatif=lambda: sc.with_changes(
+        pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event, lean=lean)
     out.status = forced.status
+    out.exact = forced.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
     new, old = (forced.slates[0].score if forced.slates else None), best.score
     if new is None or old is None:
         out.reasons = list(forced.reasons) or [reason("forced_status", status=forced.status.value)]
@@ -141,33 +191,83 @@ def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResul
     return out
 
 
-def recommend(sc: Scenario, township: str, seat: str, limit: int = 5, time_limit: float | None = None,
-              workers: int = 2, stop: Stop | None = None, on_event: OnEvent | None = None) -> Recommendation:
-    """The eligible cadres for a seat, ranked by the score change of forcing each
-    in. Forced solves are costly, so the `limit` most promising by their own
-    points in that seat (merit, continuity, reserve) are solved, plus whoever
-    holds the seat in the best slate. One budget for all: the base solve and
-    each forced solve get an even share of what is left when they start."""
+def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limit: float | None = None,
+              workers: int = 2, stop: Stop | None = None, on_event: OnEvent | None = None,
+              prepared: Prepared | None = None) -> Recommendation:
+    """Every eligible cadre for a seat, ranked by the objective of the best slate
+    that seats them. Each pair's relaxation bound caps that objective, so the
+    candidates are force-solved best bound first, until `limit` are solved and
+    the next bound is below the base's objective: a cadre whose forced score
+    ties the base has a bound at or above it, so it is never missed. A cadre
+    left whose bound is below the `limit`-th objective is proven outside the top
+    (`Bounded.outside_top`); the rest are ranked by bound. Whoever holds the seat
+    in the best slate counts with delta 0 and needs no solve. One budget for all:
+    the base solve (unless `prepared`) gets 1 / (limit + 1) of it, each forced
+    solve an even share of what is left for those still to come."""
     stop = budget(stop, time_limit, DEFAULT_TIME_LIMIT)
     emit = on_event or ignore
     t0 = perf_counter()
     n = max(limit, 1)
-    base = solve(sc, workers=workers, stop=share(stop, 1 / (n + 1)))
-    b = Builder(sc)
-    b.drop_forbidden_pairs()  # the eligible are all recommend needs of the model
+    p = prepared or prepare(sc, share(stop, 1 / (n + 1)), workers)
+    if not p.warm or p.b is None:
+        return unranked(p, township, seat, n, stop)
+    cands = candidates(p, township, seat)
+    base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
+    tried: list[Forced] = []
+    left = list(cands)
+    while left and not stop.should_stop():
+        k = left[0]
+        if len(tried) >= n and not (k.bound is None or k.bound >= base_objective):
+            break  # no cadre left can tie the base
+        left.pop(0)
+        start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
+                       possible=False)
+        f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound,
+                   lean=False)
+        tried.append(f)
+        emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
+                            delta=f.delta, seconds=perf_counter() - t0))
+    tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
+    line = nth(tried, n)
+    bounded = [bounded_of(sc, k, base_objective, line) for k in left]
+    proven = all(f.exact for f in tried) and all(b.outside_top for b in bounded)
+    return Recommendation(township=township, seat=seat, eligible=len(cands), tried=tried, bounded=bounded,
+                          limit=n, proven=proven)
+
+
+def nth(tried: list[Forced], n: int) -> float:
+    """The n-th best forced objective so far (-inf while fewer than n are possible)."""
+    scores = sorted((f.objective for f in tried if f.objective is not None), reverse=True)
+    return scores[n - 1] if len(scores) >= n else -math.inf
+
+
+def bounded_of(sc: Scenario, k: Candidate, base: int, line: float) -> Bounded:
+    return Bounded(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, bound=k.bound,
+                   delta_bound=None if k.bound is None else k.bound - base,
+                   outside_top=k.bound is not None and k.bound < line)
+
+
+def unranked(p: Prepared, township: str, seat: str, n: int, stop: Stop) -> Recommendation:
+    """A base without a slate (its status and reasons, once), or without a bound
+    to rank by: then the `n` most promising by their own points in the seat
+    (merit, reserve) are force-solved, cold, as before the warm start."""
+    b = Builder(p.sc)
+    b.drop_forbidden_pairs()  # the eligible are all this needs of the model
     g = next(g for g in b.groups if g.seat.township == township and g.seat.template.id == seat)
     eligible = [b.pool.ids[c] for c in range(b.pool.size) if b.allowed[c, g.index]]
-    holders = {a.cadre for a in base.slates[0].assignments
-               if a.township == township and seat_kind(a.seat) == seat} if base.slates else set()
-    own = {cid: (int(b.pool.merit[i]), int(b.pool.reserve[i]), cid) for i, cid in enumerate(b.pool.ids)}
-    ranked = sorted(eligible, key=lambda cid: (cid not in holders, -own[cid][0], -own[cid][1], cid))[:n]
-    tried: list[Forced] = []
+    if not p.result.slates:
+        out = Forced(cadre="", name="", township=township, seat=seat, possible=False)
+        return Recommendation(township=township, seat=seat, eligible=len(eligible),
+                              tried=[forced(p, out, stop)], limit=n)
+    own = {cid: (int(b.pool.merit[i]), int(b.pool.reserve[i])) for i, cid in enumerate(b.pool.ids)}
+    ranked = sorted(eligible, key=lambda cid: (-own[cid][0], -own[cid][1], cid))[:n]
+    cold = Prepared(p.sc, p.result, p.how)
+    tried = []
     for i, cid in enumerate(ranked):
         if stop.should_stop():
             break
-        f = why_not(sc, cid, township, seat, base, workers=workers, stop=share(stop, 1 / (len(ranked) - i)))
-        tried.append(f)
-        emit(CandidateTried(index=i + 1, of=len(ranked), cadre=cid, possible=f.possible, delta=f.delta,
-                            seconds=perf_counter() - t0))
+        out = Forced(cadre=cid, name=p.sc.cadre_by_id[cid].name, township=township, seat=seat,
+                     possible=False)
+        tried.append(forced(cold, out, share(stop, 1 / (len(ranked) - i))))
     tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
-    return Recommendation(township=township, seat=seat, eligible=len(eligible), tried=tried)
+    return Recommendation(township=township, seat=seat, eligible=len(eligible), tried=tried, limit=n)

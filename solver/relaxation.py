@@ -141,6 +141,9 @@ class Bound:
     columns: int
     rounds: int
     seconds: float
+    master: Master | None = None  # the relaxation's LP, kept for restricted re-solves (solver/warm.py)
+    gain: np.ndarray | None = None  # per pair max(0, d): what closing the pair takes off the bound
+    open_value: float | None = None  # a restricted bound's duals, priced without the restriction
 
     def keep(self, n_pairs: int, n_cols: int, target: float) -> np.ndarray:
         """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
@@ -199,28 +202,8 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
                 ct.SetCoefficient(a, sign)
                 obj.SetCoefficient(a, -big)
         check.tick()
-    inside = np.zeros(n, dtype=bool)
-    xs: dict[int, pywraplp.Variable] = {}
-
-    def add(cols: np.ndarray) -> None:
-        # The entries of these columns only, column by column and in row order
-        # within a column: one pass over the entries, not a sort of them all.
-        mark = np.zeros(n, dtype=bool)
-        mark[cols] = True
-        at = np.flatnonzero(mark[rows.c])
-        at = at[np.argsort(rows.c[at], kind="stable")]
-        bounds = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="left")
-        ends = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="right")
-        r_at, v_at = rows.rows_of(at).tolist(), rows.v[at].tolist()
-        for j, first, last in zip(cols.tolist(), bounds.tolist(), ends.tolist(), strict=True):
-            x = xs[j] = solver.NumVar(lb[j], ub[j], "")
-            if cost[j]:
-                obj.SetCoefficient(x, cost[j])
-            for k in range(first, last):
-                cts[r_at[k]].SetCoefficient(x, v_at[k])
-            check.tick()
-        inside[cols] = True
-
+    master = Master(solver, obj, cts, rows, cost, lb, ub, check)
+    inside, xs, add = master.inside, master.xs, master.add
     add(np.arange(n_pairs, n))
     add(first_columns(lm, rows, cost, n_pairs, groups, per_group))
     check.check()
@@ -254,7 +237,93 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     d = priced if priced is not None else reduced_costs(cost, rows, y)  # y changes only where priced
     value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
-                 perf_counter() - t0)
+                 perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y),
+                 np.maximum(0.0, d[:n_pairs]))
+
+
+class Master:
+    """The restricted master LP of the column generation, in GLOP: its rows, the
+    columns added so far (`inside`, `xs`), and what pricing reads. Kept after
+    `lp_bound` so that a forced solve (a pin or ban: column bounds) re-solves it
+    from its last basis (`restricted`) instead of building the relaxation again."""
+
+    def __init__(self, solver: pywraplp.Solver, obj: pywraplp.Objective, cts: list[pywraplp.Constraint],
+                 rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray, check: Checkpoint) -> None:
+        self.solver, self.obj, self.cts, self.rows = solver, obj, cts, rows
+        self.cost, self.lb, self.ub, self.check = cost, lb, ub, check
+        self.inside = np.zeros(len(cost), dtype=bool)
+        self.xs: dict[int, pywraplp.Variable] = {}
+        self.const, self.groups, self.per_group, self.y = 0, np.zeros(0, np.int64), 10, np.zeros(0)
+
+    def kept(self, const: int, groups: np.ndarray, per_group: int, y: np.ndarray) -> Master:
+        self.const, self.groups, self.per_group, self.y = const, groups, per_group, y
+        return self
+
+    def add(self, cols: np.ndarray) -> None:
+        """Add these columns. Their entries only, column by column and in row order
+        within a column: one pass over the entries, not a sort of them all."""
+        rows, n = self.rows, len(self.cost)
+        mark = np.zeros(n, dtype=bool)
+        mark[cols] = True
+        at = np.flatnonzero(mark[rows.c])
+        at = at[np.argsort(rows.c[at], kind="stable")]
+        bounds = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="left")
+        ends = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="right")
+        r_at, v_at = rows.rows_of(at).tolist(), rows.v[at].tolist()
+        for j, first, last in zip(cols.tolist(), bounds.tolist(), ends.tolist(), strict=True):
+            x = self.xs[j] = self.solver.NumVar(self.lb[j], self.ub[j], "")
+            if self.cost[j]:
+                self.obj.SetCoefficient(x, self.cost[j])
+            for k in range(first, last):
+                self.cts[r_at[k]].SetCoefficient(x, v_at[k])
+            self.check.tick()
+        self.inside[cols] = True
+
+    def restricted(self, off: np.ndarray, take: list[int], time_limit: float,
+                   check: Checkpoint | None = None) -> Bound:
+        """The bound of the relaxation with the pair columns `off` fixed to 0 and
+        `take` to 1, by column generation from the kept basis; the columns' bounds
+        are put back afterwards. As in `lp_bound`, the bound is the Lagrangian one
+        of the duals found (valid for any), the closed pairs at an infinite loss."""
+        t0 = perf_counter()
+        self.check = check if check is not None else Checkpoint(None)
+        n_pairs = len(off)
+        lb, ub = self.lb.copy(), self.ub.copy()
+        ub[:n_pairs][off] = 0.0
+        lb[take] = 1.0
+        fresh = np.array([j for j in take if not self.inside[j]], dtype=np.int64)
+        if len(fresh):
+            self.add(fresh)
+        moved = np.flatnonzero(self.inside[:n_pairs] & off).tolist() + list(take)
+        for j in moved:
+            self.xs[j].SetBounds(lb[j], ub[j])
+        y, primal, rounds = self.y, np.zeros(len(self.cost)), 0
+        try:
+            while rounds == 0 or (perf_counter() - t0 < time_limit and not self.check.should_stop()):
+                self.solver.SetTimeLimit(max(1, int(1000 * max(time_limit - (perf_counter() - t0), 0.05))))
+                status = self.solver.Solve()
+                rounds += 1
+                if status != pywraplp.Solver.OPTIMAL:
+                    break
+                y = np.array([ct.dual_value() for ct in self.cts])
+                primal = np.zeros(len(self.cost))
+                primal[list(self.xs)] = [x.solution_value() for x in self.xs.values()]
+                d = reduced_costs(self.cost, self.rows, y)
+                better = ~self.inside[:n_pairs] & ~off & (d[:n_pairs] > TOL)
+                if not better.any():
+                    break
+                self.add(best_per_group(d[:n_pairs], self.groups, better, self.per_group))
+        finally:
+            for j in moved:
+                self.xs[j].SetBounds(self.lb[j], self.ub[j])
+        d = reduced_costs(self.cost, self.rows, y)
+        value = lagrangian(self.rows, y, d, lb, ub) + self.const
+        loss = np.maximum(0.0, -d[:n_pairs])
+        loss[off] = INF
+        loss[take] = 0.0  # fixed at 1: what they cost is in the bound already
+        return Bound(value, loss, None, primal, int(self.inside.sum()), rounds, perf_counter() - t0,
+                     gain=np.maximum(0.0, d[:n_pairs]),
+                     open_value=lagrangian(self.rows, y, d, self.lb, self.ub) + self.const)
 
 
 SPREAD = 5

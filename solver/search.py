@@ -372,6 +372,7 @@ def solve(
     stop: Stop | None = None,
     max_memory_mb: float | None = MAX_MEMORY_MB,
     alternatives: Alternatives | str | None = None,
+    on_built: Callable[[Builder, RelaxBound | None, BreakCap | None], None] | None = None,
 ) -> SolveResult:
     """The `top` best slates, best first, each differing from every slate before
     it as `alternatives` says (`Alternatives`; `resolve_alternatives` gives the
@@ -393,7 +394,8 @@ def solve(
     a run whose time is up before its first slate is UNKNOWN with the reason
     `cut_short` (the step it was in). Before anything large is built, a run whose
     estimated peak memory is above `max_memory_mb` (None: no bound) is refused
-    with MemoryBoundExceeded (solver/memory.py)."""
+    with MemoryBoundExceeded (solver/memory.py). `on_built` is handed the built
+    model, its relaxation bound and the break cap, to keep them for forced solves (solver/warm.py)."""
     stop = budget(stop, time_limit)
     emit = on_event or ignore
     diversity, mode = resolve_alternatives(sc, diversity, alternatives)
@@ -419,6 +421,8 @@ def solve(
     except CutShort as e:
         return cut_short(sc, settings, e, perf_counter() - t0)
     build_time = perf_counter() - t0
+    if on_built is not None:
+        on_built(b, bound, cap)
     common: dict[str, Any] = dict(
         scenario=sc.name, ruleset=sc.ruleset, settings=settings, build_time=build_time,
         candidate_pairs=pairs, dropped_pairs=b.allowed.size - pairs,

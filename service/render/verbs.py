@@ -13,7 +13,7 @@ from service.render.words import Names, fixed, say, words
 
 if TYPE_CHECKING:
     from solver.events import Event
-    from solver.forced import Forced, Recommendation
+    from solver.forced import Bounded, Forced, Recommendation
 
 
 fixed("removed", "已从候选池中移除(remove)")
@@ -48,7 +48,16 @@ def forced_line(f: Forced, names: Names) -> str:
     terms = ",".join(f"{term_zh(k)} {v:+d}" for k, v in f.terms.items()) or "各项不变"
     broken = (";新增未满足:" + ";".join(f"{r.rule} {instance_text(r, names)}" for r in f.newly_broken)
               if f.newly_broken else "")
-    return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}({terms}){broken}"
+    unproven = "" if f.exact else f"(未证明最优,{f.status})"
+    return f"  {f.name}({f.cadre}):目标值 {f.delta:+d}{unproven}({terms}){broken}"
+
+
+def bounded_line(b: Bounded) -> str:
+    """A candidate ranked by the relaxation's bound alone: at most this change."""
+    if b.delta_bound is None:
+        return f"  {b.name}({b.cadre}):未求解,无上界"
+    outside = ",不可能进入前列" if b.outside_top else ""
+    return f"  {b.name}({b.cadre}):目标值至多 {b.delta_bound:+d}(松弛上界,未强制求解{outside})"
 
 
 def why_not_text(f: Forced, names: Names) -> str:
@@ -56,11 +65,25 @@ def why_not_text(f: Forced, names: Names) -> str:
     return head + "\n" + forced_line(f, names)
 
 
-def recommend_text(rec: Recommendation, names: Names) -> str:
+def recommend_text(rec: Recommendation, names: Names, every: bool = False) -> str:
+    """The exact candidates (each forced solve), then those ranked by bound: every
+    one with `every`, else how many and the best bound among them."""
     place = names.township(rec.township) + names.seat(rec.township, rec.seat)
     head = (f"{place}:符合必须条件的人选 {rec.eligible} 人,强制求解其中 {len(rec.tried)} 人"
             "(按目标值变化排序):")
-    return head + "\n" + "\n".join(forced_line(f, names) for f in rec.tried)
+    lines = [head, *(forced_line(f, names) for f in rec.tried)]
+    if rec.bounded:
+        outside = sum(1 for b in rec.bounded if b.outside_top)
+        best = rec.bounded[0].delta_bound
+        lines.append(f"其余 {len(rec.bounded)} 人按松弛上界排序(未强制求解)"
+                     + (f",上界最高 {best:+d}" if best is not None else "")
+                     + f";其中 {outside} 人已证明不在前 {rec.limit} 名" + (":" if every else ""))
+        if every:
+            lines += [bounded_line(b) for b in rec.bounded]
+    if rec.tried and rec.tried[0].scenario_status is None:
+        lines.append(f"前 {rec.limit} 名已证明" if rec.proven else
+                     f"前 {rec.limit} 名未全部证明(有未求解的人选上界不低于第 {rec.limit} 名)")
+    return "\n".join(lines)
 
 
 def progress_line(event: Event) -> str | None:
