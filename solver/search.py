@@ -91,11 +91,12 @@ SUPPORT_SECONDS = 1.0
 relaxation's support; it is a shortcut, not the search."""
 
 
-SUPPORT_PER_GROUP = 4
-"""Pairs per seat group (the least loss first) in the support's model, beside the
-relaxation's own: with many pairs at no loss (a degenerate LP), two per group
-missed the best slate of xx-2011 with D1-K4 `generally` (4.8 s, against 0.7 s
-with four)."""
+SUPPORT_PER_GROUP = 2
+"""Pairs per seat group (the least loss first) in the support's first model,
+beside the relaxation's own; it widens threefold while that helps
+(`Search.from_support`): two, then six, then eighteen per group proves every
+stored instance, the hard ones included, where a fixed four cost c20-1000 0.2 s
+more and a fixed two missed xx-2011 with D1-K4 `generally` (4.8 s)."""
 
 PRINCIPAL_SUPPORT = 8
 """Pairs per principal seat group (the least loss first) in the support's model:
