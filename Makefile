@@ -31,7 +31,6 @@ bench: $(BENCH)
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.growth
 	$(PY) -m benchmarks.overrun
-	$(PY) -m benchmarks.interactive c20-1000 h17-1000-w25
 	$(PY) -m benchmarks.batch
 	$(PY) -m benchmarks.startup
 

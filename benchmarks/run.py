@@ -253,10 +253,10 @@ def main() -> None:
     print(targets(result) or "(targets are judged on the full run)")
     print(f"\nwrote {RESULTS / f'{name}.json'} and {RESULTS / f'{name}-scaling.png'}")
     if not args.quick:  # the interactive verbs (benchmarks/interactive.py), on the county and the hard ones
-        from benchmarks import instances, interactive
+        from benchmarks import interactive
 
         print()
-        interactive.main([COUNTY, *(i.name for i in getattr(instances, "HARD", []))])
+        interactive.main([COUNTY, *(i.name for i in HARD)])
 
 
 if __name__ == "__main__":
