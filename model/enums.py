@@ -9,6 +9,17 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+_ORDERS: dict[type, dict[Any, int]] = {}
+
+
+def order_of(member: Any) -> int:
+    """A member's place in its enum, the table made once per enum: the referee asks
+    for ranks and degrees tens of thousands of times a slate."""
+    order = _ORDERS.get(type(member))
+    if order is None:
+        order = _ORDERS[type(member)] = {m: i for i, m in enumerate(type(member))}
+    return order[member]
+
 
 class Labeled(StrEnum):
     """A string enum whose members carry a Chinese label and accept it as input."""
@@ -47,7 +58,7 @@ class Education(Labeled):
 
     @property
     def level(self) -> int:
-        return list(Education).index(self)
+        return order_of(self)
 
 
 class Rank(Labeled):
@@ -59,7 +70,7 @@ class Rank(Labeled):
 
     @property
     def level(self) -> int:
-        return list(Rank).index(self)
+        return order_of(self)
 
 
 class Grade(Labeled):

@@ -19,6 +19,7 @@ among the forced solves, each solve's unused time going to those after it.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from time import perf_counter
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,9 +75,9 @@ class Forced(BaseModel):
 class Bounded(BaseModel):
     """An eligible cadre not force-solved: no slate seating them scores above
     `bound` (the base relaxation's B - loss of the pair; None: no bound known),
-    `delta_bound` is that minus the base best. `outside_top`: the bound is below
+    `delta_bound` is that minus the base best. `outside_top`: the bound is at most
     the objective of the `limit`-th exact candidate, so they are proven not
-    among the best `limit`."""
+    above any of the best `limit` (at best a tie, which goes to the one solved)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -197,10 +198,12 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     """Every eligible cadre for a seat, ranked by the objective of the best slate
     that seats them. Each pair's relaxation bound caps that objective, so the
     candidates are force-solved best bound first, until `limit` are solved and
-    the next bound is below the base's objective: a cadre whose forced score
-    ties the base has a bound at or above it, so it is never missed. A cadre
-    left whose bound is below the `limit`-th objective is proven outside the top
-    (`Bounded.outside_top`); the rest are ranked by bound. Whoever holds the seat
+    the next bound is at most the `limit`-th objective solved: no cadre left can
+    rank above it, so the top `limit` are exact (a cadre whose forced score ties
+    the base has a bound at or above it, so it is solved before any below). A
+    cadre left is then proven outside the top (`Bounded.outside_top`; one whose
+    bound equals the `limit`-th objective could at best tie it, and the tie goes
+    to the one solved); the rest, when the budget ran out, are ranked by bound. Whoever holds the seat
     in the best slate counts with delta 0 and needs no solve. One budget for all:
     the base solve (unless `prepared`) gets 1 / (limit + 1) of it, each forced
     solve an even share of what is left for those still to come."""
@@ -215,16 +218,22 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
     tried: list[Forced] = []
     left = list(cands)
+    seen = len(p.duals)
     while left and not stop.should_stop():
         k = left[0]
-        if len(tried) >= n and not (k.bound is None or k.bound >= base_objective):
-            break  # no cadre left can tie the base
+        if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
+            break  # no cadre left can rank above the n-th solved one
         left.pop(0)
         start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
                        possible=False)
         f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound,
                    lean=False)
         tried.append(f)
+        if len(p.duals) > seen:  # its relaxation's duals bound the others too: re-rank those left
+            seen = len(p.duals)
+            tighter = {k.cadre: k.bound for k in candidates(p, township, seat)}
+            left = sorted((replace(k, bound=tighter[k.cadre]) for k in left),
+                          key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
         emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
                             delta=f.delta, seconds=perf_counter() - t0))
     tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
@@ -244,7 +253,7 @@ def nth(tried: list[Forced], n: int) -> float:
 def bounded_of(sc: Scenario, k: Candidate, base: int, line: float) -> Bounded:
     return Bounded(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, bound=k.bound,
                    delta_bound=None if k.bound is None else k.bound - base,
-                   outside_top=k.bound is not None and k.bound < line)
+                   outside_top=k.bound is not None and k.bound <= line)
 
 
 def unranked(p: Prepared, township: str, seat: str, n: int, stop: Stop) -> Recommendation:

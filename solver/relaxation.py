@@ -144,6 +144,7 @@ class Bound:
     master: Master | None = None  # the relaxation's LP, kept for restricted re-solves (solver/warm.py)
     gain: np.ndarray | None = None  # per pair max(0, d): what closing the pair takes off the bound
     open_value: float | None = None  # a restricted bound's duals, priced without the restriction
+    open_loss: np.ndarray | None = None  # and per pair max(0, -d) of those duals, before any is closed
 
     def keep(self, n_pairs: int, n_cols: int, target: float) -> np.ndarray:
         """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
@@ -323,7 +324,8 @@ class Master:
         loss[take] = 0.0  # fixed at 1: what they cost is in the bound already
         return Bound(value, loss, None, primal, int(self.inside.sum()), rounds, perf_counter() - t0,
                      gain=np.maximum(0.0, d[:n_pairs]),
-                     open_value=lagrangian(self.rows, y, d, self.lb, self.ub) + self.const)
+                     open_value=lagrangian(self.rows, y, d, self.lb, self.ub) + self.const,
+                     open_loss=np.maximum(0.0, -d[:n_pairs]))
 
 
 SPREAD = 5

@@ -247,7 +247,7 @@ class Search:
         # Kept pairs without a slate, or no time to look: that proves nothing.
         return Found(SolveStatus.UNKNOWN, None, stats.model_copy(update={"status": SolveStatus.UNKNOWN}))
 
-    def from_support(self, stop: Stop, scale: int, cap: int) -> Found | None:
+    def from_support(self, stop: Stop, scale: int, cap: int, widen: bool = True) -> Found | None:
         """A slate from few pairs: those the relaxation's solution uses, each
         group's few with the least loss, and those of the slates found so far.
         B bounds every slate's score, so a slate scoring floor(B) whose closeness
@@ -257,7 +257,9 @@ class Search:
         CP-SAT finds in a few thousand pairs what it misses in forty thousand
         (c40-2000: 3,540 in 3 s over 2,283 pairs; 3,539 after 60 s over 40,599).
         The last slate is a hint for the search that follows (and its answer if
-        the run is stopped first), FEASIBLE."""
+        the run is stopped first), FEASIBLE. `widen` false: the first support only
+        (a forced solve's bound from the base's duals is often a point loose, and
+        no support proves it; its own relaxation comes next, solver/warm.py)."""
         keep = self.kept()
         if self.bound is None or keep is None:
             return None
@@ -289,7 +291,7 @@ class Search:
             if best is not None and reached <= value(b.model.objective, best.vals):
                 return best  # a wider support found nothing better: the search takes over
             best = unproven(vals, stats)
-            if 2 * few[pairs].sum() >= pairs.sum():
+            if not widen or 2 * few[pairs].sum() >= pairs.sum():
                 return best  # the support is half the kept pairs already
             per, limit = 3 * per, 2 * limit
         return best

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from time import perf_counter
 
 import numpy as np
@@ -67,6 +67,10 @@ class Prepared:
     b: Builder | None = None
     bound: Bound | None = None
     principals: dict[str, list[tuple[set[int], float]]] | None = None
+    duals: list[Bound] = field(default_factory=list)
+    """The restricted relaxations of the forced solves so far: their duals bound
+    every other pin too (Lagrangian, valid for any duals), so a ranking tightens
+    as it goes (`candidates`)."""
 
     def recent_principals(self) -> dict[str, list[tuple[set[int], float]]]:
         """`recent_principal_seats` of the kept model, made once."""
@@ -313,13 +317,15 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, shift: float = 0.
     scale = b.n_seats + 1
     cheap = restricted_bound(p.bound, r, shift)
     first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
-    found = first.from_support(stop, 1, 0)
+    found = first.from_support(stop, 1, 0, widen=False)
     if found is not None and found.status == SolveStatus.OPTIMAL:
         return found, cheap
     bound = cheap
     if p.bound.master is not None and not stop.should_stop():
         check.enter("lp_relaxation")
         tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+        if tight.open_value is not None and tight.open_loss is not None:
+            p.duals.append(tight)
         tight = replace(tight, value=tight.value + shift)
         if math.floor(tight.value + 1e-6) <= math.floor(cheap.value + 1e-6):
             bound = tight  # its own duals: their losses fix far more pairs than the base's
@@ -426,6 +432,19 @@ class Candidate:
     bound: int | None
 
 
+def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:
+    """`restricted_bound` of one duals' bound for each pin of a cadre to group g at
+    once: the pin closes the cadre's other pairs and (a seat of one) the group's
+    other cadres, and takes the pair."""
+    cols, cands = b.pairs_of(g), b.cands[g]
+    gain = gain if gain is not None else np.zeros(len(loss))
+    per_cadre = np.bincount(b.pair_cadre, weights=gain, minlength=b.pool.size)
+    closed = per_cadre[cands] - gain[cols]
+    if b.groups[g].count == 1:
+        closed += gain[cols].sum() - gain[cols]
+    return value - closed - loss[cols]
+
+
 def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
     """Every cadre the base model allows in the seat, with B - loss_j (raised by
     what an N-4 instance a pin takes out could give back): whoever holds the seat
@@ -438,15 +457,11 @@ def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
     cols, cands = b.pairs_of(g), b.cands[g]
     tops: list[int | None] = [None] * len(cols)
     if p.bound is not None:
-        # restricted_bound for each pin at once: the pin closes the cadre's other pairs
-        # and (a seat of one) the group's other cadres, and takes the pair.
         bd = p.bound
-        gain = bd.gain if bd.gain is not None else np.zeros(len(bd.loss))
-        per_cadre = np.bincount(b.pair_cadre, weights=gain, minlength=b.pool.size)
-        closed = per_cadre[cands] - gain[cols]
-        if b.groups[g].count == 1:
-            closed += gain[cols].sum() - gain[cols]
-        values = bd.value - closed - bd.loss[cols]
+        values = pin_values(b, g, bd.value, bd.gain, bd.loss)
+        for seen in p.duals:  # each forced solve's duals bound these pins as well: the least holds
+            assert seen.open_value is not None and seen.open_loss is not None
+            values = np.minimum(values, pin_values(b, g, seen.open_value, seen.gain, seen.open_loss))
         seats = p.recent_principals()
         more = [v + principal_cost(seats, b.pool.ids[c], g) for v, c in zip(values.tolist(), cands.tolist(),
                                                                            strict=True)]
