@@ -56,7 +56,7 @@ def bounded_line(b: Bounded) -> str:
     """A candidate ranked by the relaxation's bound alone: at most this change."""
     if b.delta_bound is None:
         return f"  {b.name}({b.cadre}):未求解,无上界"
-    outside = ",不可能进入前列" if b.outside_top else ""
+    outside = ",不会超过已求解的前列人选" if b.outside_top else ""
     return f"  {b.name}({b.cadre}):目标值至多 {b.delta_bound:+d}(松弛上界,未强制求解{outside})"
 
 
@@ -77,7 +77,7 @@ def recommend_text(rec: Recommendation, names: Names, every: bool = False) -> st
         best = rec.bounded[0].delta_bound
         lines.append(f"其余 {len(rec.bounded)} 人按松弛上界排序(未强制求解)"
                      + (f",上界最高 {best:+d}" if best is not None else "")
-                     + f";其中 {outside} 人已证明不在前 {rec.limit} 名" + (":" if every else ""))
+                     + f";其中 {outside} 人已证明不会超过前 {rec.limit} 名" + (":" if every else ""))
         if every:
             lines += [bounded_line(b) for b in rec.bounded]
     if rec.tried and rec.tried[0].scenario_status is None:
