@@ -139,7 +139,8 @@ def fair(run: Callable[[FakeClock], object]) -> list[float]:
 
 
 def test_recommend_shares_the_budget_evenly(county: Scenario) -> None:
-    """With limit 3 the base solve gets a quarter of the budget; time not used goes to the next."""
+    """With limit 3 the base solve gets a quarter of the budget, less the referee's part
+    (a multiple of the real build time, solver/budget.py `Plan`); time not used goes to the next."""
     given = fair(lambda clock: recommend(county, "t01", "secretary", limit=3, stop=clock))
-    assert given[0] == pytest.approx(BUDGET / 4)
+    assert 0.8 * BUDGET / 4 <= given[0] <= BUDGET / 4 + 1e-9
     assert max(given) <= BUDGET + 1e-9
