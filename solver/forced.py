@@ -36,7 +36,7 @@ from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
 from solver.run import Workers
 from solver.stop import Stop, budget, share
-from solver.warm import Candidate, Prepared, candidates, prepare, solve_pinned
+from solver.warm import Candidate, Prepared, candidates, prepare, relax_pin, solve_pinned
 
 DEFAULT_TIME_LIMIT = 30.0
 
@@ -219,10 +219,26 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     tried: list[Forced] = []
     left = list(cands)
     seen = len(p.duals)
+    relaxed: set[str] = set()
+
+    def tighten(left: list[Candidate]) -> list[Candidate]:
+        """Those left, bounded by every relaxation's duals so far, best bound first."""
+        tighter = {k.cadre: k.bound for k in candidates(p, township, seat)}
+        return sorted((replace(k, bound=tighter[k.cadre]) for k in left),
+                      key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
+
     while left and not stop.should_stop():
         k = left[0]
         if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
             break  # no cadre left can rank above the n-th solved one
+        if len(tried) >= n and k.cadre not in relaxed:
+            # Beyond the top: the relaxation of their own pin may prove them below it, for
+            # a fraction of a forced solve (no CP-SAT, no referee).
+            relaxed.add(k.cadre)
+            relax_pin(p, township, seat, k.cadre, stop)
+            seen = len(p.duals)
+            left = tighten(left)
+            continue
         left.pop(0)
         start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
                        possible=False)
@@ -231,9 +247,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
         tried.append(f)
         if len(p.duals) > seen:  # its relaxation's duals bound the others too: re-rank those left
             seen = len(p.duals)
-            tighter = {k.cadre: k.bound for k in candidates(p, township, seat)}
-            left = sorted((replace(k, bound=tighter[k.cadre]) for k in left),
-                          key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
+            left = tighten(left)
         emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
                             delta=f.delta, seconds=perf_counter() - t0))
     tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))

@@ -432,6 +432,22 @@ class Candidate:
     bound: int | None
 
 
+def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> None:
+    """Re-solve the kept relaxation under one pin, for its duals only: they join
+    `p.duals`, and `candidates` then bounds this cadre (and every other) by them.
+    A ranking asks it of a cadre whose base bound is just above the line: the
+    relaxation of their own pin is often tight, and proves them below it without
+    a forced solve."""
+    assert p.b is not None and p.bound is not None
+    master, r = p.bound.master, restriction(p.b, [Pin(cadre=cadre, township=township, seat=seat)])
+    if master is None or r is None:
+        return
+    check = Checkpoint(stop, "lp_relaxation")
+    tight = master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+    if tight.open_value is not None and tight.open_loss is not None:
+        p.duals.append(tight)
+
+
 def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:
     """`restricted_bound` of one duals' bound for each pin of a cadre to group g at
     once: the pin closes the cadre's other pairs and (a seat of one) the group's
