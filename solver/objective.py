@@ -19,6 +19,11 @@ from solver.facts import POSTS
 from solver.linear import Expr, Lin, lin_sum
 from solver.state import BuildState
 
+TERM_TICKS = 64
+"""A rule instance's cost term, or a cadre's usual steps, in columns written
+(`Checkpoint.tick`): each takes tens of microseconds, so the clock is looked
+at every 64 of them (a 5,000-cadre county ran 0.3 s between two looks)."""
+
 
 def continuing(b: BuildState) -> np.ndarray:
     """Per pair: the seat continues its cadre's career in the same township (连任 or a
@@ -28,6 +33,7 @@ def continuing(b: BuildState) -> np.ndarray:
     for i, cadre in enumerate(b.sc.cadres):
         for p in continuity_posts(b.sc, cadre):
             posts[i, POSTS.index(p)] = True
+        b.check.tick(TERM_TICKS)
     home = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
     main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)[b.pair_group]
     return pool.sitting[c] & (pool.township[c] == home) & posts[c, main]
@@ -79,6 +85,7 @@ def rule_costs(b: BuildState) -> list[Expr]:
         cost = b.big_m if r.spec.strength == Strength.generally else r.spec.weight
         if cost:
             terms.append(-cost * r.amount)
+        b.check.tick(TERM_TICKS)  # thousands of instances on a large county
     return terms
 
 
