@@ -220,6 +220,8 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     left = list(cands)
     seen = len(p.duals)
     relaxed: set[str] = set()
+    holders = {a.cadre for a in p.best.assignments
+               if a.township == township and seat_kind(a.seat) == seat} if p.best is not None else set()
 
     def tighten(left: list[Candidate]) -> list[Candidate]:
         """Those left, bounded by every relaxation's duals so far, best bound first."""
@@ -231,9 +233,9 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
         k = left[0]
         if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
             break  # no cadre left can rank above the n-th solved one
-        if len(tried) >= n and k.cadre not in relaxed:
-            # Beyond the top: the relaxation of their own pin may prove them below it, for
-            # a fraction of a forced solve (no CP-SAT, no referee).
+        if k.cadre not in relaxed and k.cadre not in holders:
+            # The relaxation of their own pin first: it may prove them below the line for a
+            # fraction of a forced solve (no CP-SAT, no referee), and a forced solve starts from it.
             relaxed.add(k.cadre)
             relax_pin(p, township, seat, k.cadre, stop)
             seen = len(p.duals)

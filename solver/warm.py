@@ -68,6 +68,9 @@ class Prepared:
     bound: Bound | None = None
     principals: dict[str, list[tuple[set[int], float]]] | None = None
     duals: list[Bound] = field(default_factory=list)
+    relaxed: dict[tuple[tuple[int, ...], bytes], Bound] = field(default_factory=dict)
+    """Those relaxations by their restriction (`pin_key`): a forced solve whose
+    pin was relaxed for a ranking starts from that bound, not a second re-solve."""
     """The restricted relaxations of the forced solves so far: their duals bound
     every other pin too (Lagrangian, valid for any duals), so a ranking tightens
     as it goes (`candidates`)."""
@@ -316,16 +319,22 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, shift: float = 0.
     b, check = p.b, Checkpoint(stop, "search")
     scale = b.n_seats + 1
     cheap = restricted_bound(p.bound, r, shift)
-    first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
-    found = first.from_support(stop, 1, 0, widen=False)
-    if found is not None and found.status == SolveStatus.OPTIMAL:
-        return found, cheap
+    cached = p.relaxed.get(pin_key(r))
+    found: Found | None = None
+    if cached is None:
+        first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
+        found = first.from_support(stop, 1, 0, widen=False)
+        if found is not None and found.status == SolveStatus.OPTIMAL:
+            return found, cheap
     bound = cheap
     if p.bound.master is not None and not stop.should_stop():
-        check.enter("lp_relaxation")
-        tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
-        if tight.open_value is not None and tight.open_loss is not None:
-            p.duals.append(tight)
+        if cached is not None:
+            tight = cached  # relaxed already for a ranking (`relax_pin`)
+        else:
+            check.enter("lp_relaxation")
+            tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+            if tight.open_value is not None and tight.open_loss is not None:
+                p.duals.append(tight)
         tight = replace(tight, value=tight.value + shift)
         if math.floor(tight.value + 1e-6) <= math.floor(cheap.value + 1e-6):
             bound = tight  # its own duals: their losses fix far more pairs than the base's
@@ -432,6 +441,11 @@ class Candidate:
     bound: int | None
 
 
+def pin_key(r: Restriction) -> tuple[tuple[int, ...], bytes]:
+    """A restriction as a key: the pairs it takes and those it closes."""
+    return tuple(r.take), np.flatnonzero(r.off).tobytes()
+
+
 def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> None:
     """Re-solve the kept relaxation under one pin, for its duals only: they join
     `p.duals`, and `candidates` then bounds this cadre (and every other) by them.
@@ -444,6 +458,7 @@ def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> 
         return
     check = Checkpoint(stop, "lp_relaxation")
     tight = master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
+    p.relaxed[pin_key(r)] = tight
     if tight.open_value is not None and tight.open_loss is not None:
         p.duals.append(tight)
 
