@@ -59,7 +59,12 @@ def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
 
 def big_m(sc: Scenario) -> int:
     """More than the widest spread of preference points any slate can have: the seats'
-    bonuses, the prefer rules' penalties and the cost of every sitting member left out."""
+    bonuses, the prefer rules' penalties and the cost of every sitting member left out
+    (once per scenario)."""
+    return sc.computed("big_m", spread_bound)
+
+
+def spread_bound(sc: Scenario) -> int:
     view = make_view(sc, [])
     penalties = sum(
         kind_of(r).max_penalty(r, view)

@@ -123,6 +123,13 @@ class Scenario(BaseModel):
         copy._memo = {}
         return copy
 
+    def computed(self, name: str, fn: Callable[[Scenario], Any]) -> Any:
+        """fn(self), computed once per scenario object, in the memo `model_copy` resets:
+        for facts of another module (the referee's big_m, asked once per slate judged)."""
+        if name not in self._memo:
+            self._memo[name] = fn(self)
+        return self._memo[name]
+
     def with_changes(self, **changes: Any) -> Scenario:
         """A validated copy with some fields replaced (a what-if)."""
         data = {name: getattr(self, name) for name in type(self).model_fields}
