@@ -52,9 +52,10 @@ def memo(fn: Callable[[Scenario], Any]) -> Any:
 
     @wraps(fn)
     def get(self: Scenario) -> Any:
-        if name not in self._memo:
-            self._memo[name] = fn(self)
-        return self._memo[name]
+        store = self.__pydantic_private__["_memo"]  # `self._memo` goes through pydantic's __getattr__
+        if name not in store:
+            store[name] = fn(self)
+        return store[name]
 
     return property(get)
 

@@ -132,9 +132,12 @@ class TeamMinCount(CountKind):
     scope: ClassVar[str] = "township"
 
     def places(self, p: TeamCounted, view: View) -> list[Place]:
+        seats: dict[str, list[Seat]] = {}
+        for s in view.seats:  # one pass, not one per township
+            if p.applies(s):
+                seats.setdefault(s.township, []).append(s)
         return [
-            Place(tid, tid, None, p,
-                  tuple(s for s in view.seats if s.township == tid and p.applies(s)))
+            Place(tid, tid, None, p, tuple(seats.get(tid, ())))
             for tid, town in view.townships.items()
             if town.minority_concentrated or not p.only_minority_concentrated
         ]
