@@ -33,9 +33,14 @@ class CpView:
     so a step is not begun once the run's time is up."""
 
     def __init__(self, lm: LinearModel, keep: np.ndarray | None = None,
-                 check: Checkpoint | None = None) -> None:
+                 check: Checkpoint | None = None, ones: np.ndarray | None = None) -> None:
+        """`ones`: pair columns fixed to 1 (`Bound.fixed`), None: none."""
         self.lm = lm
         lb, ub = lm.bounds()
+        if ones is not None:
+            lb = lb.copy()
+            lb[: len(ones)][ones] = 1
+        self.ones = ones
         self.keep = np.ones(lm.n_cols, dtype=bool) if keep is None else keep
         self.cols = np.flatnonzero(self.keep)
         self.model = cp_model.CpModel()

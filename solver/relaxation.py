@@ -154,10 +154,25 @@ class Bound:
         keep[:n_pairs] = self.value - self.loss >= target - tol
         return keep
 
-    def dropped_best(self, keep: np.ndarray) -> float:
-        """A bound on any slate using a pair left out (-inf when none was)."""
+    def fixed(self, target: float) -> np.ndarray | None:
+        """Pairs every slate scoring `target` or more must use: the other side of
+        reduced-cost fixing. A slate leaving out pair j (d_j > 0, at 1 in the
+        bound) scores at most B - d_j, so with B - d_j < target it scores below
+        it (None: no gains known)."""
+        if self.gain is None:
+            return None
+        tol = TOL * (1.0 + abs(self.value))
+        ones = self.value - self.gain < target - tol
+        return ones if ones.any() else None
+
+    def dropped_best(self, keep: np.ndarray, ones: np.ndarray | None = None) -> float:
+        """A bound on any slate using a pair left out, or leaving out a pair fixed
+        to 1 (-inf when there is neither)."""
         out = ~keep[: len(self.loss)]
-        return float(np.max(self.value - self.loss[out])) if out.any() else -INF
+        best = float(np.max(self.value - self.loss[out])) if out.any() else -INF
+        if ones is not None and self.gain is not None:
+            best = max(best, float(np.max(self.value - self.gain[ones])))
+        return best
 
 
 def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: float,

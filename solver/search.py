@@ -164,15 +164,18 @@ class Search:
         return self.bound.keep(self.b.n_pairs, self.b.model.n_cols, self.target)
 
     def current_view(self) -> CpView:
+        """The kept pairs, and those every slate reaching the target uses fixed to 1
+        (`Bound.fixed`: c100-5000 has 177 such pairs at its bound)."""
         keep = self.kept()
-        if self.view is None or not same(keep, self.keep):
-            self.view, self.keep = self.cp_view(keep), keep
+        ones = self.bound.fixed(self.target) if self.bound is not None and keep is not None else None
+        if self.view is None or not same(keep, self.keep) or not same(ones, self.view.ones):
+            self.view, self.keep = self.cp_view(keep, ones), keep
         return self.view
 
-    def cp_view(self, keep: np.ndarray | None) -> CpView:
+    def cp_view(self, keep: np.ndarray | None, ones: np.ndarray | None = None) -> CpView:
         """The CP-SAT model of the kept columns, written within the run's budget."""
         self.check.enter("cpsat_model")
-        view = CpView(self.b.model, keep, self.check)
+        view = CpView(self.b.model, keep, self.check, ones)
         self.check.enter("search")
         return view
 
@@ -221,7 +224,7 @@ class Search:
                 if fallback is None:
                     raise
                 return fallback  # no time for the whole model: the support's slate, unproven
-            dropped = self.bound.dropped_best(view.keep) if self.bound is not None else -INF
+            dropped = self.bound.dropped_best(view.keep, view.ones) if self.bound is not None else -INF
             run, vals, stats = self.run(view, stop, scale, dropped)
             if run.status == SolveStatus.MODEL_INVALID:
                 return Found(run.status, None, stats)

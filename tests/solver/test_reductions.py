@@ -146,3 +146,20 @@ def test_fixing_drops_most_pairs_on_the_demo() -> None:
     assert result.status == "OPTIMAL"
     assert result.solves[0].objective == np.floor(bound.value + 1e-6)
     assert keep[: b.n_pairs].sum() < b.n_pairs / 5
+
+
+@pytest.mark.parametrize("name", ["c20-1000", "c40-2000"])
+def test_pairs_fixed_to_one_are_in_every_best_slate(name: str) -> None:
+    """The other side of reduced-cost fixing (`Bound.fixed`): the pairs fixed to 1 at the
+    optimum's score are all in the best slate; far below the bound nothing is fixed."""
+    sc = load_scenario(DEMO.parents[1] / "benchmarks" / "instances" / name)
+    b = Builder(sc).build()
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 60)
+    result = search.solve(sc, time_limit=60)
+    assert result.status == "OPTIMAL"
+    best = result.slates[0].score.objective
+    ones = bound.fixed(best)
+    assert ones is not None and ones.sum() > 0
+    chosen = {v.col for v in b.pair_vars(result.slates[0].assignments)}
+    assert set(np.flatnonzero(ones).tolist()) <= chosen
+    assert bound.fixed(best - 10**6) is None
