@@ -52,10 +52,7 @@ def memo(fn: Callable[[Scenario], Any]) -> Any:
 
     @wraps(fn)
     def get(self: Scenario) -> Any:
-        store = self.__pydantic_private__["_memo"]  # `self._memo` goes through pydantic's __getattr__
-        if name not in store:
-            store[name] = fn(self)
-        return store[name]
+        return self.computed(name, fn)
 
     return property(get)
 
@@ -127,9 +124,10 @@ class Scenario(BaseModel):
     def computed(self, name: str, fn: Callable[[Scenario], Any]) -> Any:
         """fn(self), computed once per scenario object, in the memo `model_copy` resets:
         for facts of another module (the referee's big_m, asked once per slate judged)."""
-        if name not in self._memo:
-            self._memo[name] = fn(self)
-        return self._memo[name]
+        store = self.__pydantic_private__["_memo"]  # `self._memo` goes through pydantic's __getattr__
+        if name not in store:
+            store[name] = fn(self)
+        return store[name]
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A validated copy with some fields replaced (a what-if)."""

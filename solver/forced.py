@@ -29,14 +29,13 @@ from model.reasons import Reason, reason
 from model.referee import make_view
 from model.rules import kind_of
 from model.rules.seated import SeatedKind
-from model.ruleset import seat_kind
 from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
 from solver.run import Workers
 from solver.stop import Stop, budget, share
-from solver.warm import Candidate, Prepared, candidates, prepare, relax_pin, solve_pinned
+from solver.warm import Candidate, Prepared, candidates, holders, prepare, relax_pin, solve_pinned
 
 DEFAULT_TIME_LIMIT = 30.0
 
@@ -161,8 +160,7 @@ def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None
         return out
     best = base.slates[0]
     cadre, township, seat = out.cadre, out.township, out.seat
-    if any(a.cadre == cadre and a.township == township and seat_kind(a.seat) == seat
-           for a in best.assignments):
+    if cadre in holders(p, township, seat):
         out.possible, out.delta = True, 0
         out.objective = best.score.objective if best.score else None
         out.reasons = [reason("already_there")]
@@ -220,8 +218,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     left = list(cands)
     seen = len(p.duals)
     relaxed: set[str] = set()
-    holders = {a.cadre for a in p.best.assignments
-               if a.township == township and seat_kind(a.seat) == seat} if p.best is not None else set()
+    held = holders(p, township, seat)
 
     def tighten(left: list[Candidate]) -> list[Candidate]:
         """Those left, bounded by every relaxation's duals so far, best bound first."""
@@ -233,7 +230,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
         k = left[0]
         if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
             break  # no cadre left can rank above the n-th solved one
-        if k.cadre not in relaxed and k.cadre not in holders:
+        if k.cadre not in relaxed and k.cadre not in held:
             # The relaxation of their own pin first: it may prove them below the line for a
             # fraction of a forced solve (no CP-SAT, no referee), and a forced solve starts from it.
             relaxed.add(k.cadre)

@@ -263,41 +263,52 @@ class Search:
         the run is stopped first), FEASIBLE. `widen` false: the first support only
         (a forced solve's bound from the base's duals is often a point loose, and
         no support proves it; its own relaxation comes next, solver/warm.py)."""
-        keep = self.kept()
-        if self.bound is None or keep is None:
+        if self.bound is None or self.kept() is None:
             return None
-        b, bd = self.b, self.bound
-        ceiling = math.floor(bd.value + 1e-6)
-        pairs = keep[: b.n_pairs]
         per, limit = SUPPORT_PER_GROUP, SUPPORT_SECONDS
         best: Found | None = None
         while not stop.should_stop():
-            few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
-            few[best_per_group(-bd.loss, b.pair_group, pairs, per)] = True
-            if self.alternatives == Alternatives.principal and self.used.any():
-                # This slate must change a principal seat: give it more of those seats' candidates.
-                few[best_per_group(-bd.loss, b.pair_group, pairs & self.principal,
-                                   max(per, PRINCIPAL_SUPPORT))] = True
-            small = keep.copy()
-            small[: b.n_pairs] = pairs & few
-            view = self.cp_view(small)
-            run, vals, stats = self.run(view, stop, scale, bd.dropped_best(small),
-                                        limit=min(limit, stop.remaining() / 4))
-            if vals is None or run.solver is None:
-                return best
-            reached = value(b.model.objective, vals)
-            if reached >= scale * ceiling + cap:
-                score = stats.objective
-                return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
-                    "status": SolveStatus.OPTIMAL, "bound": score, "gap": 0.0}))
-            self.hint(vals)
-            if best is not None and reached <= value(b.model.objective, best.vals):
+            found, share = self.rung(stop, scale, cap, per, limit)
+            if found is None or found.status == SolveStatus.OPTIMAL:
+                return found or best
+            assert found.vals is not None
+            self.hint(found.vals)
+            objective = self.b.model.objective
+            if best is not None and value(objective, found.vals) <= value(objective, best.vals):
                 return best  # a wider support found nothing better: the search takes over
-            best = unproven(vals, stats)
-            if not widen or 2 * few[pairs].sum() >= pairs.sum():
+            best = found
+            if not widen or share >= 0.5:
                 return best  # the support is half the kept pairs already
             per, limit = 3 * per, 2 * limit
         return best
+
+    def rung(self, stop: Stop, scale: int, cap: int, per: int, limit: float) -> tuple[Found | None, float]:
+        """One support model: the relaxation's solution, the slates found so far and
+        each group's `per` kept pairs of least loss, solved for at most `limit`
+        seconds. Its slate (None: none found) is OPTIMAL when it reaches floor(B)
+        with the closeness part at `cap`, else FEASIBLE; and the share of the kept
+        pairs the model had."""
+        keep = self.kept()
+        assert self.bound is not None and keep is not None
+        b, bd = self.b, self.bound
+        pairs = keep[: b.n_pairs]
+        few = (bd.primal[: b.n_pairs] > 1e-6) | self.used
+        few[best_per_group(-bd.loss, b.pair_group, pairs, per)] = True
+        if self.alternatives == Alternatives.principal and self.used.any():
+            # This slate must change a principal seat: give it more of those seats' candidates.
+            few[best_per_group(-bd.loss, b.pair_group, pairs & self.principal,
+                               max(per, PRINCIPAL_SUPPORT))] = True
+        small = keep.copy()
+        small[: b.n_pairs] = pairs & few
+        run, vals, stats = self.run(self.cp_view(small), stop, scale, bd.dropped_best(small),
+                                    limit=min(limit, stop.remaining() / 4))
+        share = float(few[pairs].sum()) / max(1, int(pairs.sum()))
+        if vals is None or run.solver is None:
+            return None, share
+        if value(b.model.objective, vals) >= scale * math.floor(bd.value + 1e-6) + cap:
+            return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
+                "status": SolveStatus.OPTIMAL, "bound": stats.objective, "gap": 0.0})), share
+        return unproven(vals, stats), share
 
     def hint(self, vals: np.ndarray) -> None:
         self.b.model.hints = dict(enumerate(vals.tolist()))

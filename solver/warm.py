@@ -282,25 +282,13 @@ where the search over the 9,000 pairs the bound keeps took 3-7 s."""
 
 
 def wider(search: Search, per_group: int, stop: Stop) -> Found | None:
-    """As `Search.from_support`, over a wider set: the relaxation's solution and
-    each group's `per_group` best of the pairs the target keeps. A slate reaching
-    floor(bound) is proven best (the score alone: a forced solve's first step)."""
-    b, bd, keep = search.b, search.bound, search.kept()
-    if bd is None or keep is None:
+    """One support model of the search over a wider set (`Search.rung`): the
+    relaxation's solution and each group's `per_group` best of the pairs the target
+    keeps. A slate reaching floor(bound) is proven best (the score alone: a forced
+    solve's first step)."""
+    if search.bound is None or search.kept() is None:
         return None
-    pairs = keep[: b.n_pairs]
-    few = bd.primal[: b.n_pairs] > 1e-6
-    few[best_per_group(-bd.loss, b.pair_group, pairs, per_group)] = True
-    small = keep.copy()
-    small[: b.n_pairs] = pairs & few
-    run, vals, stats = search.run(search.cp_view(small), stop, 1, bd.dropped_best(small),
-                                  limit=min(SUPPORT_SECONDS, stop.remaining() / 4))
-    if vals is None or run.solver is None or stats.objective is None:
-        return None
-    if stats.objective >= math.floor(bd.value + 1e-6):
-        return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
-            "status": SolveStatus.OPTIMAL, "bound": stats.objective, "gap": 0.0}))
-    return Found(SolveStatus.FEASIBLE, vals, stats.model_copy(update={"status": SolveStatus.FEASIBLE}))
+    return search.rung(stop, 1, 0, per_group, SUPPORT_SECONDS)[0]
 
 
 LP_SHARE = 0.25
@@ -319,22 +307,16 @@ def search_restricted(p: Prepared, r: Restriction, stop: Stop, shift: float = 0.
     b, check = p.b, Checkpoint(stop, "search")
     scale = b.n_seats + 1
     cheap = restricted_bound(p.bound, r, shift)
-    cached = p.relaxed.get(pin_key(r))
     found: Found | None = None
-    if cached is None:
+    if pin_key(r) not in p.relaxed:  # relaxed already (a ranking's `relax_pin`): start from that
         first = Search(b, cheap, p.how, scale, check, 1, Alternatives.seats)
         found = first.from_support(stop, 1, 0, widen=False)
         if found is not None and found.status == SolveStatus.OPTIMAL:
             return found, cheap
     bound = cheap
     if p.bound.master is not None and not stop.should_stop():
-        if cached is not None:
-            tight = cached  # relaxed already for a ranking (`relax_pin`)
-        else:
-            check.enter("lp_relaxation")
-            tight = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
-            if tight.open_value is not None and tight.open_loss is not None:
-                p.duals.append(tight)
+        check.enter("lp_relaxation")
+        tight = relaxed(p, r, stop, check)
         tight = replace(tight, value=tight.value + shift)
         if math.floor(tight.value + 1e-6) <= math.floor(cheap.value + 1e-6):
             bound = tight  # its own duals: their losses fix far more pairs than the base's
@@ -446,21 +428,29 @@ def pin_key(r: Restriction) -> tuple[tuple[int, ...], bytes]:
     return tuple(r.take), np.flatnonzero(r.off).tobytes()
 
 
+def relaxed(p: Prepared, r: Restriction, stop: Stop, check: Checkpoint | None = None) -> Bound:
+    """The kept relaxation re-solved under r (`Master.restricted`), once per
+    restriction: kept in `p.relaxed` for a later forced solve of the same pins,
+    and its duals in `p.duals`, which bound every other pin too (`candidates`)."""
+    assert p.bound is not None and p.bound.master is not None
+    key = pin_key(r)
+    if key not in p.relaxed:
+        check = check if check is not None else Checkpoint(stop, "lp_relaxation")
+        tight = p.relaxed[key] = p.bound.master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE,
+                                                           check)
+        if tight.open_value is not None and tight.open_loss is not None:
+            p.duals.append(tight)
+    return p.relaxed[key]
+
+
 def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> None:
-    """Re-solve the kept relaxation under one pin, for its duals only: they join
-    `p.duals`, and `candidates` then bounds this cadre (and every other) by them.
-    A ranking asks it of a cadre whose base bound is just above the line: the
-    relaxation of their own pin is often tight, and proves them below it without
-    a forced solve."""
+    """`relaxed` for one pin, for its duals: a ranking asks it of each candidate
+    before any forced solve, as the relaxation of their own pin is often tight and
+    proves them below the line at once."""
     assert p.b is not None and p.bound is not None
-    master, r = p.bound.master, restriction(p.b, [Pin(cadre=cadre, township=township, seat=seat)])
-    if master is None or r is None:
-        return
-    check = Checkpoint(stop, "lp_relaxation")
-    tight = master.restricted(r.off, list(r.take), stop.remaining() * LP_SHARE, check)
-    p.relaxed[pin_key(r)] = tight
-    if tight.open_value is not None and tight.open_loss is not None:
-        p.duals.append(tight)
+    r = restriction(p.b, [Pin(cadre=cadre, township=township, seat=seat)])
+    if p.bound.master is not None and r is not None:
+        relaxed(p, r, stop)
 
 
 def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:
@@ -474,6 +464,12 @@ def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: 
     if b.groups[g].count == 1:
         closed += gain[cols].sum() - gain[cols]
     return value - closed - loss[cols]
+
+
+def holders(p: Prepared, township: str, seat: str) -> set[str]:
+    """Who holds the seat (of its kind: identical seats as one) in the base slate."""
+    return {a.cadre for a in p.best.assignments
+            if a.township == township and seat_kind(a.seat) == seat} if p.best is not None else set()
 
 
 def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
@@ -499,7 +495,6 @@ def candidates(p: Prepared, township: str, seat: str) -> list[Candidate]:
         tops = [math.floor(v + 1e-6) if math.isfinite(v) else None for v in more]
     out = [Candidate(b.pool.ids[c], col, top)
            for c, col, top in zip(cands.tolist(), cols.tolist(), tops, strict=True)]
-    holders = {a.cadre for a in p.best.assignments
-               if a.township == township and seat_kind(a.seat) == seat} if p.best is not None else set()
-    out.sort(key=lambda k: (k.cadre not in holders, -(k.bound if k.bound is not None else 10**15), k.cadre))
+    held = holders(p, township, seat)
+    out.sort(key=lambda k: (k.cadre not in held, -(k.bound if k.bound is not None else 10**15), k.cadre))
     return out
