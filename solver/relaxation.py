@@ -72,7 +72,7 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     lo: list[float] = []
     hi: list[float] = []
     top = 0
-    tick = check.tick if check is not None else _no_tick
+    tick = (check if check is not None else Checkpoint(None)).tick
 
     def put(lin: Lin, a: float, b: float) -> None:
         nonlocal top
@@ -110,10 +110,6 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     c = np.concatenate(cs, dtype=np.int32, casting="same_kind") if cs else np.zeros(0, np.int32)
     v = np.concatenate(vs, dtype=np.int32, casting="same_kind") if vs else np.zeros(0, np.int32)
     return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float))
-
-
-def _no_tick(n: int = 1) -> None:
-    return None
 
 
 def _col(c: int) -> Lin:
