@@ -248,16 +248,30 @@ def _csv_rows(src: Input, errors: list[InputError]) -> list[list[str]] | None:
 def _read_delta(data: dict[str, Any], file: str, errors: list[InputError]) -> tuple[str, Fields]:
     """The base as written ('' if it is not a path) and the change, field by field: a bad key
     of the what-if hides neither the others nor its base's errors."""
-    unknown = sorted(str(k) for k in data if k != "base" and k not in WHAT_IF_KEYS)
-    errors += [InputError(f"a what-if file takes only base and {', '.join(WHAT_IF_KEYS)}", k,
-                          file=file) for k in unknown]
     base = data.get("base")
     if not isinstance(base, str) or not base.strip():
         errors.append(InputError("expected the path of the base scenario (a folder or a file), "
                                  "relative to this file", "base", scalar(base), file=file))
         base = ""
+    return base, _change_fields(data, file, errors)
+
+
+def _change_fields(data: dict[str, Any], file: str, errors: list[InputError]) -> Fields:
+    unknown = sorted(str(k) for k in data if k != "base" and k not in WHAT_IF_KEYS)
+    errors += [InputError(f"a what-if takes only base and {', '.join(WHAT_IF_KEYS)}", k,
+                          file=file) for k in unknown]
     given = {k: v for k, v in data.items() if k in WHAT_IF_KEYS and v is not None}  # `pins:` = none
-    return base, validate_fields(ScenarioDelta, given, file, errors)
+    return validate_fields(ScenarioDelta, given, file, errors)
+
+
+def load_change(data: dict[str, Any], file: str) -> ScenarioDelta:
+    """A what-if's change from its fields (`base` is the caller's: a path in a file, a stored
+    version over HTTP), every error located in `file`."""
+    errors: list[InputError] = []
+    fields = _change_fields(data, file, errors)
+    if errors:
+        raise InputErrors(errors)
+    return ScenarioDelta.model_validate(fields.valid)
 
 
 def _load_what_if(file: str, data: dict[str, Any], folder: Path | None, chain: tuple[Path, ...]

@@ -378,6 +378,10 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", parents=[debug], help="list the rules in force in each preset")
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
+
+    from service.serve import add_parsers
+
+    add_parsers(sub, [debug])
     return p
 
 

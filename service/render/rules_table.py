@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from model.ruleset import RuleSpec, load_preset, preset_ids
 from service.render.catalog import CATALOG
 
@@ -48,19 +50,35 @@ def preset_details(preset: str) -> list[str]:
     return lines
 
 
+class TableRow(BaseModel):
+    """One row of the rules table: a catalog id, its clause, the kinds encoding it, and the
+    rule in force in each preset (None: not in force there)."""
+
+    id: str
+    clause: str
+    kinds: list[str]
+    presets: dict[str, RuleSpec | None]
+
+
+def table_rows(presets: list[str]) -> list[TableRow]:
+    """The table as data (`huanjie rules` prints it, GET /v1/rules answers it)."""
+    sets = {p: load_preset(p) for p in presets}
+    ids = [i for i in CATALOG if any(rs.rule(i) for rs in sets.values())]
+    return [TableRow(id=rid, clause=CATALOG[rid],
+                     kinds=sorted({rs.rule(rid).kind for rs in sets.values() if rs.rule(rid)}),
+                     presets={p: sets[p].rule(rid) for p in presets}) for rid in ids]
+
+
 def rules_table(preset: str | None = None) -> str:
     """Markdown: one row per catalog id in force in any preset, one column per preset."""
     presets = [preset] if preset else preset_ids()
-    sets = {p: load_preset(p) for p in presets}
-    ids = [i for i in CATALOG if any(rs.rule(i) for rs in sets.values())]
     lines = [
         "| id | 规则 (rule) | kind | " + " | ".join(presets) + " |",
         "|---|---|---|" + "---|" * len(presets),
     ]
-    for rid in ids:
-        kinds = sorted({rs.rule(rid).kind for rs in sets.values() if rs.rule(rid)})
-        cells = " | ".join(cell(sets[p].rule(rid)) for p in presets)
-        lines.append(f"| {rid} | {CATALOG[rid]} | {', '.join(kinds)} | {cells} |")
+    for row in table_rows(presets):
+        cells = " | ".join(cell(row.presets[p]) for p in presets)
+        lines.append(f"| {row.id} | {row.clause} | {', '.join(row.kinds)} | {cells} |")
     if preset:
         lines += ["", f"Parameters in `{preset}`:", "", *preset_details(preset)]
     return "\n".join(lines)

@@ -1,0 +1,96 @@
+"""The HTTP service: `create_app(settings)` is the FastAPI application `huanjie serve`
+runs. Thin: every answer comes from the store (service/store/), the job pool
+(service/jobs/) or the verbs the CLI calls (service/calls.py).
+
+At start it migrates the database, recovers jobs a stopped server left running, and
+starts the worker pool; at stop it queues its jobs in flight again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
+
+from model.scenario import Scenario
+from service.api import errors, jobs, meta, scenarios, verbs
+from service.api.bodies import WhatIfBody
+from service.api.limits import BodySize
+from service.jobs import Supervisor
+from service.settings import Settings, software_version
+from service.store import Store
+
+log = logging.getLogger("huanjie.api")
+
+QUIET = ("/healthz", "/readyz", "/metrics", "/docs", "/openapi.json", "/redoc")
+"""Routes the audit log leaves out (no key, no personal data)."""
+AUDITED_READS = ("/result", "/versions/")
+"""GETs the audit log keeps: those that hand out personal data (a pool, a slate)."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store.open(settings.database)
+        supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key)
+        supervisor.start()
+        app.state.store, app.state.supervisor = store, supervisor
+        log.info("huanjie %s serving; database %s; %d job workers", software_version(),
+                 store.engine.url.render_as_string(hide_password=True), settings.workers)
+        try:
+            yield
+        finally:
+            supervisor.close()
+            store.close()
+
+    app = FastAPI(title="huanjie", version=software_version(), lifespan=lifespan,
+                  summary="乡镇领导班子换届方案: scenarios, solve jobs and the verbs of the CLI, over HTTP")
+    app.state.settings = settings
+    app.add_middleware(BodySize, limits=settings.limits)
+    errors.install(app)
+    for router in (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def audit(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        if path.startswith(QUIET):
+            return response
+        key = getattr(request.state, "key", None)
+        denied = response.status_code in (401, 403)
+        if request.method != "GET" or denied or any(p in path for p in AUDITED_READS):
+            action = f"{request.method} {route_of(request)}"
+            await run_in_threadpool(app.state.store.audit.record, key, action, target_of(request),
+                                    response.status_code)
+        return response
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            _, defs = models_json_schema([(Scenario, "validation"), (WhatIfBody, "validation")],
+                                         ref_template="#/components/schemas/{model}")
+            doc.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def route_of(request: Request) -> str:
+    """The route's template (/v1/jobs/{job_id}), not the path: ids go in `target`."""
+    route = request.scope.get("route")
+    return getattr(route, "path", request.url.path)
+
+
+def target_of(request: Request) -> str | None:
+    params = request.path_params
+    return "/".join(str(v) for v in params.values()) or None

@@ -1,0 +1,252 @@
+"""The server's side of the job pool: one thread that claims queued jobs, feeds idle
+workers, writes their events and results, passes stop requests on, and watches for
+workers that crash or run past their job's time limit (killed, the job failed with
+the reason, a new worker started). Jobs it held when the server stopped are queued
+again at shutdown; after a crash a restarted server finds them by their owner's pid
+(same host) or a stale heartbeat (another host).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from model.slate import SolveStatus
+from service.jobs.callback import notify
+from service.jobs.worker import STOP, serve
+from service.store import Store
+from service.store.views import JobInfo, JobState
+
+log = logging.getLogger("huanjie.jobs")
+
+TICK = 0.25
+"""Seconds between the supervisor's rounds of housekeeping when nothing happens."""
+HEARTBEAT = 2.0
+STALE = timedelta(seconds=30)
+"""A running job whose heartbeat is older than this lost its server (another host's)."""
+GRACE = 10.0
+"""Seconds past its time limit a job may run (the solver returns within 10% of it,
+plus the model load) before its worker is killed as a runaway."""
+DEFAULT_LIMIT = 60.0
+
+
+def owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_gone(owner: str | None) -> bool:
+    """A job's owner that was a process of this host which no longer runs."""
+    host, _, rest = (owner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False  # this very process, started again in-process (tests): not gone
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+@dataclass
+class Slot:
+    """One worker process and the job it runs."""
+
+    process: Any
+    jobs: Connection
+    control: Connection
+    job: JobInfo | None = None
+    deadline: float = 0.0
+    stop_sent: bool = False
+    best: dict[str, Any] = field(default_factory=dict)
+
+
+class Supervisor:
+    def __init__(self, store: Store, workers: int = 1, running_per_key: int | None = None) -> None:
+        self.store, self.size, self.running_per_key = store, workers, running_per_key
+        self.owner = owner_id()
+        self.slots: list[Slot] = []
+        self._wake_r, self._wake_w = mp.Pipe(duplex=False)
+        self._closing = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._context = mp.get_context("spawn")
+        self._last_beat = 0.0
+
+    # ------------------------------------------------------------------ life
+
+    def start(self) -> None:
+        for job in self._recover_lost():
+            log.warning("job %s recovered: %s", job.id, job.reason)
+        self.slots = [self._spawn() for _ in range(self.size)]
+        self._thread = threading.Thread(target=self._run, name="huanjie-supervisor", daemon=True)
+        self._thread.start()
+
+    def _recover_lost(self) -> list[JobInfo]:
+        out: list[JobInfo] = []
+        for owner in filter(owner_gone, self.store.jobs.running_owners()):
+            out += self.store.jobs.recover(owner=owner)
+        return out
+
+    def close(self) -> None:
+        """Stop the pool: jobs in flight are queued again (with the reason), workers end."""
+        self._closing.set()
+        self.wake()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        for job in self.store.jobs.recover(owner=self.owner, why="the server stopped while it ran"):
+            log.warning("job %s: %s", job.id, job.reason)
+        for slot in self.slots:
+            self._end(slot)
+
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._closing.is_set()
+
+    def wake(self) -> None:
+        """A job was submitted or a stop asked for: look now, not at the next tick."""
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"")
+
+    def _spawn(self) -> Slot:
+        jobs_parent, jobs_child = self._context.Pipe()
+        control_parent, control_child = self._context.Pipe()
+        process = self._context.Process(target=serve, args=(jobs_child, control_child), daemon=True,
+                                        name="huanjie-worker")
+        process.start()
+        jobs_child.close()
+        control_child.close()
+        return Slot(process, jobs_parent, control_parent)
+
+    def _end(self, slot: Slot) -> None:
+        with contextlib.suppress(OSError):
+            slot.jobs.send(None)
+        slot.process.join(timeout=2)
+        if slot.process.is_alive():
+            slot.process.kill()
+            slot.process.join(timeout=2)
+
+    # ------------------------------------------------------------------ the loop
+
+    def _run(self) -> None:
+        while not self._closing.is_set():
+            try:
+                self._round()
+            except Exception:  # the loop must outlive a database hiccup
+                log.exception("supervisor round failed")
+                time.sleep(TICK)
+
+    def _round(self) -> None:
+        busy = {s.jobs: s for s in self.slots if s.job is not None}
+        sentinels = {s.process.sentinel: s for s in self.slots}
+        ready = wait([self._wake_r, *busy, *sentinels], timeout=TICK)
+        for r in ready:
+            if r is self._wake_r:
+                while self._wake_r.poll():
+                    self._wake_r.recv_bytes()
+            elif r in busy:
+                self._drain(busy[r])
+        for s in list(self.slots):
+            if not s.process.is_alive():
+                self._drain(s)
+                self._lost(s, f"the worker process ended (exit code {s.process.exitcode})")
+        if self._closing.is_set():
+            return
+        self._stops()
+        self._runaways()
+        self._beat()
+        for s in self.slots:
+            if s.job is None and not self._closing.is_set() and not self._give(s):
+                break
+
+    def _give(self, slot: Slot) -> bool:
+        job = self.store.jobs.claim(self.owner, self.running_per_key)
+        if job is None:
+            return False
+        try:
+            _, sc = self.store.scenarios.resolve(job.scenario.scenario_id, job.scenario.version)
+        except Exception as e:  # a stored version that no longer reads
+            self._finish(job, JobState.failed, reason=f"its scenario could not be read: {e}")
+            return True
+        slot.job, slot.stop_sent, slot.best = job, False, {}
+        slot.deadline = time.monotonic() + float(job.settings.get("time_limit", DEFAULT_LIMIT)) + GRACE
+        self.store.jobs.add_event(job.id, "started", {"attempt": job.attempts})
+        slot.jobs.send((job.id, sc.model_dump_json(), job.settings))
+        log.info("job %s started (scenario %s v%d)", job.id, job.scenario.scenario_id, job.scenario.version)
+        return True
+
+    def _drain(self, slot: Slot) -> None:
+        while slot.job is not None:
+            try:
+                if not slot.jobs.poll():
+                    return
+                message = slot.jobs.recv()
+            except (EOFError, OSError):
+                return
+            self._message(slot, message)
+
+    def _message(self, slot: Slot, message: tuple) -> None:
+        kind, job_id = message[0], message[1]
+        job = slot.job
+        if job is None or job.id != job_id:
+            return
+        if kind == "event":
+            self.store.jobs.add_event(job_id, message[2], message[3])
+            return
+        slot.job = None
+        if kind == "done":
+            status = SolveStatus(message[2])
+            state = JobState.stopped if slot.stop_sent else JobState.completed
+            self._finish(job, state, status=status, result=message[3],
+                         reason="stopped on request; the best slates found" if slot.stop_sent else None)
+        else:
+            self._finish(job, JobState.failed, reason=f"the solve raised {message[2]}")
+
+    def _finish(self, job: JobInfo, state: JobState, **kw: Any) -> None:
+        if self.store.jobs.finish(job.id, state, **kw):
+            log.info("job %s %s", job.id, state.value)
+            ended = self.store.jobs.get(job.id)
+            if ended.callback_url:
+                threading.Thread(target=notify, args=(self.store, ended), daemon=True).start()
+
+    def _lost(self, slot: Slot, why: str) -> None:
+        """A worker that died or was killed: its job fails with `why`, a new worker takes its place."""
+        if slot.job is not None:
+            self._finish(slot.job, JobState.failed, reason=why)
+        self.slots[self.slots.index(slot)] = self._spawn()
+        for c in (slot.jobs, slot.control):
+            c.close()
+
+    def _stops(self) -> None:
+        wanted = self.store.jobs.stops_wanted(self.owner)
+        for s in self.slots:
+            if s.job is not None and s.job.id in wanted and not s.stop_sent:
+                s.control.send((STOP, s.job.id))
+                s.stop_sent = True
+
+    def _runaways(self) -> None:
+        t = time.monotonic()
+        for s in list(self.slots):
+            if s.job is not None and t > s.deadline:
+                limit = s.job.settings.get("time_limit", DEFAULT_LIMIT)
+                s.process.kill()
+                s.process.join(timeout=5)
+                self._lost(s, f"it ran {GRACE:.0f} s past its time limit of {limit} s; its worker was killed")
+
+    def _beat(self) -> None:
+        if time.monotonic() - self._last_beat >= HEARTBEAT:
+            self.store.jobs.heartbeat(self.owner)
+            for job in self.store.jobs.recover(stale=STALE, why="its server stopped answering"):
+                log.warning("job %s recovered: %s", job.id, job.reason)
+            self._last_beat = time.monotonic()

@@ -1,0 +1,70 @@
+"""Run records behind SQLAlchemy: SQLite by default, PostgreSQL by URL.
+
+`Store.open(url)` migrates the database (Alembic) and hands out the four parts:
+`scenarios` (stored, versioned), `jobs` (the queue and every run's record),
+`keys` (API keys, hashed) and `audit` (who did what).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from service.store.jobs import Jobs
+from service.store.keys import Audit, Keys
+from service.store.migrate import migrate
+from service.store.scenarios import NotFound, Scenarios
+
+__all__ = ["NotFound", "Store"]
+
+
+def engine_of(url: str) -> Engine:
+    """An engine; SQLite gets its folder made, WAL and a busy timeout (the server's threads
+    and the CLI share the file)."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record) -> None:  # DBAPI objects
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        session = sessionmaker(engine, expire_on_commit=False)
+        self.scenarios = Scenarios(session)
+        self.jobs = Jobs(session)
+        self.keys = Keys(session)
+        self.audit = Audit(session)
+
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        engine = engine_of(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine)
+
+    def ready(self) -> bool:
+        """The database answers (for /readyz)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # any driver error means not ready
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,225 @@
+"""The job queue and every run's record. Jobs wait in the database (state queued);
+a server's supervisor claims them one at a time, atomically, so two servers on one
+PostgreSQL never run the same job; a running job's heartbeat tells a restarted
+server which jobs lost their worker."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from model.slate import SolveStatus
+from service.store.clock import aware, new_id, now
+from service.store.scenarios import NotFound
+from service.store.tables import EventRow, JobRow
+from service.store.views import JobEvent, JobInfo, JobState, SlateProgress, VersionInfo, VersionRef
+
+MAX_ATTEMPTS = 2
+"""A job whose worker was lost is queued again once; the second loss fails it."""
+
+
+def gap(objective: float, bound: float) -> float:
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+def job_info(row: JobRow) -> JobInfo:
+    best = row.best or {}
+    progress = [SlateProgress(slate=int(k), objective=v["objective"], bound=v["bound"],
+                              gap=gap(v["objective"], v["bound"])) for k, v in sorted(best.items(),
+                                                                                   key=lambda kv: int(kv[0]))]
+    return JobInfo(
+        id=row.id, state=JobState(row.state), status=row.status and SolveStatus(row.status),
+        scenario=VersionRef(scenario_id=row.scenario_id, version=row.scenario_version),
+        content_hash=row.content_hash, ruleset=row.ruleset, overrides=row.overrides, settings=row.settings,
+        software_version=row.software_version, submitted_by=row.submitted_by,
+        submitted_at=aware(row.submitted_at), started_at=aware(row.started_at),
+        finished_at=aware(row.finished_at), attempts=row.attempts, stop_requested=row.stop_requested,
+        callback_url=row.callback_url, callback_outcome=row.callback_outcome, progress=progress,
+        reason=row.reason, rerun_of=row.rerun_of, has_result=row.result is not None)
+
+
+class Jobs:
+    def __init__(self, session: sessionmaker[Session]) -> None:
+        self.session = session
+
+    # ------------------------------------------------------------------ submit and read
+
+    def submit(self, version: VersionInfo, *, ruleset: str, overrides: dict[str, Any],
+               settings: dict[str, Any], software_version: str, by: str | None,
+               callback_url: str | None = None, rerun_of: str | None = None) -> JobInfo:
+        row = JobRow(id=new_id("j"), state=JobState.queued.value, scenario_id=version.scenario_id,
+                     scenario_version=version.version, content_hash=version.content_hash, ruleset=ruleset,
+                     overrides=overrides, settings=settings, software_version=software_version,
+                     submitted_by=by, submitted_at=now(), attempts=0, stop_requested=False,
+                     callback_url=callback_url, rerun_of=rerun_of)
+        with self.session.begin() as s:
+            s.add(row)
+        return job_info(row)
+
+    def _row(self, s: Session, job_id: str) -> JobRow:
+        row = s.get(JobRow, job_id)
+        if row is None:
+            raise NotFound("job", job_id)
+        return row
+
+    def get(self, job_id: str) -> JobInfo:
+        with self.session() as s:
+            return job_info(self._row(s, job_id))
+
+    def result(self, job_id: str) -> str | None:
+        """The result's JSON as the solver wrote it (None before the job ends with one)."""
+        with self.session() as s:
+            return self._row(s, job_id).result
+
+    def events(self, job_id: str, after: int = 0, limit: int = 1000) -> list[JobEvent]:
+        with self.session() as s:
+            self._row(s, job_id)
+            rows = s.scalars(select(EventRow).where(EventRow.job_id == job_id, EventRow.seq > after)
+                             .order_by(EventRow.seq).limit(limit))
+            return [JobEvent(seq=r.seq, at=aware(r.at), kind=r.kind, data=r.data) for r in rows]
+
+    def list(self, *, state: JobState | None = None, by: str | None = None, scenario_id: str | None = None,
+             since: datetime | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[JobInfo]]:
+        q = select(JobRow)
+        if state is not None:
+            q = q.where(JobRow.state == state.value)
+        if by is not None:
+            q = q.where(JobRow.submitted_by == by)
+        if scenario_id is not None:
+            q = q.where(JobRow.scenario_id == scenario_id)
+        if since is not None:
+            q = q.where(JobRow.submitted_at >= since)
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+            rows = s.scalars(q.order_by(JobRow.submitted_at.desc(), JobRow.id).limit(limit).offset(offset))
+            return total, [job_info(r) for r in rows]
+
+    def active_of(self, key_id: str) -> dict[JobState, int]:
+        """How many jobs a key has queued and running (its limits)."""
+        with self.session() as s:
+            rows = s.execute(select(JobRow.state, func.count()).where(
+                JobRow.submitted_by == key_id,
+                JobRow.state.in_([JobState.queued.value, JobState.running.value])).group_by(JobRow.state))
+            counts = {JobState(state): n for state, n in rows}
+        return {st: counts.get(st, 0) for st in (JobState.queued, JobState.running)}
+
+    def by_state(self) -> dict[JobState, int]:
+        with self.session() as s:
+            counts = dict(s.execute(select(JobRow.state, func.count()).group_by(JobRow.state)).all())
+        return {st: counts.get(st.value, 0) for st in JobState}
+
+    def solve_seconds(self) -> list[float]:
+        """Run times of the jobs that ended after running (for /metrics)."""
+        with self.session() as s:
+            rows = s.execute(select(JobRow.started_at, JobRow.finished_at).where(
+                JobRow.started_at.is_not(None), JobRow.finished_at.is_not(None)))
+            return [(aware(b) - aware(a)).total_seconds() for a, b in rows]
+
+    # ------------------------------------------------------------------ the supervisor's side
+
+    def claim(self, owner: str, running_per_key: int | None = None) -> JobInfo | None:
+        """The oldest queued job of a key below `running_per_key` running jobs, now running
+        under `owner`; None when none waits. Atomic: the update only takes a row still queued."""
+        q = select(JobRow.id).where(JobRow.state == JobState.queued.value)
+        if running_per_key is not None:
+            full = (select(JobRow.submitted_by).where(JobRow.state == JobState.running.value,
+                                                      JobRow.submitted_by.is_not(None))
+                    .group_by(JobRow.submitted_by).having(func.count() >= running_per_key))
+            q = q.where(JobRow.submitted_by.is_(None) | JobRow.submitted_by.not_in(full))
+        q = q.order_by(JobRow.submitted_at, JobRow.id).limit(1)
+        while True:
+            with self.session.begin() as s:
+                job_id = s.scalar(q)
+                if job_id is None:
+                    return None
+                t = now()
+                took = s.execute(update(JobRow).where(JobRow.id == job_id,
+                                                      JobRow.state == JobState.queued.value)
+                                 .values(state=JobState.running.value, owner=owner, started_at=t,
+                                         heartbeat_at=t, attempts=JobRow.attempts + 1)).rowcount
+                if took:
+                    return job_info(self._row(s, job_id))
+
+    def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> None:
+        """A progress event; a better slate also updates the job's best so far."""
+        with self.session.begin() as s:
+            self._event(s, job_id, kind, data)
+            if kind == "better_slate":
+                row = self._row(s, job_id)
+                best = dict(row.best or {})
+                best[str(data["slate"])] = {"objective": data["objective"], "bound": data["bound"]}
+                row.best = best
+
+    def _event(self, s: Session, job_id: str, kind: str, data: dict[str, Any]) -> None:
+        seq = (s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id)) or 0) + 1
+        s.add(EventRow(job_id=job_id, seq=seq, at=now(), kind=kind, data=data))
+
+    def finish(self, job_id: str, state: JobState, *, status: SolveStatus | None = None,
+               result: str | None = None, reason: str | None = None, best: dict | None = None) -> bool:
+        """End a job (False if it had already ended: a late message of a lost worker)."""
+        with self.session.begin() as s:
+            row = self._row(s, job_id)
+            if JobState(row.state).ended:
+                return False
+            row.state, row.finished_at = state.value, now()
+            row.status = status and status.value
+            row.result, row.reason = result, reason
+            if best is not None:
+                row.best = best
+            return True
+
+    def request_stop(self, job_id: str) -> JobInfo:
+        """Stop a job: a queued one ends now (stopped, nothing run); a running one is told to."""
+        with self.session.begin() as s:
+            row = self._row(s, job_id)
+            if row.state == JobState.queued.value:
+                row.state, row.finished_at = JobState.stopped.value, now()
+                row.reason = "stopped before it started"
+            elif row.state == JobState.running.value:
+                row.stop_requested = True
+            return job_info(row)
+
+    def stops_wanted(self, owner: str) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(JobRow.id).where(JobRow.owner == owner, JobRow.stop_requested,
+                                                         JobRow.state == JobState.running.value)))
+
+    def running_owners(self) -> set[str]:
+        with self.session() as s:
+            return set(s.scalars(select(JobRow.owner).where(JobRow.state == JobState.running.value,
+                                                            JobRow.owner.is_not(None))))
+
+    def heartbeat(self, owner: str) -> None:
+        with self.session.begin() as s:
+            s.execute(update(JobRow).where(JobRow.owner == owner, JobRow.state == JobState.running.value)
+                      .values(heartbeat_at=now()))
+
+    def callback_done(self, job_id: str, outcome: str) -> None:
+        with self.session.begin() as s:
+            self._row(s, job_id).callback_outcome = outcome[:300]
+
+    def recover(self, *, owner: str | None = None, stale: timedelta | None = None,
+                why: str = "the server stopped while it ran") -> list[JobInfo]:
+        """Running jobs whose worker is gone (owned by `owner`, or with a heartbeat older than
+        `stale`): queued again, or failed after MAX_ATTEMPTS, each with the reason."""
+        q = select(JobRow).where(JobRow.state == JobState.running.value)
+        if owner is not None:
+            q = q.where(JobRow.owner == owner)
+        if stale is not None:
+            q = q.where(JobRow.heartbeat_at < now() - stale)
+        out: list[JobInfo] = []
+        with self.session.begin() as s:
+            for row in s.scalars(q.with_for_update()):
+                if row.stop_requested or row.attempts >= MAX_ATTEMPTS:
+                    row.state, row.finished_at = JobState.failed.value, now()
+                    row.reason = (f"{why}; it was being stopped" if row.stop_requested
+                                  else f"{why}, {row.attempts} times; not tried again")
+                else:
+                    row.state, row.owner, row.started_at = JobState.queued.value, None, None
+                    row.best, row.reason = None, f"{why}; queued again (attempt {row.attempts + 1})"
+                self._event(s, row.id, "recovered", {"state": row.state, "reason": row.reason})
+                out.append(job_info(row))
+        return out
