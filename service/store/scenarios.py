@@ -79,7 +79,8 @@ class Scenarios:
         v = VersionRow(scenario_id=row.id, version=row.latest, kind=kind.value,
                        content=content.model_dump_json(exclude_defaults=kind == VersionKind.what_if),
                        base_id=base and base.scenario_id, base_version=base and base.version,
-                       content_hash=content_hash(resolved), cadres=len(resolved.cadres),
+                       content_hash=content_hash(resolved),
+                       cadres=len(resolved.cadres) - len(set(resolved.remove)),
                        townships=len(resolved.county.townships), created_at=now(), created_by=by)
         s.add(v)
         s.flush()
