@@ -1,11 +1,12 @@
-"""The `huanjie` command. Thin: parse arguments, call model/solver, print what
-the renderers (service/render/) write.
+"""The `huanjie` command. Thin: parse arguments into a verb's request, call the
+verb (service/calls.py, which the HTTP service calls too, so `--json` writes
+the API's answer), print what the renderers (service/render/) write.
 
 Exit codes: 0 solved (or valid), 1 infeasible (or the slate breaks a must rule),
 2 bad input (or an output that cannot be written), 3 no slate found within the
 time limit (not proven infeasible), 70 an unexpected error (see --debug), 130
-interrupted. Arguments and output paths are checked before any work; the verb
-then runs inside the boundary (service/boundary.py).
+interrupted. Arguments (the request's own fields) and output paths are checked
+before any work; the verb then runs inside the boundary (service/boundary.py).
 """
 
 from __future__ import annotations
