@@ -1,11 +1,12 @@
-"""The `huanjie` command. Thin: parse arguments, call model/solver, print what
-the renderers (service/render/) write.
+"""The `huanjie` command. Thin: parse arguments into a verb's request, call the
+verb (service/calls.py, which the HTTP service calls too, so `--json` writes
+the API's answer), print what the renderers (service/render/) write.
 
 Exit codes: 0 solved (or valid), 1 infeasible (or the slate breaks a must rule),
 2 bad input (or an output that cannot be written), 3 no slate found within the
 time limit (not proven infeasible), 70 an unexpected error (see --debug), 130
-interrupted. Arguments and output paths are checked before any work; the verb
-then runs inside the boundary (service/boundary.py).
+interrupted. Arguments (the request's own fields) and output paths are checked
+before any work; the verb then runs inside the boundary (service/boundary.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +37,8 @@ from service.boundary import (
 from service.output import OutputError, check_folder_target, check_target, input_files, write_atomic
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from model.scenario import Scenario
     from model.slate import Assignment
     from solver.events import Event
@@ -43,8 +49,10 @@ __all__ = [
     "UsageError", "main", "parser",
 ]
 
-SEED_RANGE = (-(2**31), 2**31 - 1)
-"""CP-SAT's random_seed is a 32-bit integer; a seed outside fails inside OR-Tools after the build."""
+FLAGS = {"top": "--top", "time_limit": "--time-limit", "workers": "--workers", "seed": "--seed",
+         "diversity": "--diversity", "alternatives": "--alternatives", "deterministic": "--deterministic",
+         "max_memory_mb": "--max-memory", "limit": "--limit"}
+"""A request's field (service/calls.py) -> the option that gives it."""
 
 
 def progress(event: Event) -> None:
@@ -54,14 +62,6 @@ def progress(event: Event) -> None:
     line = progress_line(event)
     if line is not None:
         print(line, file=sys.stderr, flush=True)
-
-
-def check_diversity(sc: Scenario, diversity: int | None) -> None:
-    """Slates cannot differ in more seats than the scenario has: say so, do not return one slate."""
-    seats = len(sc.seats)
-    if diversity is not None and diversity > seats:
-        raise UsageError(f"--diversity {diversity} asks any two slates to differ in {diversity} seats, "
-                         f"but this scenario has only {seats} seats; use at most {seats}")
 
 
 def no_slate_code(statuses: set) -> int:
@@ -77,28 +77,38 @@ def forced_code(tried: list[Forced]) -> int:
     return no_slate_code({f.scenario_status for f in tried if f.scenario_status is not None})
 
 
-def slate_references(sc: Scenario, assignments: list[Assignment], file: str) -> list[InputError]:
-    """Every township, seat and cadre of a slate file that the scenario does not know, by index."""
-    errors: list[InputError] = []
-    seats = {(s.township, s.id) for s in sc.seats}
-    for i, a in enumerate(assignments):
-        where = f"assignments[{i}]"
-        if a.township not in sc.townships:
-            errors.append(InputError(f"unknown township; use one of {sorted(sc.townships)}",
-                                     f"{where}.township", a.township, file=file))
-        elif (a.township, a.seat) not in seats:
-            ids = sorted(s.id for s in sc.seats_of(a.township))
-            errors.append(InputError(f"no such seat in {a.township}; use one of {ids}",
-                                     f"{where}.seat", a.seat, file=file))
-        if a.cadre not in sc.cadre_by_id:
-            errors.append(InputError("unknown cadre id; no cadre of the scenario has it",
-                                     f"{where}.cadre", a.cadre, file=file))
-    return errors
+@contextmanager
+def worded(slate: str | None = None) -> Iterator[None]:
+    """A request's errors as the command line says them: those of a slate located in its
+    file, like the loader's; the others are the arguments', each naming its option."""
+    try:
+        yield
+    except InputErrors as e:
+        if slate is not None and all(x.field.startswith("assignments") for x in e.errors):
+            raise InputErrors([replace(x, file=slate) for x in e.errors]) from None
+        raise UsageError("\nerror: ".join(f"{FLAGS[x.field]} {x.message}" if x.field in FLAGS else x.message
+                                          for x in e.errors)) from None
+
+
+def request_of(args: argparse.Namespace) -> BaseModel | None:
+    """The verb's request (service/calls.py) from its arguments, checked before anything is loaded;
+    TOWNSHIP/SEAT split in two. None for a verb without one (validate's is its slate)."""
+    from service import calls
+
+    model = {"solve": calls.SolveOptions, "explain": calls.ExplainRequest, "why-not": calls.WhyNotRequest,
+             "recommend": calls.RecommendRequest, "diff": calls.DiffRequest}.get(args.command)
+    if model is None:
+        return None
+    given = vars(args)
+    if "seat" in given:
+        township, _, seat = args.seat.partition("/")
+        given = {**given, "township": township, "seat": seat}
+    with worded():
+        return calls.asked(model, {k: v for k, v in given.items() if k in model.model_fields})
 
 
 def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario, list[Assignment] | None]:
-    """The scenario and (if given) the slate, every error of both and every unknown
-    reference of the slate raised together as one InputErrors."""
+    """The scenario and (if given) the slate, every error of both raised together as one InputErrors."""
     from model.io import load_scenario, load_slate
 
     errors: list[InputError] = []
@@ -112,8 +122,6 @@ def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario,
             assignments = load_slate(slate, index=index)
         except InputErrors as e:
             errors += e.errors
-    if sc is not None and assignments is not None:
-        errors += slate_references(sc, assignments, slate)
     if errors or sc is None:
         raise InputErrors(errors)
     return sc, assignments
@@ -121,25 +129,21 @@ def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario,
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.calls import solve_call
     from service.render.limits import limit_text
     from service.render.report import fewer_slates_line, result_text
-    from solver import solve
-    from solver.memory import MAX_MEMORY_MB
     from solver.stop import AnyOf, MaxRuntime
 
-    deadline = MaxRuntime(args.time_limit)  # the limit covers reading the county too
+    opts = args.request
+    deadline = MaxRuntime(opts.time_limit)  # the limit covers reading the county too
     sc = load_scenario(args.scenario)
-    check_diversity(sc, args.diversity)
-    result = solve(sc, time_limit=args.time_limit, workers=args.workers, top=args.top,
-                   seed=args.seed, on_event=progress, diversity=args.diversity,
-                   alternatives=args.alternatives,
-                   deterministic=args.deterministic,
-                   stop=deadline if args.stop is None else AnyOf(args.stop, deadline),
-                   max_memory_mb=args.max_memory or MAX_MEMORY_MB)
+    with worded():
+        result = solve_call(sc, opts, stop=deadline if args.stop is None else AnyOf(args.stop, deadline),
+                            on_event=progress)
     print(result_text(sc, result, ids=args.ids))
     if result.cut_short is not None:
         print(limit_text(result.cut_short))
-    if note := fewer_slates_line(args.top, result):
+    if note := fewer_slates_line(opts.top, result):
         print(note)
     if args.json:
         write_atomic(args.json, result.model_dump_json(indent=2))
@@ -149,15 +153,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from model.referee import judge
+    from service.calls import ValidateRequest, validate_call
     from service.render.report import verdict_text
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
-    slate, verdict = judge(sc, assignments)
-    print(verdict_text(sc, slate, verdict.problems, ids=args.ids))
+    with worded(args.slate):
+        judged = validate_call(sc, ValidateRequest(assignments=assignments))
+    print(verdict_text(sc, judged, list(judged.problems), ids=args.ids))
     if args.json:
-        write_atomic(args.json, slate.model_dump_json(indent=2))
-    return EXIT_OK if verdict.passes else EXIT_INFEASIBLE
+        write_atomic(args.json, judged.model_dump_json(indent=2))
+    return EXIT_OK if judged.passes else EXIT_INFEASIBLE
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -179,54 +184,39 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def seat_arg(sc, text: str) -> tuple[str, str]:
-    """'t02/secretary' -> (township, seat kind), checked against the scenario."""
-    township, _, seat = text.partition("/")
-    if township not in sc.townships:
-        raise UsageError(f"unknown township '{township}' in '{text}'; write TOWNSHIP/SEAT (t02/secretary)")
-    problem = sc.seat_problem(township, seat)
-    if problem is not None:
-        raise UsageError(f"'{seat}' is no seat of {township}: {problem}")
-    return township, seat
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
-    from model.analysis import analysis_of
-    from model.referee import judge
+    from service.calls import explain_call
     from service.render.infeasible import reason_lines
     from service.render.report import analysis_text, warnings_text
     from service.render.words import Names
-    from solver import solve
 
     sc, assignments = load_judged(args.scenario, args.slate, args.index)
-    if assignments is not None:
-        slate, verdict = judge(sc, assignments)
-        warning = warnings_text(sc, slate, verdict.problems)
-        if warning is not None:
-            print(warning)
-            print(analysis_text(sc, analysis_of(slate)))
-            return EXIT_INFEASIBLE
-    else:
-        result = solve(sc, time_limit=args.time_limit, workers=args.workers, on_event=progress,
-                       stop=args.stop)
-        if not result.slates:
-            print("\n".join(reason_lines(result.reasons, result.relaxations, Names.of(sc))))
-            return no_slate_code({result.status})
-        slate = result.slates[0]
-    print(analysis_text(sc, analysis_of(slate)))
-    return EXIT_OK
+    with worded(args.slate):
+        answer = explain_call(sc, args.request.model_copy(update={"assignments": assignments}),
+                              stop=args.stop, on_event=progress)
+    slate = answer.slate
+    if slate is None:
+        print("\n".join(reason_lines(answer.reasons, answer.relaxations, Names.of(sc))))
+    elif not slate.passes:
+        print(warnings_text(sc, slate, list(slate.problems)))
+    if slate is not None:
+        print(analysis_text(sc, answer.analysis))
+    if args.json:
+        write_atomic(args.json, answer.model_dump_json(indent=2))
+    if slate is None:
+        return no_slate_code({answer.status})
+    return EXIT_OK if slate.passes else EXIT_INFEASIBLE
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.calls import recommend_call
     from service.render.verbs import recommend_text
     from service.render.words import Names
-    from solver.forced import recommend
 
     sc = load_scenario(args.scenario)
-    township, seat = seat_arg(sc, args.seat)
-    rec = recommend(sc, township, seat, limit=args.limit, time_limit=args.time_limit, workers=args.workers,
-                    stop=args.stop)
+    with worded():
+        rec = recommend_call(sc, args.request, stop=args.stop)
     print(recommend_text(rec, Names.of(sc), every=args.all))
     if args.json:
         write_atomic(args.json, rec.model_dump_json(indent=2))
@@ -235,28 +225,29 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_why_not(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.calls import why_not_call
     from service.render.verbs import why_not_text
     from service.render.words import Names
-    from solver.forced import why_not
 
     sc = load_scenario(args.scenario)
-    if args.cadre not in sc.cadre_by_id:
-        raise UsageError(f"unknown cadre '{args.cadre}'")
-    township, seat = seat_arg(sc, args.seat)
-    f = why_not(sc, args.cadre, township, seat, time_limit=args.time_limit, workers=args.workers,
-                stop=args.stop)
+    with worded():
+        f = why_not_call(sc, args.request, stop=args.stop)
     print(why_not_text(f, Names.of(sc)))
+    if args.json:
+        write_atomic(args.json, f.model_dump_json(indent=2))
     return forced_code([f])
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from model.io import load_scenario
+    from service.calls import diff_call
     from service.render.diff import comparison_text
-    from solver.compare import compare
 
     base, other = load_scenario(args.base), load_scenario(args.whatif)
-    c = compare(base, other, args.time_limit, args.workers, on_event=progress, stop=args.stop)
+    c = diff_call(base, other, args.request, stop=args.stop, on_event=progress)
     print(comparison_text(base, other, c))
+    if args.json:
+        write_atomic(args.json, c.model_dump_json(indent=2))
     return EXIT_OK if c.diff is not None else EXIT_INFEASIBLE
 
 
@@ -303,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0, help="CP-SAT random seed")
     s.add_argument("--json", help="also write the result as JSON to this file")
     s.add_argument("--ids", action="store_true", help="show internal ids (编号, township ids) in the tables")
-    s.add_argument("--max-memory", type=megabytes, metavar="MB",
+    s.add_argument("--max-memory", type=megabytes, metavar="MB", dest="max_memory_mb",
                    help="refuse a solve whose estimated peak memory is above this (default 8192)")
     s.add_argument("--alternatives", choices=["principal", "seats"],
                    help="each next slate changes a 书记 or 乡镇长 (principal, the default) or at least "
@@ -324,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("scenario")
     e.add_argument("slate", nargs="?", help="a slate or result JSON (default: solve first)")
     e.add_argument("--index", type=int, default=0)
+    e.add_argument("--json", help="also write the analysis (or the reasons when there is no slate) as JSON")
     budget(e)
     e.set_defaults(run=cmd_explain)
 
@@ -344,12 +336,14 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("scenario")
     w.add_argument("cadre")
     w.add_argument("seat", help="TOWNSHIP/SEAT, e.g. t02/secretary")
+    w.add_argument("--json", help="also write the answer (the reasons, or the cost of forcing) as JSON")
     budget(w)
     w.set_defaults(run=cmd_why_not)
 
     d = sub.add_parser("diff", parents=[debug], help="solve a base and a what-if and show what changes")
     d.add_argument("base")
     d.add_argument("whatif")
+    d.add_argument("--json", help="also write both results and their diff as JSON")
     budget(d)
     d.set_defaults(run=cmd_diff)
 
@@ -385,20 +379,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def check_arguments(args: argparse.Namespace) -> None:
-    """Numbers the verbs cannot use, refused before anything is loaded."""
-    for name in ("top", "workers", "diversity", "limit"):
-        if (value := getattr(args, name, None)) is not None and value < 1:
-            raise UsageError(f"--{name} must be at least 1")
-    limit = getattr(args, "time_limit", 1.0)
-    if not (math.isfinite(limit) and limit > 0):
-        raise UsageError("--time-limit must be positive (a number of seconds)")
-    low, high = SEED_RANGE
-    if args.command == "solve" and not low <= args.seed <= high:
-        raise UsageError(f"--seed {args.seed} is outside CP-SAT's range; use a whole number from {low} "
-                         f"to {high}")
-
-
 def check_outputs(args: argparse.Namespace) -> None:
     """Every file or folder the verb will write, checked before any work (service/output.py)."""
     if getattr(args, "json", None) is not None:
@@ -411,7 +391,7 @@ def check_outputs(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        check_arguments(args)
+        args.request = request_of(args)
         check_outputs(args)
     except (UsageError, OutputError) as e:
         print(f"error: {e}", file=sys.stderr)

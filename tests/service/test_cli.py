@@ -530,16 +530,16 @@ def test_json_is_written_atomically_and_not_onto_an_input(
 def test_a_large_township_seat_is_named_and_a_small_one_is_told_why() -> None:
     """TOWNSHIP/SEAT takes a seat of the large template in a large town (t01 of the demo) and
     says why it is refused in a town that is not large (t02), with its numbers."""
-    import pytest
+    import re
 
     from model.io import load_scenario
-    from service.boundary import UsageError
-    from service.cli import seat_arg
+    from service.calls import RecommendRequest
 
     sc = load_scenario(DEMO)
-    assert seat_arg(sc, "t01/discipline_deputy") == ("t01", "discipline_deputy")
-    with pytest.raises(UsageError, match=r"large townships only.*t02 has 28800 residents"):
-        seat_arg(sc, "t02/discipline_deputy")
+    assert RecommendRequest(township="t01", seat="discipline_deputy").errors(sc) == []
+    [e] = RecommendRequest(township="t02", seat="discipline_deputy").errors(sc)
+    assert (e.field, e.value) == ("seat", "discipline_deputy")
+    assert re.search(r"large townships only.*t02 has 28800 residents", e.message)
 
 
 def test_explain_warns_of_a_slate_that_would_not_pass(demo: DemoSolve, tmp_path: Path,
