@@ -40,17 +40,18 @@ if [ ! -s "$DIR/PG_VERSION" ]; then
 	[ "$(id -u)" != 0 ] || chown postgres: "$DIR"
 	chmod 700 "$DIR"
 	as_owner "$BIN/initdb" -D "$DIR" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-		-E UTF8 --locale=C.UTF-8 >&2
+		-E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 
 if ! as_owner "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
 	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	# 9>&-: the server must not inherit (and so hold forever) the lock
-	as_owner "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 start -o \
+	as_owner "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -s -w -t 60 start -o \
 		"-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
 		>&2 9>&-
 fi
 PORT=$(sed -n 4p "$DIR/postmaster.pid") # postmaster.pid: pid, data dir, start time, port, ...
+echo "postgres.sh: PostgreSQL $(cat "$DIR/PG_VERSION") on 127.0.0.1:$PORT, data in $DIR" >&2
 
 "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q >&2 <<SQL
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', '$ROLE')
