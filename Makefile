@@ -3,7 +3,7 @@ STAMP := .venv/.installed
 
 BENCH := .venv/.bench
 
-.PHONY: demo test lint bench bench-quick clean
+.PHONY: demo test test-pg pg lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
@@ -17,6 +17,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	.venv/bin/ruff check .
 	$(PY) -m pytest
+
+# A PostgreSQL on loopback for the store tests (.ci/postgres.sh): `eval "$$(make -s pg)"` exports
+# HUANJIE_TEST_PG in your shell; `make test-pg` runs the suite with it.
+pg:
+	@url=$$(.ci/postgres.sh) && echo "export HUANJIE_TEST_PG='$$url'"
+
+test-pg: $(STAMP)
+	HUANJIE_TEST_PG=$$(.ci/postgres.sh) && export HUANJIE_TEST_PG && $(MAKE) test
 
 $(BENCH): $(STAMP)
 	$(PY) -m pip install -q -e '.[dev,bench]'

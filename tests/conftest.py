@@ -1,8 +1,12 @@
-"""Hypothesis runs derandomized under CI, so a landing run is reproducible."""
+"""Hypothesis runs derandomized under CI, so a landing run is reproducible; the database
+fixtures of tests/dbs.py (`db_url`, `postgres_url`) and pytest's `pytester` are there for
+every test."""
 
 import os
 
 from hypothesis import settings
+
+pytest_plugins = ["pytester", "tests.dbs"]
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
