@@ -194,3 +194,20 @@ def test_limits_answer_413_and_429_naming_the_bound(tight: Service) -> None:
     assert tight.post("/v1/jobs", Role.admin, json={"scenario_id": tiny, "settings": FAST}).status_code == 202
     for j in first:
         tight.post(f"/v1/jobs/{j.json()['id']}/stop")
+
+
+def test_a_runaway_worker_is_killed_and_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job running past its time limit plus the grace has its worker killed: the job fails
+    with the reason, and the next job runs on a fresh worker."""
+    from service.jobs import supervisor
+
+    monkeypatch.setattr(supervisor, "GRACE", -59.0)  # a 60 s job is a runaway after 1 s
+    for service in open_service(tmp_path, workers=1):
+        demo = service.store().scenarios.create(load_scenario(DEMO)).scenario_id
+        job = submit(service, demo, settings={"top": 30, "time_limit": 60, "workers": 1})
+        done = service.wait(job["id"])
+        assert done["state"] == "failed" and "past its time limit of 60" in done["reason"]
+        assert "worker was killed" in done["reason"]
+        monkeypatch.setattr(supervisor, "GRACE", 10.0)
+        after = service.wait(submit(service, service.small)["id"])
+        assert (after["state"], after["status"]) == ("completed", "OPTIMAL")
