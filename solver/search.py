@@ -492,7 +492,8 @@ def solve(
         if k == 0 and near is None:
             lean_toward(slate)
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
-                         pairs=found.stats.pairs or 0, seconds=perf_counter() - t0))
+                         pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,
+                         assignments=slate.assignments))
         if k + 1 < top:
             search.add_cut(found.vals)
     # Ties and time-limited solves: rank by objective, then by the order found.
