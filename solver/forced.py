@@ -35,7 +35,16 @@ from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
 from solver.run import Workers
 from solver.stop import Stop, budget, share
-from solver.warm import Candidate, Prepared, candidates, holders, prepare, relax_pin, solve_pinned
+from solver.warm import (
+    Candidate,
+    Prepared,
+    candidates,
+    holders,
+    prepare,
+    relax_pin,
+    seat_columns,
+    solve_pinned,
+)
 
 DEFAULT_TIME_LIMIT = 30.0
 
@@ -213,6 +222,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     if not p.warm or p.b is None:
         return unranked(p, township, seat, n, stop)
     cands = candidates(p, township, seat)
+    seat_columns(p, township, seat)
     base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
     tried: list[Forced] = []
     left = list(cands)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Any
 
@@ -104,6 +104,12 @@ an alternative that must change a 书记 or 乡镇长 finds its replacement amon
 (c40-2000, top 3: 2.8 s a slate with two, 0.1 s with eight)."""
 
 
+SMALL_PAIRS = 2_000
+"""A CP-SAT model of at most this many pairs (a support's, a forced solve's ring)
+runs on one worker: a second one costs more in start-up than it brings there
+(c20-1000, the nine forced solves of a ranking: 0.55 s on one, 0.77-0.9 s on two)."""
+
+
 @dataclass
 class Found:
     """The best slate of one search (vals None: none), with its honest status."""
@@ -189,9 +195,10 @@ class Search:
             def heard(objective: float, cp_bound: float) -> None:
                 tell(float(round(objective) // scale), self.proven(score_bound(cp_bound, scale, dropped)))
 
-        run = run_cpsat(view.model, stop, self.how, limit=limit, on_solution=heard)
-        self.wall += run.wall_time
         pairs = int(view.keep[: self.b.n_pairs].sum())
+        how = self.how if pairs > SMALL_PAIRS else replace(self.how, workers=min(self.how.workers, 1))
+        run = run_cpsat(view.model, stop, how, limit=limit, on_solution=heard)
+        self.wall += run.wall_time
         if run.status not in FOUND or run.solver is None:
             return run, None, SolveStats(status=run.status, wall_time=self.wall, pairs=pairs)
         vals = view.values(run.solver)

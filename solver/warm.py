@@ -453,6 +453,16 @@ def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> 
         relaxed(p, r, stop)
 
 
+def seat_columns(p: Prepared, township: str, seat: str) -> None:
+    """Every pair of the seat in the kept relaxation's LP (`Master.include`), before a
+    ranking relaxes its candidates' pins one by one: GLOP loads the LP once, not
+    once per pin whose pair it lacked."""
+    assert p.b is not None
+    g = group_of(p.b, township, seat)
+    if p.bound is not None and p.bound.master is not None and g is not None:
+        p.bound.master.include(p.b.pairs_of(g))
+
+
 def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:
     """`restricted_bound` of one duals' bound for each pin of a cadre to group g at
     once: the pin closes the cadre's other pairs and (a seat of one) the group's
