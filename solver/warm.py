@@ -226,7 +226,7 @@ def done(result: SolveResult) -> Searched:
 
 def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
                      lean: bool = True, freed: tuple[Recorded, ...] = ()) -> SolveResult:
-    """`search_restricted` with its referee at once."""
+    """`searched_restricted` with its referee at once."""
     return searched_restricted(p, r, stop, judged, lean, freed).finish()
 
 
