@@ -171,3 +171,11 @@ def report_of(sc: Scenario, result: SolveResult, index: int = 0) -> Report:
                               frozenset({3}), "rules"),
                   details=details_table(slate, names))
 
+
+
+FORMAT_ZH = {"xlsx": "Excel工作簿", "html": "网页报告", "pdf": "PDF"}
+
+
+def written_line(kind: str, path: str) -> str:
+    """What `huanjie report` says for each file it wrote."""
+    return f"已写出{FORMAT_ZH.get(kind, kind)}:{path}"
