@@ -40,6 +40,23 @@ def load_result(source: str) -> SolveResult:
                                       scalar(x.get("input", "")), file=source) for x in e.errors()]) from None
 
 
+def load_both(scenario: str, result: str) -> tuple[Scenario, SolveResult]:
+    """The scenario and the result, every error of both raised together as one InputErrors."""
+    from model.errors import InputErrors
+    from model.io import load_scenario
+
+    loaded: list = []
+    errors = []
+    for load, source in ((load_scenario, scenario), (load_result, result)):
+        try:
+            loaded.append(load(source))
+        except InputErrors as e:
+            errors += e.errors
+    if errors:
+        raise InputErrors(errors)
+    return loaded[0], loaded[1]
+
+
 def check_matches(sc: Scenario, result: SolveResult, source: str, index: int) -> None:
     """The result is of this scenario and holds slate `index`; each assignment names a known
     cadre and seat (located in the result's file otherwise)."""
@@ -88,11 +105,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             chromium()
         except ChromiumMissing as e:
             raise UsageError(f"--pdf: {e}") from None
-    from service.cli import load_judged
     from service.render.sheets import written_line
 
-    sc, _ = load_judged(args.scenario, None, 0)
-    result = load_result(args.result)
+    sc, result = load_both(args.scenario, args.result)
     check_matches(sc, result, args.result, args.index)
     for kind, path in out.items():
         write_atomic(path, render(kind, sc, result, args.index))

@@ -41,6 +41,7 @@ svg.chart { max-width: 100%; height: auto; }
   body { max-width: none; padding: 0; font-size: 10.5px; }
   h2 { margin-top: 0; }
   section { break-before: page; }
+  header + section { break-before: auto; }
   section.township { break-inside: avoid; }
   figure { break-inside: avoid; }
   thead { display: table-header-group; }
