@@ -231,11 +231,10 @@ def test_bad_result_and_unknown_cadre_are_located(solved: Solved, tmp_path: Path
     import json
 
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({**json.loads(solved.result_path.read_text(encoding="utf-8")), "status": "DONE"}),
-                   encoding="utf-8")
+    data = json.loads(solved.result_path.read_text(encoding="utf-8"))
+    bad.write_text(json.dumps({**data, "status": "DONE"}), encoding="utf-8")
     run = run_cli(["report", str(solved.folder), str(bad), "--html", str(tmp_path / "r.html")])
     assert run.code == 2 and "field 'status'" in run.err and "DONE" in run.err
-    data = json.loads(solved.result_path.read_text(encoding="utf-8"))
     data["slates"][0]["assignments"][0]["cadre"] = "nobody"
     bad.write_text(json.dumps(data), encoding="utf-8")
     run = run_cli(["report", str(solved.folder), str(bad), "--html", str(tmp_path / "r.html")])
