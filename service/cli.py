@@ -376,6 +376,9 @@ def parser() -> argparse.ArgumentParser:
     from service.serve import add_parsers
 
     add_parsers(sub, [debug])
+    from service import batch_cli
+
+    batch_cli.add_parsers(sub, [debug])
     return p
 
 
