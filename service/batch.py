@@ -305,7 +305,8 @@ def summarize(path: Path, out: Path, settings: Settings, counties: list[County],
     def count(*statuses: str) -> int:
         return sum(r.status in statuses for r in ordered)
 
-    return BatchSummary(path=str(path), out=str(out), settings=settings_dict(settings), counties=len(counties),
-                        finished=len(ordered), optimal=count("OPTIMAL"), feasible=count("FEASIBLE"),
+    return BatchSummary(path=str(path), out=str(out), settings=settings_dict(settings),
+                        counties=len(counties), finished=len(ordered), optimal=count("OPTIMAL"),
+                        feasible=count("FEASIBLE"),
                         infeasible=count("INFEASIBLE"), no_answer=count("UNKNOWN", "MODEL_INVALID"),
                         failed=count(FAILED), rows=tuple(ordered), skipped=skipped, seconds=seconds)

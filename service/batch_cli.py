@@ -252,7 +252,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     b = sub.add_parser("batch", parents=parents,
                        help="solve every county under a folder, in parallel, resumably, with a summary")
-    b.add_argument("path", help="a folder of counties (scenario folders or files, at any depth), or one county")
+    b.add_argument("path",
+                   help="a folder of counties (scenario folders or files, at any depth), or one county")
     b.add_argument("--out", help="the folder for each county's result and the summary (default PATH-batch)")
     b.add_argument("--processes", type=int,
                    help="counties solved at once (default: the cores divided by --workers)")

@@ -81,7 +81,8 @@ def interrupted_text(done: int, total: int, out: str) -> str:
 
 def counts_rows(s: BatchSummary) -> list[list[str]]:
     rows = [["县总数", str(s.counties)], ["已完成", str(s.finished)],
-            [STATUS_ZH[SolveStatus.OPTIMAL], str(s.optimal)], [STATUS_ZH[SolveStatus.FEASIBLE], str(s.feasible)],
+            [STATUS_ZH[SolveStatus.OPTIMAL], str(s.optimal)],
+            [STATUS_ZH[SolveStatus.FEASIBLE], str(s.feasible)],
             [STATUS_ZH[SolveStatus.INFEASIBLE], str(s.infeasible)],
             [STATUS_ZH[SolveStatus.UNKNOWN], str(s.no_answer)], [FAILED_ZH, str(s.failed)]]
     if s.finished < s.counties:

@@ -50,7 +50,8 @@ def answers(out: Path) -> list[tuple[Any, ...]]:
 
 def slates(out: Path, county: str) -> list[list[tuple[str, str, str]]]:
     result = json.loads((out / county / RESULT_FILE).read_text(encoding="utf-8"))
-    return [sorted((a["township"], a["seat"], a["cadre"]) for a in s["assignments"]) for s in result["slates"]]
+    return [sorted((a["township"], a["seat"], a["cadre"]) for a in s["assignments"])
+            for s in result["slates"]]
 
 
 class AfterDone:
