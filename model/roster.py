@@ -427,6 +427,10 @@ def _table_records(table: Table, columns: dict[str, str], model: type, layer: li
     for c in table.columns:
         if c.field in columns:
             written.setdefault(c.field, c.display)
+    text = next((c.display for c in table.columns if c.field == "current_post"), None)
+    if rows is not None and text is not None:  # 现任职务 may give the township and the unit too
+        for fld in ("current_township", "current_unit"):
+            written.setdefault(fld, text)
     fields = list(written)
     make_id = "id" not in written
     header = [columns[f] for f in (["id"] if make_id else []) + fields]
@@ -686,15 +690,12 @@ def load_roster(data: bytes, name: str, folder: Path | None = None) -> Scenario:
         _duplicates(c_recs, reading)
     files = [meta_file, towns.file, *(s.file for s in cadre_sheets)]
     lists = {"townships": (towns.file, ""), "cadres": (cadre_sheets[0].file if cadre_sheets else "", "")}
-    try:
-        sc = assemble_scenario(meta, meta_file, towns.records, c_recs if cadre_sheets else None,
-                               layer, files, lists)
+    mine = list(reading.errors)
+    try:  # the roster's errors go in too: with any, nothing is built and the layer adds none of its own
+        return assemble_scenario(meta, meta_file, towns.records, c_recs if cadre_sheets else None,
+                                 [*layer, *mine], files, lists)
     except InputErrors as e:
-        layer = e.errors
-    else:
-        if not reading.errors:
-            return sc
-        layer = []
+        layer = [x for x in e.errors if x not in mine]
     shown = [_locate_settings(e, meta_file, meta_rows) for e in layer
              if (e.file, e.row, e.field) not in reading.cells]
     rank = {f: i for i, f in enumerate(files)}
