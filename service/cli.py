@@ -376,6 +376,8 @@ def parser() -> argparse.ArgumentParser:
     from service.serve import add_parsers
 
     add_parsers(sub, [debug])
+    from service import roster_cli
+    roster_cli.add_parsers(sub, [debug])
     return p
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from model.enums import Education, Gender, Post
 from model.errors import InputErrors
@@ -19,34 +17,10 @@ from model.io import load_scenario
 from model.records import CellError
 from model.roster import education_of, load_roster, parse_post_text, roster_date
 from model.writers import roster_bytes, save_roster
+from tests.workbooks import SETTINGS, STAFF_HEADER, TOWNS, TOWNSHIPS, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scenarios" / "demo-county"
-TOWNS = ["东山镇", "西山乡", "马林镇"]
-
-SETTINGS = [["项目", "值"], ["方案名称", "东县2026年换届"], ["换届日期", datetime(2026, 9, 1)],
-            ["county.id", "c1"], ["county.name", "东县"], ["ruleset", "xx-2011"]]
-TOWNSHIPS = [["东县乡镇一览"], ["编号", "名称", "类别"], ["t1", "东山镇", 1], ["t2", "西山乡", 2],
-             ["t3", "马林镇", 2]]
-STAFF_HEADER = ["序号", "姓名", "性别", "民族", "籍贯", "出生年月", "入党时间", "参加工作时间", "全日制教育",
-                "在职教育", "现任职务", "任现职时间", "任同级职务时间", "职级", "备注"]
-
-
-def workbook(sheets: dict[str, list[list[Any]]], formats: dict[tuple[str, str], str] | None = None) -> bytes:
-    """A workbook of these sheets (rows of cells), some cells given a number format."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    for (sheet, ref), fmt in (formats or {}).items():
-        wb[sheet][ref].number_format = fmt
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def staff_roster() -> bytes:
     cadres = [
         ["东县乡镇领导班子换届干部名册"],
@@ -118,7 +92,8 @@ def test_every_bad_cell_is_reported_at_its_sheet_row_and_column_in_one_pass() ->
 
 def test_unknown_and_doubled_columns_and_no_header_are_located() -> None:
     """An unknown header, a column given twice and a sheet without a header row name their cells."""
-    cadres = [["姓名", "性别", "出生年月", "学历", "爱好", "性别"], ["张三", "男", "1978.05", "本科", "书法", "男"]]
+    cadres = [["姓名", "性别", "出生年月", "学历", "爱好", "性别"],
+              ["张三", "男", "1978.05", "本科", "书法", "男"]]
     data = workbook({"设置": SETTINGS, "乡镇": TOWNSHIPS, "干部": cadres, "其他": [["随便写的"]]})
     with pytest.raises(InputErrors) as e:
         load_roster(data, "r.xlsx")
@@ -199,7 +174,8 @@ def test_bad_or_ambiguous_dates_are_refused(cell: Any) -> None:
 @pytest.mark.parametrize(("text", "level"), [
     ("研究生", Education.postgraduate), ("硕士研究生", Education.postgraduate), ("大学", Education.bachelor),
     ("大学本科", Education.bachelor), ("大学专科", Education.college), ("大专", Education.college),
-    ("中专", Education.secondary_vocational), ("高中", Education.senior_high), ("初中", Education.junior_high),
+    ("中专", Education.secondary_vocational), ("高中", Education.senior_high),
+    ("初中", Education.junior_high),
 ])
 def test_degree_words_map_onto_the_education_levels(text: str, level: Education) -> None:
     """The degree words of rosters are the levels of Education (大学专科 is 大专, not 大学)."""
