@@ -42,17 +42,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    i = sub.add_parser("import", parents=parents,
-                       help="read an Excel roster (干部名册, .xlsx) and write it as a scenario folder")
-    i.add_argument("roster", help="the workbook (.xlsx)")
-    i.add_argument("out", help="the scenario folder to write (new or empty)")
-    i.add_argument("--overwrite", action="store_true", help="replace the scenario files of a folder")
-    i.set_defaults(run=cmd_import)
+VERBS = (
+    ("import", "read an Excel roster (干部名册, .xlsx) and write it as a scenario folder", cmd_import,
+     ("roster", "the workbook (.xlsx)"), ("out", "the scenario folder to write (new or empty)"),
+     "replace the scenario files of a folder"),
+    ("export", "write a scenario as an Excel roster (.xlsx) in the staff layout", cmd_export,
+     ("scenario", "a scenario file (.json/.yaml/.xlsx) or folder"), ("out", "the workbook to write (.xlsx)"),
+     "replace an existing workbook"),
+)
+"""Each verb: its name, help, function, (what it reads, help), (what it writes, help), --overwrite's help."""
 
-    e = sub.add_parser("export", parents=parents,
-                       help="write a scenario as an Excel roster (.xlsx) in the staff layout")
-    e.add_argument("scenario", help="a scenario file (.json/.yaml/.xlsx) or folder")
-    e.add_argument("out", help="the workbook to write (.xlsx)")
-    e.add_argument("--overwrite", action="store_true", help="replace an existing workbook")
-    e.set_defaults(run=cmd_export)
+
+def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    for name, text, run, source, out, overwrite in VERBS:
+        p = sub.add_parser(name, parents=parents, help=text)
+        p.add_argument(source[0], help=source[1])
+        p.add_argument(out[0], help=out[1])
+        p.add_argument("--overwrite", action="store_true", help=overwrite)
+        p.set_defaults(run=run)

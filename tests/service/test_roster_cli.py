@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from model.generator import generate_county
 from model.io import load_scenario
 from model.writers import save_roster
@@ -17,17 +15,11 @@ from tests.workbooks import SETTINGS, TOWNSHIPS, workbook
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small generated county written as a roster."""
-    path = tmp_path_factory.mktemp("roster") / "county.xlsx"
-    save_roster(generate_county(2, 120, 5), path)
-    return path
-
-
-def test_solve_reads_a_roster_and_import_writes_a_folder_validate_reads(roster: Path, tmp_path: Path) -> None:
+def test_solve_reads_a_roster_and_import_writes_a_folder_validate_reads(tmp_path: Path) -> None:
     """`solve roster.xlsx` solves; `import` writes a folder that is the same scenario, and
     `validate` and `solve` read that folder."""
+    roster = tmp_path / "county.xlsx"
+    save_roster(generate_county(2, 120, 5), roster)  # a small generated county
     result = tmp_path / "result.json"
     run = run_cli(["solve", str(roster), "--time-limit", "60", "--json", str(result)])
     assert run.code == EXIT_OK, run.err
