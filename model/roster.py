@@ -62,7 +62,9 @@ from model.scenario import Scenario
 from model.structured import decode, parse_structured
 
 SETTINGS_SHEET = "设置"
+SETTINGS_HEADER = ("项目", "值")
 TOWNSHIPS_SHEET = "乡镇"
+CADRES_SHEET = "干部"
 SETTINGS_YAML = "scenario.yaml"
 """The settings beside a workbook without a 设置 sheet."""
 
@@ -127,8 +129,38 @@ _HEADER_SCAN = 10
 _FOOTNOTES = ("注", "说明", "填表", "制表", "审核")
 
 
-def is_roster(name: str) -> bool:
-    return Path(name).suffix.lower() == ".xlsx"
+STAFF_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("序号", ""), ("编号", "id"), ("姓名", "name"), ("性别", "gender"), ("民族", "ethnicity"),
+    ("籍贯", "hometown"), ("出生年月", "birth_date"), ("入党时间", "party_since"),
+    ("参加工作时间", "work_since"), ("全日制教育", "education"), ("在职教育", ""),
+    (POST_TEXT, "current_post"), ("任现职时间", "post_since"), ("任同级职务时间", "rank_since"),
+    *((CADRE_COLUMNS[f], f) for f in CADRE_COLUMNS if f not in (
+        "id", "name", "gender", "ethnicity", "hometown", "birth_date", "party_since", "work_since",
+        "education", "current_post", "post_since", "rank_since")),
+    ("备注", ""),
+)
+"""The cadres sheet the writer (model/writers.py) lays out as organization departments do
+(header, field; '' for a column staff keep that no field fills), then the rest of cadres.csv's."""
+
+WIDE = {POST_TEXT: 30, "现单位": 22, "专长": 18, "近三年考核": 16, "亲属关系": 14}
+"""Column widths (characters) the writer gives the wide columns."""
+
+
+def titles(county: str) -> tuple[str, str]:
+    """The title rows the writer puts over the cadres and the townships sheets."""
+    return f"{county}乡镇领导班子换届干部名册", f"{county}乡镇"
+
+
+def post_words(posts: list[Post], town: str) -> str:
+    """Posts as staff write them after the township: 乡长 / 镇长 by the township's name."""
+    kind = town[-1] if town.endswith(("乡", "镇")) else ""
+
+    def word(p: Post) -> str:
+        if kind and p in (Post.township_head, Post.deputy_head):
+            return ("副" if p == Post.deputy_head else "") + kind + "长"
+        return p.zh
+
+    return "、".join(word(p) for p in posts)
 
 
 # --------------------------------------------------------------------------- cells

@@ -21,7 +21,6 @@ from model.enums import Labeled, Post
 from model.errors import InputErrors
 from model.readers import CADRES_FILE, SCENARIO_FILE, TOWNSHIPS_FILE, load_scenario_folder
 from model.records import CADRE_COLUMNS, TOWNSHIP_COLUMNS
-from model.roster import POST_TEXT, SETTINGS_SHEET, TOWNSHIPS_SHEET, load_roster, parse_post_text
 from model.scenario import Scenario
 
 
@@ -147,22 +146,6 @@ def _check_round_trip(sc: Scenario, read_back: Callable[[], Scenario]) -> None:
 
 # --------------------------------------------------------------------------- Excel rosters
 
-ROSTER_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("序号", ""), ("编号", "id"), ("姓名", "name"), ("性别", "gender"), ("民族", "ethnicity"),
-    ("籍贯", "hometown"), ("出生年月", "birth_date"), ("入党时间", "party_since"),
-    ("参加工作时间", "work_since"), ("全日制教育", "education"), ("在职教育", ""),
-    (POST_TEXT, "current_post"), ("任现职时间", "post_since"), ("任同级职务时间", "rank_since"),
-    *((CADRE_COLUMNS[f], f) for f in CADRE_COLUMNS if f not in (
-        "id", "name", "gender", "ethnicity", "hometown", "birth_date", "party_since", "work_since",
-        "education", "current_post", "post_since", "rank_since")),
-    ("备注", ""),
-)
-"""The cadres sheet as organization departments lay it out (header, field; '' for a column
-staff keep that no field fills), then the rest of cadres.csv's columns."""
-
-_WIDE = {"现任职务": 30, "现单位": 22, "专长": 18, "近三年考核": 16, "亲属关系": 14}
-
-
 def save_roster(sc: Scenario, path: str | Path, *, overwrite: bool = False) -> None:
     """Write `sc` as an Excel roster: a 干部 sheet in the staff layout (a title row, the headers
     staff write, 现任职务 as `东山镇党委副书记、镇长`), a 乡镇 sheet and a 设置 sheet.
@@ -170,6 +153,8 @@ def save_roster(sc: Scenario, path: str | Path, *, overwrite: bool = False) -> N
     Dates are date cells (the full date, so the scenario reads back the same). The workbook
     is checked to read back to `sc` (model/roster.py) before it is moved into place; an
     existing file is refused unless `overwrite`."""
+    from model.roster import load_roster  # openpyxl: loaded only for a roster
+
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists; choose a new file name, or pass overwrite=True")
@@ -188,18 +173,27 @@ def roster_bytes(sc: Scenario) -> bytes:
     """The roster workbook of `sc` (see `save_roster`), as bytes."""
     from openpyxl import Workbook
 
+    from model.roster import (
+        CADRES_SHEET,
+        SETTINGS_HEADER,
+        SETTINGS_SHEET,
+        STAFF_COLUMNS,
+        TOWNSHIPS_SHEET,
+        titles,
+    )
+
     wb = Workbook()
     ws = wb.active
-    ws.title = "干部"
+    ws.title = CADRES_SHEET
     names = {t.id: t.name for t in sc.county.townships}
-    rows = [[n + 1, *(_roster_cell(sc, c, f, names) for _, f in ROSTER_COLUMNS[1:])]
+    rows = [[n + 1, *(_roster_cell(sc, c, f, names) for _, f in STAFF_COLUMNS[1:])]
             for n, c in enumerate(sc.cadres)]
-    _sheet(ws, f"{sc.county.name}乡镇领导班子换届干部名册", [h for h, _ in ROSTER_COLUMNS], rows)
+    cadres_title, townships_title = titles(sc.county.name)
+    _sheet(ws, cadres_title, [h for h, _ in STAFF_COLUMNS], rows)
     towns = [[_xlsx_cell(getattr(t, f)) for f in TOWNSHIP_COLUMNS] for t in sc.county.townships]
-    _sheet(wb.create_sheet(TOWNSHIPS_SHEET), f"{sc.county.name}乡镇", list(TOWNSHIP_COLUMNS.values()),
-           towns)
+    _sheet(wb.create_sheet(TOWNSHIPS_SHEET), townships_title, list(TOWNSHIP_COLUMNS.values()), towns)
     settings = wb.create_sheet(SETTINGS_SHEET)
-    settings.append(["项目", "值"])
+    settings.append(list(SETTINGS_HEADER))
     for key, value in _scenario_meta(sc).items():
         if key == "county":
             settings.append(["county.id", value["id"]])
@@ -225,6 +219,8 @@ def _sheet(ws: Any, title: str, header: list[str], rows: list[list[Any]]) -> Non
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from model.roster import WIDE
+
     ws.append([title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws.cell(1, 1).font = Font(bold=True, size=14)
@@ -241,7 +237,7 @@ def _sheet(ws: Any, title: str, header: list[str], rows: list[list[Any]]) -> Non
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # a text that begins with '=' is text, not a formula
     for i, h in enumerate(header, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDE.get(h, max(6, 2 * len(h) + 2))
+        ws.column_dimensions[get_column_letter(i)].width = WIDE.get(h, max(6, 2 * len(h) + 2))
     ws.freeze_panes = "C3"
 
 
@@ -263,22 +259,14 @@ def _xlsx_cell(value: Any) -> Any:
 def post_text(sc: Scenario, c: Any, names: dict[str, str]) -> str | None:
     """现任职务 as staff write it: the township, then the posts of the seat held
     (`东山镇党委副书记、镇长`); a cadre outside the teams has none (their 现单位 says where)."""
+    from model.roster import parse_post_text, post_words
     from model.score import current_posts
 
     if c.current_township is None or c.current_post is None:
         return None
     town = names[c.current_township]
     posts = [p for p in current_posts(sc, c) if p != Post.committee_member] or [c.current_post]
-    text = town + "、".join(_post_word(p, town) for p in posts)
-    read = parse_post_text(text, list(names.values()))
-    if read.main_post != c.current_post:  # a seat whose posts name another main post
-        text = town + _post_word(c.current_post, town)
+    text = town + post_words(posts, town)
+    if parse_post_text(text, list(names.values())).main_post != c.current_post:
+        text = town + post_words([c.current_post], town)  # a seat whose posts name another main post
     return text
-
-
-def _post_word(p: Post, town: str) -> str:
-    """乡长 / 镇长 by the township's name, the label of `Post` otherwise."""
-    kind = town[-1] if town.endswith(("乡", "镇")) else ""
-    if kind and p in (Post.township_head, Post.deputy_head):
-        return ("副" if p == Post.deputy_head else "") + kind + "长"
-    return p.zh
