@@ -63,13 +63,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Runs in the main thread (cli.py: `main_thread`), so uvicorn's SIGTERM/SIGINT handlers are
     installed and a stop is graceful: jobs in flight are queued again. `lifespan="on"`: a start-up
     that fails exits (uvicorn's "auto" would serve on without the job pool)."""
-    import uvicorn
-
-    from service.api.app import create_app
-
     settings = settings_of(workers=args.workers)
     logging_to(settings.data)
     check_database(settings)
+    import uvicorn  # after the check: a bad database is refused before the app is loaded
+
+    from service.api.app import create_app
+
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", lifespan="on",
                 access_log=False, timeout_graceful_shutdown=10)
     return 0

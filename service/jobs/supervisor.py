@@ -12,12 +12,14 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import signal
 import socket
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -131,7 +133,16 @@ class Supervisor:
         control_parent, control_child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(jobs_child, control_child), daemon=True,
                                         name="huanjie-worker")
-        process.start()
+        # Born with SIGINT and SIGTERM blocked (a mask survives fork and exec): Ctrl-C in a terminal, or
+        # a service manager's SIGTERM, reaches the whole process group, and a worker that died of it
+        # would fail its job; the server ends its workers itself once it has queued their jobs again.
+        # The resource tracker first: starting it unblocks both signals in the calling thread.
+        resource_tracker.ensure_running()
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         jobs_child.close()
         control_child.close()
         return Slot(process, jobs_parent, control_parent)

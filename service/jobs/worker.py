@@ -10,7 +10,6 @@ JSON), ("error", job, message). From it: (job, scenario JSON, settings) or None 
 from __future__ import annotations
 
 import os
-import signal
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
@@ -23,7 +22,6 @@ def serve(jobs: Connection, control: Connection) -> None:
     from model.scenario import Scenario
     from solver.stop import Cancel
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server ends us
     send_lock = threading.Lock()
     current: dict[str, Any] = {"job": None, "cancel": None}
 

@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent / "huanjie"
 HUANJIE = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "service.cli"]
 ENDED = ("completed", "stopped", "failed")
 FOLDER_FILES = ("scenario.yaml", "townships.csv", "cadres.csv")
-IN_FLIGHT = {"top": 30, "time_limit": 3, "workers": 1}
+IN_FLIGHT = {"top": 30, "time_limit": 2, "workers": 1}
 """A job that is still running a second after it starts and ends by itself (its time limit) soon after."""
 
 
@@ -291,6 +291,22 @@ def test_a_job_in_flight_survives_a_restart(kind: str, tmp_path: Path) -> None:
             recovered = [e["data"] for e in api.events(job["id"]) if e["kind"] == "recovered"]
             assert len(recovered) == 1 and recovered[0]["state"] == "queued"
             assert f"its server (pid {pid}) ended while it ran" in recovered[0]["reason"]
+
+
+def test_ctrl_c_queues_the_job_again(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal signals the whole process group, workers too: the server still stops
+    cleanly (exit 0, no traceback), its job in flight queued again, not failed by a worker's death."""
+    url = f"sqlite:///{tmp_path / 'huanjie.db'}"
+    env = {"HUANJIE_DATA": str(tmp_path), "HUANJIE_DB": url}
+    api = Api(serve(tmp_path, {"HUANJIE_DB": url}), new_key(env))
+    with api.server:
+        job, pid = in_flight(api, api.demo())
+        os.killpg(pid, signal.SIGINT)
+        assert api.server.proc.wait(30) == 0
+        assert group_ends(pid) == [], "a process of the stopped server still runs"
+        assert stored_job(url, job["id"]) == (
+            JobState.queued, "the server stopped while it ran; queued again (attempt 2)")
+        assert "Traceback" not in api.server.stderr, api.server.stderr
 
 
 # ---------------------------------------------------------------------- start-up
