@@ -404,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "main_thread", False):  # `huanjie serve`: uvicorn handles SIGTERM/Ctrl-C itself
         try:
             return args.run(args)
+        except KeyboardInterrupt:  # before uvicorn took the signals over
+            print(interrupted_line(False), file=sys.stderr)
+            return EXIT_INTERRUPTED
         except Exception as e:
             return error_exit(e, args.debug)
 
