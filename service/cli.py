@@ -31,6 +31,7 @@ from service.boundary import (
     EXIT_OK,
     Interrupt,
     UsageError,
+    error_exit,
     guarded,
     interrupted_line,
 )
@@ -400,6 +401,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(interrupted_line(False), file=sys.stderr)
         return EXIT_INTERRUPTED
+
+    if getattr(args, "main_thread", False):  # `huanjie serve`: uvicorn handles SIGTERM/Ctrl-C itself
+        try:
+            return args.run(args)
+        except KeyboardInterrupt:  # before uvicorn took the signals over
+            print(interrupted_line(False), file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as e:
+            return error_exit(e, args.debug)
 
     def run(stop: Interrupt) -> int:
         args.stop = stop
