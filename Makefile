@@ -34,6 +34,7 @@ bench-quick: $(BENCH)
 	$(PY) -m benchmarks.run --quick
 	$(PY) -m benchmarks.interactive
 	$(PY) -m benchmarks.batch --quick
+	$(PY) -m benchmarks.load --quick
 
 bench: $(BENCH)
 	$(PY) -m benchmarks.run
@@ -41,6 +42,7 @@ bench: $(BENCH)
 	$(PY) -m benchmarks.overrun
 	$(PY) -m benchmarks.batch
 	$(PY) -m benchmarks.startup
+	$(PY) -m benchmarks.load
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -29,7 +29,9 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,7 +96,8 @@ class Client:
     """One caller with its own key and connection; `rows` holds one record per job."""
 
     def __init__(self, url: str, secret: str, scenario_id: str, poll: float) -> None:
-        self.http = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {secret}"}, timeout=30.0)
+        self.http = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {secret}"},
+                                      timeout=30.0)
         self.scenario_id, self.poll = scenario_id, poll
         self.rows: list[dict[str, Any]] = []
 
@@ -141,7 +144,8 @@ class Client:
 
 def server_times(job: dict[str, Any]) -> dict[str, float]:
     """Queued and run seconds from the job's record (the server's clock, no polling in them)."""
-    at = {k: datetime.fromisoformat(job[k]) for k in ("submitted_at", "started_at", "finished_at") if job.get(k)}
+    at = {k: datetime.fromisoformat(job[k]) for k in ("submitted_at", "started_at", "finished_at")
+          if job.get(k)}
     out = {}
     if "started_at" in at:
         out["queued"] = (at["started_at"] - at["submitted_at"]).total_seconds()
@@ -187,10 +191,21 @@ def summary(rows: list[dict[str, Any]], wall: float, clients: int, jobs: int, mi
             "result": quantiles([r["result"] for r in done]),
             "queued": quantiles([r["queued"] for r in done if "queued" in r]),
             "run": quantiles([r["run"] for r in done if "run" in r]),
-            "polls": quantiles([r["polls"] for r in done])}
+            "polls": quantiles([r["polls"] for r in done]),
+            "requests": sum(r.get("polls", 0) + ("submit" in r) + ("result" in r) for r in rows)}
 
 
 # ---------------------------------------------------------------------- the server
+
+def profiler(pid: int, out: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy (if installed: `pip install py-spy`) sampling the server and its workers during the
+    load, written as collapsed stacks to `out` (flamegraph.pl or speedscope read them)."""
+    if out is None:
+        return None
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--subprocesses", "--threads",
+                             "--format", "raw", "-r", "50", "-o", str(out)], stdout=subprocess.DEVNULL)
+
 
 def prepare(data: Path, clients: int) -> list[str]:
     """One planner key per client, made in the server's database before it starts (the same call
@@ -229,13 +244,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             assert srv.proc is not None
             pid = srv.proc.pid
             scenario_id = store_county(srv.url, secrets[0])
-            workers = len(children(pid))
-            say(f"server {srv.url} (pid {pid}, {workers} child processes); one client alone, {args.alone} jobs")
-            alone = asyncio.run(phase(srv.url, secrets[:1], scenario_id, args.alone, args.poll, args.deadline))
+            workers = sum(b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes() for c in children(pid))
+            say(f"server {srv.url} (pid {pid}, {workers} job workers); one client alone, {args.alone} jobs")
+            alone = asyncio.run(phase(srv.url, secrets[:1], scenario_id, args.alone, args.poll,
+                                      args.deadline))
             say(f"{args.clients} clients x {args.jobs} jobs (deadline {args.deadline:g} s)")
             before, load0 = cpu_of(pid), os.getloadavg()[0]
+            spy = profiler(pid, args.profile)
             crowd = asyncio.run(phase(srv.url, secrets, scenario_id, args.jobs, args.poll, args.deadline))
             after, load1 = cpu_of(pid), os.getloadavg()[0]
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(30)
         crowd["cpu"] = {k: after[k] - before[k] for k in after}
     ratios = {f"{m}_{q}": crowd[m][q] / alone[m][q]
               for m in ("submit", "result", "run") for q in ("p50", "p95")
@@ -249,7 +269,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 def targets(m: dict[str, Any]) -> dict[str, dict[str, Any]]:
     got = {"errors": m["errors"], "submit_p50": m["submit"]["p50"], "result_p50": m["result"]["p50"]}
     return {k: {"target": TARGETS[k], "value": v,
-                "met": v is not None and (v == 0 if k == "errors" else v < TARGETS[k])} for k, v in got.items()}
+                "met": v is not None and (v == 0 if k == "errors" else v < TARGETS[k])}
+            for k, v in got.items()}
 
 
 def ms(x: float | None) -> str:
@@ -257,10 +278,11 @@ def ms(x: float | None) -> str:
 
 
 def table(res: dict[str, Any]) -> str:
-    lines = [f"{res['load']['clients']} clients x {res['load']['jobs_each']} jobs of {res['townships']} townships "
+    load = res["load"]
+    lines = [f"{load['clients']} clients x {load['jobs_each']} jobs of {res['townships']} townships "
              f"x {res['cadres']} cadres ({', '.join(f'{k} {v}' for k, v in res['job_settings'].items())}); "
              f"poll every {res['poll']:g} s; {res['cores']} cores; server workers {res['server_workers']} "
-             f"({res['worker_processes']} processes)", "",
+             f"({res['worker_processes']} worker processes)", "",
              f"{'phase':<12} {'jobs':>5} {'errors':>6} {'jobs/s':>7}   {'submit ms p50/p95/max':>22}   "
              f"{'to result ms p50/p95/max':>25}   {'queued ms p50/p95':>18}   {'run ms p50/p95':>15}"]
     for name in ("alone", "load"):
@@ -270,11 +292,15 @@ def table(res: dict[str, Any]) -> str:
                      f"{'/'.join(ms(m['result'][q]) for q in ('p50', 'p95', 'max')):>25}   "
                      f"{'/'.join(ms(m['queued'][q]) for q in ('p50', 'p95')):>18}   "
                      f"{'/'.join(ms(m['run'][q]) for q in ('p50', 'p95')):>15}")
-    x, cpu, load = res["x_alone"], res["load"]["cpu"], res["load"]
+    x, cpu = res["x_alone"], load["cpu"]
     lines += ["", "under load / alone: " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}x" for k, v in x.items()),
               f"CPU seconds under load ({load['seconds']:.1f} s wall): server {cpu['server']:.1f}, "
               f"job workers {cpu['workers']:.1f}, this process {cpu['bench']:.1f}; "
-              f"load average {res['load_average'][0]:.1f} -> {res['load_average'][1]:.1f}"]
+              f"load average {res['load_average'][0]:.1f} -> {res['load_average'][1]:.1f}",
+              f"per job: server {ms(cpu['server'] / load['jobs'])} ms CPU, "
+              f"workers {ms(cpu['workers'] / load['jobs'])} ms CPU; "
+              f"{load['requests'] / load['jobs']:.1f} requests, server "
+              f"{ms(cpu['server'] / max(1, load['requests']))} ms CPU per request"]
     if load["error_kinds"]:
         lines += ["errors: " + "; ".join(load["error_kinds"])]
     for k, t in res["targets"].items():
@@ -291,10 +317,12 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--jobs", type=int, help="jobs per client (default 5, 1 with --quick)")
     ap.add_argument("--alone", type=int, help="jobs of the one client alone (default 10, 3 with --quick)")
-    ap.add_argument("--poll", type=float, default=0.1, help="seconds between a client's polls (default 0.1)")
+    ap.add_argument("--poll", type=float, default=0.25,
+                    help="seconds between a client's polls (default 0.25)")
     ap.add_argument("--workers", type=int, help="`huanjie serve --workers` (default: the server's)")
     ap.add_argument("--deadline", type=float, default=300.0, help="seconds a phase may take (default 300)")
     ap.add_argument("--tag", help="write load-TAG.json")
+    ap.add_argument("--profile", type=Path, help="py-spy's samples of the server under load, to this file")
     args = ap.parse_args()
     args.jobs = args.jobs or (1 if args.quick else 5)
     args.alone = args.alone or (3 if args.quick else 10)
