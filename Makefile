@@ -34,6 +34,7 @@ bench-quick: $(BENCH)
 	$(PY) -m benchmarks.run --quick
 	$(PY) -m benchmarks.interactive
 	$(PY) -m benchmarks.batch --quick
+	$(PY) -m benchmarks.province --quick
 	$(PY) -m benchmarks.load --quick
 
 bench: $(BENCH)
@@ -41,6 +42,7 @@ bench: $(BENCH)
 	$(PY) -m benchmarks.growth
 	$(PY) -m benchmarks.overrun
 	$(PY) -m benchmarks.batch
+	$(PY) -m benchmarks.province
 	$(PY) -m benchmarks.startup
 	$(PY) -m benchmarks.load
 

@@ -373,9 +373,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
 
-    from service.serve import add_parsers
+    from service import batch_cli, report_cli, serve
 
-    add_parsers(sub, [debug])
+    for verbs in (serve, report_cli, batch_cli):  # each module declares its own verbs
+        verbs.add_parsers(sub, [debug])
     return p
 
 

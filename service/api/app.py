@@ -33,6 +33,9 @@ AUDITED_READS = ("/result", "/versions/")
 """GETs the audit log keeps: those that hand out personal data (a pool, a slate)."""
 
 
+ROUTERS = (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
@@ -55,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodySize, limits=settings.limits)
     errors.install(app)
-    for router in (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health):
+    for router in ROUTERS:
         app.include_router(router)
 
     @app.middleware("http")

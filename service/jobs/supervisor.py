@@ -32,6 +32,8 @@ log = logging.getLogger("huanjie.jobs")
 
 TICK = 0.25
 """Seconds between the supervisor's rounds of housekeeping when nothing happens."""
+DRAIN = 0.2
+"""Seconds a round spends writing one worker's messages before it looks at the rest."""
 HEARTBEAT = 2.0
 STALE = timedelta(seconds=30)
 """A running job whose heartbeat is older than this lost its server (another host's)."""
@@ -187,10 +189,12 @@ class Supervisor:
         return True
 
     def _drain(self, slot: Slot) -> None:
-        """Every message the worker has sent so far, its events written in one transaction (with
-        the job's end when that came too): a small solve's handful of events is one commit."""
+        """What the worker has sent so far, for at most DRAIN seconds (a chatty solve must not starve
+        the stop requests and the other workers), its events written in one transaction (with the
+        job's end when that came too): a small solve's handful of events is one commit."""
         events: list[Event] = []
-        while slot.job is not None:
+        until = time.monotonic() + DRAIN
+        while slot.job is not None and time.monotonic() < until:
             try:
                 if not slot.jobs.poll():
                     break

@@ -90,7 +90,8 @@ def test_events_written_together_keep_their_order_and_the_best(store: Store) -> 
                                    ("better_slate", {"slate": 0, "objective": 11.0, "bound": 12.0})])
     assert seen.count("COMMIT") == 1
     assert [p.objective for p in store.jobs.get(job_id).progress] == [11.0]
-    assert store.jobs.finish(job_id, JobState.completed, events=[("slate_judged", {"slate": 0})])
+    judged = {"index": 0, "objective": 11.0, "status": "OPTIMAL"}
+    assert store.jobs.finish(job_id, JobState.completed, events=[("slate_judged", judged)])
     assert seen.count("COMMIT") == 2
     events = store.jobs.events(job_id)
     assert [(e.seq, e.kind) for e in events] == [(1, "started"), (2, "model_built"), (3, "better_slate"),
@@ -105,8 +106,8 @@ def test_the_supervisor_writes_what_a_worker_sent_in_one_commit(store: Store) ->
     job = store.jobs.claim(supervisor.owner)
     ours, theirs = mp.Pipe()
     slot = Slot(SimpleNamespace(), ours, ours, job=job)
-    for kind in ("model_built", "slate_judged"):
-        theirs.send(("event", job_id, kind, {"k": kind}))
+    theirs.send(("event", job_id, "model_built", {"pairs": 10}))
+    theirs.send(("event", job_id, "slate_judged", {"index": 0, "objective": 5.0, "status": "OPTIMAL"}))
     theirs.send(("done", job_id, "OPTIMAL", '{"status": "OPTIMAL"}'))
     seen = commits(store)
     supervisor._drain(slot)
