@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from collections.abc import Iterator
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-from service.store import engine_of
+from service.store import Store, engine_of
 from service.store.migrate import current, head, migrate
 from service.store.tables import Base
 
@@ -62,3 +66,76 @@ def test_migrate_twice_is_a_no_op(engine: Engine) -> None:
     assert differences(engine) == []
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT name FROM scenarios")).scalars().all() == ["kept"]
+
+
+def test_a_failed_migration_leaves_nothing(engine: Engine) -> None:
+    """A migration that fails part way (here on a table in its way) is rolled back whole, so the next
+    start does not meet half a schema with no revision."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE scenario_versions (x INTEGER)"))
+    with pytest.raises(sa.exc.DatabaseError):
+        migrate(engine)
+    assert table_names(engine) == {"scenario_versions"}
+    assert current(engine) is None
+
+
+def test_threads_migrating_together_all_succeed(db_url: str) -> None:
+    """Several stores opened at once in one process (Alembic's context is one per process) all migrate."""
+    engines = [engine_of(db_url) for _ in range(3)]
+    start = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def run(eng: Engine) -> None:
+        try:
+            start.wait()
+            migrate(eng)
+        except BaseException as e:  # reported below: a thread's exception would be lost
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(eng,)) for eng in engines]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == []
+        assert current(engines[0]) == head()
+        assert differences(engines[0]) == []
+    finally:
+        for eng in engines:
+            eng.dispose()
+
+
+def start_server(url: str, go: Barrier, errors: Queue) -> None:
+    """A server process's start, as far as the database goes."""
+    try:
+        go.wait(timeout=30)
+        Store.open(url).close()
+    except BaseException as e:  # reported to the test: a child's exception would be lost
+        errors.put(repr(e))
+
+
+def test_servers_starting_together_all_migrate(db_url: str) -> None:
+    """Several server processes migrating one fresh database at the same moment all start, at head
+    (the database's lock, not the process's, keeps them apart). Forked: they start at once."""
+    ctx = multiprocessing.get_context("fork")
+    n = 3
+    go, errors = ctx.Barrier(n), ctx.Queue()
+    procs = [ctx.Process(target=start_server, args=(db_url, go, errors)) for _ in range(n)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=60)
+    codes = [p.exitcode for p in procs]
+    for p in procs:
+        p.kill()
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    assert (codes, found) == ([0] * n, [])
+    eng = engine_of(db_url)
+    try:
+        assert current(eng) == head()
+        assert differences(eng) == []
+    finally:
+        eng.dispose()
