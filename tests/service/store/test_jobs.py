@@ -134,7 +134,8 @@ def test_finish_once(store: Store, version: VersionInfo) -> None:
     job = submit(store, version)
     store.jobs.claim("s")
     best = {"1": {"objective": 5.0, "bound": 5.0}}
-    assert store.jobs.finish(job.id, JobState.completed, status=SolveStatus.OPTIMAL, result='{"x": 1}', best=best)
+    assert store.jobs.finish(job.id, JobState.completed, status=SolveStatus.OPTIMAL, result='{"x": 1}',
+                             best=best)
     assert not store.jobs.finish(job.id, JobState.failed, reason="late", result=None)
     ended = store.jobs.get(job.id)
     assert (ended.state, ended.status, ended.reason, ended.has_result) == (

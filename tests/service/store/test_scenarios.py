@@ -63,9 +63,10 @@ def test_what_if_resolves_to_its_base_with_the_change(store: Store) -> None:
     store.scenarios.add_version(base.scenario_id, county(3, 90, 2))
     assert store.scenarios.resolve(what_if.scenario_id)[1] == expected
     assert store.scenarios.version(what_if.scenario_id)[0].content_hash == what_if.content_hash
-    on_new = store.scenarios.add_version(what_if.scenario_id, delta, base=VersionRef(
-        scenario_id=base.scenario_id, version=2))
-    assert store.scenarios.resolve(what_if.scenario_id, on_new.version)[1] == apply_delta(county(3, 90, 2), delta)
+    on_new = store.scenarios.add_version(what_if.scenario_id, delta,
+                                         base=VersionRef(scenario_id=base.scenario_id, version=2))
+    resolved = store.scenarios.resolve(what_if.scenario_id, on_new.version)[1]
+    assert resolved == apply_delta(county(3, 90, 2), delta)
 
 
 def test_what_if_stored_as_its_delta(store: Store) -> None:
@@ -73,7 +74,7 @@ def test_what_if_stored_as_its_delta(store: Store) -> None:
     sc = county()
     base = store.scenarios.create(sc)
     delta = change(sc)
-    v, content = store.scenarios.version(store.scenarios.create(delta, base=ref(base)).scenario_id, 1)
+    _, content = store.scenarios.version(store.scenarios.create(delta, base=ref(base)).scenario_id, 1)
     assert ScenarioDelta.model_validate_json(content) == delta
 
 
