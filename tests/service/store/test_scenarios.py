@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,3 +153,36 @@ def test_scenario_read_back_equals_the_one_stored(store: Store, townships: int, 
     assert got.model_dump_json() == sc.model_dump_json()
     assert got == sc and got_v == v
     assert store.scenarios.create(got).content_hash == v.content_hash
+
+
+def test_versions_added_at_once_are_numbered_apart(store: Store, db_url: str) -> None:
+    """Changes saved at the same moment on several connections each get their own next version."""
+    stores = [store, Store.open(db_url, upgrade=False)]
+    try:
+        sc = county()
+        sid = stores[0].scenarios.create(sc).scenario_id
+        per_thread, threads_per_store = 3, 3
+        start = threading.Barrier(len(stores) * threads_per_store)
+        made: list[int] = []
+        errors: list[BaseException] = []
+
+        def saver(st: Store, n: int) -> None:
+            try:
+                start.wait()
+                for i in range(per_thread):
+                    made.append(st.scenarios.add_version(sid, sc.with_changes(name=f"稿{n}-{i}")).version)
+            except BaseException as e:  # reported below: a thread's exception would be lost
+                errors.append(e)
+
+        threads = [threading.Thread(target=saver, args=(st, n)) for n, st in
+                   enumerate(stores * threads_per_store)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == []
+        total = len(threads) * per_thread
+        assert sorted(made) == list(range(2, total + 2))
+        assert stores[0].scenarios.get(sid).latest == total + 1
+    finally:
+        stores[1].close()
