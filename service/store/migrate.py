@@ -4,6 +4,8 @@ newest revision (the server does it at start); `current` and `head` tell where i
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -34,9 +36,28 @@ def migrate(engine: Engine) -> None:
     """Upgrade the database to the newest revision (a no-op when it is there), in one transaction
     that holds the database's lock: servers starting together migrate one after the other, and a
     migration that fails leaves the database as it was."""
-    with _ONE_AT_A_TIME, engine.begin() as conn:
+    with _ONE_AT_A_TIME, engine.connect() as conn, _sqlite_foreign_keys_off(conn), conn.begin():
         _lock(conn)
         command.upgrade(config(conn), "head")
+        if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+            raise RuntimeError("the migration left rows whose foreign key points nowhere")
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite alters a table by copying it and dropping the old one, which the foreign keys of rows
+    pointing at it forbid; the pragma is a no-op inside a transaction, hence outside it, and back on
+    after (the connection goes back to the pool)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
 
 
 def _lock(conn: Connection) -> None:

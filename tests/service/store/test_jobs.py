@@ -268,3 +268,15 @@ def test_solve_seconds_of_jobs_that_ran(store: Store, version: VersionInfo) -> N
     store.jobs.claim("s")
     assert store.jobs.get(running.id).state == JobState.running
     assert store.jobs.solve_seconds() == [pytest.approx(2.5)]
+
+
+def test_long_names_are_kept_whole(store: Store, version: VersionInfo) -> None:
+    """A long host name in the owner (hostname:pid:tag, up to 64 + 17 characters) and a long custom
+    ruleset id are stored whole, not refused by PostgreSQL's column widths."""
+    owner = f"{'h' * 64}:4194304:0123abcd"
+    ruleset = "r" * 400
+    job = submit(store, version, ruleset=ruleset)
+    assert store.jobs.claim(owner).id == job.id
+    assert store.jobs.running_owners() == {owner}
+    assert store.jobs.get(job.id).ruleset == ruleset
+    assert [j.id for j in store.jobs.recover(owner=owner)] == [job.id]

@@ -10,12 +10,13 @@ from multiprocessing.synchronize import Barrier
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 from service.store import Store, engine_of
-from service.store.migrate import current, head, migrate
+from service.store.migrate import config, current, head, migrate
 from service.store.tables import Base
 
 
@@ -139,3 +140,34 @@ def test_servers_starting_together_all_migrate(db_url: str) -> None:
         assert differences(eng) == []
     finally:
         eng.dispose()
+
+
+def test_upgrade_keeps_the_rows(engine: Engine) -> None:
+    """A database made by the first migration, with rows in every table, upgrades to head with
+    all its rows (SQLite's table rebuilds must not trip the foreign keys, which stay on after)."""
+    with engine.begin() as conn:
+        command.upgrade(config(conn), "0001")
+    t = "'2026-01-01 00:00:00'"
+    rows = {
+        "scenarios": f"('s1', 'county', 1, {t}, NULL)",
+        "scenario_versions": f"('s1', 1, 'scenario', '{{}}', NULL, NULL, 'h', 1, 1, {t}, NULL)",
+        "jobs": f"('j1', 'running', 's1', 1, 'h', 'xx-2011', '{{}}', '{{}}', 'v', 'k1', {t}, NULL, NULL, "
+                "NULL, 'host:1:ab', 1, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+        "job_events": f"(1, 'j1', 1, {t}, 'started', '{{}}')",
+        "api_keys": f"('k1', 'ops', 'admin', 'x', {t}, NULL, NULL)",
+        "audit_log": f"(1, {t}, 'k1', 'admin', 'GET /v1/jobs', NULL, 200)",
+    }
+    with engine.begin() as conn:
+        for table, values in rows.items():
+            conn.execute(sa.text(f"INSERT INTO {table} VALUES {values}"))
+    migrate(engine)
+    assert current(engine) == head() and differences(engine) == []
+    with engine.connect() as conn:
+        counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in rows}
+    assert counts == dict.fromkeys(rows, 1)
+    store = Store(engine)
+    assert [e.kind for e in store.jobs.events("j1")] == ["started"]
+    assert store.jobs.running_owners() == {"host:1:ab"}
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:  # foreign keys are back on
+        conn.execute(sa.text("INSERT INTO job_events (job_id, seq, at, kind, data) "
+                             "VALUES ('nope', 1, '2026-01-01 00:00:00', 'x', '{}')"))

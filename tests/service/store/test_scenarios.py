@@ -186,3 +186,11 @@ def test_versions_added_at_once_are_numbered_apart(store: Store, db_url: str) ->
         assert stores[0].scenarios.get(sid).latest == total + 1
     finally:
         stores[1].close()
+
+
+def test_a_long_name_is_stored(store: Store) -> None:
+    """A scenario's name has no length limit in the model, so the store keeps any length (PostgreSQL too)."""
+    name = "长" * 1000
+    v = store.scenarios.create(county().with_changes(name=name))
+    assert store.scenarios.get(v.scenario_id).name == name
+    assert store.scenarios.resolve(v.scenario_id)[1].name == name
