@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -40,3 +41,24 @@ def submit(store: Store, version: VersionInfo, by: str | None = "k1", **kw) -> J
 def version(store: Store) -> VersionInfo:
     """A stored small county, version 1."""
     return store.scenarios.create(county(), by="k1")
+
+
+def at_once(*works: Callable[[], None]) -> list[BaseException]:
+    """Run each work in its own thread, all let go at the same moment; the errors they raised
+    (a thread's exception would otherwise be lost)."""
+    start = threading.Barrier(len(works))
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], None]) -> None:
+        try:
+            start.wait()
+            work()
+        except BaseException as e:  # handed to the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in works]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors

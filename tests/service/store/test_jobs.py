@@ -3,8 +3,8 @@ finish, stop, recovery after a lost worker, lists and the counts /metrics reads.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -16,7 +16,7 @@ from service.store.clock import now
 from service.store.jobs import MAX_ATTEMPTS
 from service.store.tables import JobRow
 from service.store.views import JobInfo, JobState, SlateProgress, VersionInfo
-from tests.service.store.conftest import county, submit
+from tests.service.store.conftest import at_once, county, submit
 
 
 def set_row(store: Store, job_id: str, **values) -> None:
@@ -58,26 +58,16 @@ def test_claim_is_atomic(db_url: str, version: VersionInfo) -> None:
     stores = [Store.open(db_url, upgrade=False) for _ in range(3)]
     try:
         jobs = [submit(stores[0], version).id for _ in range(30)]
-        threads_per_store = 3
-        start = threading.Barrier(len(stores) * threads_per_store)
         taken: list[str] = []
-        errors: list[BaseException] = []
 
-        def claimer(st: Store, owner: str) -> None:
-            try:
-                start.wait()
+        def claimer(st: Store, owner: str) -> Callable[[], None]:
+            def work() -> None:
                 while (job := st.jobs.claim(owner)) is not None:
                     taken.append(job.id)
-            except BaseException as e:  # reported below: a thread's exception would be lost
-                errors.append(e)
+            return work
 
-        threads = [threading.Thread(target=claimer, args=(st, f"server-{i}-{t}"))
-                   for i, st in enumerate(stores) for t in range(threads_per_store)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert errors == []
+        claimers = [claimer(st, f"server-{i}-{t}") for i, st in enumerate(stores) for t in range(3)]
+        assert at_once(*claimers) == []
         assert Counter(taken) == Counter(jobs)
         assert all(stores[0].jobs.get(j).attempts == 1 for j in jobs)
     finally:

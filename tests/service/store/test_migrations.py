@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
-import threading
 from collections.abc import Iterator
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from service.store import Store, engine_of
 from service.store.migrate import config, current, head, migrate
 from service.store.tables import Base
+from tests.service.store.conftest import at_once
 
 
 @pytest.fixture
@@ -83,23 +84,8 @@ def test_a_failed_migration_leaves_nothing(engine: Engine) -> None:
 def test_threads_migrating_together_all_succeed(db_url: str) -> None:
     """Several stores opened at once in one process (Alembic's context is one per process) all migrate."""
     engines = [engine_of(db_url) for _ in range(3)]
-    start = threading.Barrier(len(engines))
-    errors: list[BaseException] = []
-
-    def run(eng: Engine) -> None:
-        try:
-            start.wait()
-            migrate(eng)
-        except BaseException as e:  # reported below: a thread's exception would be lost
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(eng,)) for eng in engines]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert errors == []
+        assert at_once(*(functools.partial(migrate, eng) for eng in engines)) == []
         assert current(engines[0]) == head()
         assert differences(engines[0]) == []
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +13,7 @@ from model.scenario import Scenario
 from model.whatif import ScenarioDelta, apply_delta
 from service.store import NotFound, Store
 from service.store.views import VersionInfo, VersionKind, VersionRef
-from tests.service.store.conftest import county
+from tests.service.store.conftest import at_once, county
 
 
 def ref(v: VersionInfo) -> VersionRef:
@@ -161,27 +161,16 @@ def test_versions_added_at_once_are_numbered_apart(store: Store, db_url: str) ->
     try:
         sc = county()
         sid = stores[0].scenarios.create(sc).scenario_id
-        per_thread, threads_per_store = 3, 3
-        start = threading.Barrier(len(stores) * threads_per_store)
         made: list[int] = []
-        errors: list[BaseException] = []
 
-        def saver(st: Store, n: int) -> None:
-            try:
-                start.wait()
-                for i in range(per_thread):
+        def saver(st: Store, n: int) -> Callable[[], None]:
+            def work() -> None:
+                for i in range(3):
                     made.append(st.scenarios.add_version(sid, sc.with_changes(name=f"稿{n}-{i}")).version)
-            except BaseException as e:  # reported below: a thread's exception would be lost
-                errors.append(e)
+            return work
 
-        threads = [threading.Thread(target=saver, args=(st, n)) for n, st in
-                   enumerate(stores * threads_per_store)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=60)
-        assert errors == []
-        total = len(threads) * per_thread
+        assert at_once(*(saver(st, n) for n, st in enumerate(stores * 3))) == []
+        total = 6 * 3
         assert sorted(made) == list(range(2, total + 2))
         assert stores[0].scenarios.get(sid).latest == total + 1
     finally:
