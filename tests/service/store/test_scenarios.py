@@ -52,12 +52,14 @@ def test_each_change_is_a_new_version(store: Store) -> None:
 
 
 def test_what_if_resolves_to_its_base_with_the_change(store: Store) -> None:
-    """A what-if reads as apply_delta(base, change), and later versions of the base leave it as it was."""
+    """A what-if is stored as its delta and reads as apply_delta(base, change); later versions of the
+    base leave it as it was."""
     sc = county()
     base = store.scenarios.create(sc)
     delta = change(sc)
     what_if = store.scenarios.create(delta, base=ref(base))
     assert what_if.kind == VersionKind.what_if and what_if.base == ref(base)
+    assert ScenarioDelta.model_validate_json(store.scenarios.version(what_if.scenario_id, 1)[1]) == delta
     expected = apply_delta(sc, delta)
     assert store.scenarios.resolve(what_if.scenario_id)[1] == expected
     assert what_if.cadres == len(sc.cadres) - 1
@@ -69,15 +71,6 @@ def test_what_if_resolves_to_its_base_with_the_change(store: Store) -> None:
                                          base=VersionRef(scenario_id=base.scenario_id, version=2))
     resolved = store.scenarios.resolve(what_if.scenario_id, on_new.version)[1]
     assert resolved == apply_delta(county(3, 90, 2), delta)
-
-
-def test_what_if_stored_as_its_delta(store: Store) -> None:
-    """A what-if's stored content is the delta itself (small), not the scenario it resolves to."""
-    sc = county()
-    base = store.scenarios.create(sc)
-    delta = change(sc)
-    _, content = store.scenarios.version(store.scenarios.create(delta, base=ref(base)).scenario_id, 1)
-    assert ScenarioDelta.model_validate_json(content) == delta
 
 
 def test_what_if_on_a_what_if(store: Store) -> None:
@@ -115,7 +108,8 @@ def test_list_pages_with_a_total(store: Store) -> None:
 
 
 def test_unknown_ids_and_versions_are_not_found(store: Store) -> None:
-    """Every read of a missing scenario or version raises NotFound naming what is missing."""
+    """Every read of a missing scenario or version raises NotFound; a what-if without its base is
+    refused; neither stores anything."""
     sid = store.scenarios.create(county()).scenario_id
     calls = [
         lambda: store.scenarios.get("nope"),
@@ -131,14 +125,9 @@ def test_unknown_ids_and_versions_are_not_found(store: Store) -> None:
     for call in calls:
         with pytest.raises(NotFound):
             call()
-    assert store.scenarios.list() == (1, [store.scenarios.get(sid)])
-
-
-def test_what_if_needs_a_base(store: Store) -> None:
-    """A delta without its base version is refused, and nothing is stored."""
     with pytest.raises(ValueError, match="base"):
         store.scenarios.create(ScenarioDelta())
-    assert store.scenarios.list() == (0, [])
+    assert store.scenarios.list() == (1, [store.scenarios.get(sid)])
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
