@@ -93,7 +93,6 @@ def test_events_in_order_and_best_so_far(store: Store, version: VersionInfo) -> 
     """Events come back numbered in order, each job's from 1; a better slate updates that slate's best,
     bound and gap."""
     job, other = submit(store, version), submit(store, version)
-    store.jobs.claim("s")
     store.jobs.add_event(job.id, "started", {"attempt": 1})
     store.jobs.add_event(other.id, "note", {})
     store.jobs.add_event(job.id, "better_slate", {"slate": 1, "objective": 80.0, "bound": 100.0})
