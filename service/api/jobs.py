@@ -13,6 +13,7 @@ from model.slate import SolveResult
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import at_most, pool, time_limit
+from service.api.verbs import EXAMPLE_SCENARIO
 from service.calls import SolveOptions
 from service.settings import software_version
 from service.store.views import JobEvent, JobInfo, JobState, KeyInfo, Role
@@ -25,7 +26,7 @@ LIMITS = {413: {"model": OverLimit, "description": "the pool or the time limit i
 
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"scenario_id": "s0123456789ab", "settings": {"top": 3, "time_limit": 30, "seed": 0}}]})
+        {"scenario_id": EXAMPLE_SCENARIO, "settings": {"top": 3, "time_limit": 5, "seed": 0}}]})
 
     scenario_id: str
     version: int | None = Field(None, ge=1, description="default: the latest version")

@@ -77,7 +77,7 @@ class DiffBody(calls.DiffRequest):
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"base": {"scenario_id": EXAMPLE_SCENARIO, "version": 1},
-         "other": {"scenario_id": EXAMPLE_SCENARIO, "version": 2}, "time_limit": 20, "workers": 2}]})
+         "other": {"scenario_id": EXAMPLE_SCENARIO, "version": 2}, "time_limit": 10, "workers": 2}]})
 
     base: VersionRef
     other: VersionRef
