@@ -38,7 +38,9 @@ SEED_RANGE = (-(2**31), 2**31 - 1)
 
 TimeLimit = Annotated[float, Field(gt=0, allow_inf_nan=False,
                                    description="seconds for the whole run, every solve in it")]
-Workers = Annotated[int, Field(ge=1, description="CP-SAT workers")]
+MAX_WORKERS = 10_000
+"""CP-SAT refuses more workers (MODEL_INVALID), and a number past 32 bits fails inside OR-Tools."""
+Workers = Annotated[int, Field(ge=1, le=MAX_WORKERS, description="CP-SAT workers")]
 
 MESSAGES = {
     "time_limit": "must be positive (a number of seconds)",

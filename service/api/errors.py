@@ -8,14 +8,16 @@ import logging
 import uuid
 from typing import Any, get_args
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 
 from model.errors import InputError, InputErrors
 from service.calls import message_of
 from service.store import NotFound
+from solver.memory import MemoryBoundExceeded
 
 log = logging.getLogger("huanjie.api")
 
@@ -89,7 +91,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(r: Request, e: RequestValidationError) -> JSONResponse:
         body = body_model(r)
-        items = [Located(message=worded(x, body), field=field_path(tuple(x.get("loc", ()))),
+        items = [not_json(x) if x.get("type") == "json_invalid" else
+                 Located(message=worded(x, body), field=field_path(tuple(x.get("loc", ()))),
                          value=_short(x.get("input"))) for x in e.errors()]
         return JSONResponse(BadInput(errors=items).model_dump(), status_code=422)
 
@@ -101,8 +104,20 @@ def install(app: FastAPI) -> None:
     async def _limit(_r: Request, e: LimitExceeded) -> JSONResponse:
         return JSONResponse(e.body.model_dump(), status_code=e.status)
 
-    @app.exception_handler(HTTPException)
+    @app.exception_handler(MemoryBoundExceeded)
+    async def _memory(_r: Request, e: MemoryBoundExceeded) -> JSONResponse:
+        mb = round(e.estimate.megabytes)
+        return JSONResponse(OverLimit(
+            error=f"the solve needs about {mb} MB, above the bound of {e.bound_mb:g} MB (max_memory_mb); "
+                  "solve fewer townships per run, use a smaller pool, or raise max_memory_mb",
+            limit="max_memory_mb", value=mb, max=e.bound_mb).model_dump(), status_code=413)
+
+    @app.exception_handler(HTTPException)  # Starlette's (404 and 405 of no route, too), FastAPI's subclass
     async def _http(_r: Request, e: HTTPException) -> JSONResponse:
+        if e.status_code == 400:  # a body FastAPI or Starlette could not parse (not UTF-8, a broken form)
+            bad = BadInput(errors=[Located(message=f"{e.detail}: send JSON (UTF-8), YAML or a multipart "
+                                                   "form as the operation's body says", field="body")])
+            return JSONResponse(bad.model_dump(), status_code=422)
         return JSONResponse(Problem(error=str(e.detail)).model_dump(exclude_none=True),
                             status_code=e.status_code, headers=e.headers)
 
@@ -113,6 +128,13 @@ def install(app: FastAPI) -> None:
                   exc_info=(type(e), e, e.__traceback__))
         return JSONResponse(Problem(error="internal error (a bug); see the server log", incident=incident)
                             .model_dump(), status_code=500)
+
+
+def not_json(err: Any) -> Located:
+    """A body that is not JSON: located at the character (pydantic's loc), not at a field."""
+    at = err.get("loc", ())[-1]
+    return Located(message=f"not JSON: {(err.get('ctx') or {}).get('error', 'cannot be read')} "
+                           f"(at character {at})", field="body")
 
 
 def body_model(request: Request) -> type[BaseModel] | None:
