@@ -34,12 +34,14 @@ bench-quick: $(BENCH)
 	$(PY) -m benchmarks.run --quick
 	$(PY) -m benchmarks.interactive
 	$(PY) -m benchmarks.batch --quick
+	$(PY) -m benchmarks.province --quick
 
 bench: $(BENCH)
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.growth
 	$(PY) -m benchmarks.overrun
 	$(PY) -m benchmarks.batch
+	$(PY) -m benchmarks.province
 	$(PY) -m benchmarks.startup
 
 lint: $(STAMP)

@@ -45,6 +45,7 @@ SCENARIO_FILE = "scenario.yaml"
 TOWNSHIPS_FILE = "townships.csv"
 CADRES_FILE = "cadres.csv"
 STRUCTURED = (".json", ".yaml", ".yml")
+ROSTER = ".xlsx"
 
 WHAT_IF_KEYS = tuple(ScenarioDelta.model_fields)
 """What a what-if file may set besides `base`."""
@@ -117,9 +118,11 @@ class Input:
 
 def load_scenario(source: str | Path | bytes, *, name: str = "", base_dir: str | Path | None = None
                   ) -> Scenario:
-    """Read a scenario from a .json/.yaml/.yml file (a path, or bytes named `name`) or a folder.
+    """Read a scenario from a .json/.yaml/.yml file or an Excel roster .xlsx (a path, or bytes
+    named `name`) or a folder.
 
-    A what-if file names its base relative to its own folder (`base_dir` for bytes).
+    A what-if file names its base relative to its own folder (`base_dir` for bytes); a roster
+    without a 设置 sheet takes the scenario.yaml of its folder (`base_dir` for bytes).
     Raises `InputErrors` with every problem found, each located by file, row and field.
     """
     return _load(Input.of(source, name), None if base_dir is None else Path(base_dir), ())
@@ -132,9 +135,16 @@ def _load(src: Input, base_dir: Path | None, chain: tuple[Path, ...]) -> Scenari
         return load_scenario_folder(src.path)
     if kind == "missing":
         raise InputErrors([InputError("no such file or folder", file=src.name)])
+    if src.suffix == ROSTER:  # an Excel roster (model/roster.py); openpyxl loaded only for one
+        from model.roster import load_roster
+
+        return load_roster(src.read(), src.name, src.path.parent if src.path is not None else base_dir)
+    if src.suffix in (".xls", ".xlsm", ".et"):
+        raise InputErrors([InputError(f"a {src.suffix} workbook is not read; save it in Excel as "
+                                      "'Excel 工作簿 (*.xlsx)'", file=src.name)])
     if src.suffix not in STRUCTURED:
         raise InputErrors([InputError(
-            "expected a .json, .yaml or .yml file, or a folder holding "
+            "expected a .json, .yaml or .yml file, an Excel roster (.xlsx), or a folder holding "
             f"{SCENARIO_FILE}, {TOWNSHIPS_FILE} and {CADRES_FILE}",
             file=src.name,
         )])

@@ -148,16 +148,18 @@ class CellError(ValueError):
 
 def table_records(
     rows: Sequence[Sequence[Any]], file: str, columns: dict[str, str], model: type[BaseModel],
-    errors: list[InputError],
+    errors: list[InputError], *, first_row: int = 1,
 ) -> list[Record] | None:
     """The records of a table whose first row names the columns; None if it has no header.
 
     Cells are text (CSV) or what a spreadsheet library gives (dates, numbers,
     booleans, None for empty). Headers are English field names or Chinese labels.
+    `first_row` is the header's row in its sheet (a workbook's title rows sit above it),
+    so errors name the rows staff see.
     """
     if not rows or all(is_blank(c) for c in rows[0]):
         errors.append(InputError("the file is empty; the first row must name the columns",
-                                 file=file, row=1))
+                                 file=file, row=first_row))
         return None
     header = [scalar(h).strip() for h in rows[0]]
     lookup: dict[str, str] = {}
@@ -177,11 +179,11 @@ def table_records(
             hint = difflib.get_close_matches(text, list(lookup), n=1, cutoff=0.6)
             guess = f"did you mean '{hint[0]}'? " if hint else ""
             errors.append(InputError(
-                f"unknown column; {guess}known columns: {known}", text, file=file, row=1))
+                f"unknown column; {guess}known columns: {known}", text, file=file, row=first_row))
         elif fld in src.written:
             errors.append(InputError(
                 f"column given twice (also as '{src.written[fld]}'); keep one", text,
-                file=file, row=1))
+                file=file, row=first_row))
             fld = None
         else:
             src.written[fld] = text
@@ -196,10 +198,10 @@ def table_records(
             src.missing.add(fld)
             errors.append(InputError(
                 f"missing column '{fld}' ({columns[fld]}); add it to the header row",
-                src.name_of(fld), file=file, row=1))
+                src.name_of(fld), file=file, row=first_row))
 
     out: list[Record] = []
-    for n, cells in enumerate(rows[1:], start=2):
+    for n, cells in enumerate(rows[1:], start=first_row + 1):
         if all(is_blank(c) for c in cells):
             continue
         values: dict[str, Any] = {}

@@ -31,6 +31,7 @@ from service.boundary import (
     EXIT_OK,
     Interrupt,
     UsageError,
+    error_exit,
     guarded,
     interrupted_line,
 )
@@ -373,9 +374,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
 
-    from service.serve import add_parsers
+    from service import batch_cli, report_cli, roster_cli, serve
 
-    add_parsers(sub, [debug])
+    for verbs in (serve, report_cli, batch_cli, roster_cli):  # each module declares its own verbs
+        verbs.add_parsers(sub, [debug])
     return p
 
 
@@ -399,6 +401,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(interrupted_line(False), file=sys.stderr)
         return EXIT_INTERRUPTED
+
+    if getattr(args, "main_thread", False):  # `huanjie serve`: uvicorn handles SIGTERM/Ctrl-C itself
+        try:
+            return args.run(args)
+        except KeyboardInterrupt:  # before uvicorn took the signals over
+            print(interrupted_line(False), file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as e:
+            return error_exit(e, args.debug)
 
     def run(stop: Interrupt) -> int:
         args.stop = stop

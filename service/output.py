@@ -106,13 +106,13 @@ def check_target(path: str | Path, inputs: Iterable[Path] = (), *, what: str = "
     return target
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` through a temporary file in the same folder,
+def write_atomic(path: str | Path, text: str | bytes) -> Path:
+    """Write `text` (UTF-8, or bytes as they are) to `path` through a temporary file in the same folder,
     fsynced, then moved over it; on any failure the old file is untouched and the
     temporary file removed. Returns the file written (a symlink's target)."""
     target = check_target(path)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     mode = target.stat().st_mode & 0o7777 if target.exists() else None
     with _pending_lock:
         _pending.add(tmp)

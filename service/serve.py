@@ -39,15 +39,39 @@ def settings_of(**given: object) -> Settings:
         raise UsageError(str(e)) from e
 
 
+def check_database(settings: Settings) -> None:
+    """Open (and migrate) the database before uvicorn starts, so a bad HUANJIE_DB is one clear line
+    and exit 2, not the lifespan's traceback."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from service.boundary import UsageError
+    from service.store import Store
+
+    try:
+        Store.open(settings.database).close()
+    except SQLAlchemyError as e:
+        try:
+            shown = make_url(settings.database).render_as_string(hide_password=True)
+        except ArgumentError:
+            shown = "(not a database URL)"
+        why = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        raise UsageError(f"cannot open the database {shown} (HUANJIE_DB): {why}") from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    """Runs in the main thread (cli.py: `main_thread`), so uvicorn's SIGTERM/SIGINT handlers are
+    installed and a stop is graceful: jobs in flight are queued again. `lifespan="on"`: a start-up
+    that fails exits (uvicorn's "auto" would serve on without the job pool)."""
+    settings = settings_of(workers=args.workers)
+    logging_to(settings.data)
+    check_database(settings)
+    import uvicorn  # after the check: a bad database is refused before the app is loaded
 
     from service.api.app import create_app
 
-    settings = settings_of(workers=args.workers)
-    logging_to(settings.data)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                timeout_graceful_shutdown=10)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", lifespan="on",
+                access_log=False, timeout_graceful_shutdown=10)
     return 0
 
 
@@ -78,7 +102,7 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     s.add_argument("--workers", type=int, help="job worker processes (default 1, or HUANJIE_WORKERS)")
-    s.set_defaults(run=cmd_serve)
+    s.set_defaults(run=cmd_serve, main_thread=True)
 
     k = sub.add_parser("keys", parents=parents, help="create, list or revoke API keys")
     actions = k.add_subparsers(dest="action", required=True)

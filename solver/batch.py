@@ -11,13 +11,19 @@ the batch goes on; anything else (a bug) stops it.
 
 In a pool each process runs CP-SAT with `Settings.workers` workers: on 2 cores a
 pool of 2 processes with 1 worker each keeps both cores busy without
-oversubscribing them (`workers_each`)."""
+oversubscribing them (`workers_each`). A pool's processes ignore Ctrl-C: the
+caller decides, and a `stop` (or closing the iterator) ends them, dropping the
+scenarios under way; `on_event` hears, in the caller's process, each scenario
+taken up (`Begun`) and its solver's progress events."""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Iterator
+import queue
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from time import perf_counter
@@ -26,9 +32,13 @@ from model.errors import InputError, InputErrors
 from model.io import load_scenario
 from model.reasons import Reason
 from model.slate import SolveResult
+from solver.events import Event
 from solver.memory import MAX_MEMORY_MB, MemoryBoundExceeded
 from solver.search import solve
 from solver.stop import Stop
+
+POLL = 0.2
+"""Seconds a pool waits for an outcome between looks at its stop."""
 
 
 @dataclass(frozen=True)
@@ -65,12 +75,24 @@ class Outcome:
     """The id of the process that solved it."""
 
 
+@dataclass(frozen=True)
+class Begun:
+    """A scenario taken up by a pool's process: its first event, before its load."""
+
+    process: int
+
+
+OnEvent = Callable[[int, "Begun | Event"], None]
+"""Hears a scenario's events by its index among the sources."""
+
+
 def workers_each(processes: int, cores: int | None = None) -> int:
     """CP-SAT workers per process so that a pool of `processes` uses the cores once over."""
     return max(1, (cores or os.cpu_count() or 1) // processes)
 
 
-def solve_source(index: int, source: str | Path, settings: Settings, stop: Stop | None = None) -> Outcome:
+def solve_source(index: int, source: str | Path, settings: Settings, stop: Stop | None = None,
+                 on_event: Callable[[Event], None] | None = None) -> Outcome:
     """Load one scenario (a folder or file, model.io) and solve it."""
     t0 = perf_counter()
     where = {"index": index, "source": str(source), "process": os.getpid()}
@@ -82,7 +104,7 @@ def solve_source(index: int, source: str | Path, settings: Settings, stop: Stop 
         return Outcome(**where, error=str(e), load_seconds=perf_counter() - t0)
     t1 = perf_counter()
     try:
-        result = solve(sc, stop=stop, **asdict(settings))
+        result = solve(sc, stop=stop, on_event=on_event, **asdict(settings))
     except MemoryBoundExceeded as e:
         return Outcome(**where, error=str(e), refusal=e.reason(), load_seconds=t1 - t0,
                        solve_seconds=perf_counter() - t1)
@@ -101,20 +123,64 @@ def solve_each(sources: Iterable[str | Path], settings: Settings,
         yield solve_source(index, source, settings, stop)
 
 
+_events: queue.Queue | None = None
+"""In a pool's process: where its events go to the caller (None: nobody listens)."""
+
+
+def _start_process(events: queue.Queue | None) -> None:
+    """A pool process's start: Ctrl-C is the caller's to act on, not each process's."""
+    global _events
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _events = events
+
+
 def _solve_task(task: tuple[int, str, Settings]) -> Outcome:
     """One task of a pool (a module-level function: the pool pickles it by name)."""
-    return solve_source(*task)
+    events = _events
+    if events is None:
+        return solve_source(*task)
+    index = task[0]
+    events.put((index, Begun(os.getpid())))
+    return solve_source(*task, on_event=lambda e: events.put((index, e)))
 
 
-def solve_pool(sources: Iterable[str | Path], settings: Settings, processes: int = 2) -> Iterator[Outcome]:
+def _relay(events: queue.Queue, on_event: OnEvent) -> None:
+    """The caller's thread that hands the pool's events to `on_event`, until a None."""
+    while (item := events.get()) is not None:
+        on_event(*item)
+
+
+def solve_pool(sources: Iterable[str | Path], settings: Settings, processes: int = 2,
+               stop: Stop | None = None, on_event: OnEvent | None = None) -> Iterator[Outcome]:
     """Solve the scenarios in a pool of `processes` processes, each solving many, yielding each
     outcome as it finishes (not in order: see `Outcome.index`).
 
     The processes are started fresh ("spawn": no state of this one, threads included, is
     copied into them) and each pays the start-up once, on its first task. Closing the
-    iterator early ends the pool."""
+    iterator early, or `stop` firing, ends the pool: the scenarios under way are dropped."""
     tasks = [(i, str(s), settings) for i, s in enumerate(sources)]
     if not tasks:
         return
-    with mp.get_context("spawn").Pool(min(processes, len(tasks))) as pool:
-        yield from pool.imap_unordered(_solve_task, tasks, chunksize=1)
+    ctx = mp.get_context("spawn")
+    events = ctx.Queue() if on_event is not None else None
+    relay = None
+    if events is not None and on_event is not None:
+        relay = threading.Thread(target=_relay, args=(events, on_event), name="batch-events", daemon=True)
+        relay.start()
+    try:
+        with ctx.Pool(min(processes, len(tasks)), initializer=_start_process, initargs=(events,)) as pool:
+            outcomes = pool.imap_unordered(_solve_task, tasks, chunksize=1)
+            for _ in tasks:
+                while True:
+                    if stop is not None and stop.should_stop():
+                        return
+                    try:
+                        outcome = outcomes.next(timeout=POLL)
+                    except mp.TimeoutError:
+                        continue
+                    break
+                yield outcome
+    finally:
+        if events is not None and relay is not None:
+            events.put(None)
+            relay.join(timeout=5)

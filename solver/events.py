@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.slate import SolveStatus
+from model.slate import Assignment, SolveStatus
 
 
 class _Event(BaseModel):
@@ -52,13 +52,15 @@ class BetterSlate(_Event):
 
 
 class SlateJudged(_Event):
-    """Slate `index` (1-based, in the order found) passed the referee."""
+    """Slate `index` (1-based, in the order found) passed the referee; `assignments` are its
+    seats, so a job shows the slates found so far before its run ends."""
 
     kind: Literal["slate_judged"] = "slate_judged"
     index: int
     status: SolveStatus
     objective: float | None
     pairs: int
+    assignments: tuple[Assignment, ...] = ()
 
 
 class ConflictFound(_Event):

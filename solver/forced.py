@@ -19,7 +19,9 @@ among the forced solves, each solve's unused time going to those after it.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from time import perf_counter
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,12 +32,21 @@ from model.referee import make_view
 from model.rules import kind_of
 from model.rules.seated import SeatedKind
 from model.scenario import Pin, Scenario
-from model.slate import Relaxation, RuleInstance, SolveResult, SolveStatus
+from model.slate import Relaxation, RuleInstance, Slate, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
 from solver.run import Workers
 from solver.stop import Stop, budget, share
-from solver.warm import Candidate, Prepared, candidates, holders, prepare, relax_pin, solve_pinned
+from solver.warm import (
+    Candidate,
+    Prepared,
+    candidates,
+    holders,
+    pinned,
+    prepare,
+    relax_pin,
+    seat_columns,
+)
 
 DEFAULT_TIME_LIMIT = 30.0
 
@@ -153,24 +164,48 @@ def forced(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None
     """Fill `out` (a cadre no rule keeps out of the seat) from its forced solve on
     `p`; `lean`: its slate brought nearer the base slate (solver/warm.py `closer`),
     so its terms and broken rules are those the force brings."""
+    return forcing(p, out, stop, on_event, bound, lean).finish()
+
+
+@dataclass
+class Forcing:
+    """A forced solve whose search is done: its objective as the model scores it
+    (None: no slate) and whether it is proven, known at once for a ranking to go
+    on; `finish` fills the `Forced` from the referee's judgement of the slate,
+    which checks that objective (solver/warm.py `Searched`)."""
+
+    objective: int | None
+    exact: bool
+    finish: Callable[[], Forced]
+
+
+def forcing(p: Prepared, out: Forced, stop: Stop, on_event: OnEvent | None = None,
+            bound: int | None = None, lean: bool = True) -> Forcing:
+    """`forced`, its referee left to `finish`."""
     base, sc = p.result, p.sc
     if not base.slates:
         out.scenario_status = base.status
         out.reasons, out.relaxations = list(base.reasons), list(base.relaxations)
-        return out
+        return Forcing(None, True, lambda: out)
     best = base.slates[0]
     cadre, township, seat = out.cadre, out.township, out.seat
     if cadre in holders(p, township, seat):
         out.possible, out.delta = True, 0
         out.objective = best.score.objective if best.score else None
         out.reasons = [reason("already_there")]
-        return out
+        return Forcing(out.objective, True, lambda: out)
     out.bound = bound
     pin = Pin(cadre=cadre, township=township, seat=seat)
     if any(q.cadre == cadre for q in sc.pins):  # pinned elsewhere: that pin gives way, not a restriction
         p = Prepared(sc, base, p.how)
-    forced = solve_pinned(p, (pin,), (), stop, whatif=lambda: sc.with_changes(
+    searched = pinned(p, (pin,), (), stop, whatif=lambda: sc.with_changes(
         pins=(*(q for q in sc.pins if q.cadre != cadre), pin)), on_event=on_event, lean=lean)
+    exact = searched.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
+    return Forcing(searched.objective, exact, lambda: filled(out, searched.finish(), best))
+
+
+def filled(out: Forced, forced: SolveResult, best: Slate) -> Forced:
+    """`out` from the judged forced solve, against the base's best slate."""
     out.status = forced.status
     out.exact = forced.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
     new, old = (forced.slates[0].score if forced.slates else None), best.score
@@ -213,8 +248,9 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     if not p.warm or p.b is None:
         return unranked(p, township, seat, n, stop)
     cands = candidates(p, township, seat)
+    seat_columns(p, township, seat)
     base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
-    tried: list[Forced] = []
+    tried: list[Forcing] = []
     left = list(cands)
     seen = len(p.duals)
     relaxed: set[str] = set()
@@ -226,38 +262,47 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
         return sorted((replace(k, bound=tighter[k.cadre]) for k in left),
                       key=lambda k: (-(k.bound if k.bound is not None else 10**15), k.cadre))
 
-    while left and not stop.should_stop():
-        k = left[0]
-        if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
-            break  # no cadre left can rank above the n-th solved one
-        if k.cadre not in relaxed and k.cadre not in held:
-            # The relaxation of their own pin first: it may prove them below the line for a
-            # fraction of a forced solve (no CP-SAT, no referee), and a forced solve starts from it.
-            relaxed.add(k.cadre)
-            relax_pin(p, township, seat, k.cadre, stop)
-            seen = len(p.duals)
-            left = tighten(left)
-            continue
-        left.pop(0)
-        start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
-                       possible=False)
-        f = forced(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))), bound=k.bound,
-                   lean=False)
-        tried.append(f)
-        if len(p.duals) > seen:  # its relaxation's duals bound the others too: re-rank those left
-            seen = len(p.duals)
-            left = tighten(left)
-        emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre, possible=f.possible,
-                            delta=f.delta, seconds=perf_counter() - t0))
-    tried.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
-    line = nth(tried, n)
+    # The referee judges each forced slate on a thread of its own while the next candidate is
+    # relaxed and searched (CP-SAT lets go of the interpreter): the ranking goes on from the
+    # model's objective, which the referee checks before the ranking is returned.
+    with ThreadPoolExecutor(1, thread_name_prefix="referee") as pool:
+        judged: list[Future[Forced]] = []
+        while left and not stop.should_stop():
+            k = left[0]
+            if len(tried) >= n and k.bound is not None and k.bound <= nth(tried, n):
+                break  # no cadre left can rank above the n-th solved one
+            if k.cadre not in relaxed and k.cadre not in held:
+                # The relaxation of their own pin first: it may prove them below the line for a
+                # fraction of a forced solve (no CP-SAT, no referee), and a forced solve starts from it.
+                relaxed.add(k.cadre)
+                relax_pin(p, township, seat, k.cadre, stop)
+                seen = len(p.duals)
+                left = tighten(left)
+                continue
+            left.pop(0)
+            start = Forced(cadre=k.cadre, name=sc.cadre_by_id[k.cadre].name, township=township, seat=seat,
+                           possible=False)
+            f = forcing(p, start, share(stop, 1 / max(1, n - len(tried), min(len(left) + 1, 2))),
+                        bound=k.bound, lean=False)
+            tried.append(f)
+            judged.append(pool.submit(f.finish))
+            if len(p.duals) > seen:  # its relaxation's duals bound the others too: re-rank those left
+                seen = len(p.duals)
+                left = tighten(left)
+            emit(CandidateTried(index=len(tried), of=max(n, len(tried)), cadre=k.cadre,
+                                possible=f.objective is not None,
+                                delta=None if f.objective is None else f.objective - base_objective,
+                                seconds=perf_counter() - t0))
+        line = nth(tried, n)
+        out = [x.result() for x in judged]
+    out.sort(key=lambda f: (-(f.delta if f.delta is not None else -10**12), f.cadre))
     bounded = [bounded_of(sc, k, base_objective, line) for k in left]
-    proven = all(f.exact for f in tried) and all(b.outside_top for b in bounded)
-    return Recommendation(township=township, seat=seat, eligible=len(cands), tried=tried, bounded=bounded,
+    proven = all(f.exact for f in out) and all(b.outside_top for b in bounded)
+    return Recommendation(township=township, seat=seat, eligible=len(cands), tried=out, bounded=bounded,
                           limit=n, proven=proven)
 
 
-def nth(tried: list[Forced], n: int) -> float:
+def nth(tried: list[Forcing], n: int) -> float:
     """The n-th best forced objective so far (-inf while fewer than n are possible)."""
     scores = sorted((f.objective for f in tried if f.objective is not None), reverse=True)
     return scores[n - 1] if len(scores) >= n else -math.inf

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Any
 
@@ -53,16 +53,34 @@ def read_assignments(b: Builder, vals: np.ndarray) -> list[Assignment]:
     return out
 
 
-def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict) -> None:
-    """Compare, instance by instance, the solver's view with the referee's."""
-    problems = [f"{p.code} {p.args}" for p in verdict.problems]
-    problems += [f"must rule broken: {r.key} {r.reason.code} {r.reason.args}" for r in verdict.report
-                 if r.strength == Strength.must and not r.holds]
+Account = tuple[dict[str, tuple[bool, int]], int]
+"""The solver's own account of a slate: per recorded rule instance (holds,
+penalty), and the objective."""
+
+
+def account(b: Builder, vals: np.ndarray) -> Account:
+    """The solver's view of a slate, read off the model as it is now (a forced
+    solve changes the model's objective for its run: read it before that is undone)."""
     ours: dict[str, tuple[bool, int]] = {}
     for r in b.recorded:
         amount = value(r.amount, vals)
         penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
         ours[r.key] = (amount == 0, penalty)
+    return ours, int(value(b.objective, vals))
+
+
+def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict) -> None:
+    """Compare, instance by instance, the solver's view with the referee's."""
+    agree(account(b, vals), slate, verdict)
+
+
+def agree(solver: Account, slate: Slate, verdict: Verdict) -> None:
+    """`check_agreement` on an account taken before (`account`): it reads nothing of
+    the model, so it may run on another thread while the model is solved again."""
+    ours, objective = solver
+    problems = [f"{p.code} {p.args}" for p in verdict.problems]
+    problems += [f"must rule broken: {r.key} {r.reason.code} {r.reason.args}" for r in verdict.report
+                 if r.strength == Strength.must and not r.holds]
     theirs: dict[str, tuple[bool, int]] = {}
     for r in verdict.report:
         if r.strength != Strength.must:
@@ -73,7 +91,6 @@ def check_agreement(b: Builder, vals: np.ndarray, slate: Slate, verdict: Verdict
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key) != theirs.get(key):
             problems.append(f"{key}: solver says {ours.get(key)}, referee says {theirs.get(key)}")
-    objective = value(b.objective, vals)
     if slate.score is None:
         problems.append("the referee gave the slate no score")
     elif objective != slate.score.objective:
@@ -102,6 +119,19 @@ PRINCIPAL_SUPPORT = 8
 """Pairs per principal seat group (the least loss first) in the support's model:
 an alternative that must change a 书记 or 乡镇长 finds its replacement among them
 (c40-2000, top 3: 2.8 s a slate with two, 0.1 s with eight)."""
+
+
+SMALL_PAIRS = 2_000
+"""A CP-SAT model of at most this many pairs (a support's, a forced solve's ring)
+runs on one worker: a second one costs more in start-up than it brings there
+(c20-1000, the nine forced solves of a ranking: 0.55 s on one, 0.77-0.9 s on two)."""
+
+
+SMALL = {"add_cg_cuts": False, "add_zero_half_cuts": False, "add_mir_cuts": False}
+"""CP-SAT's parameters for a small model: no cuts. Its LP bound is not what proves
+a slate there (the relaxation's is: solver/relaxation.py), and the cuts cost more
+than they save (c20-1000, the nine forced solves of a ranking: 0.32-0.35 s of CPU
+without, 0.47-0.58 s with)."""
 
 
 @dataclass
@@ -189,9 +219,12 @@ class Search:
             def heard(objective: float, cp_bound: float) -> None:
                 tell(float(round(objective) // scale), self.proven(score_bound(cp_bound, scale, dropped)))
 
-        run = run_cpsat(view.model, stop, self.how, limit=limit, on_solution=heard)
-        self.wall += run.wall_time
         pairs = int(view.keep[: self.b.n_pairs].sum())
+        small = pairs <= SMALL_PAIRS
+        how = replace(self.how, workers=min(self.how.workers, 1)) if small else self.how
+        run = run_cpsat(view.model, stop, how, limit=limit, on_solution=heard,
+                        params=SMALL if small else None)
+        self.wall += run.wall_time
         if run.status not in FOUND or run.solver is None:
             return run, None, SolveStats(status=run.status, wall_time=self.wall, pairs=pairs)
         vals = view.values(run.solver)
@@ -492,7 +525,8 @@ def solve(
         if k == 0 and near is None:
             lean_toward(slate)
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
-                         pairs=found.stats.pairs or 0, seconds=perf_counter() - t0))
+                         pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,
+                         assignments=slate.assignments))
         if k + 1 < top:
             search.add_cut(found.vals)
     # Ties and time-limited solves: rank by objective, then by the order found.

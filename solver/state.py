@@ -54,6 +54,7 @@ class BuildState:
         self.explain = explain
         self.relax = relax
         self.prefilter = prefilter
+        self.memo: dict[str, dict] = {}  # what the encoders read more than once in a build
         self.check = check if check is not None else Checkpoint(None)
         self.check.enter("pool")
         self.view = make_view(sc, [])

@@ -49,7 +49,7 @@ from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, Row, Var, lin_sum, value
 from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
-from solver.search import SUPPORT_SECONDS, Found, Search, check_agreement, read_assignments, solve
+from solver.search import SUPPORT_SECONDS, Found, Search, account, agree, read_assignments, solve
 from solver.stop import Stop
 
 N4 = "recent_principal_kept"
@@ -205,8 +205,33 @@ def restricted_bound(bd: Bound, r: Restriction, shift: float = 0.0) -> Bound:
     return Bound(value, loss, bd.lp_value, bd.primal, bd.columns, bd.rounds, bd.seconds)
 
 
+@dataclass
+class Searched:
+    """A forced solve or what-if whose search is done and whose referee is still to
+    come: its status, the objective of its slate as the model scores it (None: no
+    slate; the referee checks that number) and `finish`, the referee's part, which
+    reads nothing of the kept model, so it may run on another thread while the next
+    search runs (a ranking: solver/forced.py)."""
+
+    status: SolveStatus
+    objective: int | None
+    finish: Callable[[], SolveResult]
+
+
+def done(result: SolveResult) -> Searched:
+    """A result judged already, as a `Searched`."""
+    first = result.slates[0].score if result.slates else None
+    return Searched(result.status, first.objective if first else None, lambda: result)
+
+
 def solve_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
                      lean: bool = True, freed: tuple[Recorded, ...] = ()) -> SolveResult:
+    """`searched_restricted` with its referee at once."""
+    return searched_restricted(p, r, stop, judged, lean, freed).finish()
+
+
+def searched_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None = None,
+                        lean: bool = True, freed: tuple[Recorded, ...] = ()) -> Searched:
     """The best slate of the prepared model under r, kept as near the base slate
     as its score allows (`lean`), judged by the referee on `judged` (the base
     scenario when None: pins and bans add no score; the slate is then judged
@@ -244,8 +269,9 @@ def freed_cost(b: Builder, x: Recorded) -> int:
 
 
 def judged_result(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | None, lean: bool,
-                  near: np.ndarray, shift: float, t0: float) -> SolveResult:
-    """The search under r (its bounds raised by `shift`), the slate judged and checked."""
+                  near: np.ndarray, shift: float, t0: float) -> Searched:
+    """The search under r (its bounds raised by `shift`) and the solver's account of
+    its slate, now; the referee's judgement and check of it, in `finish`."""
     b = p.b
     assert b is not None
     try:
@@ -259,19 +285,25 @@ def judged_result(p: Prepared, r: Restriction, stop: Stop, judged: Scenario | No
     common = dict(scenario=(judged or p.sc).name, ruleset=p.sc.ruleset, settings=settings, build_time=0.0,
                   candidate_pairs=int(b.n_pairs - r.off.sum()), dropped_pairs=p.result.dropped_pairs)
     if found is None:
-        return SolveResult(status=SolveStatus.UNKNOWN, **common)
+        return done(SolveResult(status=SolveStatus.UNKNOWN, **common))
     if found.vals is None:
-        return SolveResult(status=found.status, solves=(found.stats,), **common)
+        return done(SolveResult(status=found.status, solves=(found.stats,), **common))
     assignments = read_assignments(b, found.vals)
-    if judged is not None:
-        slate, verdict = judge(judged, assignments, rank=1)
-    else:
-        verdict = referee(p.sc, assignments)
-        slate = Slate(assignments=tuple(assignments), rank=1, score=verdict.score,
-                      report=tuple(verdict.report), leavers=verdict.leavers)
-    check_agreement(b, found.vals, slate, verdict)
+    ours = account(b, found.vals)
     stats = found.stats.model_copy(update={"wall_time": perf_counter() - t0})
-    return SolveResult(status=found.status, slates=(slate,), solves=(stats,), **common)
+    status, sc = found.status, p.sc
+
+    def finish() -> SolveResult:
+        if judged is not None:
+            slate, verdict = judge(judged, assignments, rank=1)
+        else:
+            verdict = referee(sc, assignments)
+            slate = Slate(assignments=tuple(assignments), rank=1, score=verdict.score,
+                          report=tuple(verdict.report), leavers=verdict.leavers)
+        agree(ours, slate, verdict)
+        return SolveResult(status=status, slates=(slate,), solves=(stats,), **common)
+
+    return Searched(status, ours[1], finish)
 
 
 RINGS = (2, 8, 32)
@@ -377,6 +409,13 @@ def closer(p: Prepared, bound: Bound, found: Found, near: np.ndarray, stop: Stop
 def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop: Stop,
                  whatif: Scenario | Callable[[], Scenario], on_event: OnEvent | None = None,
                  lean: bool = True) -> SolveResult:
+    """`pinned` with its referee at once."""
+    return pinned(p, pins, bans, stop, whatif, on_event, lean).finish()
+
+
+def pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop: Stop,
+           whatif: Scenario | Callable[[], Scenario], on_event: OnEvent | None = None,
+           lean: bool = True) -> Searched:
     """The what-if (the base with these pins and bans added; a callable makes it
     only when needed) near the base slate: on the prepared model when that is
     exact, judged on the what-if when it is given, else on the base (pins and
@@ -386,11 +425,11 @@ def solve_pinned(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...], stop
     gone = freed(p, pins, bans) if r is not None else None
     if r is not None and gone is not None:
         sc = whatif if isinstance(whatif, Scenario) else (whatif() if gone else None)
-        out = solve_restricted(p, r, stop, sc, lean, gone)
+        out = searched_restricted(p, r, stop, sc, lean, gone)
         if out.status != SolveStatus.INFEASIBLE:
             return out
     sc = whatif if isinstance(whatif, Scenario) else whatif()
-    return solve(sc, workers=p.how.workers, near=p.best, stop=stop, on_event=on_event)
+    return done(solve(sc, workers=p.how.workers, near=p.best, stop=stop, on_event=on_event))
 
 
 def freed(p: Prepared, pins: tuple[Pin, ...], bans: tuple[Ban, ...]) -> tuple[Recorded, ...] | None:
@@ -451,6 +490,16 @@ def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> 
     r = restriction(p.b, [Pin(cadre=cadre, township=township, seat=seat)])
     if p.bound.master is not None and r is not None:
         relaxed(p, r, stop)
+
+
+def seat_columns(p: Prepared, township: str, seat: str) -> None:
+    """Every pair of the seat in the kept relaxation's LP (`Master.include`), before a
+    ranking relaxes its candidates' pins one by one: GLOP loads the LP once, not
+    once per pin whose pair it lacked."""
+    assert p.b is not None
+    g = group_of(p.b, township, seat)
+    if p.bound is not None and p.bound.master is not None and g is not None:
+        p.bound.master.include(p.b.pairs_of(g))
 
 
 def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:

@@ -37,3 +37,15 @@ def test_readme_scenario_example_loads(tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text(block.group(1), encoding="utf-8")
     sc = load_scenario(tmp_path)
     assert sc.rules["D1-R2"].off and sc.rules["D3-C1"].weight == 5
+
+
+def test_readme_endpoint_table_is_current() -> None:
+    """The endpoint table is generated from the routes and their roles:
+    `python -m service.api.endpoints --write` when an endpoint changes."""
+    from service.api.endpoints import BEGIN as E_BEGIN
+    from service.api.endpoints import END as E_END
+    from service.api.endpoints import readme_block as endpoints_block
+
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(E_BEGIN), text.index(E_END) + len(E_END)
+    assert text[start:end] == endpoints_block()

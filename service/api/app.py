@@ -8,6 +8,7 @@ starts the worker pool; at stop it queues its jobs in flight again."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,11 +27,15 @@ from service.settings import Settings, software_version
 from service.store import Store
 
 log = logging.getLogger("huanjie.api")
+access = logging.getLogger("huanjie.access")
 
 QUIET = ("/healthz", "/readyz", "/metrics", "/docs", "/openapi.json", "/redoc")
 """Routes the audit log leaves out (no key, no personal data)."""
 AUDITED_READS = ("/result", "/versions/")
 """GETs the audit log keeps: those that hand out personal data (a pool, a slate)."""
+
+
+ROUTERS = (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,16 +60,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodySize, limits=settings.limits)
     errors.install(app)
-    for router in (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health):
+    for router in ROUTERS:
         app.include_router(router)
 
     @app.middleware("http")
     async def audit(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
         response = await call_next(request)
         path = request.url.path
         if path.startswith(QUIET):
             return response
         key = getattr(request.state, "key", None)
+        access.info("%s %s %d %.0f ms key %s", request.method, logged_path(request, response.status_code),
+                    response.status_code, 1000 * (time.perf_counter() - started), key.id if key else "-")
         denied = response.status_code in (401, 403)
         if request.method != "GET" or denied or any(p in path for p in AUDITED_READS):
             action = f"{request.method} {route_of(request)}"
@@ -84,6 +92,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def logged_path(request: Request, status: int) -> str:
+    """The path as the access log shows it: never the query string, and the path itself only when
+    the answer says its ids named stored things (below 400); else the route's template, or "-" for
+    no route, since a caller may put anything (a name) in a path. `huanjie serve` turns uvicorn's
+    own access log off for this one."""
+    route = request.scope.get("route")
+    if route is None:
+        return "-"
+    return request.url.path if status < 400 else getattr(route, "path", "-")
 
 
 def route_of(request: Request) -> str:

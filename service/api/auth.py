@@ -32,6 +32,7 @@ def require(role: Role) -> Callable[..., KeyInfo]:
             raise HTTPException(403, f"this needs the {role.value} role; the key has {key.role.value}")
         return key
 
+    caller.role = role  # type: ignore[attr-defined]  (read by service/api/endpoints.py)
     return caller
 
 

@@ -22,7 +22,7 @@ from model.io import (
     load_scenario,
     load_scenario_parts,
 )
-from model.readers import Input
+from model.readers import ROSTER, Input
 from model.scenario import Scenario
 from model.whatif import ScenarioDelta
 from service.api.errors import field_path
@@ -68,7 +68,8 @@ def openapi_body(*, multipart: bool = False) -> dict[str, Any]:
         content["multipart/form-data"] = {"schema": {
             "type": "object", "required": ["files"],
             "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                                     "description": f"{', '.join(FOLDER_FILES)}; or one .json/.yaml file"}}}}
+                                     "description": f"{', '.join(FOLDER_FILES)}; or one .json/.yaml "
+                                                    "file or .xlsx roster"}}}}
     return {"requestBody": {"required": True, "content": content}}
 
 
@@ -84,6 +85,8 @@ async def read(request: Request) -> Content:
 
 
 def from_bytes(body: bytes, name: str) -> Content:
+    if name.lower().endswith(ROSTER):  # an Excel roster (its settings on its 设置 sheet)
+        return load_scenario(body, name=name), None
     data = Input.of(body, name).structured()
     if isinstance(data, dict) and "base" in data:
         return what_if(data, name)
@@ -118,5 +121,5 @@ def from_files(files: list[tuple[str, bytes]]) -> Content:
         raise InputErrors([InputError(
             f"upload the scenario folder's files {', '.join(FOLDER_FILES)} "
             f"(missing: {', '.join(missing) or '-'}; not expected: {', '.join(extra) or '-'}), "
-            "or one .json/.yaml scenario file", "files")])
+            "or one .json/.yaml scenario file or .xlsx roster", "files")])
     return load_scenario_parts(*(Input.of(names[f], f) for f in FOLDER_FILES)), None

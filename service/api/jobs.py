@@ -71,7 +71,7 @@ def submit(request: Request, response: Response, body: JobRequest, by: Planner) 
     return accepted(response, job)
 
 
-@router.get("", response_model=JobList)
+@router.get("", response_model=JobList, summary="jobs, newest first, by state, scenario or key")
 def list_jobs(request: Request, _: Viewer, state: JobState | None = None, scenario_id: str | None = None,
               submitted_by: str | None = Query(None, description="a key id"),
               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_INT)) -> JobList:
@@ -86,14 +86,16 @@ def status(request: Request, job_id: str, _: Viewer) -> JobInfo:
     return request.app.state.store.jobs.get(job_id)
 
 
-@router.get("/{job_id}/events", response_model=list[JobEvent], responses=MISSING)
+@router.get("/{job_id}/events", response_model=list[JobEvent], responses=MISSING,
+            summary="the progress events (after a seq)")
 def events(request: Request, _: Viewer, job_id: str,
            after: int = Query(0, ge=0, le=MAX_INT, description="events after this seq")) -> list[JobEvent]:
     return request.app.state.store.jobs.events(job_id, after)
 
 
 @router.get("/{job_id}/result", response_model=SolveResult,
-            responses={**MISSING, 409: {"model": Problem, "description": "the job has not ended"}})
+            responses={**MISSING, 409: {"model": Problem, "description": "the job has not ended"}},
+            summary="the ended job's result: the ranked slates (what `huanjie solve --json` writes)")
 async def result(request: Request, job_id: str, _: Viewer) -> Response:
     jobs = request.app.state.store.jobs
     job = await run_in_threadpool(jobs.get, job_id)

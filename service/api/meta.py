@@ -25,7 +25,7 @@ class RulesetSummary(BaseModel):
     rules: int
 
 
-@router.get("/v1/rulesets", response_model=list[RulesetSummary])
+@router.get("/v1/rulesets", response_model=list[RulesetSummary], summary="the presets")
 def rulesets(_: Viewer) -> list[RulesetSummary]:
     return [RulesetSummary(id=p, title=(rs := load_preset(p)).title, documents=list(rs.documents),
                            rules=len(rs.rules)) for p in preset_ids()]
@@ -38,7 +38,8 @@ def _preset(ruleset_id: str) -> Ruleset:
 
 
 @router.get("/v1/rulesets/{ruleset_id}", response_model=Ruleset,
-            responses={404: {"model": Problem, "description": "no such preset"}})
+            responses={404: {"model": Problem, "description": "no such preset"}},
+            summary="a preset whole: teams, rules with parameters, weights")
 def ruleset(ruleset_id: str, _: Viewer) -> Ruleset:
     return _preset(ruleset_id)
 
@@ -91,12 +92,13 @@ def create_key(request: Request, body: KeyRequest, _: Admin) -> NewKey:
     return request.app.state.store.keys.create(body.name, body.role)
 
 
-@keys.get("", response_model=list[KeyInfo])
+@keys.get("", response_model=list[KeyInfo], summary="every key, revoked ones too (no secrets)")
 def list_keys(request: Request, _: Admin) -> list[KeyInfo]:
     return request.app.state.store.keys.list()
 
 
-@keys.delete("/{key_id}", response_model=KeyInfo, responses={404: {"model": Problem}})
+@keys.delete("/{key_id}", response_model=KeyInfo, responses={404: {"model": Problem}},
+             summary="revoke a key at once")
 def revoke_key(request: Request, key_id: str, _: Admin) -> KeyInfo:
     return request.app.state.store.keys.revoke(key_id)
 

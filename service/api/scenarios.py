@@ -58,14 +58,15 @@ async def create(request: Request, by: Planner) -> VersionInfo:
     return await _store(request, by, None)
 
 
-@router.get("", response_model=ScenarioList)
+@router.get("", response_model=ScenarioList, summary="the stored scenarios, newest first")
 def list_scenarios(request: Request, _: Viewer, limit: int = Query(100, ge=1, le=1000),
                    offset: int = Query(0, ge=0, le=MAX_INT)) -> ScenarioList:
     total, items = request.app.state.store.scenarios.list(limit, offset)
     return ScenarioList(total=total, items=items)
 
 
-@router.get("/{scenario_id}", response_model=ScenarioDetail, responses=MISSING)
+@router.get("/{scenario_id}", response_model=ScenarioDetail, responses=MISSING,
+            summary="a scenario and its versions")
 def read(request: Request, scenario_id: str, _: Viewer) -> ScenarioDetail:
     store = request.app.state.store.scenarios
     return ScenarioDetail(scenario=store.get(scenario_id), versions=store.versions(scenario_id))
@@ -78,7 +79,8 @@ async def new_version(request: Request, scenario_id: str, by: Planner) -> Versio
     return await _store(request, by, scenario_id)
 
 
-@router.get("/{scenario_id}/versions/{version}", response_model=StoredVersion, responses=MISSING)
+@router.get("/{scenario_id}/versions/{version}", response_model=StoredVersion, responses=MISSING,
+            summary="a version as stored, or (resolved) as a solve reads it")
 def read_version(request: Request, _: Viewer, scenario_id: str,
                  version: int = Path(ge=1, le=MAX_INT),
                  resolved: bool = Query(False, description="the scenario a solve reads (a what-if applied)")

@@ -88,10 +88,13 @@ class DiffBody(calls.DiffRequest):
              summary="solve a small pool now (larger ones: POST /v1/jobs)")
 async def solve(request: Request, body: SolveBody, _: Planner) -> SolveResult:
     limits = request.app.state.settings.limits
-    time_limit(body.time_limit, limits.sync_max_seconds, "sync_max_seconds")
+    opts = fields_of(body, calls.SolveOptions)
+    if "time_limit" not in body.model_fields_set:  # the CLI's 60 s default is a job's; here the cap is
+        opts = opts.model_copy(update={"time_limit": min(opts.time_limit, limits.sync_max_seconds)})
+    time_limit(opts.time_limit, limits.sync_max_seconds, "sync_max_seconds")
     sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    pool(len(sc.cadres), limits.sync_max_cadres, "sync_max_cadres")
-    return await run(calls.solve_call, sc, fields_of(body, calls.SolveOptions))
+    pool(len(sc.cadres) - len(set(sc.remove)), limits.sync_max_cadres, "sync_max_cadres")
+    return await run(calls.solve_call, sc, opts)
 
 
 @router.post("/validate", response_model=calls.JudgedSlate, summary="judge a slate against every rule")

@@ -12,12 +12,14 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import signal
 import socket
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -31,6 +33,8 @@ log = logging.getLogger("huanjie.jobs")
 
 TICK = 0.25
 """Seconds between the supervisor's rounds of housekeeping when nothing happens."""
+DRAIN = 0.2
+"""Seconds a round spends writing one worker's messages before it looks at the rest."""
 HEARTBEAT = 2.0
 STALE = timedelta(seconds=30)
 """A running job whose heartbeat is older than this lost its server (another host's)."""
@@ -44,11 +48,17 @@ def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def owner_gone(owner: str | None) -> bool:
-    """A job's owner that was a process of this host which no longer runs."""
+def owner_pid(owner: str | None) -> int | None:
+    """The pid of a job's owner when it is a process of this host."""
     host, _, rest = (owner or "").partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
+    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
+
+
+def owner_gone(owner: str | None) -> bool:
+    """A job's owner that was a process of this host which no longer runs."""
+    pid = owner_pid(owner)
+    if pid is None:
         return False
     if int(pid) == os.getpid():
         return False  # this very process, started again in-process (tests): not gone
@@ -97,7 +107,8 @@ class Supervisor:
     def _recover_lost(self) -> list[JobInfo]:
         out: list[JobInfo] = []
         for owner in filter(owner_gone, self.store.jobs.running_owners()):
-            out += self.store.jobs.recover(owner=owner)
+            why = f"its server (pid {owner_pid(owner)}) ended while it ran"
+            out += self.store.jobs.recover(owner=owner, why=why)
         return out
 
     def close(self) -> None:
@@ -109,7 +120,7 @@ class Supervisor:
         for job in self.store.jobs.recover(owner=self.owner, why="the server stopped while it ran"):
             log.warning("job %s: %s", job.id, job.reason)
         for slot in self.slots:
-            self._end(slot)
+            self._end(slot, at_once=slot.job is not None)  # its job is queued again: no need to wait
 
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive() and not self._closing.is_set()
@@ -124,15 +135,25 @@ class Supervisor:
         control_parent, control_child = self._context.Pipe()
         process = self._context.Process(target=serve, args=(jobs_child, control_child), daemon=True,
                                         name="huanjie-worker")
-        process.start()
+        # Born with SIGINT and SIGTERM blocked (a mask survives fork and exec): Ctrl-C in a terminal, or
+        # a service manager's SIGTERM, reaches the whole process group, and a worker that died of it
+        # would fail its job; the server ends its workers itself once it has queued their jobs again.
+        # The resource tracker first: starting it unblocks both signals in the calling thread.
+        resource_tracker.ensure_running()
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
         jobs_child.close()
         control_child.close()
         return Slot(process, jobs_parent, control_parent)
 
-    def _end(self, slot: Slot) -> None:
-        with contextlib.suppress(OSError):
-            slot.jobs.send(None)
-        slot.process.join(timeout=2)
+    def _end(self, slot: Slot, at_once: bool = False) -> None:
+        if not at_once:
+            with contextlib.suppress(OSError):
+                slot.jobs.send(None)
+            slot.process.join(timeout=2)
         if slot.process.is_alive():
             slot.process.kill()
             slot.process.join(timeout=2)
@@ -187,7 +208,10 @@ class Supervisor:
         return True
 
     def _drain(self, slot: Slot) -> None:
-        while slot.job is not None:
+        """Write what a worker sent, for at most DRAIN seconds: a chatty solve must not starve
+        the stop requests and the other workers."""
+        until = time.monotonic() + DRAIN
+        while slot.job is not None and time.monotonic() < until:
             try:
                 if not slot.jobs.poll():
                     return

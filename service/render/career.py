@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import groupby
 
 from model.enums import Exemption, Kinship, Rank
 from model.reasons import Reason
@@ -96,19 +97,27 @@ def _relatives(a: dict, n: Names) -> str:
     return f"{n.township(a['township'])}:" + (f"{pairs}同在班子" if pairs else "班子成员间无亲属关系")
 
 
-def rule_notes(report: Iterable[RuleInstance], names: Names) -> list[str]:
-    """Lines for the rule report: each instance an exception lifts, with the decision and its
-    reason, and per rule the instances that checked nothing for want of data, counted."""
-    lifted: list[str] = []
+LIFTED, UNCHECKED = "按组织决定的例外", "缺少数据、未检查"
+
+
+def note_rows(report: Iterable[RuleInstance], names: Names) -> list[tuple[str, str, str]]:
+    """The notes of the rule report as (heading, rule id, text): each instance an exception
+    lifts, with the decision and its reason (LIFTED), then per rule the instances that
+    checked nothing for want of data, counted (UNCHECKED)."""
+    lifted: list[tuple[str, str, str]] = []
     unchecked: dict[tuple[str, tuple[str, ...]], int] = defaultdict(int)
     for r in report:
         if r.reason.code == "exception":
-            lifted.append(f"  - {r.rule} 例外:{instance_text(r, names)}")
+            lifted.append((LIFTED, r.rule, f"例外:{instance_text(r, names)}"))
         elif r.reason.code == "no_data":
             unchecked[(r.rule, tuple(r.reason.args["fields"]))] += 1
-    lines = ([] if not lifted else ["按组织决定的例外:", *lifted])
-    if unchecked:
-        lines.append("缺少数据、未检查:")
-        lines += [f"  - {rule} {k}处:未填{'、'.join(CADRE_COLUMNS.get(f, f) for f in fields)}"
-                  for (rule, fields), k in unchecked.items()]
+    return lifted + [(UNCHECKED, rule, f"{k}处:未填{'、'.join(CADRE_COLUMNS.get(f, f) for f in fields)}")
+                     for (rule, fields), k in unchecked.items()]
+
+
+def rule_notes(report: Iterable[RuleInstance], names: Names) -> list[str]:
+    """The notes (`note_rows`) as lines of the text report, under their headings."""
+    lines: list[str] = []
+    for heading, rows in groupby(note_rows(report, names), key=lambda row: row[0]):
+        lines += [heading + ":", *(f"  - {rule} {text}" for _, rule, text in rows)]
     return lines

@@ -106,10 +106,18 @@ def slate_tables(sc: Scenario, slate: Slate, ids: bool = False) -> str:
     return "\n\n".join(out)
 
 
+def change_counts(slate: Slate, township: str | None = None) -> Counter[Change]:
+    """进退留转 by word: how many seats (of `township`, or the county) get each 变动, and 退出
+    for the leavers (a leaver counts in the township they sit in now)."""
+    counts = Counter(a.change for a in slate.assignments
+                     if a.change is not None and township in (None, a.township))
+    counts[Change.leaves] += sum(1 for x in slate.leavers if township in (None, x.township))
+    return counts
+
+
 def change_summary(slate: Slate) -> str:
     """The county's 进退留转 by word: how many seats get each 变动, and 退出 for the leavers."""
-    counts = Counter(a.change for a in slate.assignments if a.change is not None)
-    counts[Change.leaves] += len(slate.leavers)
+    counts = change_counts(slate)
     words = list(Change)
     total = sum(counts.values())
     return table([w.zh for w in words] + ["合计"], [[str(counts[w]) for w in words] + [str(total)]])
@@ -126,23 +134,47 @@ def applies(r: RuleInstance) -> bool:
     return not (r.reason.code == "seat_ok" and (r.value is None or r.limit is None))
 
 
-def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance], names: Names) -> str:
-    """Per rule: how many of the instances that check something hold (不适用 where none
-    does: the rule applies nowhere, or lacks its data everywhere); each broken one with its numbers."""
+RULE_HEADER = ["规则", "强度", "符合", "内容"]
+
+
+def rule_rows(report: tuple[RuleInstance, ...] | list[RuleInstance]) -> list[list[str]]:
+    """Per rule, in the report's order: id, strength, how many of the instances that check
+    something hold (不适用 where none does: the rule applies nowhere, or lacks its data
+    everywhere), and the clause (service/render/catalog.py)."""
     by_rule: dict[str, list[RuleInstance]] = defaultdict(list)
     for r in report:
         by_rule[r.rule].append(r)
-    rows, broken = [], []
+    rows = []
     for rid, items in by_rule.items():
         live = [r for r in items if applies(r)]
         ok = sum(1 for r in live if r.holds)
-        strength = items[0].strength
-        rows.append([rid, strength.zh, f"{ok}/{len(live)}" if live else "不适用", CATALOG.get(rid, rid)])
-        for r in items:
-            if not r.holds:
-                cost = f"(扣{r.penalty}分)" if r.penalty else ""
-                broken.append(f"  - {rid} {BROKEN_TAG[strength.value]}:{instance_text(r, names)}{cost}")
-    text = table(["规则", "强度", "符合", "内容"], rows)
+        held = f"{ok}/{len(live)}" if live else "不适用"
+        rows.append([rid, items[0].strength.zh, held, CATALOG.get(rid, rid)])
+    return rows
+
+
+def broken_instances(report: tuple[RuleInstance, ...] | list[RuleInstance]) -> list[RuleInstance]:
+    """The instances that do not hold, rule by rule in the order of `rule_rows`."""
+    first: dict[str, int] = {}
+    for i, r in enumerate(report):
+        first.setdefault(r.rule, i)
+    return sorted((r for r in report if not r.holds), key=lambda r: first[r.rule])
+
+
+def broken_tag(r: RuleInstance) -> str:
+    """违反必须规则 / 未满足一般规则 / 偏好未满足, by the instance's strength."""
+    return BROKEN_TAG[r.strength.value]
+
+
+def penalty_text(r: RuleInstance) -> str:
+    return f"(扣{r.penalty}分)" if r.penalty else ""
+
+
+def rule_summary(report: tuple[RuleInstance, ...] | list[RuleInstance], names: Names) -> str:
+    """The rule rows (`rule_rows`), then each broken instance with its numbers, then the notes."""
+    broken = [f"  - {r.rule} {broken_tag(r)}:{instance_text(r, names)}{penalty_text(r)}"
+              for r in broken_instances(report)]
+    text = table(RULE_HEADER, rule_rows(report))
     text += "\n未满足的规则:\n" + "\n".join(broken) if broken else "\n全部规则均满足。"
     notes = rule_notes(report, names)
     return text + ("\n" + "\n".join(notes) if notes else "")

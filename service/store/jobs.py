@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from model.slate import SolveStatus
+from model.slate import Assignment, SolveStatus
 from service.store.clock import aware, new_id, now
 from service.store.scenarios import NotFound
 from service.store.tables import EventRow, JobRow
@@ -21,15 +21,17 @@ MAX_ATTEMPTS = 2
 """A job whose worker was lost is queued again once; the second loss fails it."""
 
 
-def gap(objective: float, bound: float) -> float:
+def gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
 def job_info(row: JobRow) -> JobInfo:
     best = row.best or {}
-    progress = [SlateProgress(slate=int(k), objective=v["objective"], bound=v["bound"],
-                              gap=gap(v["objective"], v["bound"])) for k, v in sorted(best.items(),
-                                                                                   key=lambda kv: int(kv[0]))]
+    progress = [SlateProgress(slate=int(k), objective=v.get("objective"), bound=v.get("bound"),
+                              gap=gap(v.get("objective"), v.get("bound")), judged=v.get("judged", False))
+                for k, v in sorted(best.items(), key=lambda kv: int(kv[0]))]
     return JobInfo(
         id=row.id, state=JobState(row.state), status=row.status and SolveStatus(row.status),
         scenario=VersionRef(scenario_id=row.scenario_id, version=row.scenario_version),
@@ -39,6 +41,21 @@ def job_info(row: JobRow) -> JobInfo:
         finished_at=aware(row.finished_at), attempts=row.attempts, stop_requested=row.stop_requested,
         callback_url=row.callback_url, callback_outcome=row.callback_outcome, progress=progress,
         reason=row.reason, rerun_of=row.rerun_of, has_result=row.result is not None)
+
+
+def progressed(best: dict[str, Any], kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The best-so-far per slate after an event: a better slate moves its objective and bound;
+    a judged slate adds its seats (and its bound, once proven optimal)."""
+    out = dict(best)
+    if kind == "better_slate":
+        out[str(data["slate"])] = {**out.get(str(data["slate"]), {}), "objective": data["objective"],
+                                   "bound": data["bound"]}
+    else:  # the seats stay in the event (written once); `get` reads them from there
+        entry = {**out.get(str(data["index"]), {}), "objective": data["objective"], "judged": True}
+        if data["status"] == SolveStatus.OPTIMAL.value:
+            entry["bound"] = data["objective"]
+        out[str(data["index"])] = entry
+    return out
 
 
 class Jobs:
@@ -66,8 +83,17 @@ class Jobs:
         return row
 
     def get(self, job_id: str) -> JobInfo:
+        """A job's record, with the seats of each slate judged so far (a list leaves them out)."""
         with self.session() as s:
-            return job_info(self._row(s, job_id))
+            info = job_info(self._row(s, job_id))
+            if not any(p.judged for p in info.progress):
+                return info
+            judged = {e.data["index"]: e.data.get("assignments") for e in s.scalars(
+                select(EventRow).where(EventRow.job_id == job_id, EventRow.kind == "slate_judged"))}
+        seats = {k: [Assignment.model_validate(a) for a in v] for k, v in judged.items() if v is not None}
+        progress = [p.model_copy(update={"assignments": seats[p.slate]}) if p.slate in seats else p
+                    for p in info.progress]
+        return info.model_copy(update={"progress": progress})
 
     def result(self, job_id: str) -> str | None:
         """The result's JSON as the solver wrote it (None before the job ends with one)."""
@@ -146,12 +172,10 @@ class Jobs:
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> None:
         """A progress event; a better slate also updates the job's best so far."""
         with self.session.begin() as s:
-            self._event(s, job_id, kind, data)
-            if kind == "better_slate":
+            if kind in ("better_slate", "slate_judged"):
                 row = self._row(s, job_id)
-                best = dict(row.best or {})
-                best[str(data["slate"])] = {"objective": data["objective"], "bound": data["bound"]}
-                row.best = best
+                row.best = progressed(row.best or {}, kind, data)
+            self._event(s, job_id, kind, data)
 
     def _event(self, s: Session, job_id: str, kind: str, data: dict[str, Any]) -> None:
         seq = (s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id)) or 0) + 1

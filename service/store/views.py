@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.slate import SolveStatus
+from model.slate import Assignment, SolveStatus
 
 
 class Role(StrEnum):
@@ -81,12 +81,16 @@ class JobState(StrEnum):
 
 
 class SlateProgress(_View):
-    """The best found so far while searching for slate number `slate` (1-based)."""
+    """The best found so far while searching for slate number `slate` (1-based); once the
+    referee has judged it, its seats."""
 
     slate: int
-    objective: float
-    bound: float
-    gap: float = Field(description="(bound - objective) / max(1, |objective|); 0 when proven")
+    objective: float | None
+    bound: float | None = Field(description="the proven bound on this slate's score, when known")
+    gap: float | None = Field(description="(bound - objective) / max(1, |objective|); 0 when proven")
+    judged: bool = Field(False, description="the referee has judged this slate: it is one of the result's")
+    assignments: list[Assignment] | None = Field(
+        None, description="the slate's seats, once judged (in a job's record; lists leave them out)")
 
 
 class JobEvent(_View):

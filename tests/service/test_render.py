@@ -34,6 +34,7 @@ VOCABULARY = {
     "model/readers.py": "an input error hint that names Excel's own menu entry, CSV UTF-8 (逗号分隔)",
     "model/structured.py": "the 是/否 words a yes/no field takes, in a CSV cell or a YAML value alike",
     "model/writers.py": "the 是/否 cells and the 、 list separator of the scenario folder staff edit",
+    "model/roster.py": "the headers, sheet names, post and degree words and date forms of Excel rosters",
 }
 """Modules of model/ that may hold CJK string literals: the input side must read (and
 write back) staff's own files, whose vocabulary is Chinese. Everything else staff read

@@ -34,6 +34,7 @@ def test_events_of_a_solve_in_order(county: Scenario) -> None:
     assert [e.index for e in judged] == [1, 2]
     assert [e.status for e in judged] == [s.status for s in res.solves]
     assert {e.objective for e in judged} == {s.score.objective for s in res.slates}
+    assert {e.assignments for e in judged} == {s.assignments for s in res.slates}  # before the run ends
     first_judged = kinds.index(SlateJudged)
     better = [e for e in heard[:first_judged] if isinstance(e, BetterSlate)]
     assert better and all(e.slate == 1 for e in better)

@@ -139,3 +139,17 @@ def test_a_recent_principal_forced_elsewhere_scores_as_a_full_solve() -> None:
         f = why_not(sc, cid, t, s, prepared=p)
         assert f.objective == cold(sc, cid, t, s)
         assert f.objective is None or k.bound is None or f.objective <= k.bound
+
+
+def test_a_ranking_raises_what_its_referee_thread_finds(county: tuple[Scenario, Prepared, dict],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forced slate the referee scores otherwise than the model is an error in a ranking
+    too, though the referee judges it on a thread of its own while the ranking goes on."""
+    import solver.warm as warm
+    from solver.search import RefereeDisagreement
+
+    sc, p, _ = county
+    true = warm.account
+    monkeypatch.setattr(warm, "account", lambda b, vals: (true(b, vals)[0], true(b, vals)[1] + 1))
+    with pytest.raises(RefereeDisagreement, match="objective"):
+        recommend(sc, "t01", "secretary", limit=3, prepared=p)

@@ -194,3 +194,45 @@ def test_limits_answer_413_and_429_naming_the_bound(tight: Service) -> None:
     assert tight.post("/v1/jobs", Role.admin, json={"scenario_id": tiny, "settings": FAST}).status_code == 202
     for j in first:
         tight.post(f"/v1/jobs/{j.json()['id']}/stop")
+
+
+def test_a_runaway_worker_is_killed_and_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job running past its time limit plus the grace has its worker killed: the job fails
+    with the reason, and the next job runs on a fresh worker."""
+    from service.jobs import supervisor
+
+    monkeypatch.setattr(supervisor, "GRACE", -59.0)  # a 60 s job is a runaway after 1 s
+    for service in open_service(tmp_path, workers=1):
+        demo = service.store().scenarios.create(load_scenario(DEMO)).scenario_id
+        job = submit(service, demo, settings={"top": 30, "time_limit": 60, "workers": 1})
+        done = service.wait(job["id"])
+        assert done["state"] == "failed" and "past its time limit of 60" in done["reason"]
+        assert "worker was killed" in done["reason"]
+        monkeypatch.setattr(supervisor, "GRACE", 10.0)
+        after = service.wait(submit(service, service.small)["id"])
+        assert (after["state"], after["status"]) == ("completed", "OPTIMAL")
+
+
+def test_the_slates_found_show_before_the_job_ends(service: Service, demo_id: str) -> None:
+    """While a job still searches for later slates, its record already holds the seats of the
+    ones judged, with objective, bound and gap; the result's slates are those seats."""
+    job = submit(service, demo_id, settings={"top": 30, "time_limit": 60, "workers": 1})
+    end = time.monotonic() + 60
+    seen: dict = {}
+    while time.monotonic() < end:
+        seen = service.get(f"/v1/jobs/{job['id']}").json()
+        shown = bool(seen["progress"]) and seen["progress"][0]["assignments"] is not None
+        if shown or seen["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    assert seen["state"] == "running", "the job ended before a slate was shown"
+    first = seen["progress"][0]
+    assert first["slate"] == 1 and len(first["assignments"]) == 90 and first["objective"] is not None
+    service.post(f"/v1/jobs/{job['id']}/stop")
+    service.wait(job["id"])
+    result = SolveResult.model_validate(service.get(f"/v1/jobs/{job['id']}/result").json())
+    seats = {(a["township"], a["seat"], a["cadre"]) for a in first["assignments"]}
+    assert any({(a.township, a.seat, a.cadre) for a in s.assignments} == seats for s in result.slates)
+    listed = service.get("/v1/jobs", params={"scenario_id": demo_id}).json()["items"]
+    assert all(p["assignments"] is None for j in listed for p in j["progress"])  # a list stays light
+    assert next(p for j in listed if j["id"] == job["id"] for p in j["progress"])["judged"]

@@ -114,3 +114,12 @@ def test_bad_what_ifs_and_missing_things(service: Service) -> None:
     assert service.post("/v1/scenarios/s-none/versions", json={}).status_code == 404
     assert service.get(f"/v1/scenarios/{service.small}/versions/7").status_code == 404
     assert service.post("/v1/scenarios", Role.viewer, json={}).status_code == 403
+
+
+def test_an_excel_roster_uploads_as_the_scenario_it_holds(service: Service) -> None:
+    """One .xlsx roster in the upload is read by the roster reader: the demo roster is the demo county."""
+    roster = (DEMO.parent / "demo-roster.xlsx").read_bytes()
+    r = service.post("/v1/scenarios", files=[("files", ("demo-roster.xlsx", roster))])
+    assert r.status_code == 201, r.text
+    folder = service.post("/v1/scenarios", files=folder_files()).json()
+    assert r.json()["content_hash"] == folder["content_hash"]
