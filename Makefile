@@ -35,6 +35,7 @@ bench-quick: $(BENCH)
 	$(PY) -m benchmarks.interactive
 	$(PY) -m benchmarks.batch --quick
 	$(PY) -m benchmarks.province --quick
+	$(PY) -m benchmarks.load --quick
 
 bench: $(BENCH)
 	$(PY) -m benchmarks.run
@@ -43,6 +44,7 @@ bench: $(BENCH)
 	$(PY) -m benchmarks.batch
 	$(PY) -m benchmarks.province
 	$(PY) -m benchmarks.startup
+	$(PY) -m benchmarks.load
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -101,7 +101,8 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
     s = sub.add_parser("serve", parents=parents, help="run the HTTP service (API under /v1, docs at /docs)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    s.add_argument("--workers", type=int, help="job worker processes (default 1, or HUANJIE_WORKERS)")
+    s.add_argument("--workers", type=int,
+                   help="job worker processes (default: one per core, at most 4; or HUANJIE_WORKERS)")
     s.set_defaults(run=cmd_serve, main_thread=True)
 
     k = sub.add_parser("keys", parents=parents, help="create, list or revoke API keys")

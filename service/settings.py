@@ -20,6 +20,16 @@ LIMIT_PREFIX = "HUANJIE_LIMIT_"
 """`HUANJIE_LIMIT_MAX_CADRES=5000` sets `Limits.max_cadres`."""
 
 DEFAULT_DATA = "huanjie-data"
+MAX_DEFAULT_WORKERS = 4
+"""Job workers by default on a large machine (each holds its pool and model: memory)."""
+
+
+def default_workers() -> int:
+    """One job worker process per core this process may use, at most MAX_DEFAULT_WORKERS: small
+    jobs then run side by side (one alone leaves a core idle while the other answers HTTP), and
+    a large one's CP-SAT workers use the cores either way."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 class Limits(BaseModel):
@@ -42,7 +52,8 @@ class Settings(BaseModel):
 
     data: Path = Field(Path(DEFAULT_DATA), description="folder of the SQLite file and job logs")
     db_url: str = Field("", description="SQLAlchemy URL; empty: SQLite under `data`")
-    workers: int = Field(1, ge=1, description="job worker processes")
+    workers: int = Field(default_factory=default_workers, ge=1,
+                         description="job worker processes (default: one per core, at most 4)")
     solver_workers: int = Field(2, ge=1, description="CP-SAT workers of each job")
     limits: Limits = Limits()
 

@@ -27,6 +27,7 @@ from model.slate import SolveStatus
 from service.jobs.callback import notify
 from service.jobs.worker import STOP, serve
 from service.store import Store
+from service.store.jobs import Event
 from service.store.views import JobInfo, JobState
 
 log = logging.getLogger("huanjie.jobs")
@@ -202,40 +203,43 @@ class Supervisor:
             return True
         slot.job, slot.stop_sent, slot.best = job, False, {}
         slot.deadline = time.monotonic() + float(job.settings.get("time_limit", DEFAULT_LIMIT)) + GRACE
-        self.store.jobs.add_event(job.id, "started", {"attempt": job.attempts})
         slot.jobs.send((job.id, sc.model_dump_json(), job.settings))
         log.info("job %s started (scenario %s v%d)", job.id, job.scenario.scenario_id, job.scenario.version)
         return True
 
     def _drain(self, slot: Slot) -> None:
-        """Write what a worker sent, for at most DRAIN seconds: a chatty solve must not starve
-        the stop requests and the other workers."""
+        """What the worker has sent so far, for at most DRAIN seconds (a chatty solve must not starve
+        the stop requests and the other workers), its events written in one transaction (with the
+        job's end when that came too): a small solve's handful of events is one commit."""
+        events: list[Event] = []
         until = time.monotonic() + DRAIN
         while slot.job is not None and time.monotonic() < until:
             try:
                 if not slot.jobs.poll():
-                    return
+                    break
                 message = slot.jobs.recv()
             except (EOFError, OSError):
-                return
-            self._message(slot, message)
+                break
+            if message[1] != slot.job.id:
+                continue
+            if message[0] == "event":
+                events.append((message[2], message[3]))
+            else:
+                self._ended(slot, message, events)
+                events = []
+        if events and slot.job is not None:
+            self.store.jobs.add_events(slot.job.id, events)
 
-    def _message(self, slot: Slot, message: tuple) -> None:
-        kind, job_id = message[0], message[1]
-        job = slot.job
-        if job is None or job.id != job_id:
-            return
-        if kind == "event":
-            self.store.jobs.add_event(job_id, message[2], message[3])
-            return
-        slot.job = None
-        if kind == "done":
+    def _ended(self, slot: Slot, message: tuple, events: list[Event]) -> None:
+        job, slot.job = slot.job, None
+        assert job is not None
+        if message[0] == "done":
             status = SolveStatus(message[2])
             state = JobState.stopped if slot.stop_sent else JobState.completed
-            self._finish(job, state, status=status, result=message[3],
+            self._finish(job, state, status=status, result=message[3], events=events,
                          reason="stopped on request; the best slates found" if slot.stop_sent else None)
         else:
-            self._finish(job, JobState.failed, reason=f"the solve raised {message[2]}")
+            self._finish(job, JobState.failed, reason=f"the solve raised {message[2]}", events=events)
 
     def _finish(self, job: JobInfo, state: JobState, **kw: Any) -> None:
         if self.store.jobs.finish(job.id, state, **kw):

@@ -20,15 +20,20 @@ from service.store.scenarios import NotFound, Scenarios
 
 __all__ = ["NotFound", "Store"]
 
+SQLITE_POOL = 40
+"""Connections kept open to a SQLite file: one per thread of the server's thread pool (40,
+AnyIO's default), so a busy server does not open and close a connection per request."""
+
 
 def engine_of(url: str) -> Engine:
-    """An engine; SQLite gets its folder made, WAL and a busy timeout (the server's threads
-    and the CLI share the file)."""
+    """An engine; SQLite gets its folder made, WAL, a busy timeout (the server's threads
+    and the CLI share the file) and a pool as large as the server's thread pool."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn, _record) -> None:  # DBAPI objects

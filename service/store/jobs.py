@@ -19,6 +19,8 @@ from service.store.views import JobEvent, JobInfo, JobState, SlateProgress, Vers
 
 MAX_ATTEMPTS = 2
 """A job whose worker was lost is queued again once; the second loss fails it."""
+Event = tuple[str, dict[str, Any]]
+"""A progress event as the worker sends it: its kind and its data."""
 
 
 def gap(objective: float | None, bound: float | None) -> float | None:
@@ -167,24 +169,44 @@ class Jobs:
                                  .values(state=JobState.running.value, owner=owner, started_at=t,
                                          heartbeat_at=t, attempts=JobRow.attempts + 1)).rowcount
                 if took:
-                    return job_info(self._row(s, job_id))
+                    row = self._row(s, job_id)
+                    self._events(s, job_id, [("started", {"attempt": row.attempts})])
+                    return job_info(row)
 
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> None:
         """A progress event; a better slate also updates the job's best so far."""
+        self.add_events(job_id, [(kind, data)])
+
+    def add_events(self, job_id: str, events: list[Event]) -> None:
+        """Progress events in their order, in one transaction (one commit, not one each)."""
         with self.session.begin() as s:
-            if kind in ("better_slate", "slate_judged"):
-                row = self._row(s, job_id)
-                row.best = progressed(row.best or {}, kind, data)
-            self._event(s, job_id, kind, data)
+            self._events(s, job_id, events)
+
+    def _events(self, s: Session, job_id: str, events: list[Event]) -> None:
+        if not events:
+            return
+        first = (s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id)) or 0) + 1
+        at = now()
+        for seq, (kind, data) in enumerate(events, start=first):
+            s.add(EventRow(job_id=job_id, seq=seq, at=at, kind=kind, data=data))
+        moving = [(kind, data) for kind, data in events if kind in ("better_slate", "slate_judged")]
+        if moving:
+            row = self._row(s, job_id)
+            best = row.best or {}
+            for kind, data in moving:
+                best = progressed(best, kind, data)
+            row.best = best
 
     def _event(self, s: Session, job_id: str, kind: str, data: dict[str, Any]) -> None:
-        seq = (s.scalar(select(func.max(EventRow.seq)).where(EventRow.job_id == job_id)) or 0) + 1
-        s.add(EventRow(job_id=job_id, seq=seq, at=now(), kind=kind, data=data))
+        self._events(s, job_id, [(kind, data)])
 
     def finish(self, job_id: str, state: JobState, *, status: SolveStatus | None = None,
-               result: str | None = None, reason: str | None = None, best: dict | None = None) -> bool:
-        """End a job (False if it had already ended: a late message of a lost worker)."""
+               result: str | None = None, reason: str | None = None, best: dict | None = None,
+               events: list[Event] | None = None) -> bool:
+        """End a job (False if it had already ended: a late message of a lost worker), with the
+        events that came just before its end written in the same transaction."""
         with self.session.begin() as s:
+            self._events(s, job_id, events or [])
             row = self._row(s, job_id)
             if JobState(row.state).ended:
                 return False

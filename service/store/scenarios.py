@@ -4,6 +4,8 @@ named base version, resolved on read, so its base's later versions never change 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +19,39 @@ from service.store.views import ScenarioInfo, VersionInfo, VersionKind, VersionR
 MAX_DEPTH = 20
 """What-ifs on what-ifs: deeper than this is refused (a stored chain cannot loop: a base
 version exists before the what-if naming it)."""
+
+
+CACHED_CADRES = 50_000
+"""Resolved scenarios kept in memory, by their cadres in all (the largest pool a job takes
+is 20,000): a job's submit and its start each read its scenario, and parsing a pool's
+JSON costs more than the rest of a submit."""
+
+
+class Resolved:
+    """Resolved scenarios by content hash, least recently used out first. A hash names one
+    content, so an entry is never stale; the scenarios are frozen models, shared safely."""
+
+    def __init__(self, cadres: int = CACHED_CADRES) -> None:
+        self.cadres, self._held = cadres, 0
+        self._items: OrderedDict[str, Scenario] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Scenario | None:
+        with self._lock:
+            sc = self._items.get(key)
+            if sc is not None:
+                self._items.move_to_end(key)
+            return sc
+
+    def put(self, key: str, sc: Scenario) -> None:
+        with self._lock:
+            if key in self._items or len(sc.cadres) > self.cadres:
+                return
+            self._items[key] = sc
+            self._held += len(sc.cadres)
+            while self._held > self.cadres:
+                _, old = self._items.popitem(last=False)
+                self._held -= len(old.cadres)
 
 
 class NotFound(LookupError):
@@ -46,6 +81,7 @@ def version_info(row: VersionRow) -> VersionInfo:
 class Scenarios:
     def __init__(self, session: sessionmaker[Session]) -> None:
         self.session = session
+        self.resolved = Resolved()
 
     def create(self, content: Scenario | ScenarioDelta, *, base: VersionRef | None = None,
                by: str | None = None, name: str | None = None) -> VersionInfo:
@@ -117,7 +153,11 @@ class Scenarios:
         """A version as the scenario a solve reads (a what-if applied to its base)."""
         with self.session() as s:
             row = self._version_row(s, scenario_id, version)
-            return version_info(row), self._resolve(s, row.scenario_id, row.version, 0)
+            sc = self.resolved.get(row.content_hash)
+            if sc is None:
+                sc = self._resolve(s, row.scenario_id, row.version, 0)
+                self.resolved.put(row.content_hash, sc)
+            return version_info(row), sc
 
     def _version_row(self, s: Session, scenario_id: str, version: int | None) -> VersionRow:
         head = s.get(ScenarioRow, scenario_id)
