@@ -198,21 +198,33 @@ def table(res: dict[str, Any]) -> str:
                 f"process of its own, {same[unit + '_in_one_process']:.3f} s solved again at once in a warm "
                 f"process: {same[unit + '_start_up']:.3f} s of start-up per process (median "
                 f"{same[unit + '_start_up_median']:.3f})" for unit in ("wall", "cpu")),
-              "load average (1 min) before (a), (b), (c) and at the end: "
-              + ", ".join(f"{x:.1f}" for x in res["load_average"]),
-              f"objectives: {res['agreement']['same_objective']} of {res['agreement']['compared']} counties "
-              "proven optimal in every mode agree"]
+              *closing_lines(res, "(a), (b), (c)")]
     return "\n".join(lines)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="10 counties, a baseline of 3")
-    ap.add_argument("--counties", type=int, help="how many counties (default 100, 10 with --quick)")
-    ap.add_argument("--sample", type=int, help="counties of the baseline (default 10, 3 with --quick)")
+def closing_lines(res: dict[str, Any], modes: str) -> list[str]:
+    """The load average and the agreement of the modes' objectives (this table's and province's)."""
+    return ["load average (1 min) before " + modes + " and at the end: "
+            + ", ".join(f"{x:.1f}" for x in res["load_average"]),
+            f"objectives: {res['agreement']['same_objective']} of {res['agreement']['compared']} counties "
+            "proven optimal in every mode agree"]
+
+
+def sizes(description: str | None, quick: tuple[int, int]) -> tuple[argparse.Namespace, int, int]:
+    """The command line of a province benchmark: its arguments, the counties and the baseline's sample."""
+    ap = argparse.ArgumentParser(description=description,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help=f"{quick[0]} counties, a baseline of {quick[1]}")
+    ap.add_argument("--counties", type=int, help=f"how many counties (default 100, {quick[0]} with --quick)")
+    ap.add_argument("--sample", type=int,
+                    help=f"counties of the baseline (default 10, {quick[1]} with --quick)")
     args = ap.parse_args()
-    n = args.counties or (10 if args.quick else 100)
-    sample = min(n, args.sample or (3 if args.quick else 10))
+    n = args.counties or (quick[0] if args.quick else 100)
+    return args, n, min(n, args.sample or (quick[1] if args.quick else 10))
+
+
+def main() -> None:
+    args, n, sample = sizes(__doc__, (10, 3))
     say(f"generating {n} counties (cached in {CACHE})")
     folders, generation = counties(n)
     load = [os.getloadavg()[0]]

@@ -21,7 +21,6 @@ Writes benchmarks/results/province.json (quick-province.json with --quick, not c
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -31,7 +30,17 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from benchmarks.batch import CADRES, TIME_LIMIT, TOWNSHIPS, command, counties, say, spread
+from benchmarks.batch import (
+    CADRES,
+    TIME_LIMIT,
+    TOWNSHIPS,
+    closing_lines,
+    command,
+    counties,
+    say,
+    sizes,
+    spread,
+)
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -121,21 +130,12 @@ def table(res: dict[str, Any]) -> str:
               f"{b['extrapolated_seconds']:.0f} s for all",
               f"batch vs one by one: {r['batch_vs_one_by_one']:.2f}x; "
               f"LocalCluster 2 workers vs 1: {r['cluster_2_vs_1']:.2f}x",
-              "load average (1 min) before each mode and at the end: "
-              + ", ".join(f"{x:.1f}" for x in res["load_average"]),
-              f"objectives: {res['agreement']['same_objective']} of {res['agreement']['compared']} counties "
-              "proven optimal in every mode agree"]
+              *closing_lines(res, "each mode")]
     return "\n".join(lines)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="8 counties, a baseline of 2")
-    ap.add_argument("--counties", type=int, help="how many counties (default 100, 8 with --quick)")
-    ap.add_argument("--sample", type=int, help="counties of the baseline (default 10, 2 with --quick)")
-    args = ap.parse_args()
-    n = args.counties or (8 if args.quick else 100)
-    sample = min(n, args.sample or (2 if args.quick else 10))
+    args, n, sample = sizes(__doc__, (8, 2))
     say(f"generating {n} counties (cached)")
     folders, generation = counties(n)
     load, res = [], {}

@@ -107,26 +107,27 @@ def _budget(request: Request, seconds: float) -> None:
     time_limit(seconds, request.app.state.settings.limits.verb_max_seconds, "verb_max_seconds")
 
 
+async def on_stored(request: Request, body: Any, model: type[M], call: Callable[..., Any]) -> Any:
+    """A verb that solves: its time within the verbs' bound, on the stored scenario the body names."""
+    _budget(request, body.time_limit)
+    sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
+    return await run(call, sc, fields_of(body, model))
+
+
 @router.post("/explain", response_model=calls.ExplainAnswer,
              summary="a slate's score by term, township and rule")
 async def explain(request: Request, body: ExplainBody, _: Planner) -> calls.ExplainAnswer:
-    _budget(request, body.time_limit)
-    sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    return await run(calls.explain_call, sc, fields_of(body, calls.ExplainRequest))
+    return await on_stored(request, body, calls.ExplainRequest, calls.explain_call)
 
 
 @router.post("/why-not", response_model=Forced, summary="why a cadre does not hold a seat")
 async def why_not(request: Request, body: WhyNotBody, _: Planner) -> Forced:
-    _budget(request, body.time_limit)
-    sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    return await run(calls.why_not_call, sc, fields_of(body, calls.WhyNotRequest))
+    return await on_stored(request, body, calls.WhyNotRequest, calls.why_not_call)
 
 
 @router.post("/recommend", response_model=Recommendation, summary="a seat's candidates, ranked by their cost")
 async def recommend(request: Request, body: RecommendBody, _: Planner) -> Recommendation:
-    _budget(request, body.time_limit)
-    sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    return await run(calls.recommend_call, sc, fields_of(body, calls.RecommendRequest))
+    return await on_stored(request, body, calls.RecommendRequest, calls.recommend_call)
 
 
 @router.post("/diff", response_model=Comparison, summary="solve a base and a what-if and say what changes")

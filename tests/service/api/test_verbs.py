@@ -10,20 +10,7 @@ import pytest
 from model.scenario import Scenario
 from model.slate import SolveResult
 from model.whatif import ScenarioDelta, apply_delta
-from service.calls import (
-    DiffRequest,
-    ExplainRequest,
-    RecommendRequest,
-    SolveOptions,
-    ValidateRequest,
-    WhyNotRequest,
-    diff_call,
-    explain_call,
-    recommend_call,
-    solve_call,
-    validate_call,
-    why_not_call,
-)
+from service import calls
 from service.store.views import Role
 from tests.service.api.conftest import Service, small_county
 
@@ -54,36 +41,36 @@ def test_solve_is_the_calls_answer(service: Service, small: Scenario) -> None:
     opts = {"top": 2, "time_limit": 10, "workers": 1, "seed": 3, "deterministic": True}
     r = service.post("/v1/solve", json={"scenario_id": service.small, **opts})
     assert r.status_code == 200, r.text
-    same(r.json(), solve_call(small, SolveOptions(**opts)))
+    same(r.json(), calls.solve_call(small, calls.SolveOptions(**opts)))
     assert SolveResult.model_validate(r.json()).status == "OPTIMAL"
 
 
 def test_validate_explain_why_not_recommend(service: Service, small: Scenario) -> None:
     """Each verb's answer equals its call's, the referee's verdict and the forced solves included."""
-    best = solve_call(small, SolveOptions(time_limit=10, workers=1)).slates[0]
+    best = calls.solve_call(small, calls.SolveOptions(time_limit=10, workers=1)).slates[0]
     slate = [{"township": a.township, "seat": a.seat, "cadre": a.cadre} for a in best.assignments]
     r = service.post("/v1/validate", Role.viewer, json={"scenario_id": service.small, "assignments": slate})
-    same(r.json(), validate_call(small, ValidateRequest(assignments=slate)))
+    same(r.json(), calls.validate_call(small, calls.ValidateRequest(assignments=slate)))
     assert r.json()["passes"] is True
     r = service.post("/v1/explain", json={"scenario_id": service.small, "assignments": slate})
-    same(r.json(), explain_call(small, ExplainRequest(assignments=slate)))
+    same(r.json(), calls.explain_call(small, calls.ExplainRequest(assignments=slate)))
     seated = {a.cadre for a in best.assignments}
     other = next(c.id for c in small.cadres if c.id not in seated)
     ask = {"cadre": other, "township": "t01", "seat": "secretary", "time_limit": 10, "workers": 1}
     r = service.post("/v1/why-not", json={"scenario_id": service.small, **ask})
     assert r.status_code == 200, r.text
-    direct = why_not_call(small, WhyNotRequest(**ask))
+    direct = calls.why_not_call(small, calls.WhyNotRequest(**ask))
     assert (r.json()["possible"], r.json()["delta"]) == (direct.possible, direct.delta)
     ask = {"township": "t01", "seat": "secretary", "limit": 2, "time_limit": 10, "workers": 1}
     r = service.post("/v1/recommend", json={"scenario_id": service.small, **ask})
-    direct = recommend_call(small, RecommendRequest(**ask))
+    direct = calls.recommend_call(small, calls.RecommendRequest(**ask))
     assert [(t["cadre"], t["delta"]) for t in r.json()["tried"]] == [(t.cadre, t.delta) for t in direct.tried]
 
 
 def test_diff_of_a_stored_what_if(service: Service, small: Scenario) -> None:
     """A what-if stored as version 2 of a scenario, diffed against version 1 over HTTP."""
     sid = service.post("/v1/scenarios", json=json.loads(small.model_dump_json())).json()["scenario_id"]
-    best = solve_call(small, SolveOptions(time_limit=10, workers=1)).slates[0]
+    best = calls.solve_call(small, calls.SolveOptions(time_limit=10, workers=1)).slates[0]
     secretary = best.by_seat()[("t01", "secretary")]
     change = {"bans": [{"cadre": secretary, "township": "t01", "seat": "secretary"}]}
     service.post(f"/v1/scenarios/{sid}/versions", json={"base": {"scenario_id": sid, "version": 1}, **change})
@@ -92,7 +79,7 @@ def test_diff_of_a_stored_what_if(service: Service, small: Scenario) -> None:
                                        "time_limit": 10, "workers": 1})
     assert r.status_code == 200, r.text
     other = apply_delta(small, ScenarioDelta(**change))
-    direct = diff_call(small, other, DiffRequest(time_limit=10, workers=1))
+    direct = calls.diff_call(small, other, calls.DiffRequest(time_limit=10, workers=1))
     assert r.json()["diff"] is not None
     assert timeless(r.json()["diff"]) == timeless(json.loads(direct.diff.model_dump_json()))
 
