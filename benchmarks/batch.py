@@ -173,22 +173,15 @@ def agreement(*modes: dict[str, Any]) -> dict[str, int]:
 
 
 def table(res: dict[str, Any]) -> str:
-    base, gen = res["processes"]["per_minute"], res["generation"]
+    gen = res["generation"]
     lines = [f"{res['counties']} counties of {TOWNSHIPS} townships x {CADRES} cadres, {res['cores']} cores, "
              f"{TIME_LIMIT:.0f} s per county; generation {gen['seconds']:.1f} s "
              f"({gen['generated']} generated, {gen['cached']} cached; not counted)",
              "",
-             f"{'mode':<44} {'counties':>8} {'wall s':>8} {'s/county':>9} {'per min':>8} {'optimal':>8} "
-             f"{'vs (c)':>7}"]
-    names = {"one_process": "(a) one process, 2 workers",
-             "pool": f"(b) pool of {res['pool']['processes']}, {res['pool']['workers_each']} worker each",
-             "processes": "(c) one `huanjie solve` per county"}
-    for key, name in names.items():
-        m = res[key]
-        n = f"{m['counties']}" + ("*" if key == "processes" else "")
-        lines.append(f"{name:<44} {n:>8} {m['seconds']:>8.1f} {m['per_county']:>9.3f} "
-                     f"{m['per_minute']:>8.1f} {m['optimal']:>4}/{m['counties']:<3} "
-                     f"{m['per_minute'] / base:>6.2f}x")
+             *mode_lines(res, {"one_process": "(a) one process, 2 workers",
+                               "pool": f"(b) pool of {res['pool']['processes']}, "
+                                       f"{res['pool']['workers_each']} worker each",
+                               "processes": "(c) one `huanjie solve` per county"}, "processes", "(c)", 44)]
     c, same = res["processes"], res["start_up"]
     a = res["one_process"]
     lines += ["", f"* a sample of {c['counties']} spread over the {res['counties']}, extrapolated: "
@@ -200,6 +193,21 @@ def table(res: dict[str, Any]) -> str:
                 f"{same[unit + '_start_up_median']:.3f})" for unit in ("wall", "cpu")),
               *closing_lines(res, "(a), (b), (c)")]
     return "\n".join(lines)
+
+
+def mode_lines(res: dict[str, Any], names: dict[str, str], baseline: str, ref: str, width: int) -> list[str]:
+    """A row per mode: counties, wall, per county, per minute, proven optimal, and the ratio to the
+    `baseline` mode (a sample, starred)."""
+    base = res[baseline]["per_minute"]
+    out = [f"{'mode':<{width}} {'counties':>8} {'wall s':>8} {'s/county':>9} {'per min':>8} {'optimal':>8} "
+           f"{'vs ' + ref:>7}"]
+    for key, name in names.items():
+        m = res[key]
+        n = f"{m['counties']}" + ("*" if key == baseline else "")
+        out.append(f"{name:<{width}} {n:>8} {m['seconds']:>8.1f} {m['per_county']:>9.3f} "
+                   f"{m['per_minute']:>8.1f} {m['optimal']:>4}/{m['counties']:<3} "
+                   f"{m['per_minute'] / base:>6.2f}x")
+    return out
 
 
 def closing_lines(res: dict[str, Any], modes: str) -> list[str]:

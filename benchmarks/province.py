@@ -37,6 +37,7 @@ from benchmarks.batch import (
     closing_lines,
     command,
     counties,
+    mode_lines,
     say,
     sizes,
     spread,
@@ -109,22 +110,14 @@ def agreement(*modes: dict[str, Any]) -> dict[str, int]:
 
 
 def table(res: dict[str, Any]) -> str:
-    base = res["one_by_one"]["per_minute"]
     gen = res["generation"]
     lines = [f"{res['counties']} counties of {TOWNSHIPS} townships x {CADRES} cadres, {res['cores']} cores, "
              f"{TIME_LIMIT:.0f} s per county; generation {gen['seconds']:.1f} s (not counted)", "",
-             f"{'mode':<52} {'counties':>8} {'wall s':>8} {'s/county':>9} {'per min':>8} {'optimal':>8} "
-             f"{'vs (b)':>7}"]
-    names = {"batch": "(a) huanjie batch, 2 processes x 1 worker",
-             "one_by_one": "(b) one `huanjie solve` per county, 2 workers",
-             "cluster_1": "(c) huanjie batch --cluster, LocalCluster 1 worker",
-             "cluster_2": "(c) huanjie batch --cluster, LocalCluster 2 workers"}
-    for key, name in names.items():
-        m = res[key]
-        n = f"{m['counties']}" + ("*" if key == "one_by_one" else "")
-        lines.append(f"{name:<52} {n:>8} {m['seconds']:>8.1f} {m['per_county']:>9.3f} "
-                     f"{m['per_minute']:>8.1f} {m['optimal']:>4}/{m['counties']:<3} "
-                     f"{m['per_minute'] / base:>6.2f}x")
+             *mode_lines(res, {"batch": "(a) huanjie batch, 2 processes x 1 worker",
+                               "one_by_one": "(b) one `huanjie solve` per county, 2 workers",
+                               "cluster_1": "(c) huanjie batch --cluster, LocalCluster 1 worker",
+                               "cluster_2": "(c) huanjie batch --cluster, LocalCluster 2 workers"},
+                         "one_by_one", "(b)", 52)]
     b, r = res["one_by_one"], res["ratios"]
     lines += ["", f"* a sample of {b['sample']} spread over the {res['counties']}, extrapolated: "
               f"{b['extrapolated_seconds']:.0f} s for all",
