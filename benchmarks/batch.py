@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter, process_time
 from typing import Any
@@ -252,8 +253,13 @@ def main() -> None:
            "ratios": {"one_process_vs_processes": a["per_minute"] / c["per_minute"],
                       "pool_vs_processes": b["per_minute"] / c["per_minute"],
                       "pool_vs_one_process": b["per_minute"] / a["per_minute"]}}
+    publish(res, "batch", args.quick, table)
+
+
+def publish(res: dict[str, Any], name: str, quick: bool, table: Callable[[dict[str, Any]], str]) -> None:
+    """Write a run's JSON under benchmarks/results/ and print its table."""
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / ("quick-batch.json" if args.quick else "batch.json")
+    out = RESULTS / (f"quick-{name}.json" if quick else f"{name}.json")
     out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(res))
     print(f"\nwrote {out.relative_to(HERE.parent)}")

@@ -38,6 +38,7 @@ from benchmarks.batch import (
     command,
     counties,
     mode_lines,
+    publish,
     say,
     sizes,
     spread,
@@ -152,11 +153,7 @@ def main() -> None:
             "ratios": {"batch_vs_one_by_one": res["batch"]["per_minute"] / res["one_by_one"]["per_minute"],
                        "cluster_2_vs_1": res["cluster_2"]["per_minute"] / res["cluster_1"]["per_minute"],
                        "cluster_2_vs_batch": res["cluster_2"]["per_minute"] / res["batch"]["per_minute"]}}
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / ("quick-province.json" if args.quick else "province.json")
-    out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(table(res))
-    print(f"\nwrote {out.relative_to(HERE.parent)}")
+    publish(res, "province", args.quick, table)
 
 
 if __name__ == "__main__":
