@@ -57,6 +57,9 @@ echo "postgres.sh: PostgreSQL $(cat "$DIR/PG_VERSION") on 127.0.0.1:$PORT, data 
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', '$ROLE')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') \gexec
 ALTER ROLE $ROLE PASSWORD '$PASS';
+-- a test's DROP DATABASE ... WITH (FORCE) may have to end an autovacuum worker busy in its database
+SELECT format('GRANT pg_signal_backend TO %I', '$ROLE')
+ WHERE NOT pg_has_role('$ROLE', 'pg_signal_backend', 'MEMBER') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', '$DB', '$ROLE')
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB') \gexec
 SQL

@@ -38,7 +38,9 @@ SEED_RANGE = (-(2**31), 2**31 - 1)
 
 TimeLimit = Annotated[float, Field(gt=0, allow_inf_nan=False,
                                    description="seconds for the whole run, every solve in it")]
-Workers = Annotated[int, Field(ge=1, description="CP-SAT workers")]
+MAX_WORKERS = 10_000
+"""CP-SAT refuses more workers (MODEL_INVALID), and a number past 32 bits fails inside OR-Tools."""
+Workers = Annotated[int, Field(ge=1, le=MAX_WORKERS, description="CP-SAT workers")]
 
 MESSAGES = {
     "time_limit": "must be positive (a number of seconds)",
@@ -128,7 +130,7 @@ def slate_references(sc: Scenario, assignments: list[Assignment]) -> list[InputE
 class SolveOptions(BaseModel):
     """The settings of a solve, with the command line's defaults (`huanjie solve`)."""
 
-    model_config = request_config({"top": 3, "time_limit": 20, "workers": 2, "seed": 0})
+    model_config = request_config({"top": 3, "time_limit": 5, "workers": 2, "seed": 0})
 
     top: int = Field(1, ge=1, description="how many distinct slates")
     time_limit: TimeLimit = 60.0
@@ -213,8 +215,8 @@ def validate_call(sc: Scenario, req: ValidateRequest) -> JudgedSlate:
 class ExplainRequest(BaseModel):
     """The slate to explain, or none: then the best slate of a solve within the budget."""
 
-    model_config = request_config({"time_limit": 20, "workers": 2},
-                                  {"assignments": EXAMPLE_SLATE, "time_limit": 20, "workers": 2})
+    model_config = request_config({"time_limit": 5, "workers": 2},
+                                  {"assignments": EXAMPLE_SLATE, "time_limit": 5, "workers": 2})
 
     assignments: list[Assignment] | None = Field(None, description="the slate; none: solve first")
     time_limit: TimeLimit = 60.0
@@ -260,7 +262,7 @@ class WhyNotRequest(BaseModel):
     """Why a cadre does not hold a seat: the rules that keep them out, or the cost of forcing them in."""
 
     model_config = request_config({"cadre": "g0001", "township": "t02", "seat": "secretary",
-                                   "time_limit": 20, "workers": 2})
+                                   "time_limit": 5, "workers": 2})
 
     cadre: str = Field(description="a cadre id of the pool")
     township: str = Field(description="a township id")
@@ -289,7 +291,7 @@ class RecommendRequest(BaseModel):
     """The candidates for a seat, ranked by the cost of forcing each in."""
 
     model_config = request_config({"township": "t02", "seat": "secretary", "limit": 3,
-                                   "time_limit": 20, "workers": 2})
+                                   "time_limit": 5, "workers": 2})
 
     township: str = Field(description="a township id")
     seat: str = Field(description="a seat kind of the township's team, e.g. secretary")
@@ -314,7 +316,7 @@ def recommend_call(sc: Scenario, req: RecommendRequest, *, stop: Stop | None = N
 class DiffRequest(BaseModel):
     """The budget of a what-if against its base: both solved, and what changes."""
 
-    model_config = request_config({"time_limit": 20, "workers": 2})
+    model_config = request_config({"time_limit": 10, "workers": 2})
 
     time_limit: TimeLimit = 60.0
     workers: Workers = 2

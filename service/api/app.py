@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from model.scenario import Scenario
 from service.api import errors, jobs, meta, scenarios, verbs
-from service.api.bodies import WhatIfBody
+from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
 from service.api.waits import Waits
 from service.jobs import Supervisor
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
             _, defs = models_json_schema([(Scenario, "validation"), (WhatIfBody, "validation")],
                                          ref_template="#/components/schemas/{model}")
+            defs["$defs"]["Scenario"]["examples"] = [example_scenario()]
             doc.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
             app.openapi_schema = doc
         return app.openapi_schema

@@ -5,10 +5,12 @@ the change), or a scenario folder's three files as a multipart upload."""
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from typing import Any
 
 from fastapi import Request
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from model.errors import InputError, InputErrors
@@ -24,6 +26,7 @@ from model.readers import ROSTER, Input
 from model.scenario import Scenario
 from model.whatif import ScenarioDelta
 from service.api.errors import field_path
+from service.api.verbs import EXAMPLE_SCENARIO
 from service.store.views import VersionRef
 
 Content = tuple[Scenario | ScenarioDelta, VersionRef | None]
@@ -37,7 +40,20 @@ FOLDER_FILES = (SCENARIO_FILE, TOWNSHIPS_FILE, CADRES_FILE)
 class WhatIfBody(ScenarioDelta):
     """A what-if: the stored version it changes, and the change (the fields of a what-if file)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [  # scenarios/what-if/pin-secretary.yaml
+        {"base": {"scenario_id": EXAMPLE_SCENARIO, "version": 1}, "name": "石阳县换届:叶敏萍任马林镇党委书记",
+         "pins": [{"cadre": "g0376", "township": "t02", "seat": "secretary"}]}]})
+
     base: VersionRef
+
+
+@cache
+def example_scenario() -> dict[str, Any]:
+    """The Scenario schema's example: a generated county of one township and twelve cadres, the
+    smallest pool the rules allow (the demo county is 400 cadres: too long for the document)."""
+    from model.generator import generate_county
+
+    return json.loads(generate_county(1, 12, 1).model_dump_json(exclude_defaults=True))
 
 
 def openapi_body(*, multipart: bool = False) -> dict[str, Any]:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any, get_args
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 
 from model.errors import InputError, InputErrors
+from service.calls import message_of
 from service.store import NotFound
+from solver.memory import MemoryBoundExceeded
 
 log = logging.getLogger("huanjie.api")
 
@@ -85,8 +89,10 @@ def install(app: FastAPI) -> None:
         return JSONResponse(located(e.errors).model_dump(), status_code=422)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_r: Request, e: RequestValidationError) -> JSONResponse:
-        items = [Located(message=x.get("msg", "invalid"), field=field_path(tuple(x.get("loc", ()))),
+    async def _validation(r: Request, e: RequestValidationError) -> JSONResponse:
+        body = body_model(r)
+        items = [not_json(x) if x.get("type") == "json_invalid" else
+                 Located(message=worded(x, body), field=field_path(tuple(x.get("loc", ()))),
                          value=_short(x.get("input"))) for x in e.errors()]
         return JSONResponse(BadInput(errors=items).model_dump(), status_code=422)
 
@@ -98,8 +104,20 @@ def install(app: FastAPI) -> None:
     async def _limit(_r: Request, e: LimitExceeded) -> JSONResponse:
         return JSONResponse(e.body.model_dump(), status_code=e.status)
 
-    @app.exception_handler(HTTPException)
+    @app.exception_handler(MemoryBoundExceeded)
+    async def _memory(_r: Request, e: MemoryBoundExceeded) -> JSONResponse:
+        mb = round(e.estimate.megabytes)
+        return JSONResponse(OverLimit(
+            error=f"the solve needs about {mb} MB, above the bound of {e.bound_mb:g} MB (max_memory_mb); "
+                  "solve fewer townships per run, use a smaller pool, or raise max_memory_mb",
+            limit="max_memory_mb", value=mb, max=e.bound_mb).model_dump(), status_code=413)
+
+    @app.exception_handler(HTTPException)  # Starlette's (404 and 405 of no route, too), FastAPI's subclass
     async def _http(_r: Request, e: HTTPException) -> JSONResponse:
+        if e.status_code == 400:  # a body FastAPI or Starlette could not parse (not UTF-8, a broken form)
+            bad = BadInput(errors=[Located(message=f"{e.detail}: send JSON (UTF-8), YAML or a multipart "
+                                                   "form as the operation's body says", field="body")])
+            return JSONResponse(bad.model_dump(), status_code=422)
         return JSONResponse(Problem(error=str(e.detail)).model_dump(exclude_none=True),
                             status_code=e.status_code, headers=e.headers)
 
@@ -110,6 +128,50 @@ def install(app: FastAPI) -> None:
                   exc_info=(type(e), e, e.__traceback__))
         return JSONResponse(Problem(error="internal error (a bug); see the server log", incident=incident)
                             .model_dump(), status_code=500)
+
+
+def not_json(err: Any) -> Located:
+    """A body that is not JSON: located at the character (pydantic's loc), not at a field."""
+    at = err.get("loc", ())[-1]
+    return Located(message=f"not JSON: {(err.get('ctx') or {}).get('error', 'cannot be read')} "
+                           f"(at character {at})", field="body")
+
+
+def body_model(request: Request) -> type[BaseModel] | None:
+    """The pydantic model of the route's JSON body, if it has one."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    params = dependant.body_params if dependant is not None else []
+    kind = params[0].field_info.annotation if len(params) == 1 else None
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+
+
+def worded(err: Any, body: type[BaseModel] | None) -> str:
+    """A request-model error in the CLI's words (service.calls.message_of), read in the innermost
+    model on its path, so `settings.top: 0` says what `huanjie solve --top 0` says. Errors of the
+    query, the path or a body without a model get the same words without a model's bounds."""
+    loc = tuple(err.get("loc", ()))
+    model, inner = (inside(body, loc[1:]) if body is not None and loc[:1] == ("body",)
+                    else (BaseModel, loc[1:] if loc[:1] in (("query",), ("path",), ("header",)) else loc))
+    return message_of({**err, "loc": inner}, model)
+
+
+def inside(model: type[BaseModel], loc: tuple) -> tuple[type[BaseModel], tuple]:
+    """The innermost model on `loc` (through Optional, lists and tuples) and the path within it."""
+    while len(loc) > 1 and isinstance(loc[0], str) and loc[0] in model.model_fields:
+        rest = loc[1:]
+        while rest and isinstance(rest[0], int):  # an item of a list
+            rest = rest[1:]
+        models = models_in(model.model_fields[loc[0]].annotation)
+        if not rest or len(models) != 1:
+            break
+        model, loc = models[0], rest
+    return model, loc
+
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in models_in(arg)]
 
 
 def _short(value: object) -> str:

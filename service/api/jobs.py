@@ -17,9 +17,10 @@ from model.slate import SolveResult
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import at_most, pool, time_limit
+from service.api.verbs import EXAMPLE_SCENARIO
 from service.calls import SolveOptions
 from service.settings import software_version
-from service.store.views import JobEvent, JobInfo, JobState, KeyInfo, Role
+from service.store.views import MAX_INT, JobEvent, JobInfo, JobState, KeyInfo, Role
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ANSWERS)
 MISSING = {404: {"model": Problem, "description": "no such job"}}
@@ -36,10 +37,10 @@ database ran ends without this server's supervisor telling its waiters."""
 
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"scenario_id": "s0123456789ab", "settings": {"top": 3, "time_limit": 30, "seed": 0}}]})
+        {"scenario_id": EXAMPLE_SCENARIO, "settings": {"top": 3, "time_limit": 5, "seed": 0}}]})
 
     scenario_id: str
-    version: int | None = Field(None, ge=1, description="default: the latest version")
+    version: int | None = Field(None, ge=1, le=MAX_INT, description="default: the latest version")
     settings: SolveOptions = SolveOptions()
     callback_url: AnyHttpUrl | None = Field(None, description="POSTed the job's record once, when it ends")
 
@@ -84,7 +85,7 @@ def submit(request: Request, response: Response, body: JobRequest, by: Planner) 
 @router.get("", response_model=JobList, summary="jobs, newest first, by state, scenario or key")
 def list_jobs(request: Request, _: Viewer, state: JobState | None = None, scenario_id: str | None = None,
               submitted_by: str | None = Query(None, description="a key id"),
-              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> JobList:
+              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_INT)) -> JobList:
     total, items = request.app.state.store.jobs.list(state=state, by=submitted_by, scenario_id=scenario_id,
                                                      limit=limit, offset=offset)
     return JobList(total=total, items=items)
@@ -112,7 +113,7 @@ async def status(request: Request, job_id: str, _: Viewer,
 @router.get("/{job_id}/events", response_model=list[JobEvent], responses=MISSING,
             summary="the progress events (after a seq)")
 def events(request: Request, _: Viewer, job_id: str,
-           after: int = Query(0, ge=0, description="events after this seq")) -> list[JobEvent]:
+           after: int = Query(0, ge=0, le=MAX_INT, description="events after this seq")) -> list[JobEvent]:
     return request.app.state.store.jobs.events(job_id, after)
 
 

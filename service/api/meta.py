@@ -45,6 +45,7 @@ def ruleset(ruleset_id: str, _: Viewer) -> Ruleset:
 
 
 @router.get("/v1/rules", response_model=list[TableRow],
+            responses={404: {"model": Problem, "description": "no such preset"}},
             summary="the rules table: each catalog row and the rule in force in each preset")
 def rules(_: Viewer, preset: str | None = Query(None, description="only this preset")) -> list[TableRow]:
     if preset is not None:

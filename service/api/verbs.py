@@ -19,13 +19,14 @@ from service import calls
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import pool, time_limit
-from service.store.views import VersionRef
+from service.store.views import MAX_INT, VersionRef
 from solver.compare import Comparison
 from solver.forced import Forced, Recommendation
 
 router = APIRouter(prefix="/v1", tags=["verbs"], responses={
     **ANSWERS, 404: {"model": Problem, "description": "no such scenario or version"},
-    413: {"model": OverLimit, "description": "the pool or the time limit is over its bound"}})
+    413: {"model": OverLimit, "description": "the pool, the time limit or the request's max_memory_mb "
+                                            "is over its bound"}})
 
 EXAMPLE_SCENARIO = "s000000000000"
 """The scenario id in the examples: the tests store the demo county and post each example with its id."""
@@ -42,7 +43,7 @@ def on_scenario(request: type[M]) -> type[M]:
         "__doc__": request.__doc__, "__module__": __name__,
         "__annotations__": {"scenario_id": str, "version": int | None},
         "scenario_id": Field(description="a stored scenario"),
-        "version": Field(None, ge=1, description="default: the latest version"),
+        "version": Field(None, ge=1, le=MAX_INT, description="default: the latest version"),
         "model_config": ConfigDict(json_schema_extra={
             "examples": [{"scenario_id": EXAMPLE_SCENARIO, **e} for e in examples]}),
     }
@@ -77,7 +78,7 @@ class DiffBody(calls.DiffRequest):
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"base": {"scenario_id": EXAMPLE_SCENARIO, "version": 1},
-         "other": {"scenario_id": EXAMPLE_SCENARIO, "version": 2}, "time_limit": 20, "workers": 2}]})
+         "other": {"scenario_id": EXAMPLE_SCENARIO, "version": 2}, "time_limit": 10, "workers": 2}]})
 
     base: VersionRef
     other: VersionRef

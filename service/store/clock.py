@@ -11,10 +11,12 @@ def now() -> datetime:
 
 
 def aware(t: datetime | None) -> datetime | None:
-    """A time read back from the database, as UTC (SQLite returns it naive)."""
+    """A time as aware UTC: one read back (SQLite returns it naive, PostgreSQL in the session's
+    time zone), or one to compare with stored times (SQLite stores the wall clock and drops the
+    zone, so 08:00+08:00 must become 00:00 first). A naive time is taken as UTC."""
     if t is None:
         return None
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
 
 
 def new_id(prefix: str) -> str:

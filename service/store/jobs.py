@@ -119,7 +119,7 @@ class Jobs:
         if scenario_id is not None:
             q = q.where(JobRow.scenario_id == scenario_id)
         if since is not None:
-            q = q.where(JobRow.submitted_at >= since)
+            q = q.where(JobRow.submitted_at >= aware(since))
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
             rows = s.scalars(q.order_by(JobRow.submitted_at.desc(), JobRow.id).limit(limit).offset(offset))

@@ -7,7 +7,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from model.scenario import Scenario
@@ -96,10 +96,13 @@ class Scenarios:
                     base: VersionRef | None = None, by: str | None = None) -> VersionInfo:
         """The next version of a stored scenario."""
         with self.session.begin() as s:
-            row = s.get(ScenarioRow, scenario_id, with_for_update=True)
-            if row is None:
+            # Lock the scenario by writing it before reading `latest`: SQLite ignores FOR UPDATE, so two
+            # savers at once would read the same number and the second would fail on its version's key.
+            locked = s.execute(update(ScenarioRow).where(ScenarioRow.id == scenario_id)
+                               .values(latest=ScenarioRow.latest)).rowcount
+            if not locked:
                 raise NotFound("scenario", scenario_id)
-            return self._add(s, row, content, base, by, None)
+            return self._add(s, s.get_one(ScenarioRow, scenario_id), content, base, by, None)
 
     def _add(self, s: Session, row: ScenarioRow, content: Scenario | ScenarioDelta,
              base: VersionRef | None, by: str | None, name: str | None) -> VersionInfo:

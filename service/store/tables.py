@@ -22,7 +22,7 @@ class ScenarioRow(Base):
     __tablename__ = "scenarios"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(Text)
     latest: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(32))
@@ -57,7 +57,7 @@ class JobRow(Base):
     scenario_id: Mapped[str] = mapped_column(String(32))
     scenario_version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    ruleset: Mapped[str] = mapped_column(String(100))
+    ruleset: Mapped[str] = mapped_column(Text)
     overrides: Mapped[dict] = mapped_column(JSON)
     settings: Mapped[dict] = mapped_column(JSON)
     software_version: Mapped[str] = mapped_column(String(40))
@@ -66,7 +66,7 @@ class JobRow(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    owner: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_url: Mapped[str | None] = mapped_column(String(2000))

@@ -33,11 +33,16 @@ class _View(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+MAX_INT = 2**31 - 1
+"""The largest INTEGER both databases hold (PostgreSQL's is 32-bit): a version, offset or event seq
+asked above it is refused as bad input, not passed to the database to overflow there."""
+
+
 class VersionRef(_View):
     """A scenario version; a what-if names its base by one."""
 
     scenario_id: str
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_INT)
 
 
 class ScenarioInfo(_View):

@@ -110,8 +110,9 @@ class Api:
 
 
 def serve(data: Path, env: dict[str, str] | None = None) -> Server:
-    return Server([*HUANJIE, "serve", "--port", "{port}"], {"HUANJIE_DATA": str(data), **(env or {})},
-                  logs=data / "server")
+    """One job worker: the tests find it among the server's children."""
+    return Server([*HUANJIE, "serve", "--port", "{port}", "--workers", "1"],
+                  {"HUANJIE_DATA": str(data), **(env or {})}, logs=data / "server")
 
 
 @pytest.fixture(scope="module")
