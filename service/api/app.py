@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = Store.open(settings.database)
         waits = Waits()
         waits.bind(asyncio.get_running_loop())
-        supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key, on_end=waits.ended)
+        supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key,
+                                on_end=waits.ended, on_judged=waits.judged)
         supervisor.start()
         app.state.store, app.state.supervisor, app.state.waits = store, supervisor, waits
         log.info("huanjie %s serving; database %s; %d job workers", software_version(),

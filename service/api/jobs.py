@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
@@ -97,13 +98,16 @@ async def status(request: Request, job_id: str, _: Viewer,
                  wait: float = Query(0.0, ge=0, le=WAIT_MAX, description=(
                      "long-poll: answer as soon as the job has ended, or after this many seconds "
                      "(then with its record as it is); 0 answers at once. One waiting request in place "
-                     "of a poll every fraction of a second; a waiting request holds no server thread."))
-                 ) -> JobInfo:
+                     "of a poll every fraction of a second; a waiting request holds no server thread.")),
+                 until: Literal["ended", "slate"] = Query("ended", description=(
+                     "with `wait`: `slate` answers also when a slate is judged (its seats then show in "
+                     "`progress`) after the request came"))) -> JobInfo:
     app = request.app.state
-    jobs, until = app.store.jobs, time.monotonic() + wait
-    with app.waits.watch(job_id) as ended:  # before the first read: an end in between is not missed
+    jobs, deadline = app.store.jobs, time.monotonic() + wait
+    # watched before the first read: an end between the read and the wait is not missed
+    with app.waits.watch(job_id, slate=until == "slate") as ended:
         job = await run_in_threadpool(jobs.get, job_id)
-        while not job.state.ended and not ended.done() and (left := until - time.monotonic()) > 0:
+        while not job.state.ended and not ended.done() and (left := deadline - time.monotonic()) > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(ended), min(left, RECHECK))
             job = await run_in_threadpool(jobs.get, job_id)

@@ -91,11 +91,12 @@ class Slot:
 
 class Supervisor:
     def __init__(self, store: Store, workers: int = 1, running_per_key: int | None = None,
-                 on_end: Callable[[str], None] | None = None) -> None:
-        """`on_end(job_id)` is called on this thread after a job's end is written (the API's
-        long-poll waiters); it must not block."""
+                 on_end: Callable[[str], None] | None = None,
+                 on_judged: Callable[[str], None] | None = None) -> None:
+        """`on_end(job_id)` is called on this thread after a job's end is written, `on_judged(job_id)`
+        after a judged slate's event is (the API's long-poll waiters); neither may block."""
         self.store, self.size, self.running_per_key = store, workers, running_per_key
-        self.on_end = on_end
+        self.on_end, self.on_judged = on_end, on_judged
         self.owner = owner_id()
         self.slots: list[Slot] = []
         self._wake_r, self._wake_w = mp.Pipe(duplex=False)
@@ -245,6 +246,8 @@ class Supervisor:
                 events = []
         if events and slot.job is not None:
             self.store.jobs.add_events(slot.job.id, events)
+            if self.on_judged is not None and any(kind == "slate_judged" for kind, _ in events):
+                self.on_judged(slot.job.id)
 
     def _ended(self, slot: Slot, message: tuple, events: list[Event]) -> None:
         job, slot.job = slot.job, None

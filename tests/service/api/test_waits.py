@@ -34,6 +34,17 @@ def test_a_wait_answers_after_its_seconds_when_the_job_runs_on(service: Service,
     assert service.get(f"/v1/jobs/{job['id']}", params={"wait": 30}).json()["state"] == "stopped"
 
 
+def test_a_wait_until_slate_answers_when_a_slate_is_judged(service: Service, demo_id: str) -> None:
+    """With `until=slate`, a wait on a long job answers once its first slate is judged, the job
+    still running and that slate's seats in its record."""
+    job = submit(service, demo_id, settings=LONG)
+    seen = service.get(f"/v1/jobs/{job['id']}", params={"wait": 30, "until": "slate"}).json()
+    assert seen["state"] == "running"
+    assert seen["progress"][0]["judged"] and seen["progress"][0]["assignments"]
+    service.post(f"/v1/jobs/{job['id']}/stop")
+    service.wait(job["id"])
+
+
 def test_the_wait_is_bounded(service: Service) -> None:
     """A wait below 0 or above 30 s is a 422 naming the parameter."""
     for bad in (-1, 31):
