@@ -1,23 +1,33 @@
 """The HTTP service under load: a real `huanjie serve` on a free loopback port and 50 clients
-at once, each submitting small solves (3 townships, 80 cadres) and polling each to its end.
+at once, each submitting small solves (3 townships, 80 cadres) and waiting for each to end.
 
-    python -m benchmarks.load            # 50 clients x 5 jobs, after one client alone (10 jobs)
-    python -m benchmarks.load --quick    # 50 clients x 1 job, one client alone 3 jobs
+    python -m benchmarks.load              # one client alone (10 jobs), the burst, 50 clients x 5 jobs
+    python -m benchmarks.load --quick      # one client alone (3 jobs), the burst
+    python -m benchmarks.load --poll 0.25  # the same, clients polling every 0.25 s (no long-poll)
+    python -m benchmarks.load --server-root /tmp/main --poll 0.25   # another checkout's server
+
+Three phases, one after another on the same server: one client alone runs its jobs one after
+another; the burst: 50 clients each submit 1 job at the same moment and wait for it (the issue's
+"50 concurrent clients submitting small solves and polling them"); the closed loop: 50 clients
+each run 5 jobs, one after another, all clients at once.
 
 It stops by itself: a fixed number of jobs and a hard deadline (a job not ended by then is
 an error). The server gets a fresh HUANJIE_DATA (a temporary folder, SQLite), one planner key
 per client (a client is another system; the limits per key stay the defaults) and the county,
 stored through POST /v1/scenarios. Each client is an httpx.AsyncClient of its own, in one
-asyncio loop of this process; per job it POSTs /v1/jobs (top 1, 1 CP-SAT worker, 10 s), GETs
-/v1/jobs/{id} every `--poll` seconds until the job ends, then GETs its result.
+asyncio loop of this process; per job it POSTs /v1/jobs (top 1, 1 CP-SAT worker, 10 s), waits
+with GET /v1/jobs/{id}?wait=30 (the long-poll; again if it answers before the end), or with
+`--poll S` GETs /v1/jobs/{id} every S seconds until the job ends, then GETs its result.
 
 Measured per job: submit (the POST's round trip), time to result (from before the POST until
 the result is read, polling included, so up to one poll interval of it is the client's own
 waiting), and from the job's record the server's own times: queued (submitted -> started) and
 run (started -> finished). Errors: any answer not 2xx, a transport error, a job that did not
-complete, or a result without slates. First one client alone runs its jobs one after another,
-then the 50; "x alone" is each figure under load over the same figure alone, in the same run.
-CPU seconds of the server, its job workers and this process are read from /proc.
+complete, or a result without slates. "x alone" is each figure of a phase under load over the
+same figure alone, in the same run. CPU seconds of the server, its job workers and this process
+are read from /proc, per phase, and the load average of the machine (shared) beside them.
+`--server-root DIR` runs the server from another checkout (`git archive main | tar -x -C DIR`),
+with this Python: a before/after pair on the same machine, back to back.
 
 Writes benchmarks/results/load.json (quick-load.json with --quick, not committed; `--tag NAME`
 writes load-NAME.json, for a before/after pair).
@@ -49,16 +59,19 @@ JOB_SETTINGS = {"top": 1, "workers": 1, "time_limit": 10}
 TARGETS = {"errors": 0, "submit_p50": 0.050, "result_p50": 1.0}
 """No errors; submit p50 under 50 ms; time to result p50 under 1 s (50 clients, 2 cores)."""
 ENDED = ("completed", "stopped", "failed")
+WAIT = 30
+"""The long-poll's `?wait=` (seconds): the most the server allows."""
 
 
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def command() -> list[str]:
-    """The installed `huanjie` script beside this Python, else `python -m service.cli`."""
+def command(module: bool = False) -> list[str]:
+    """The installed `huanjie` script beside this Python, else (or with `module`, for a server from
+    another checkout on PYTHONPATH) `python -m service.cli`."""
     script = Path(sys.executable).with_name("huanjie")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "service.cli"]
+    return [str(script)] if script.is_file() and not module else [sys.executable, "-m", "service.cli"]
 
 
 # ---------------------------------------------------------------------- CPU from /proc
@@ -95,9 +108,10 @@ def cpu_of(server_pid: int) -> dict[str, float]:
 class Client:
     """One caller with its own key and connection; `rows` holds one record per job."""
 
-    def __init__(self, url: str, secret: str, scenario_id: str, poll: float) -> None:
+    def __init__(self, url: str, secret: str, scenario_id: str, poll: float | None) -> None:
+        """`poll` None: wait with the long-poll; else GET the job every `poll` seconds."""
         self.http = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {secret}"},
-                                      timeout=30.0)
+                                      timeout=WAIT + 30.0)
         self.scenario_id, self.poll = scenario_id, poll
         self.rows: list[dict[str, Any]] = []
 
@@ -114,8 +128,11 @@ class Client:
                 return
             job_id, polls = r.json()["id"], 0
             while True:
-                await asyncio.sleep(self.poll)
-                r = await self.http.get(f"/v1/jobs/{job_id}")
+                if self.poll is None:
+                    r = await self.http.get(f"/v1/jobs/{job_id}", params={"wait": WAIT})
+                else:
+                    await asyncio.sleep(self.poll)
+                    r = await self.http.get(f"/v1/jobs/{job_id}")
                 polls += 1
                 if r.status_code != 200:
                     row["error"] = f"status {r.status_code}: {r.text[:200]}"
@@ -154,9 +171,10 @@ def server_times(job: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-async def phase(url: str, secrets: list[str], scenario_id: str, jobs: int, poll: float,
+async def phase(url: str, secrets: list[str], scenario_id: str, jobs: int, poll: float | None,
                 deadline: float) -> dict[str, Any]:
-    """Every client runs `jobs` jobs at once with the others; stopped at `deadline` seconds."""
+    """Every client runs `jobs` jobs at once with the others (with 1 job each: the burst, every
+    client's POST sent in the same moment); stopped at `deadline` seconds."""
     clients = [Client(url, s, scenario_id, poll) for s in secrets]
     t0 = time.perf_counter()
     tasks = [asyncio.ensure_future(c.run(jobs, 1000 * i)) for i, c in enumerate(clients)]
@@ -234,36 +252,46 @@ def store_county(url: str, secret: str) -> str:
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     from tests.server import Server
 
+    root = args.server_root or ROOT
+    env = {} if args.server_root is None else {"PYTHONPATH": str(root)}
     with tempfile.TemporaryDirectory(prefix="huanjie-load-") as tmp:
         data = Path(tmp) / "data"
         secrets = prepare(data, args.clients)
-        argv = [*command(), "serve", "--port", "{port}"]
+        argv = [*command(args.server_root is not None), "serve", "--port", "{port}"]
         if args.workers:
             argv += ["--workers", str(args.workers)]
-        with Server(argv, {"HUANJIE_DATA": str(data)}, cwd=ROOT, logs=Path(tmp) / "logs") as srv:
+        with Server(argv, {"HUANJIE_DATA": str(data), **env}, cwd=root, logs=Path(tmp) / "logs") as srv:
             assert srv.proc is not None
             pid = srv.proc.pid
             scenario_id = store_county(srv.url, secrets[0])
             workers = sum(b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes() for c in children(pid))
-            say(f"server {srv.url} (pid {pid}, {workers} job workers); one client alone, {args.alone} jobs")
-            alone = asyncio.run(phase(srv.url, secrets[:1], scenario_id, args.alone, args.poll,
-                                      args.deadline))
-            say(f"{args.clients} clients x {args.jobs} jobs (deadline {args.deadline:g} s)")
-            before, load0 = cpu_of(pid), os.getloadavg()[0]
-            spy = profiler(pid, args.profile)
-            crowd = asyncio.run(phase(srv.url, secrets, scenario_id, args.jobs, args.poll, args.deadline))
-            after, load1 = cpu_of(pid), os.getloadavg()[0]
-            if spy is not None:
-                spy.send_signal(signal.SIGINT)
-                spy.wait(30)
-        crowd["cpu"] = {k: after[k] - before[k] for k in after}
-    ratios = {f"{m}_{q}": crowd[m][q] / alone[m][q]
+            say(f"server {srv.url} from {root} (pid {pid}, {workers} job workers)")
+            plan = [("alone", secrets[:1], args.alone), ("burst", secrets, 1)]
+            if args.jobs:
+                plan.append(("load", secrets, args.jobs))
+            phases: dict[str, dict[str, Any]] = {}
+            for name, keys, jobs in plan:
+                say(f"{name}: {len(keys)} clients x {jobs} jobs (deadline {args.deadline:g} s)")
+                before, load0 = cpu_of(pid), os.getloadavg()[0]
+                spy = profiler(pid, args.profile) if name == "load" else None
+                m = asyncio.run(phase(srv.url, keys, scenario_id, jobs, args.poll, args.deadline))
+                after, load1 = cpu_of(pid), os.getloadavg()[0]
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)
+                    spy.wait(30)
+                m["cpu"] = {k: after[k] - before[k] for k in after}
+                m["load_average"] = [load0, load1]
+                phases[name] = m
+    alone = phases["alone"]
+    ratios = {f"{name}_{m}_{q}": phases[name][m][q] / alone[m][q]
+              for name in phases if name != "alone"
               for m in ("submit", "result", "run") for q in ("p50", "p95")
-              if crowd[m][q] is not None and alone[m][q]}
+              if phases[name][m][q] is not None and alone[m][q]}
     return {"quick": args.quick, "cores": os.cpu_count(), "townships": TOWNSHIPS, "cadres": CADRES,
-            "job_settings": JOB_SETTINGS, "poll": args.poll, "server_workers": args.workers or "default",
-            "worker_processes": workers, "deadline": args.deadline, "alone": alone, "load": crowd,
-            "x_alone": ratios, "load_average": [load0, load1], "targets": targets(crowd)}
+            "job_settings": JOB_SETTINGS, "wait": "poll" if args.poll else f"long-poll ?wait={WAIT}",
+            "poll": args.poll, "server_root": str(root), "server_workers": args.workers or "default",
+            "worker_processes": workers, "deadline": args.deadline, **phases, "x_alone": ratios,
+            "targets": {name: targets(phases[name]) for name in phases if name != "alone"}}
 
 
 def targets(m: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -277,54 +305,64 @@ def ms(x: float | None) -> str:
     return "-" if x is None else f"{1000 * x:.0f}"
 
 
+PHASES = {"alone": "alone", "burst": "burst", "load": "closed loop"}
+
+
+def row(name: str, m: dict[str, Any]) -> str:
+    """One phase's line of the table."""
+    jobs, cpu = max(1, m["jobs"]), m["cpu"]
+    spread = {k: "/".join(ms(m[k][q]) for q in ("p50", "p95", "max")) for k in ("submit", "result")}
+    short = {k: "/".join(ms(m[k][q]) for q in ("p50", "p95")) for k in ("queued", "run")}
+    per_job = f"{ms(cpu['server'] / jobs)}/{ms(cpu['workers'] / jobs)}"
+    load = "{:.1f}-{:.1f}".format(*m["load_average"])
+    return (f"{PHASES[name]:<12} {m['clients']:>7} {m['jobs']:>5} {m['errors']:>6}"
+            f" {m['jobs_per_second']:>7.1f}   {spread['submit']:>22}   {spread['result']:>25}"
+            f"   {short['queued']:>18}   {short['run']:>15}"
+            f"   {m['requests'] / jobs:>7.1f}   {per_job:>18}   {load:>10}")
+
+
 def table(res: dict[str, Any]) -> str:
-    load = res["load"]
-    lines = [f"{load['clients']} clients x {load['jobs_each']} jobs of {res['townships']} townships "
-             f"x {res['cadres']} cadres ({', '.join(f'{k} {v}' for k, v in res['job_settings'].items())}); "
-             f"poll every {res['poll']:g} s; {res['cores']} cores; server workers {res['server_workers']} "
-             f"({res['worker_processes']} worker processes)", "",
-             f"{'phase':<12} {'jobs':>5} {'errors':>6} {'jobs/s':>7}   {'submit ms p50/p95/max':>22}   "
-             f"{'to result ms p50/p95/max':>25}   {'queued ms p50/p95':>18}   {'run ms p50/p95':>15}"]
-    for name in ("alone", "load"):
-        m = res[name]
-        lines.append(f"{name:<12} {m['jobs']:>5} {m['errors']:>6} {m['jobs_per_second']:>7.1f}   "
-                     f"{'/'.join(ms(m['submit'][q]) for q in ('p50', 'p95', 'max')):>22}   "
-                     f"{'/'.join(ms(m['result'][q]) for q in ('p50', 'p95', 'max')):>25}   "
-                     f"{'/'.join(ms(m['queued'][q]) for q in ('p50', 'p95')):>18}   "
-                     f"{'/'.join(ms(m['run'][q]) for q in ('p50', 'p95')):>15}")
-    x, cpu = res["x_alone"], load["cpu"]
-    lines += ["", "under load / alone: " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}x" for k, v in x.items()),
-              f"CPU seconds under load ({load['seconds']:.1f} s wall): server {cpu['server']:.1f}, "
-              f"job workers {cpu['workers']:.1f}, this process {cpu['bench']:.1f}; "
-              f"load average {res['load_average'][0]:.1f} -> {res['load_average'][1]:.1f}",
-              f"per job: server {ms(cpu['server'] / load['jobs'])} ms CPU, "
-              f"workers {ms(cpu['workers'] / load['jobs'])} ms CPU; "
-              f"{load['requests'] / load['jobs']:.1f} requests, server "
-              f"{ms(cpu['server'] / max(1, load['requests']))} ms CPU per request"]
-    if load["error_kinds"]:
-        lines += ["errors: " + "; ".join(load["error_kinds"])]
-    for k, t in res["targets"].items():
-        v = t["value"]
-        shown = f"{v}" if k == "errors" else f"{ms(v)} ms"
-        want = "0" if k == "errors" else f"< {ms(t['target'])} ms"
-        lines.append(f"target {k}: {want}: {'met' if t['met'] else 'MISSED'} ({shown})")
+    names = [n for n in PHASES if n in res]
+    settings = ", ".join(f"{k} {v}" for k, v in res["job_settings"].items())
+    waiting = res["wait"] if not res["poll"] else f"a poll every {res['poll']:g} s"
+    lines = [f"jobs of {res['townships']} townships x {res['cadres']} cadres ({settings}); waiting by "
+             f"{waiting}; {res['cores']} cores; server workers {res['server_workers']} "
+             f"({res['worker_processes']} worker processes); server from {res['server_root']}", "",
+             f"{'phase':<12} {'clients':>7} {'jobs':>5} {'errors':>6} {'jobs/s':>7}"
+             f"   {'submit ms p50/p95/max':>22}   {'to result ms p50/p95/max':>25}"
+             f"   {'queued ms p50/p95':>18}   {'run ms p50/p95':>15}   {'req/job':>7}"
+             f"   {'CPU ms/job srv/wrk':>18}   {'load avg':>10}"]
+    lines += [row(name, res[name]) for name in names]
+    lines += ["", "under load / alone: " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}x"
+                                                      for k, v in res["x_alone"].items())]
+    for name in names:
+        if res[name]["error_kinds"]:
+            lines += [f"errors ({PHASES[name]}): " + "; ".join(res[name]["error_kinds"])]
+    for name, ts in res["targets"].items():
+        for k, t in ts.items():
+            v = t["value"]
+            shown = f"{v}" if k == "errors" else f"{ms(v)} ms"
+            want = "0" if k == "errors" else f"< {ms(t['target'])} ms"
+            lines.append(f"target {k} ({PHASES[name]}): {want}: {'met' if t['met'] else 'MISSED'} ({shown})")
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="1 job per client, 3 alone")
+    ap.add_argument("--quick", action="store_true", help="the burst only (no closed loop), 3 alone")
     ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--jobs", type=int, help="jobs per client (default 5, 1 with --quick)")
+    ap.add_argument("--jobs", type=int, help="jobs per client in the closed loop (default 5; 0 skips it)")
     ap.add_argument("--alone", type=int, help="jobs of the one client alone (default 10, 3 with --quick)")
-    ap.add_argument("--poll", type=float, default=0.25,
-                    help="seconds between a client's polls (default 0.25)")
+    ap.add_argument("--poll", type=float, metavar="S",
+                    help="poll every S seconds (the old way) instead of the long-poll ?wait=30")
+    ap.add_argument("--server-root", type=Path, metavar="DIR",
+                    help="run the server from this checkout (PYTHONPATH=DIR, this Python)")
     ap.add_argument("--workers", type=int, help="`huanjie serve --workers` (default: the server's)")
     ap.add_argument("--deadline", type=float, default=300.0, help="seconds a phase may take (default 300)")
     ap.add_argument("--tag", help="write load-TAG.json")
     ap.add_argument("--profile", type=Path, help="py-spy's samples of the server under load, to this file")
     args = ap.parse_args()
-    args.jobs = args.jobs or (1 if args.quick else 5)
+    args.jobs = (0 if args.quick else 5) if args.jobs is None else args.jobs
     args.alone = args.alone or (3 if args.quick else 10)
     res = measure(args)
     RESULTS.mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ starts the worker pool; at stop it queues its jobs in flight again."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from model.scenario import Scenario
 from service.api import errors, jobs, meta, scenarios, verbs
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
+from service.api.waits import Waits
 from service.jobs import Supervisor
 from service.settings import Settings, software_version
 from service.store import Store
@@ -44,9 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store.open(settings.database)
-        supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key)
+        waits = Waits()
+        waits.bind(asyncio.get_running_loop())
+        supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key,
+                                on_end=waits.ended, on_judged=waits.judged)
         supervisor.start()
-        app.state.store, app.state.supervisor = store, supervisor
+        app.state.store, app.state.supervisor, app.state.waits = store, supervisor, waits
         log.info("huanjie %s serving; database %s; %d job workers", software_version(),
                  store.engine.url.render_as_string(hide_password=True), settings.workers)
         try:

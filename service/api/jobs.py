@@ -5,6 +5,11 @@ and seed; in deterministic mode the same slates)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from typing import Literal
+
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +27,13 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ANSWERS)
 MISSING = {404: {"model": Problem, "description": "no such job"}}
 LIMITS = {413: {"model": OverLimit, "description": "the pool or the time limit is over its bound"},
           429: {"model": OverLimit, "description": "the key has as many jobs waiting as it may"}}
+
+
+WAIT_MAX = 30.0
+"""Longest `?wait=` of a status read (seconds): a proxy's idle timeout is often 60 s."""
+RECHECK = 2.0
+"""Seconds between a waiting read's looks at the database: a job that another server on the same
+database ran ends without this server's supervisor telling its waiters."""
 
 
 class JobRequest(BaseModel):
@@ -82,8 +94,24 @@ def list_jobs(request: Request, _: Viewer, state: JobState | None = None, scenar
 
 @router.get("/{job_id}", response_model=JobInfo, responses=MISSING,
             summary="the job's state, and the best found so far with bound and gap")
-def status(request: Request, job_id: str, _: Viewer) -> JobInfo:
-    return request.app.state.store.jobs.get(job_id)
+async def status(request: Request, job_id: str, _: Viewer,
+                 wait: float = Query(0.0, ge=0, le=WAIT_MAX, description=(
+                     "long-poll: answer as soon as the job has ended, or after this many seconds "
+                     "(then with its record as it is); 0 answers at once. One waiting request in place "
+                     "of a poll every fraction of a second; a waiting request holds no server thread.")),
+                 until: Literal["ended", "slate"] = Query("ended", description=(
+                     "with `wait`: `slate` answers also when a slate is judged (its seats then show in "
+                     "`progress`) after the request came"))) -> JobInfo:
+    app = request.app.state
+    jobs, deadline = app.store.jobs, time.monotonic() + wait
+    # watched before the first read: an end between the read and the wait is not missed
+    with app.waits.watch(job_id, slate=until == "slate") as ended:
+        job = await run_in_threadpool(jobs.get, job_id)
+        while not job.state.ended and not ended.done() and (left := deadline - time.monotonic()) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(ended), min(left, RECHECK))
+            job = await run_in_threadpool(jobs.get, job_id)
+    return job
 
 
 @router.get("/{job_id}/events", response_model=list[JobEvent], responses=MISSING,
@@ -118,6 +146,8 @@ def stop(request: Request, job_id: str, by: Planner) -> JobInfo:
     store = request.app.state.store
     _own(store.jobs.get(job_id), by)
     job = store.jobs.request_stop(job_id)
+    if job.state.ended:  # a queued job ends here, not in the supervisor
+        request.app.state.waits.ended(job_id)
     request.app.state.supervisor.wake()
     return job
 

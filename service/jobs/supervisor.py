@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from multiprocessing import resource_tracker
@@ -25,7 +26,7 @@ from typing import Any
 
 from model.slate import SolveStatus
 from service.jobs.callback import notify
-from service.jobs.worker import STOP, serve
+from service.jobs.worker import READY, STOP, serve
 from service.store import Store
 from service.store.jobs import Event
 from service.store.views import JobInfo, JobState
@@ -74,11 +75,14 @@ def owner_gone(owner: str | None) -> bool:
 
 @dataclass
 class Slot:
-    """One worker process and the job it runs."""
+    """One worker process and the job it runs. A worker is `ready` once it has said so (its imports
+    done, it reads its pipe): only then is it given a job, so that sending a scenario bigger than the
+    pipe's buffer never blocks this thread while the worker still boots."""
 
     process: Any
     jobs: Connection
     control: Connection
+    ready: bool = False
     job: JobInfo | None = None
     deadline: float = 0.0
     stop_sent: bool = False
@@ -86,8 +90,13 @@ class Slot:
 
 
 class Supervisor:
-    def __init__(self, store: Store, workers: int = 1, running_per_key: int | None = None) -> None:
+    def __init__(self, store: Store, workers: int = 1, running_per_key: int | None = None,
+                 on_end: Callable[[str], None] | None = None,
+                 on_judged: Callable[[str], None] | None = None) -> None:
+        """`on_end(job_id)` is called on this thread after a job's end is written, `on_judged(job_id)`
+        after a judged slate's event is (the API's long-poll waiters); neither may block."""
         self.store, self.size, self.running_per_key = store, workers, running_per_key
+        self.on_end, self.on_judged = on_end, on_judged
         self.owner = owner_id()
         self.slots: list[Slot] = []
         self._wake_r, self._wake_w = mp.Pipe(duplex=False)
@@ -170,15 +179,17 @@ class Supervisor:
                 time.sleep(TICK)
 
     def _round(self) -> None:
-        busy = {s.jobs: s for s in self.slots if s.job is not None}
+        heard = {s.jobs: s for s in self.slots if s.job is not None or not s.ready}
         sentinels = {s.process.sentinel: s for s in self.slots}
-        ready = wait([self._wake_r, *busy, *sentinels], timeout=TICK)
+        ready = wait([self._wake_r, *heard, *sentinels], timeout=TICK)
         for r in ready:
             if r is self._wake_r:
                 while self._wake_r.poll():
                     self._wake_r.recv_bytes()
-            elif r in busy:
-                self._drain(busy[r])
+            elif r in heard and heard[r].ready:
+                self._drain(heard[r])
+            elif r in heard:
+                self._booted(heard[r])
         for s in list(self.slots):
             if not s.process.is_alive():
                 self._drain(s)
@@ -189,8 +200,14 @@ class Supervisor:
         self._runaways()
         self._beat()
         for s in self.slots:
-            if s.job is None and not self._closing.is_set() and not self._give(s):
+            if s.job is None and s.ready and not self._closing.is_set() and not self._give(s):
                 break
+
+    def _booted(self, slot: Slot) -> None:
+        """A booting worker's first message: it is ready for jobs."""
+        with contextlib.suppress(EOFError, OSError):  # a worker that died booting: its sentinel tells
+            if slot.jobs.poll() and slot.jobs.recv() == (READY,):
+                slot.ready = True
 
     def _give(self, slot: Slot) -> bool:
         job = self.store.jobs.claim(self.owner, self.running_per_key)
@@ -229,6 +246,8 @@ class Supervisor:
                 events = []
         if events and slot.job is not None:
             self.store.jobs.add_events(slot.job.id, events)
+            if self.on_judged is not None and any(kind == "slate_judged" for kind, _ in events):
+                self.on_judged(slot.job.id)
 
     def _ended(self, slot: Slot, message: tuple, events: list[Event]) -> None:
         job, slot.job = slot.job, None
@@ -244,6 +263,8 @@ class Supervisor:
     def _finish(self, job: JobInfo, state: JobState, **kw: Any) -> None:
         if self.store.jobs.finish(job.id, state, **kw):
             log.info("job %s %s", job.id, state.value)
+            if self.on_end is not None:
+                self.on_end(job.id)
             ended = self.store.jobs.get(job.id)
             if ended.callback_url:
                 threading.Thread(target=notify, args=(self.store, ended), daemon=True).start()
@@ -277,4 +298,6 @@ class Supervisor:
             self.store.jobs.heartbeat(self.owner)
             for job in self.store.jobs.recover(stale=STALE, why="its server stopped answering"):
                 log.warning("job %s recovered: %s", job.id, job.reason)
+                if job.state.ended and self.on_end is not None:
+                    self.on_end(job.id)
             self._last_beat = time.monotonic()

@@ -3,7 +3,9 @@
 the solver's events and its result as JSON. It holds no database connection: the
 supervisor writes every record, so a worker that crashes loses nothing but its run.
 
-Messages to the supervisor: ("event", job, kind, data), ("done", job, status, result
+Messages to the supervisor: ("ready",) once, when its imports are done (only then is it
+given jobs: a scenario bigger than the pipe's buffer, sent to a worker still booting, would
+block the supervisor), then ("event", job, kind, data), ("done", job, status, result
 JSON), ("error", job, message). From it: (job, scenario JSON, settings) or None (end).
 """
 
@@ -15,6 +17,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 STOP = "stop"
+READY = "ready"
 
 
 def serve(jobs: Connection, control: Connection) -> None:
@@ -40,6 +43,7 @@ def serve(jobs: Connection, control: Connection) -> None:
 
     threading.Thread(target=listen, daemon=True).start()
     solve = _solver()
+    send((READY,))
     while True:
         try:
             message = jobs.recv()
