@@ -254,8 +254,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
     root = args.server_root or ROOT
     env = {} if args.server_root is None else {"PYTHONPATH": str(root)}
-    if args.sqlite_sync:
-        env["HUANJIE_SQLITE_SYNC"] = args.sqlite_sync
     with tempfile.TemporaryDirectory(prefix="huanjie-load-") as tmp:
         data = Path(tmp) / "data"
         secrets = prepare(data, args.clients)
@@ -292,7 +290,6 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return {"quick": args.quick, "cores": os.cpu_count(), "townships": TOWNSHIPS, "cadres": CADRES,
             "job_settings": JOB_SETTINGS, "wait": "poll" if args.poll else f"long-poll ?wait={WAIT}",
             "poll": args.poll, "server_root": str(root), "server_workers": args.workers or "default",
-            "sqlite_sync": args.sqlite_sync or "full",
             "worker_processes": workers, "deadline": args.deadline, **phases, "x_alone": ratios,
             "targets": {name: targets(phases[name]) for name in phases if name != "alone"}}
 
@@ -330,8 +327,7 @@ def table(res: dict[str, Any]) -> str:
     waiting = res["wait"] if not res["poll"] else f"a poll every {res['poll']:g} s"
     lines = [f"jobs of {res['townships']} townships x {res['cadres']} cadres ({settings}); waiting by "
              f"{waiting}; {res['cores']} cores; server workers {res['server_workers']} "
-             f"({res['worker_processes']} worker processes); SQLite synchronous="
-             f"{res.get('sqlite_sync', 'full')}; server from {res['server_root']}", "",
+             f"({res['worker_processes']} worker processes); server from {res['server_root']}", "",
              f"{'phase':<12} {'clients':>7} {'jobs':>5} {'errors':>6} {'jobs/s':>7}"
              f"   {'submit ms p50/p95/max':>22}   {'to result ms p50/p95/max':>25}"
              f"   {'queued ms p50/p95':>18}   {'run ms p50/p95':>15}   {'req/job':>7}"
@@ -362,8 +358,6 @@ def main() -> None:
     ap.add_argument("--server-root", type=Path, metavar="DIR",
                     help="run the server from this checkout (PYTHONPATH=DIR, this Python)")
     ap.add_argument("--workers", type=int, help="`huanjie serve --workers` (default: the server's)")
-    ap.add_argument("--sqlite-sync", choices=["full", "normal"],
-                    help="the server's HUANJIE_SQLITE_SYNC (default: full)")
     ap.add_argument("--deadline", type=float, default=300.0, help="seconds a phase may take (default 300)")
     ap.add_argument("--tag", help="write load-TAG.json")
     ap.add_argument("--profile", type=Path, help="py-spy's samples of the server under load, to this file")

@@ -49,7 +49,7 @@ def check_database(settings: Settings) -> None:
     from service.store import Store
 
     try:
-        Store.open(settings.database, sqlite_sync=settings.sqlite_sync).close()
+        Store.open(settings.database).close()
     except SQLAlchemyError as e:
         try:
             shown = make_url(settings.database).render_as_string(hide_password=True)

@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DATA_ENV = "HUANJIE_DATA"
 DB_ENV = "HUANJIE_DB"
 WORKERS_ENV = "HUANJIE_WORKERS"
-SQLITE_SYNC_ENV = "HUANJIE_SQLITE_SYNC"
 LIMIT_PREFIX = "HUANJIE_LIMIT_"
 """`HUANJIE_LIMIT_MAX_CADRES=5000` sets `Limits.max_cadres`."""
 
@@ -57,9 +55,6 @@ class Settings(BaseModel):
     workers: int = Field(default_factory=default_workers, ge=1,
                          description="job worker processes (default: one per core, at most 4)")
     solver_workers: int = Field(2, ge=1, description="CP-SAT workers of each job")
-    sqlite_sync: Literal["full", "normal"] = Field(
-        "full", description="SQLite's synchronous setting: full (each commit on disk) or normal (faster "
-                            "commits; a power cut may lose the last ones)")
     limits: Limits = Limits()
 
     @property
@@ -78,8 +73,6 @@ class Settings(BaseModel):
             data["db_url"] = env[DB_ENV]
         if env.get(WORKERS_ENV):
             data["workers"] = env[WORKERS_ENV]
-        if env.get(SQLITE_SYNC_ENV):
-            data["sqlite_sync"] = env[SQLITE_SYNC_ENV].lower()
         limits = {k[len(LIMIT_PREFIX):].lower(): v for k, v in env.items() if k.startswith(LIMIT_PREFIX)}
         if limits:
             data["limits"] = limits
@@ -105,5 +98,4 @@ def variable(loc: tuple) -> str:
     """The environment variable behind a settings field's location."""
     if loc and loc[0] == "limits" and len(loc) > 1:
         return LIMIT_PREFIX + str(loc[1]).upper()
-    return {"data": DATA_ENV, "db_url": DB_ENV, "workers": WORKERS_ENV,
-            "sqlite_sync": SQLITE_SYNC_ENV}.get(str(loc[0]), str(loc[0]))
+    return {"data": DATA_ENV, "db_url": DB_ENV, "workers": WORKERS_ENV}.get(str(loc[0]), str(loc[0]))

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store.open(settings.database, sqlite_sync=settings.sqlite_sync)
+        store = Store.open(settings.database)
         waits = Waits()
         waits.bind(asyncio.get_running_loop())
         supervisor = Supervisor(store, settings.workers, settings.limits.running_per_key,

@@ -25,17 +25,9 @@ SQLITE_POOL = 40
 AnyIO's default), so a busy server does not open and close a connection per request."""
 
 
-SQLITE_SYNC = ("full", "normal")
-
-
-def engine_of(url: str, sqlite_sync: str = "full") -> Engine:
+def engine_of(url: str) -> Engine:
     """An engine; SQLite gets its folder made, WAL, a busy timeout (the server's threads
-    and the CLI share the file), a pool as large as the server's thread pool, and its
-    `synchronous` setting: `full` (each commit on disk before it returns: a submit
-    answered 202 survives a power cut) or `normal` (WAL's own choice: commits wait for no
-    disk, a power cut may lose the last of them, the file is never corrupted)."""
-    if sqlite_sync not in SQLITE_SYNC:
-        raise ValueError(f"sqlite_sync must be one of {SQLITE_SYNC}, not {sqlite_sync!r}")
+    and the CLI share the file) and a pool as large as the server's thread pool."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -48,7 +40,6 @@ def engine_of(url: str, sqlite_sync: str = "full") -> Engine:
             cur = conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA synchronous={sqlite_sync.upper()}")
             cur.close()
 
         return engine
@@ -65,8 +56,8 @@ class Store:
         self.audit = Audit(session)
 
     @classmethod
-    def open(cls, url: str, *, upgrade: bool = True, sqlite_sync: str = "full") -> Store:
-        engine = engine_of(url, sqlite_sync)
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        engine = engine_of(url)
         if upgrade:
             migrate(engine)
         return cls(engine)

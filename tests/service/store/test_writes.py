@@ -7,16 +7,15 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, text, update
+from sqlalchemy import event, update
 
 from model.generator import generate_county
 from service.jobs.supervisor import Slot, Supervisor
 from service.settings import MAX_DEFAULT_WORKERS, Settings, default_workers
-from service.store import Store, engine_of
+from service.store import Store
 from service.store.scenarios import Resolved
 from service.store.tables import KeyRow
 from service.store.views import JobState, Role, VersionInfo
@@ -144,17 +143,3 @@ def test_job_workers_default_to_the_cores() -> None:
     assert 1 <= default_workers() <= MAX_DEFAULT_WORKERS
     assert Settings.from_env({}).workers == default_workers()
     assert Settings.from_env({"HUANJIE_WORKERS": "3"}).workers == 3
-
-
-def test_sqlite_sync_is_the_setting(tmp_path: Path) -> None:
-    """SQLite's synchronous pragma follows the setting (FULL = 2, NORMAL = 1); a bad one is refused."""
-    for setting, code in (("full", 2), ("normal", 1)):
-        engine = engine_of(f"sqlite:///{tmp_path / setting}.db", setting)
-        with engine.connect() as conn:
-            assert conn.execute(text("PRAGMA synchronous")).scalar() == code
-        engine.dispose()
-    with pytest.raises(ValueError, match="sqlite_sync"):
-        engine_of(f"sqlite:///{tmp_path / 'x'}.db", "off")
-    assert Settings.from_env({"HUANJIE_SQLITE_SYNC": "NORMAL"}).sqlite_sync == "normal"
-    with pytest.raises(ValueError, match="HUANJIE_SQLITE_SYNC"):
-        Settings.from_env({"HUANJIE_SQLITE_SYNC": "off"})
