@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from solver.events import OnEvent
     from solver.forced import Forced, Recommendation
     from solver.stop import Stop
+    from solver.warm import Prepared
 
 SEED_RANGE = (-(2**31), 2**31 - 1)
 """CP-SAT's random_seed is a 32-bit integer; a seed outside fails inside OR-Tools after the build."""
@@ -279,12 +280,13 @@ class WhyNotRequest(BaseModel):
 
 
 def why_not_call(sc: Scenario, req: WhyNotRequest, *, stop: Stop | None = None,
-                 on_event: OnEvent | None = None) -> Forced:
+                 on_event: OnEvent | None = None, prepared: Prepared | None = None) -> Forced:
+    """`prepared`: the base solved already (solver/warm.py), as a server keeps it between clicks."""
     refuse(req.errors(sc))
     from solver import why_not
 
     return why_not(sc, req.cadre, req.township, req.seat, time_limit=req.time_limit, workers=req.workers,
-                   stop=stop, on_event=on_event)
+                   stop=stop, on_event=on_event, prepared=prepared)
 
 
 class RecommendRequest(BaseModel):
@@ -305,12 +307,12 @@ class RecommendRequest(BaseModel):
 
 
 def recommend_call(sc: Scenario, req: RecommendRequest, *, stop: Stop | None = None,
-                   on_event: OnEvent | None = None) -> Recommendation:
+                   on_event: OnEvent | None = None, prepared: Prepared | None = None) -> Recommendation:
     refuse(req.errors(sc))
     from solver import recommend
 
     return recommend(sc, req.township, req.seat, limit=req.limit, time_limit=req.time_limit,
-                     workers=req.workers, stop=stop, on_event=on_event)
+                     workers=req.workers, stop=stop, on_event=on_event, prepared=prepared)
 
 
 class DiffRequest(BaseModel):
@@ -323,7 +325,7 @@ class DiffRequest(BaseModel):
 
 
 def diff_call(base: Scenario, other: Scenario, req: DiffRequest, *, stop: Stop | None = None,
-              on_event: OnEvent | None = None) -> Comparison:
+              on_event: OnEvent | None = None, prepared: Prepared | None = None) -> Comparison:
     from solver import compare
 
-    return compare(base, other, req.time_limit, req.workers, on_event=on_event, stop=stop)
+    return compare(base, other, req.time_limit, req.workers, on_event=on_event, stop=stop, prepared=prepared)

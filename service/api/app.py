@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from model.scenario import Scenario
 from service.api import errors, jobs, meta, scenarios, verbs
+from service.api.bases import Bases
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
 from service.api.waits import Waits
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="huanjie", version=software_version(), lifespan=lifespan,
                   summary="乡镇领导班子换届方案: scenarios, solve jobs and the verbs of the CLI, over HTTP")
-    app.state.settings = settings
+    app.state.settings, app.state.bases = settings, Bases()
     app.add_middleware(BodySize, limits=settings.limits)
     errors.install(app)
     for router in ROUTERS:

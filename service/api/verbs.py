@@ -17,6 +17,7 @@ from model.scenario import Scenario
 from model.slate import SolveResult
 from service import calls
 from service.api.auth import Planner, Viewer
+from service.api.bases import Bases
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import pool, time_limit
 from service.store.views import MAX_INT, VersionRef
@@ -107,11 +108,22 @@ def _budget(request: Request, seconds: float) -> None:
     time_limit(seconds, request.app.state.settings.limits.verb_max_seconds, "verb_max_seconds")
 
 
-async def on_stored(request: Request, body: Any, model: type[M], call: Callable[..., Any]) -> Any:
-    """A verb that solves: its time within the verbs' bound, on the stored scenario the body names."""
+async def on_stored(request: Request, body: Any, model: type[M], call: Callable[..., Any],
+                    warm: bool = False) -> Any:
+    """A verb that solves: its time within the verbs' bound, on the stored scenario the body
+    names; `warm`: on that scenario's base solved once and kept (service/api/bases.py)."""
     _budget(request, body.time_limit)
-    sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    return await run(call, sc, fields_of(body, model))
+    scenarios = request.app.state.store.scenarios
+    info, sc = await run_in_threadpool(scenarios.resolve, body.scenario_id, body.version)
+    req = fields_of(body, model)
+    if not warm:
+        return await run(call, sc, req)
+    return await run(on_base, request.app.state.bases, info.content_hash, sc, req, call)
+
+
+def on_base(bases: Bases, key: str, sc: Scenario, req: Any, call: Callable[..., Any]) -> Any:
+    with bases.hold(key, sc, req.workers, req.time_limit) as prepared:
+        return call(sc, req, prepared=prepared)
 
 
 @router.post("/explain", response_model=calls.ExplainAnswer,
@@ -122,18 +134,20 @@ async def explain(request: Request, body: ExplainBody, _: Planner) -> calls.Expl
 
 @router.post("/why-not", response_model=Forced, summary="why a cadre does not hold a seat")
 async def why_not(request: Request, body: WhyNotBody, _: Planner) -> Forced:
-    return await on_stored(request, body, calls.WhyNotRequest, calls.why_not_call)
+    return await on_stored(request, body, calls.WhyNotRequest, calls.why_not_call, warm=True)
 
 
 @router.post("/recommend", response_model=Recommendation, summary="a seat's candidates, ranked by their cost")
 async def recommend(request: Request, body: RecommendBody, _: Planner) -> Recommendation:
-    return await on_stored(request, body, calls.RecommendRequest, calls.recommend_call)
+    return await on_stored(request, body, calls.RecommendRequest, calls.recommend_call, warm=True)
 
 
 @router.post("/diff", response_model=Comparison, summary="solve a base and a what-if and say what changes")
 async def diff(request: Request, body: DiffBody, _: Planner) -> Comparison:
     _budget(request, body.time_limit)
-    base = await run_in_threadpool(resolve, request, body.base.scenario_id, body.base.version)
+    scenarios = request.app.state.store.scenarios
+    info, base = await run_in_threadpool(scenarios.resolve, body.base.scenario_id, body.base.version)
     other = await run_in_threadpool(resolve, request, body.other.scenario_id, body.other.version)
-    return await run(calls.diff_call, base, other, calls.DiffRequest(time_limit=body.time_limit,
-                                                                     workers=body.workers))
+    req = calls.DiffRequest(time_limit=body.time_limit, workers=body.workers)
+    return await run(on_base, request.app.state.bases, info.content_hash, base, req,
+                     lambda sc, r, prepared: calls.diff_call(sc, other, r, prepared=prepared))

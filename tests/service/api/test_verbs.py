@@ -4,6 +4,7 @@ writes), read the stored scenario, and refuse what they cannot answer with locat
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from model.slate import SolveResult
 from model.whatif import ScenarioDelta, apply_delta
 from service import calls
 from service.store.views import Role
-from tests.service.api.conftest import Service, small_county
+from tests.service.api.conftest import Service, open_service, small_county
 
 CLOCK = ("wall_time", "build_time", "seconds", "lp_seconds", "time", "solve_time", "elapsed")
 
@@ -102,3 +103,29 @@ def test_bad_asks_are_located(service: Service) -> None:
     assert service.post("/v1/solve", json={"scenario_id": "s-none"}).status_code == 404
     default = service.post("/v1/solve", json={"scenario_id": service.small})  # the 60 s default, capped
     assert default.status_code == 200 and 9 < default.json()["settings"]["time_limit"] <= 10
+
+
+def test_clicks_on_one_county_reuse_its_solved_base(tmp_path: Path) -> None:
+    """Why-not and recommend on one stored version solve its base once; their answers equal the cold
+    calls'; another version gets a base of its own."""
+    for service in open_service(tmp_path):
+        small = small_county()
+        bases = service.client.app.state.bases
+        best = calls.solve_call(small, calls.SolveOptions(time_limit=10, workers=1)).slates[0]
+        seated = {a.cadre for a in best.assignments}
+        others = [c.id for c in small.cadres if c.id not in seated][:2]
+        for cadre in others:
+            ask = {"cadre": cadre, "township": "t01", "seat": "secretary", "time_limit": 10, "workers": 1}
+            r = service.post("/v1/why-not", json={"scenario_id": service.small, **ask})
+            cold = calls.why_not_call(small, calls.WhyNotRequest(**ask))
+            assert (r.json()["possible"], r.json()["delta"]) == (cold.possible, cold.delta)
+        ask = {"township": "t01", "seat": "secretary", "limit": 2, "time_limit": 10, "workers": 1}
+        r = service.post("/v1/recommend", json={"scenario_id": service.small, **ask})
+        cold = calls.recommend_call(small, calls.RecommendRequest(**ask))
+        ranked = [(t["cadre"], t["delta"]) for t in r.json()["tried"]]
+        assert ranked == [(t.cadre, t.delta) for t in cold.tried]
+        assert bases.built == 1
+        change = {"base": {"scenario_id": service.small, "version": 1}, "remove": [others[0]]}
+        service.post(f"/v1/scenarios/{service.small}/versions", json=change)
+        service.post("/v1/recommend", json={"scenario_id": service.small, **ask})
+        assert bases.built == 2
