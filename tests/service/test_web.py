@@ -81,7 +81,7 @@ def documented(path: str, method: str, doc: dict) -> bool:
 
 def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
         served: tuple[Server, str], browser: object, tmp_path: Path) -> None:
-    """Sign in, the demo's township tables, a seat's candidates, a pin's diff with 变动 words; calls documented."""
+    """Sign in, the demo's teams, a seat's candidates, a pin's diff with 变动 words; only documented calls."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -104,9 +104,9 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     assert header == ["拟任职务", "姓名", "性别", "出生年月", "学历", "现任职务", "变动"]
     rows = first.find_elements(By.CSS_SELECTOR, "table.team tbody tr")
     assert len(rows) >= 7
-    words = {s.text for s in d.find_elements(By.CSS_SELECTOR, "#townships .change")}
-    assert words & {"连任", "改任", "交流", "提拔", "进班子"}
-    colours = {s.value_of_css_property("color") for s in d.find_elements(By.CSS_SELECTOR, "#townships .change")}
+    spans = d.find_elements(By.CSS_SELECTOR, "#townships .change")
+    assert {s.text for s in spans} & {"连任", "改任", "交流", "提拔", "进班子"}
+    colours = {s.value_of_css_property("color") for s in spans}
     assert len(colours) >= 2  # the 变动 words are coloured by word
     assert first.find_element(By.XPATH, ".//h3[2]").text == "退出名单"
     d.save_screenshot(str(tmp_path / "web-county.png"))
