@@ -20,7 +20,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from model.scenario import Scenario
-from service.api import errors, jobs, meta, scenarios, verbs
+from service.api import errors, jobs, meta, pages, scenarios, verbs
 from service.api.bases import Bases
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
@@ -38,7 +38,7 @@ AUDITED_READS = ("/result", "/versions/")
 """GETs the audit log keeps: those that hand out personal data (a pool, a slate)."""
 
 
-ROUTERS = (scenarios.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health)
+ROUTERS = (scenarios.router, pages.router, jobs.router, verbs.router, meta.router, meta.keys, meta.health)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    pages.install(app)
 
     @app.middleware("http")
     async def audit(request: Request, call_next: Any) -> Response:

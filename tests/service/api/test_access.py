@@ -10,6 +10,9 @@ from tests.service.api.conftest import Service
 
 NEEDS: dict[tuple[str, str], Role | None] = {
     ("POST", "/v1/scenarios"): Role.planner,
+    ("POST", "/v1/scenarios/demo"): Role.planner,
+    ("GET", "/v1/labels"): Role.viewer,
+    ("GET", "/v1/jobs/{job_id}/view"): Role.viewer,
     ("GET", "/v1/scenarios"): Role.viewer,
     ("GET", "/v1/scenarios/{scenario_id}"): Role.viewer,
     ("POST", "/v1/scenarios/{scenario_id}/versions"): Role.planner,

@@ -1,0 +1,70 @@
+"""The web page's ground: the static files at `/` (service/web/), and the three documented calls the page
+needs beyond the rest of /v1, each as usable by another system: store the bundled demo county, the
+renderers' label tables, and a job's slate laid out as the staff's tables with the ids behind each row."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from model.readers import load_scenario_folder
+from model.slate import SolveResult
+from service.api.auth import Planner, Viewer
+from service.api.errors import ANSWERS, Problem
+from service.render.web import Labels, SlateView, labels, slate_view
+from service.store.views import VersionInfo
+
+router = APIRouter(responses=ANSWERS)
+WEB = Path(str(files("service.web")))
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
+"""The demo county of the source tree (an editable install, a checkout); a wheel does not carry it."""
+
+
+def install(app: FastAPI) -> None:
+    """The page at `/`, its scripts and styles under `/web/`."""
+    app.mount("/web", StaticFiles(directory=WEB), name="web")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.post("/v1/scenarios/demo", status_code=201, response_model=VersionInfo, tags=["scenarios"],
+             responses={404: {"model": Problem, "description": "this install has no demo county"}},
+             summary="store the bundled demo county as a new scenario")
+async def store_demo(request: Request, by: Planner) -> VersionInfo:
+    if not (DEMO / "scenario.yaml").is_file():
+        raise HTTPException(404, f"no demo county at {DEMO} (it comes with the source tree, not the wheel)")
+    sc = await run_in_threadpool(load_scenario_folder, DEMO)
+    return await run_in_threadpool(request.app.state.store.scenarios.create, sc, by=by.id)
+
+
+@router.get("/v1/labels", response_model=Labels, tags=["rules"],
+            summary="the Chinese words of the codes: 变动, score terms, solve statuses")
+def label_tables(_: Viewer) -> Labels:
+    return labels()
+
+
+@router.get("/v1/jobs/{job_id}/view", response_model=SlateView, tags=["jobs"],
+            responses={404: {"model": Problem, "description": "no such job, result or slate"},
+                       409: {"model": Problem, "description": "the job has not ended"}},
+            summary="an ended job's slate as the staff's tables: each team (with ids) and 退出名单")
+async def view(request: Request, job_id: str, _: Viewer,
+               slate: int = Query(1, ge=1, le=1000, description="1 = the best")) -> SlateView:
+    store = request.app.state.store
+    job = await run_in_threadpool(store.jobs.get, job_id)
+    if not job.state.ended:
+        raise HTTPException(409, f"job {job_id} is {job.state.value}; its tables come when it ends")
+    text = await run_in_threadpool(store.jobs.result, job_id)
+    if text is None:
+        raise HTTPException(404, f"job {job_id} {job.state.value} without a result: {job.reason}")
+    result = SolveResult.model_validate_json(text)
+    if slate > len(result.slates):
+        raise HTTPException(404, f"job {job_id} has {len(result.slates)} slate(s), not {slate}")
+    _, sc = await run_in_threadpool(store.scenarios.resolve, job.scenario.scenario_id, job.scenario.version)
+    return await run_in_threadpool(slate_view, sc, result, slate - 1)

@@ -1,0 +1,290 @@
+// The what-if page: it stands only on the documented /v1 API (every call goes through `api`, which
+// records the method and path on window.apiCalls so a test can match them against /openapi.json).
+// The data's Chinese (titles, 变动 words, statuses) comes from the API's renderers, not from here.
+
+const KEY = "huanjie.key";
+const SOLVE = { top: 1, time_limit: 30 };
+const RECOMMEND = { limit: 3, time_limit: 10 };
+window.apiCalls = [];
+
+const $ = (id) => document.getElementById(id);
+const state = { labels: null, scenario: null, base: null, shown: null, job: null };
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(c ?? ""));
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    const what = body?.errors ? body.errors.map((e) => e.message).join("; ") : body?.error;
+    super(`${status}: ${what || "请求失败"}`);
+    this.status = status;
+  }
+}
+
+async function api(method, path, body) {
+  window.apiCalls.push({ method, path: path.split("?")[0] });
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await r.json().catch(() => null);
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+function fail(e) {
+  $("error").textContent = `出错了:${e.message}`;
+  if (e.status === 401) signOut();
+}
+
+function show(section) {
+  for (const id of ["sign-in", "start", "county"]) $(id).hidden = id !== section;
+  $("sign-out").hidden = section === "sign-in";
+}
+
+// --- sign in -------------------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event?.preventDefault();
+  const key = $("key").value.trim() || sessionStorage.getItem(KEY);
+  if (!key) return;
+  sessionStorage.setItem(KEY, key);
+  try {
+    state.labels = await api("GET", "/v1/labels");
+  } catch (e) {
+    sessionStorage.removeItem(KEY);
+    $("sign-in-error").textContent = e.status === 401 ? "密钥无效或已吊销。" : `无法登录:${e.message}`;
+    show("sign-in");
+    return;
+  }
+  $("sign-in-error").textContent = "";
+  $("key").value = "";
+  $("who").textContent = "已登录";
+  await openStart();
+}
+
+function signOut() {
+  sessionStorage.removeItem(KEY);
+  $("who").textContent = "";
+  show("sign-in");
+  $("key").focus();
+}
+
+// --- start -----------------------------------------------------------------------------------------------
+
+async function openStart() {
+  show("start");
+  const list = await api("GET", "/v1/scenarios?limit=50");
+  const body = $("scenarios").tBodies[0];
+  body.replaceChildren();
+  for (const s of list.items) {
+    body.append(el("tr", {},
+      el("td", {}, s.name || s.id), el("td", {}, String(s.latest)), el("td", {}, (s.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", {}, el("button", { type: "button", onclick: () => openScenario(s.id, s.latest).catch(fail) },
+        "打开"))));
+  }
+  $("open-demo").focus();
+}
+
+async function openDemo() {
+  const v = await api("POST", "/v1/scenarios/demo");
+  await openScenario(v.scenario_id, v.version);
+}
+
+async function openScenario(id, version) {
+  const detail = await api("GET", `/v1/scenarios/${id}`);
+  state.scenario = { id, version, name: detail.scenario.name || id };
+  state.base = null;
+  show("county");
+  $("county-title").textContent = state.scenario.name;
+  $("townships").replaceChildren();
+  hideSide();
+  const view = await solve(id, version);
+  if (view) {
+    state.base = { version, view };
+    drawCounty(view);
+  }
+}
+
+// --- jobs ------------------------------------------------------------------------------------------------
+
+async function solve(id, version) {
+  let job = await api("POST", "/v1/jobs", { scenario_id: id, version, settings: SOLVE });
+  state.job = job.id;
+  $("stop-job").hidden = false;
+  $("job-progress").hidden = false;
+  while (!["completed", "stopped", "failed"].includes(job.state)) {
+    drawJob(job);
+    job = await api("GET", `/v1/jobs/${job.id}?wait=10&until=slate`);
+  }
+  drawJob(job);
+  state.job = null;
+  $("stop-job").hidden = true;
+  $("job-progress").hidden = true;
+  if (job.state === "failed" || !job.has_result) {
+    $("job-state").textContent = `求解未成:${job.reason || job.state}`;
+    return null;
+  }
+  return api("GET", `/v1/jobs/${job.id}/view`);
+}
+
+function drawJob(job) {
+  const words = { queued: "排队中", running: "求解中", completed: "已完成", stopped: "已停止", failed: "失败" };
+  const best = (job.progress || []).at(-1);
+  const status = job.status ? `,${state.labels.statuses[job.status] || job.status}` : "";
+  const found = best?.objective != null ? `,当前最好得分 ${best.objective}` : "";
+  const gap = best?.gap != null ? `(差距 ${(100 * best.gap).toFixed(2)}%)` : "";
+  $("job-state").textContent = `${words[job.state] || job.state}${status}${found}${gap}`;
+  $("job-state").dataset.state = job.state;
+}
+
+async function stopJob() {
+  if (state.job) await api("POST", `/v1/jobs/${state.job}/stop`);
+}
+
+// --- the county ------------------------------------------------------------------------------------------
+
+function changeCell(code, text) {
+  return el("span", { class: `change change-${code || "none"}`, "data-change": code || "" }, text);
+}
+
+function drawCounty(view) {
+  state.shown = view;
+  const box = $("townships");
+  box.replaceChildren();
+  $("job-state").textContent = `${view.status_zh},得分 ${view.objective ?? "—"}`;
+  $("job-state").dataset.state = "shown";
+  for (const t of view.townships) {
+    const change = t.team.header.length - 1;
+    const rows = t.team.rows.map((r) => el("tr", { "data-seat": r.seat, "data-cadre": r.cadre },
+      ...r.cells.map((c, i) => el("td", {},
+        i === 0 ? el("button", { type: "button", class: "seat", title: "查看候选人",
+                                 onclick: () => askSeat(t, r).catch(fail) }, String(c))
+          : i === change ? changeCell(r.change, String(c)) : String(c)))));
+    const leavers = t.leavers.rows.length
+      ? el("table", { class: "leavers" }, el("thead", {}, el("tr", {}, ...t.leavers.header.map((h) => el("th", {}, h)))),
+          el("tbody", {}, ...t.leavers.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, String(c)))))))
+      : el("p", { class: "hint" }, "无");
+    box.append(el("section", { class: "township", id: `t-${t.township}`, "data-township": t.township },
+      el("h3", {}, t.team.title),
+      el("table", { class: "team" }, el("thead", {}, el("tr", {}, ...t.team.header.map((h) => el("th", {}, h)))),
+        el("tbody", {}, ...rows)),
+      el("h3", {}, t.leavers.title), leavers));
+  }
+}
+
+function hideSide() {
+  $("candidates").hidden = true;
+  $("diff").hidden = true;
+  $("side-hint").hidden = false;
+}
+
+// --- ask: candidates and a pin ---------------------------------------------------------------------------
+
+function signed(n) {
+  return n == null ? "—" : n > 0 ? `+${n}` : String(n);
+}
+
+async function askSeat(t, row) {
+  for (const tr of document.querySelectorAll("tr.chosen")) tr.classList.remove("chosen");
+  document.querySelector(`#t-${t.township} tr[data-seat="${row.seat}"]`)?.classList.add("chosen");
+  window.timing = { clicked: performance.now() };
+  $("side-hint").hidden = true;
+  $("candidates").hidden = false;
+  $("candidates-seat").textContent = `${t.name} ${row.cells[0]}:正在计算候选人…`;
+  const body = $("candidate-table").tBodies[0];
+  body.replaceChildren();
+  const version = state.base.version;
+  const rec = await api("POST", "/v1/recommend", { scenario_id: state.scenario.id, version,
+                                                   township: t.township, seat: row.kind, ...RECOMMEND });
+  $("candidates-seat").textContent = `${t.name} ${row.cells[0]}:符合条件 ${rec.eligible} 人`;
+  for (const c of rec.tried) {
+    const broken = c.newly_broken.map((r) => r.rule).join("、") || (c.possible ? "无" : "不可行");
+    body.append(el("tr", { "data-cadre": c.cadre, class: "candidate" },
+      el("td", {}, c.name), el("td", { class: c.delta < 0 ? "delta-down" : "delta-up" }, signed(c.delta)),
+      el("td", {}, broken),
+      el("td", {}, c.possible && c.cadre !== row.cadre
+        ? el("button", { type: "button", class: "pin", onclick: () => pin(t, row, c).catch(fail) }, "指定")
+        : c.cadre === row.cadre ? "现方案" : "")));
+  }
+  for (const b of rec.bounded.slice(0, 5)) {
+    body.append(el("tr", { "data-cadre": b.cadre, class: "bounded" },
+      el("td", {}, b.name), el("td", {}, `≤ ${signed(b.delta_bound)}`), el("td", {}, "未逐一求解"), el("td", {})));
+  }
+  $("candidates-note").textContent = rec.proven ? "前几名的次序已证明。" : "";
+  window.timing.candidates = performance.now();
+}
+
+async function pin(t, row, c) {
+  window.timing = { ...window.timing, pinned: performance.now() };
+  $("candidates").hidden = true;
+  const base = { scenario_id: state.scenario.id, version: state.base.version };
+  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`,
+                      { base, pins: [{ cadre: c.cadre, township: t.township, seat: row.kind }] });
+  const view = await solve(state.scenario.id, v.version);
+  if (!view) return;
+  drawCounty(view);
+  drawDiff(state.base.view, view, `${c.name} 任 ${t.name}${row.cells[0]}`);
+  window.timing.diff = performance.now();
+}
+
+function seatsByKind(view) {
+  const out = new Map();
+  for (const t of view.townships) {
+    for (const r of t.team.rows) {
+      const key = `${t.township}/${r.kind}`;
+      if (!out.has(key)) out.set(key, { township: t, rows: [] });
+      out.get(key).rows.push(r);
+    }
+  }
+  return out;
+}
+
+function person(r) {
+  return el("span", {}, `${r.cells[1]} `, changeCell(r.change, String(r.cells.at(-1))));
+}
+
+function drawDiff(before, after, what) {
+  const a = seatsByKind(before), b = seatsByKind(after);
+  const body = $("diff-table").tBodies[0];
+  body.replaceChildren();
+  let changed = 0;
+  for (const [key, now] of b) {
+    const was = a.get(key) || { rows: [] };
+    const sig = (rows) => rows.map((r) => `${r.cadre}:${r.change}`).sort().join(",");
+    if (sig(was.rows) === sig(now.rows)) continue;  // identical seats compared as sets
+    const old = new Map(was.rows.map((r) => [r.cadre, r]));
+    const keep = new Set(now.rows.filter((r) => old.get(r.cadre)?.change === r.change).map((r) => r.cadre));
+    const gone = was.rows.filter((r) => !keep.has(r.cadre));
+    const came = now.rows.filter((r) => !keep.has(r.cadre));
+    for (let i = 0; i < Math.max(gone.length, came.length); i++) {
+      changed++;
+      body.append(el("tr", { class: "diff-row" }, el("td", {}, now.township.name),
+        el("td", {}, String((came[i] || gone[i]).cells[0])),
+        el("td", { class: "before" }, gone[i] ? person(gone[i]) : "—"),
+        el("td", { class: "after" }, came[i] ? person(came[i]) : "—")));
+    }
+  }
+  const delta = after.objective != null && before.objective != null ? after.objective - before.objective : null;
+  $("diff-summary").textContent = `${what}:${changed} 个职务变化,得分 ${signed(delta)}(${before.objective} → ${after.objective})。`;
+  $("diff").hidden = false;
+  $("diff").dataset.ready = "1";
+}
+
+// --- wiring ----------------------------------------------------------------------------------------------
+
+$("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
+$("sign-out").addEventListener("click", signOut);
+$("open-demo").addEventListener("click", () => openDemo().catch(fail));
+$("stop-job").addEventListener("click", () => stopJob().catch(fail));
+$("back-to-start").addEventListener("click", () => openStart().catch(fail));
+$("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
+if (sessionStorage.getItem(KEY)) signIn().catch(fail);
+else show("sign-in");
