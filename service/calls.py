@@ -157,15 +157,16 @@ class SolveOptions(BaseModel):
 
 
 def solve_call(sc: Scenario, opts: SolveOptions, *, stop: Stop | None = None,
-               on_event: OnEvent | None = None) -> SolveResult:
-    """The ranked slates (`huanjie solve`)."""
+               on_event: OnEvent | None = None, near: Slate | None = None) -> SolveResult:
+    """The ranked slates (`huanjie solve`); `near`, a what-if's base slate to keep as much of as the best
+    score allows (a job on a what-if version)."""
     refuse(opts.errors(sc))
     from solver import solve
     from solver.memory import MAX_MEMORY_MB
 
     return solve(sc, time_limit=opts.time_limit, workers=opts.workers, top=opts.top, seed=opts.seed,
                  on_event=on_event, diversity=opts.diversity, alternatives=opts.alternatives,
-                 deterministic=opts.deterministic, stop=stop,
+                 deterministic=opts.deterministic, stop=stop, near=near,
                  max_memory_mb=opts.max_memory_mb or MAX_MEMORY_MB)
 
 

@@ -13,9 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from model.readers import load_scenario_folder
-from model.slate import SolveResult
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, Problem
+from service.api.reports import ended_result
 from service.render.web import Labels, SlateView, labels, slate_view
 from service.store.views import VersionInfo
 
@@ -56,15 +56,5 @@ def label_tables(_: Viewer) -> Labels:
             summary="an ended job's slate as the staff's tables: each team (with ids) and 退出名单")
 async def view(request: Request, job_id: str, _: Viewer,
                slate: int = Query(1, ge=1, le=1000, description="1 = the best")) -> SlateView:
-    store = request.app.state.store
-    job = await run_in_threadpool(store.jobs.get, job_id)
-    if not job.state.ended:
-        raise HTTPException(409, f"job {job_id} is {job.state.value}; its tables come when it ends")
-    text = await run_in_threadpool(store.jobs.result, job_id)
-    if text is None:
-        raise HTTPException(404, f"job {job_id} {job.state.value} without a result: {job.reason}")
-    result = SolveResult.model_validate_json(text)
-    if slate > len(result.slates):
-        raise HTTPException(404, f"job {job_id} has {len(result.slates)} slate(s), not {slate}")
-    _, sc = await run_in_threadpool(store.scenarios.resolve, job.scenario.scenario_id, job.scenario.version)
+    sc, result = await ended_result(request, job_id, slate - 1, "its tables come")
     return await run_in_threadpool(slate_view, sc, result, slate - 1)

@@ -9,6 +9,7 @@ again at shutdown; after a crash a restarted server finds them by their owner's 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -29,7 +30,7 @@ from service.jobs.callback import notify
 from service.jobs.worker import READY, STOP, serve
 from service.store import Store
 from service.store.jobs import Event
-from service.store.views import JobInfo, JobState
+from service.store.views import JobInfo, JobState, VersionInfo, VersionKind
 
 log = logging.getLogger("huanjie.jobs")
 
@@ -214,15 +215,30 @@ class Supervisor:
         if job is None:
             return False
         try:
-            _, sc = self.store.scenarios.resolve(job.scenario.scenario_id, job.scenario.version)
+            info, sc = self.store.scenarios.resolve(job.scenario.scenario_id, job.scenario.version)
         except Exception as e:  # a stored version that no longer reads
             self._finish(job, JobState.failed, reason=f"its scenario could not be read: {e}")
             return True
+        near = self._near(job, info)
         slot.job, slot.stop_sent, slot.best = job, False, {}
         slot.deadline = time.monotonic() + float(job.settings.get("time_limit", DEFAULT_LIMIT)) + GRACE
-        slot.jobs.send((job.id, sc.model_dump_json(), job.settings))
+        slot.jobs.send((job.id, sc.model_dump_json(), job.settings, near))
         log.info("job %s started (scenario %s v%d)", job.id, job.scenario.scenario_id, job.scenario.version)
         return True
+
+    def _near(self, job: JobInfo, info: VersionInfo) -> list[dict[str, Any]] | None:
+        """A what-if's job leans toward the best slate of its base's newest completed job (the `near` of
+        solver.search.solve): among slates of the best score, the solver can pick one far from the base,
+        and a pin costing one point would show as dozens of moved seats. The event `near` names that job."""
+        if info.kind != VersionKind.what_if or info.base is None:
+            return None
+        found = self.store.jobs.newest_result(info.base.scenario_id, info.base.version)
+        slates = json.loads(found[1]).get("slates") if found is not None else None
+        if found is None or not slates:
+            return None
+        base = info.base.model_dump(mode="json")
+        self.store.jobs.add_event(job.id, "near", {"job": found[0], "base": base})
+        return slates[0]["assignments"]
 
     def _drain(self, slot: Slot) -> None:
         """What the worker has sent so far, for at most DRAIN seconds (a chatty solve must not starve

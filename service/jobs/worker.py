@@ -6,7 +6,8 @@ supervisor writes every record, so a worker that crashes loses nothing but its r
 Messages to the supervisor: ("ready",) once, when its imports are done (only then is it
 given jobs: a scenario bigger than the pipe's buffer, sent to a worker still booting, would
 block the supervisor), then ("event", job, kind, data), ("done", job, status, result
-JSON), ("error", job, message). From it: (job, scenario JSON, settings) or None (end).
+JSON), ("error", job, message). From it: (job, scenario JSON, settings, near) or None (end); `near`, the
+assignments of a what-if's base slate to lean toward, or None.
 """
 
 from __future__ import annotations
@@ -51,12 +52,12 @@ def serve(jobs: Connection, control: Connection) -> None:
             return
         if message is None:
             return
-        job_id, scenario_json, settings = message
+        job_id, scenario_json, settings, near = message
         cancel = Cancel()
         current.update(job=job_id, cancel=cancel)
         try:
             sc = Scenario.model_validate_json(scenario_json)
-            result = solve(sc, settings, cancel,
+            result = solve(sc, settings, near, cancel,
                            lambda e, j=job_id: send(("event", j, e.kind, e.model_dump(mode="json"))))
             send(("done", job_id, result.status.value, result.model_dump_json()))
         except Exception as e:  # a job's bug must not end the worker; it is reported
@@ -67,9 +68,12 @@ def serve(jobs: Connection, control: Connection) -> None:
 
 def _solver():
     """The solve every job runs: the same call the CLI's `solve` makes (service/calls.py)."""
+    from model.slate import Slate
     from service.calls import SolveOptions, solve_call
 
-    def run(sc, settings: dict[str, Any], cancel, on_event):
-        return solve_call(sc, SolveOptions.model_validate(settings), stop=cancel, on_event=on_event)
+    def run(sc, settings: dict[str, Any], near: list[dict[str, Any]] | None, cancel, on_event):
+        lean = Slate.model_validate({"assignments": near}) if near is not None else None
+        return solve_call(sc, SolveOptions.model_validate(settings), stop=cancel, on_event=on_event,
+                          near=lean)
 
     return run

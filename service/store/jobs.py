@@ -109,6 +109,15 @@ class Jobs:
                              .order_by(EventRow.seq).limit(limit))
             return [JobEvent(seq=r.seq, at=aware(r.at), kind=r.kind, data=r.data) for r in rows]
 
+    def newest_result(self, scenario_id: str, version: int) -> tuple[str, str] | None:
+        """The id and result JSON of a version's newest completed job: a what-if's job leans toward it."""
+        with self.session() as s:
+            row = s.execute(select(JobRow.id, JobRow.result).where(
+                JobRow.scenario_id == scenario_id, JobRow.scenario_version == version,
+                JobRow.state == JobState.completed.value, JobRow.result.is_not(None))
+                .order_by(JobRow.finished_at.desc(), JobRow.id.desc()).limit(1)).first()
+        return None if row is None else (row[0], row[1])
+
     def list(self, *, state: JobState | None = None, by: str | None = None, scenario_id: str | None = None,
              since: datetime | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[JobInfo]]:
         q = select(JobRow)

@@ -22,6 +22,7 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("GET", "/v1/jobs/{job_id}"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/events"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/result"): Role.viewer,
+    ("GET", "/v1/jobs/{job_id}/report"): Role.viewer,
     ("POST", "/v1/jobs/{job_id}/stop"): Role.planner,
     ("POST", "/v1/jobs/{job_id}/rerun"): Role.planner,
     ("POST", "/v1/solve"): Role.planner,
