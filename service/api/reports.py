@@ -57,8 +57,8 @@ def disposition(stem: str, ext: str) -> str:
             summary="an ended job's slate as the report `huanjie report` writes: Excel, HTML or PDF")
 async def report(request: Request, job_id: str, _: Viewer,
                  format: Literal["xlsx", "html", "pdf"] = Query("xlsx", description="the file's kind"),
-                 slate: int = Query(0, ge=0, le=1000,
-                                    description="which slate, 0 = the best (as `huanjie report --index`)"),
+                 slate: int = Query(1, ge=1, le=1000,
+                                    description="which slate, 1 = the best (as /view)"),
                  ) -> Response:
     from service.report_cli import render
 
@@ -69,11 +69,11 @@ async def report(request: Request, job_id: str, _: Viewer,
             chromium()
         except ChromiumMissing as e:
             raise HTTPException(503, f"cannot print a PDF: {e}") from None
-    sc, result = await ended_result(request, job_id, slate, "its report comes")
+    sc, result = await ended_result(request, job_id, slate - 1, "its report comes")
     try:
-        body = await run_in_threadpool(render, format, sc, result, slate)
+        body = await run_in_threadpool(render, format, sc, result, slate - 1)
     except OutputError as e:  # Chromium ran and failed
         raise HTTPException(503, f"Chromium could not print the report: {e}") from None
-    stem = f"{sc.name or sc.county.name}-{job_id}" + (f"-{slate}" if slate else "")
+    stem = f"{sc.name or sc.county.name}-{job_id}" + (f"-{slate}" if slate > 1 else "")
     return Response(body if isinstance(body, bytes) else body.encode(), media_type=MEDIA[format],
                     headers={"Content-Disposition": disposition(stem, format)})

@@ -232,7 +232,11 @@ class Supervisor:
         and a pin costing one point would show as dozens of moved seats. The event `near` names that job."""
         if info.kind != VersionKind.what_if or info.base is None:
             return None
-        found = self.store.jobs.newest_result(info.base.scenario_id, info.base.version)
+        if job.rerun_of is not None:  # a rerun leans toward what its run leaned toward: the same slates
+            leaned = [e.data["job"] for e in self.store.jobs.events(job.rerun_of) if e.kind == "near"]
+            found = (leaned[0], self.store.jobs.result(leaned[0]) or "{}") if leaned else None
+        else:
+            found = self.store.jobs.newest_result(info.base.scenario_id, info.base.version)
         slates = json.loads(found[1]).get("slates") if found is not None else None
         if found is None or not slates:
             return None

@@ -53,3 +53,11 @@ def test_a_what_if_job_moves_only_what_its_ban_forces(service: Service) -> None:
     assert whatif.slates[0].score.objective == alone.score.objective
     moved = diff_slates(base.slates[0], whatif.slates[0]).seats
     assert len(moved) == 3 < len(diff_slates(base.slates[0], alone).seats)
+
+    # a newer base job does not change what a rerun of this what-if leans toward: the same slates
+    newer, _ = run(service, sid, 1)
+    r = service.post(f"/v1/jobs/{job['id']}/rerun")
+    again = service.wait(r.json()["id"])
+    assert kinds(service, again)["near"]["job"] == base_job["id"] != newer["id"]
+    result = SolveResult.model_validate(service.get(f"/v1/jobs/{again['id']}/result").json())
+    assert result.slates[0].assignments == whatif.slates[0].assignments

@@ -44,7 +44,7 @@ def test_xlsx_and_html_download_as_the_reports(service: Service, done: dict) -> 
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[0] == "概况" and any(n.endswith("人事安排方案") for n in wb.sheetnames)
     assert name_of(r.headers["content-disposition"])[1] == f"{sc_name}-{done['id']}.xlsx"
-    r = service.get(f"/v1/jobs/{done['id']}/report", params={"format": "html", "slate": 0})
+    r = service.get(f"/v1/jobs/{done['id']}/report", params={"format": "html", "slate": 1})
     assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
     assert "乡镇领导班子换届人事安排方案</h1>" in r.text
     assert name_of(r.headers["content-disposition"])[1].endswith(".html")
@@ -72,7 +72,8 @@ def test_not_ended_no_slate_no_job(service: Service, done: dict, demo_id: str) -
     r = service.get(f"/v1/jobs/{running['id']}/report")
     assert r.status_code == 409 and "error" in r.json()
     service.post(f"/v1/jobs/{running['id']}/stop")
-    assert service.get(f"/v1/jobs/{done['id']}/report", params={"slate": 1}).status_code == 404
+    assert service.get(f"/v1/jobs/{done['id']}/report", params={"slate": 2}).status_code == 404
+    assert service.get(f"/v1/jobs/{done['id']}/report", params={"slate": 0}).status_code == 422
     assert service.get("/v1/jobs/jnosuchjob/report").status_code == 404
     assert service.get(f"/v1/jobs/{done['id']}/report", params={"format": "doc"}).status_code == 422
 
