@@ -5,10 +5,12 @@
 const KEY = "huanjie.key";
 const SOLVE = { top: 1, time_limit: 30 };
 const RECOMMEND = { limit: 3, time_limit: 10 };
+const WHY_NOT = { time_limit: 10 };
 window.apiCalls = [];
 
 const $ = (id) => document.getElementById(id);
-const state = { labels: null, scenario: null, base: null, shown: null, job: null };
+const state = { labels: null, clauses: null, scenario: null, cadres: [], base: null, shown: null, job: null,
+                seat: null };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -106,11 +108,20 @@ async function openScenario(id, version) {
   $("county-title").textContent = state.scenario.name;
   $("townships").replaceChildren();
   hideSide();
+  loadCadres(id, version).catch(fail);
   const view = await solve(id, version);
   if (view) {
     state.base = { version, view };
     drawCounty(view);
   }
+}
+
+async function loadCadres(id, version) {
+  // the resolved scenario's pool (a what-if applied): the names the why-not search offers
+  const v = await api("GET", `/v1/scenarios/${id}/versions/${version}?resolved=true`);
+  state.cadres = v.content.cadres || [];
+  $("cadre-names").replaceChildren(...state.cadres.map((c) => el("option", { value: `${c.name} ${c.id}` },
+    c.current_unit || "")));
 }
 
 // --- jobs ------------------------------------------------------------------------------------------------
@@ -193,6 +204,8 @@ function signed(n) {
 }
 
 async function askSeat(t, row) {
+  state.seat = { t, row };
+  $("why-not-answer").replaceChildren();
   for (const tr of document.querySelectorAll("tr.chosen")) tr.classList.remove("chosen");
   document.querySelector(`#t-${t.township} tr[data-seat="${row.seat}"]`)?.classList.add("chosen");
   window.timing = { clicked: performance.now() };
@@ -205,14 +218,25 @@ async function askSeat(t, row) {
   const rec = await api("POST", "/v1/recommend", { scenario_id: state.scenario.id, version,
                                                    township: t.township, seat: row.kind, ...RECOMMEND });
   $("candidates-seat").textContent = `${t.name} ${row.cells[0]}:符合条件 ${rec.eligible} 人`;
-  for (const c of rec.tried) {
+  const tried = rec.tried.some((c) => c.cadre === row.cadre) ? rec.tried
+    : [{ cadre: row.cadre, name: row.cells[1], delta: 0, newly_broken: [], possible: true }, ...rec.tried];
+  for (const c of tried) {
     const broken = c.newly_broken.map((r) => r.rule).join("、") || (c.possible ? "无" : "不可行");
-    body.append(el("tr", { "data-cadre": c.cadre, class: "candidate" },
+    const holder = c.cadre === row.cadre;
+    const where = `${t.name}${row.cells[0]}`;
+    const ban = { cadre: c.cadre, township: t.township, seat: row.kind };
+    body.append(el("tr", { "data-cadre": c.cadre, class: holder ? "candidate holder" : "candidate" },
       el("td", {}, c.name), el("td", { class: c.delta < 0 ? "delta-down" : "delta-up" }, signed(c.delta)),
       el("td", {}, broken),
-      el("td", {}, c.possible && c.cadre !== row.cadre
-        ? el("button", { type: "button", class: "pin", onclick: () => pin(t, row, c).catch(fail) }, "指定")
-        : c.cadre === row.cadre ? "现方案" : "")));
+      el("td", { class: "actions" },
+        holder ? "现方案 "
+          : c.possible ? el("button", { type: "button", class: "pin", title: `指定 ${c.name} 任${where}`,
+                                       onclick: () => pin(t, row, c).catch(fail) }, "指定") : "",
+        el("button", { type: "button", class: "ban", title: `不让 ${c.name} 任${where}`,
+                       onclick: () => whatIf({ bans: [ban] }, `排除 ${c.name} 任${where}`).catch(fail) }, "排除"),
+        el("button", { type: "button", class: "remove", title: `把 ${c.name} 移出干部名单`,
+                       onclick: () => whatIf({ remove: [c.cadre] }, `${c.name} 移出干部名单`).catch(fail) },
+          "移出"))));
   }
   for (const b of rec.bounded.slice(0, 5)) {
     body.append(el("tr", { "data-cadre": b.cadre, class: "bounded" },
@@ -222,16 +246,87 @@ async function askSeat(t, row) {
   window.timing.candidates = performance.now();
 }
 
+function findCadre(text) {
+  // "姓名 g0001" as the list offers it, an id, or a name the pool holds once
+  const words = text.trim().split(/\s+/);
+  const byId = state.cadres.find((c) => c.id === words.at(-1));
+  if (byId) return byId;
+  const named = state.cadres.filter((c) => c.name === text.trim());
+  return named.length === 1 ? named[0] : null;
+}
+
+async function ruleClauses() {
+  if (!state.clauses) {
+    const rows = await api("GET", "/v1/rules");
+    state.clauses = new Map(rows.map((r) => [r.id, r.clause]));
+  }
+  return state.clauses;
+}
+
+function ruleItem(id, clauses, extra = "") {
+  return el("li", { "data-rule": id }, el("code", {}, id), ` ${clauses.get(id) || ""}${extra}`);
+}
+
+function reasonItem(r, clauses, t) {
+  const a = r.args || {};
+  switch (r.code) {
+    case "rule_forbids": return ruleItem(a.rule, clauses, "(规则禁止)");
+    case "banned": return el("li", {}, `已被排除出${a.township === t.township ? t.name : a.township}${a.seat ? "该职务" : ""}`);
+    case "removed": return el("li", {}, "已移出干部名单");
+    case "already_there": return el("li", {}, "现方案已是此人");
+    case "forced_status": return el("li", {}, `强制任职后求解:${state.labels.statuses[a.status] || a.status}`);
+    default: return el("li", {}, el("code", {}, r.code));
+  }
+}
+
+async function whyNot(event) {
+  event.preventDefault();
+  const box = $("why-not-answer");
+  const c = findCadre($("why-not-name").value);
+  if (!c) {
+    box.replaceChildren(el("p", { class: "error" }, "未找到该干部:请从列表中选择。"));
+    return;
+  }
+  const { t, row } = state.seat;
+  box.replaceChildren(el("p", {}, `正在计算:${c.name} 任 ${t.name}${row.cells[0]}…`));
+  delete box.dataset.ready;
+  const [ans, clauses] = await Promise.all([
+    api("POST", "/v1/why-not", { scenario_id: state.scenario.id, version: state.base.version, cadre: c.id,
+                                 township: t.township, seat: row.kind, ...WHY_NOT }),
+    ruleClauses()]);
+  const verdict = ans.possible
+    ? `可以:${ans.name} 任 ${t.name}${row.cells[0]},得分变化 ${signed(ans.delta)}${ans.exact ? "" : "(未证明最优)"}`
+    : `不可以:${ans.name} 不能任 ${t.name}${row.cells[0]}`;
+  const parts = [el("p", { class: ans.possible ? "possible" : "impossible", "data-possible": String(ans.possible) },
+    verdict)];
+  if (ans.reasons.length) {
+    parts.push(el("p", {}, ans.possible ? "说明:" : "原因:"),
+      el("ul", { class: "reasons" }, ...ans.reasons.map((r) => reasonItem(r, clauses, t))));
+  }
+  if (ans.newly_broken.length) {
+    parts.push(el("p", {}, "将新违反的规则:"),
+      el("ul", { class: "broken" }, ...ans.newly_broken.map((r) => ruleItem(r.rule, clauses,
+        r.penalty ? `(扣 ${r.penalty} 分)` : ""))));
+  }
+  box.replaceChildren(...parts);
+  box.dataset.ready = "1";
+}
+
 async function pin(t, row, c) {
-  window.timing = { ...window.timing, pinned: performance.now() };
+  await whatIf({ pins: [{ cadre: c.cadre, township: t.township, seat: row.kind }] },
+               `${c.name} 任 ${t.name}${row.cells[0]}`);
+}
+
+async function whatIf(change, what) {
+  // a change (pins, bans or remove) on the base version: a new what-if version, solved and diffed
+  window.timing = { ...window.timing, pinned: performance.now(), diff: null };
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`,
-                      { base, pins: [{ cadre: c.cadre, township: t.township, seat: row.kind }] });
+  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
   const view = await solve(state.scenario.id, v.version);
   if (!view) return;
   drawCounty(view);
-  drawDiff(state.base.view, view, `${c.name} 任 ${t.name}${row.cells[0]}`);
+  drawDiff(state.base.view, view, what);
   window.timing.diff = performance.now();
 }
 
@@ -285,6 +380,7 @@ $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
+$("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");

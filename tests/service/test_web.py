@@ -81,8 +81,10 @@ def documented(path: str, method: str, doc: dict) -> bool:
 
 def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
         served: tuple[Server, str], browser: object, tmp_path: Path) -> None:
-    """Sign in, the demo's teams, a seat's candidates, a pin's diff with 变动 words; only documented calls."""
+    """Sign in, the demo's teams, a seat's candidates, why-not, a pin's, a ban's and a removal's diff; only
+    documented calls."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -121,6 +123,24 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     click_ms = d.execute_script("return window.timing.candidates - window.timing.clicked")
     d.save_screenshot(str(tmp_path / "web-candidates.png"))
 
+    # why-not for any cadre of the pool: found by name in the list, asked by keyboard (Enter)
+    wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#cadre-names option")) > 100)
+    someone = d.find_elements(By.CSS_SELECTOR, "#cadre-names option")[57].get_attribute("value")
+    box = d.find_element(By.ID, "why-not-name")
+    box.send_keys(someone + Keys.ENTER)
+    wait.until(lambda _: d.find_element(By.ID, "why-not-answer").get_attribute("data-ready") == "1")
+    answer = d.find_element(By.ID, "why-not-answer")
+    verdict = answer.find_element(By.CSS_SELECTOR, "[data-possible]")
+    assert verdict.text.startswith("可以" if verdict.get_attribute("data-possible") == "true" else "不可以")
+    assert someone.split()[0] in verdict.text
+    if verdict.get_attribute("data-possible") == "true":
+        assert "得分变化" in verdict.text
+    else:
+        assert answer.find_elements(By.CSS_SELECTOR, "ul.reasons li"), answer.text
+    for rule in answer.find_elements(By.CSS_SELECTOR, "li[data-rule]"):  # an id and its Chinese clause
+        assert re.search(r"[\u4e00-\u9fff]", rule.text), rule.text
+        assert rule.get_attribute("data-rule") in rule.text
+
     # pin one: a what-if version, solved as a job, and the diff seat by seat
     name = pins[0].find_element(By.XPATH, "./../..").find_element(By.CSS_SELECTOR, "td").text
     pins[0].click()
@@ -133,6 +153,26 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     changed = {s.text for s in diff.find_elements(By.CSS_SELECTOR, "td.after .change")}
     assert changed and changed <= {"连任", "改任", "交流", "提拔", "破格提拔", "越级提拔", "降任", "进班子"}
     d.save_screenshot(str(tmp_path / "web-diff.png"))
+
+    # ban the seat's holder from it, then remove them from the pool: each a what-if, solved and diffed
+    for action in ("ban", "remove"):
+        d.find_element(By.ID, "back-to-base").click()
+        d.find_elements(By.CSS_SELECTOR, "#townships section.township")[1].find_element(
+            By.CSS_SELECTOR, "table.team tbody tr button.seat").click()
+        wait.until(lambda _: d.execute_script("return window.timing && window.timing.candidates"))
+        holder = d.find_element(By.CSS_SELECTOR, "#candidate-table tr.holder")
+        gone = holder.find_element(By.CSS_SELECTOR, "td").text
+        holder.find_element(By.CSS_SELECTOR, f"button.{action}").click()
+        wait.until(lambda _: d.execute_script("return window.timing.diff"))
+        before = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#diff tr.diff-row td.before")]
+        assert any(gone in b for b in before), (action, gone, before)
+        second_team = d.find_elements(By.CSS_SELECTOR, "#townships section.township")[1]
+        first_seat = second_team.find_element(By.CSS_SELECTOR, "table.team tbody tr td:nth-child(2)").text
+        assert first_seat != gone, action
+        if action == "remove":
+            cells = d.find_elements(By.CSS_SELECTOR, "#townships table.team td:nth-child(2)")
+            names = [td.text for td in cells]
+            assert gone not in names
     print(f"\nweb page latency on the demo county: click -> candidates {click_ms:.0f} ms; "
           f"pin -> diff shown {pin_ms:.0f} ms")
 
