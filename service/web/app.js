@@ -31,11 +31,15 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+function send(method, path, body) {
   window.apiCalls.push({ method, path: path.split("?")[0] });
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function api(method, path, body) {
+  const r = await send(method, path, body);
   const data = await r.json().catch(() => null);
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
@@ -143,7 +147,9 @@ async function solve(id, version) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
     return null;
   }
-  return api("GET", `/v1/jobs/${job.id}/view`);
+  const view = await api("GET", `/v1/jobs/${job.id}/view`);
+  view.job = job.id;  // the job behind the slate on screen: its reports are downloaded by this id
+  return view;
 }
 
 function drawJob(job) {
@@ -160,6 +166,41 @@ async function stopJob() {
   if (state.job) await api("POST", `/v1/jobs/${state.job}/stop`);
 }
 
+// --- take it away: the report of the slate on screen ---------------------------------------------------
+
+window.downloads = [];
+
+function fileName(r, fallback) {
+  const cd = r.headers.get("Content-Disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  return plain ? plain[1] : fallback;
+}
+
+async function download(format) {
+  // fetched with the key (a plain link would not send it), saved through an object URL
+  const job = state.shown?.job;
+  if (!job) return;
+  $("download-state").textContent = "正在生成报告…";
+  const r = await send("GET", `/v1/jobs/${job}/report?format=${format}`);
+  const record = { format, status: r.status, size: 0 };
+  window.downloads.push(record);
+  if (!r.ok) {
+    $("download-state").textContent = "";
+    throw new ApiError(r.status, await r.json().catch(() => null));
+  }
+  const blob = await r.blob();
+  record.size = blob.size;
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: fileName(r, `换届方案-${job}.${format}`) });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  $("download-state").textContent = `已下载 ${format.toUpperCase()} 报告`;
+}
+
 // --- the county ------------------------------------------------------------------------------------------
 
 function changeCell(code, text) {
@@ -168,6 +209,8 @@ function changeCell(code, text) {
 
 function drawCounty(view) {
   state.shown = view;
+  $("downloads").hidden = !view.job;
+  $("download-state").textContent = "";
   const box = $("townships");
   box.replaceChildren();
   $("job-state").textContent = `${view.status_zh},得分 ${view.objective ?? "—"}`;
@@ -380,6 +423,9 @@ $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
+for (const format of ["xlsx", "html", "pdf"]) {
+  $(`download-${format}`).addEventListener("click", () => download(format).catch(fail));
+}
 $("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
