@@ -10,7 +10,7 @@ window.apiCalls = [];
 
 const $ = (id) => document.getElementById(id);
 const state = { labels: null, clauses: null, scenario: null, cadres: [], base: null, shown: null, job: null,
-                seat: null };
+                seat: null, views: new Map() };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -112,12 +112,64 @@ async function openScenario(id, version) {
   $("county-title").textContent = state.scenario.name;
   $("townships").replaceChildren();
   hideSide();
+  $("history").hidden = true;
   loadCadres(id, version).catch(fail);
   const view = await solve(id, version);
   if (view) {
     state.base = { version, view };
     drawCounty(view);
   }
+  await drawHistory();
+}
+
+// --- the history of versions, and compare any two --------------------------------------------------------
+
+async function drawHistory() {
+  const id = state.scenario.id;
+  const [detail, jobs] = await Promise.all([api("GET", `/v1/scenarios/${id}`),
+                                            api("GET", `/v1/jobs?scenario_id=${id}&limit=200`)]);
+  const done = new Map();  // version -> its newest job with a slate (the list is newest first)
+  for (const j of jobs.items) {
+    if (j.has_result && !done.has(j.scenario.version)) done.set(j.scenario.version, j);
+  }
+  const body = $("history-table").tBodies[0];
+  body.replaceChildren();
+  const options = [];
+  for (const v of [...detail.versions].sort((a, b) => a.version - b.version)) {
+    const job = done.get(v.version);
+    const score = job?.progress?.at(-1)?.objective;
+    const base = v.base ? `(基于版本 ${v.base.version})` : "";
+    body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
+      el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
+      el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", { class: "score" }, score != null ? String(score) : "未求解"),
+      el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
+                                        onclick: () => showVersion(job.id).catch(fail) }, "查看") : "")));
+    if (job) options.push([v.version, job.id, score]);
+  }
+  for (const [sel, pick] of [[$("compare-a"), 0], [$("compare-b"), options.length - 1]]) {
+    sel.replaceChildren(...options.map(([v, job, score]) => el("option", { value: job },
+      `版本 ${v}(得分 ${score ?? "—"})`)));
+    sel.selectedIndex = Math.max(pick, 0);
+  }
+  $("compare").disabled = options.length < 2;
+  $("history").hidden = false;
+}
+
+async function showVersion(job) {
+  drawCounty(await jobView(job));
+  $("diff").hidden = true;
+  $("candidates").hidden = true;
+}
+
+async function compareVersions() {
+  const a = $("compare-a"), b = $("compare-b");
+  const [before, after] = await Promise.all([jobView(a.value), jobView(b.value)]);
+  const label = (sel) => sel.selectedOptions[0].textContent.replace(/\(.*$/, "");
+  drawCounty(after);
+  $("candidates").hidden = true;
+  $("side-hint").hidden = true;
+  drawDiff(before, after, `${label(a)} → ${label(b)}`);
 }
 
 async function loadCadres(id, version) {
@@ -147,9 +199,17 @@ async function solve(id, version) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
     return null;
   }
-  const view = await api("GET", `/v1/jobs/${job.id}/view`);
-  view.job = job.id;  // the job behind the slate on screen: its reports are downloaded by this id
+  const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
   return view;
+}
+
+async function jobView(id) {
+  if (!state.views.has(id)) {
+    const view = await api("GET", `/v1/jobs/${id}/view`);
+    view.job = id;  // the job behind the slate on screen: its reports are downloaded by this id
+    state.views.set(id, view);
+  }
+  return state.views.get(id);
 }
 
 function drawJob(job) {
@@ -371,6 +431,7 @@ async function whatIf(change, what) {
   drawCounty(view);
   drawDiff(state.base.view, view, what);
   window.timing.diff = performance.now();
+  await drawHistory();
 }
 
 function seatsByKind(view) {
@@ -423,6 +484,7 @@ $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
+$("compare").addEventListener("click", () => compareVersions().catch(fail));
 for (const format of ["xlsx", "html", "pdf"]) {
   $(`download-${format}`).addEventListener("click", () => download(format).catch(fail));
 }

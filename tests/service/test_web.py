@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(os.environ.get("HUANJIE_CHROMEDRIVER", "/usr/bin/chromedriver"))
 BROWSER = Path(os.environ.get("HUANJIE_CHROMIUM", "/usr/bin/chromium"))
 SETUP = "the web page test needs Debian's chromium and chromium-driver (.ci/chromium.sh installs both)"
-SHOTS = ("web-county.png", "web-candidates.png", "web-diff.png")
+SHOTS = ("web-county.png", "web-candidates.png", "web-diff.png", "web-history.png")
 """Saved to docs/ for the README when HUANJIE_WEB_SHOTS=1 (the screenshots are otherwise test artefacts)."""
 
 
@@ -87,7 +87,7 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     srv, secret = served
     d = browser
@@ -174,6 +174,20 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
             cells = d.find_elements(By.CSS_SELECTOR, "#townships table.team td:nth-child(2)")
             names = [td.text for td in cells]
             assert gone not in names
+    # the history: the base and its three what-ifs, each with its job's score; compare the pin with the ban
+    wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#history-table tbody tr")) == 4)
+    scores = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#history-table td.score")]
+    assert all(re.fullmatch(r"-?\d+", x) for x in scores), scores
+    Select(d.find_element(By.ID, "compare-a")).select_by_index(1)
+    Select(d.find_element(By.ID, "compare-b")).select_by_index(2)
+    d.execute_script("document.getElementById('diff').dataset.ready = ''")
+    d.find_element(By.ID, "compare").click()
+    wait.until(lambda _: d.find_element(By.ID, "diff").get_attribute("data-ready") == "1")
+    summary = d.find_element(By.ID, "diff-summary").text
+    assert summary.startswith("版本 2 → 版本 3"), summary
+    assert f"({scores[1]} → {scores[2]})" in summary, (summary, scores)
+    d.save_screenshot(str(tmp_path / "web-history.png"))
+
     # take it away: the Excel report of the slate on screen, fetched with the key
     doc = httpx.get(srv.url + "/openapi.json").json()
     assert d.find_element(By.ID, "download-xlsx").is_displayed()
