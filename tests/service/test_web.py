@@ -122,7 +122,6 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     pins = d.find_elements(By.CSS_SELECTOR, "#candidate-table button.pin")
     assert pins, d.find_element(By.ID, "candidate-table").text
     click_ms = d.execute_script("return window.timing.candidates - window.timing.clicked")
-    d.save_screenshot(str(tmp_path / "web-candidates.png"))
 
     # why-not for any cadre of the pool: found by name in the list, asked by keyboard (Enter)
     wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#cadre-names option")) > 100)
@@ -141,6 +140,7 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     for rule in answer.find_elements(By.CSS_SELECTOR, "li[data-rule]"):  # an id and its Chinese clause
         assert re.search(r"[\u4e00-\u9fff]", rule.text), rule.text
         assert rule.get_attribute("data-rule") in rule.text
+    d.save_screenshot(str(tmp_path / "web-candidates.png"))
 
     # pin one: a what-if version, solved as a job, and the diff seat by seat
     name = pins[0].find_element(By.XPATH, "./../..").find_element(By.CSS_SELECTOR, "td").text
