@@ -258,7 +258,7 @@ async function download(format) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-  $("download-state").textContent = `已下载 ${format.toUpperCase()} 报告`;
+  $("download-state").textContent = `已下载 ${{ xlsx: "Excel", html: "HTML", pdf: "PDF" }[format]} 报告`;
 }
 
 // --- the county ------------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
                 f"--user-data-dir={tmp_path / 'chromium-profile'}", "--lang=zh-CN"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads")})
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
     try:
         yield driver
