@@ -5,10 +5,12 @@
 const KEY = "huanjie.key";
 const SOLVE = { top: 1, time_limit: 30 };
 const RECOMMEND = { limit: 3, time_limit: 10 };
+const WHY_NOT = { time_limit: 10 };
 window.apiCalls = [];
 
 const $ = (id) => document.getElementById(id);
-const state = { labels: null, scenario: null, base: null, shown: null, job: null };
+const state = { labels: null, clauses: null, scenario: null, cadres: [], base: null, shown: null, job: null,
+                seat: null, views: new Map() };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -29,11 +31,15 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+function send(method, path, body) {
   window.apiCalls.push({ method, path: path.split("?")[0] });
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function api(method, path, body) {
+  const r = await send(method, path, body);
   const data = await r.json().catch(() => null);
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
@@ -106,11 +112,72 @@ async function openScenario(id, version) {
   $("county-title").textContent = state.scenario.name;
   $("townships").replaceChildren();
   hideSide();
+  $("history").hidden = true;
+  loadCadres(id, version).catch(fail);
   const view = await solve(id, version);
   if (view) {
     state.base = { version, view };
     drawCounty(view);
   }
+  await drawHistory();
+}
+
+// --- the history of versions, and compare any two --------------------------------------------------------
+
+async function drawHistory() {
+  const id = state.scenario.id;
+  const [detail, jobs] = await Promise.all([api("GET", `/v1/scenarios/${id}`),
+                                            api("GET", `/v1/jobs?scenario_id=${id}&limit=200`)]);
+  const done = new Map();  // version -> its newest job with a slate (the list is newest first)
+  for (const j of jobs.items) {
+    if (j.has_result && !done.has(j.scenario.version)) done.set(j.scenario.version, j);
+  }
+  const body = $("history-table").tBodies[0];
+  body.replaceChildren();
+  const options = [];
+  for (const v of [...detail.versions].sort((a, b) => a.version - b.version)) {
+    const job = done.get(v.version);
+    const score = job?.progress?.at(-1)?.objective;
+    const base = v.base ? `(基于版本 ${v.base.version})` : "";
+    body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
+      el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
+      el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", { class: "score" }, score != null ? String(score) : "未求解"),
+      el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
+                                        onclick: () => showVersion(job.id).catch(fail) }, "查看") : "")));
+    if (job) options.push([v.version, job.id, score]);
+  }
+  for (const [sel, pick] of [[$("compare-a"), 0], [$("compare-b"), options.length - 1]]) {
+    sel.replaceChildren(...options.map(([v, job, score]) => el("option", { value: job },
+      `版本 ${v}(得分 ${score ?? "—"})`)));
+    sel.selectedIndex = Math.max(pick, 0);
+  }
+  $("compare").disabled = options.length < 2;
+  $("history").hidden = false;
+}
+
+async function showVersion(job) {
+  drawCounty(await jobView(job));
+  $("diff").hidden = true;
+  $("candidates").hidden = true;
+}
+
+async function compareVersions() {
+  const a = $("compare-a"), b = $("compare-b");
+  const [before, after] = await Promise.all([jobView(a.value), jobView(b.value)]);
+  const label = (sel) => sel.selectedOptions[0].textContent.replace(/\(.*$/, "");
+  drawCounty(after);
+  $("candidates").hidden = true;
+  $("side-hint").hidden = true;
+  drawDiff(before, after, `${label(a)} → ${label(b)}`);
+}
+
+async function loadCadres(id, version) {
+  // the resolved scenario's pool (a what-if applied): the names the why-not search offers
+  const v = await api("GET", `/v1/scenarios/${id}/versions/${version}?resolved=true`);
+  state.cadres = v.content.cadres || [];
+  $("cadre-names").replaceChildren(...state.cadres.map((c) => el("option", { value: `${c.name} ${c.id}` },
+    c.current_unit || "")));
 }
 
 // --- jobs ------------------------------------------------------------------------------------------------
@@ -132,7 +199,17 @@ async function solve(id, version) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
     return null;
   }
-  return api("GET", `/v1/jobs/${job.id}/view`);
+  const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
+  return view;
+}
+
+async function jobView(id) {
+  if (!state.views.has(id)) {
+    const view = await api("GET", `/v1/jobs/${id}/view`);
+    view.job = id;  // the job behind the slate on screen: its reports are downloaded by this id
+    state.views.set(id, view);
+  }
+  return state.views.get(id);
 }
 
 function drawJob(job) {
@@ -149,6 +226,41 @@ async function stopJob() {
   if (state.job) await api("POST", `/v1/jobs/${state.job}/stop`);
 }
 
+// --- take it away: the report of the slate on screen ---------------------------------------------------
+
+window.downloads = [];
+
+function fileName(r, fallback) {
+  const cd = r.headers.get("Content-Disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  return plain ? plain[1] : fallback;
+}
+
+async function download(format) {
+  // fetched with the key (a plain link would not send it), saved through an object URL
+  const job = state.shown?.job;
+  if (!job) return;
+  $("download-state").textContent = "正在生成报告…";
+  const r = await send("GET", `/v1/jobs/${job}/report?format=${format}`);
+  const record = { format, status: r.status, size: 0 };
+  window.downloads.push(record);
+  if (!r.ok) {
+    $("download-state").textContent = "";
+    throw new ApiError(r.status, await r.json().catch(() => null));
+  }
+  const blob = await r.blob();
+  record.size = blob.size;
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: fileName(r, `换届方案-${job}.${format}`) });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  $("download-state").textContent = `已下载 ${{ xlsx: "Excel", html: "HTML", pdf: "PDF" }[format]} 报告`;
+}
+
 // --- the county ------------------------------------------------------------------------------------------
 
 function changeCell(code, text) {
@@ -157,6 +269,8 @@ function changeCell(code, text) {
 
 function drawCounty(view) {
   state.shown = view;
+  $("downloads").hidden = !view.job;
+  $("download-state").textContent = "";
   const box = $("townships");
   box.replaceChildren();
   $("job-state").textContent = `${view.status_zh},得分 ${view.objective ?? "—"}`;
@@ -193,6 +307,8 @@ function signed(n) {
 }
 
 async function askSeat(t, row) {
+  state.seat = { t, row };
+  $("why-not-answer").replaceChildren();
   for (const tr of document.querySelectorAll("tr.chosen")) tr.classList.remove("chosen");
   document.querySelector(`#t-${t.township} tr[data-seat="${row.seat}"]`)?.classList.add("chosen");
   window.timing = { clicked: performance.now() };
@@ -205,14 +321,25 @@ async function askSeat(t, row) {
   const rec = await api("POST", "/v1/recommend", { scenario_id: state.scenario.id, version,
                                                    township: t.township, seat: row.kind, ...RECOMMEND });
   $("candidates-seat").textContent = `${t.name} ${row.cells[0]}:符合条件 ${rec.eligible} 人`;
-  for (const c of rec.tried) {
+  const tried = rec.tried.some((c) => c.cadre === row.cadre) ? rec.tried
+    : [{ cadre: row.cadre, name: row.cells[1], delta: 0, newly_broken: [], possible: true }, ...rec.tried];
+  for (const c of tried) {
     const broken = c.newly_broken.map((r) => r.rule).join("、") || (c.possible ? "无" : "不可行");
-    body.append(el("tr", { "data-cadre": c.cadre, class: "candidate" },
+    const holder = c.cadre === row.cadre;
+    const where = `${t.name}${row.cells[0]}`;
+    const ban = { cadre: c.cadre, township: t.township, seat: row.kind };
+    body.append(el("tr", { "data-cadre": c.cadre, class: holder ? "candidate holder" : "candidate" },
       el("td", {}, c.name), el("td", { class: c.delta < 0 ? "delta-down" : "delta-up" }, signed(c.delta)),
       el("td", {}, broken),
-      el("td", {}, c.possible && c.cadre !== row.cadre
-        ? el("button", { type: "button", class: "pin", onclick: () => pin(t, row, c).catch(fail) }, "指定")
-        : c.cadre === row.cadre ? "现方案" : "")));
+      el("td", { class: "actions" },
+        holder ? "现方案 "
+          : c.possible ? el("button", { type: "button", class: "pin", title: `指定 ${c.name} 任${where}`,
+                                       onclick: () => pin(t, row, c).catch(fail) }, "指定") : "",
+        el("button", { type: "button", class: "ban", title: `不让 ${c.name} 任${where}`,
+                       onclick: () => whatIf({ bans: [ban] }, `排除 ${c.name} 任${where}`).catch(fail) }, "排除"),
+        el("button", { type: "button", class: "remove", title: `把 ${c.name} 移出干部名单`,
+                       onclick: () => whatIf({ remove: [c.cadre] }, `${c.name} 移出干部名单`).catch(fail) },
+          "移出"))));
   }
   for (const b of rec.bounded.slice(0, 5)) {
     body.append(el("tr", { "data-cadre": b.cadre, class: "bounded" },
@@ -222,17 +349,89 @@ async function askSeat(t, row) {
   window.timing.candidates = performance.now();
 }
 
+function findCadre(text) {
+  // "姓名 g0001" as the list offers it, an id, or a name the pool holds once
+  const words = text.trim().split(/\s+/);
+  const byId = state.cadres.find((c) => c.id === words.at(-1));
+  if (byId) return byId;
+  const named = state.cadres.filter((c) => c.name === text.trim());
+  return named.length === 1 ? named[0] : null;
+}
+
+async function ruleClauses() {
+  if (!state.clauses) {
+    const rows = await api("GET", "/v1/rules");
+    state.clauses = new Map(rows.map((r) => [r.id, r.clause]));
+  }
+  return state.clauses;
+}
+
+function ruleItem(id, clauses, extra = "") {
+  return el("li", { "data-rule": id }, el("code", {}, id), ` ${clauses.get(id) || ""}${extra}`);
+}
+
+function reasonItem(r, clauses, t) {
+  const a = r.args || {};
+  switch (r.code) {
+    case "rule_forbids": return ruleItem(a.rule, clauses, "(规则禁止)");
+    case "banned": return el("li", {}, `已被排除出${a.township === t.township ? t.name : a.township}${a.seat ? "该职务" : ""}`);
+    case "removed": return el("li", {}, "已移出干部名单");
+    case "already_there": return el("li", {}, "现方案已是此人");
+    case "forced_status": return el("li", {}, `强制任职后求解:${state.labels.statuses[a.status] || a.status}`);
+    default: return el("li", {}, el("code", {}, r.code));
+  }
+}
+
+async function whyNot(event) {
+  event.preventDefault();
+  const box = $("why-not-answer");
+  const c = findCadre($("why-not-name").value);
+  if (!c) {
+    box.replaceChildren(el("p", { class: "error" }, "未找到该干部:请从列表中选择。"));
+    return;
+  }
+  const { t, row } = state.seat;
+  box.replaceChildren(el("p", {}, `正在计算:${c.name} 任 ${t.name}${row.cells[0]}…`));
+  delete box.dataset.ready;
+  const [ans, clauses] = await Promise.all([
+    api("POST", "/v1/why-not", { scenario_id: state.scenario.id, version: state.base.version, cadre: c.id,
+                                 township: t.township, seat: row.kind, ...WHY_NOT }),
+    ruleClauses()]);
+  const verdict = ans.possible
+    ? `可以:${ans.name} 任 ${t.name}${row.cells[0]},得分变化 ${signed(ans.delta)}${ans.exact ? "" : "(未证明最优)"}`
+    : `不可以:${ans.name} 不能任 ${t.name}${row.cells[0]}`;
+  const parts = [el("p", { class: ans.possible ? "possible" : "impossible", "data-possible": String(ans.possible) },
+    verdict)];
+  if (ans.reasons.length) {
+    parts.push(el("p", {}, ans.possible ? "说明:" : "原因:"),
+      el("ul", { class: "reasons" }, ...ans.reasons.map((r) => reasonItem(r, clauses, t))));
+  }
+  if (ans.newly_broken.length) {
+    parts.push(el("p", {}, "将新违反的规则:"),
+      el("ul", { class: "broken" }, ...ans.newly_broken.map((r) => ruleItem(r.rule, clauses,
+        r.penalty ? `(扣 ${r.penalty} 分)` : ""))));
+  }
+  box.replaceChildren(...parts);
+  box.dataset.ready = "1";
+}
+
 async function pin(t, row, c) {
-  window.timing = { ...window.timing, pinned: performance.now() };
+  await whatIf({ pins: [{ cadre: c.cadre, township: t.township, seat: row.kind }] },
+               `${c.name} 任 ${t.name}${row.cells[0]}`);
+}
+
+async function whatIf(change, what) {
+  // a change (pins, bans or remove) on the base version: a new what-if version, solved and diffed
+  window.timing = { ...window.timing, pinned: performance.now(), diff: null };
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`,
-                      { base, pins: [{ cadre: c.cadre, township: t.township, seat: row.kind }] });
+  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
   const view = await solve(state.scenario.id, v.version);
   if (!view) return;
   drawCounty(view);
-  drawDiff(state.base.view, view, `${c.name} 任 ${t.name}${row.cells[0]}`);
+  drawDiff(state.base.view, view, what);
   window.timing.diff = performance.now();
+  await drawHistory();
 }
 
 function seatsByKind(view) {
@@ -285,6 +484,11 @@ $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
+$("compare").addEventListener("click", () => compareVersions().catch(fail));
+for (const format of ["xlsx", "html", "pdf"]) {
+  $(`download-${format}`).addEventListener("click", () => download(format).catch(fail));
+}
+$("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");

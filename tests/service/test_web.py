@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(os.environ.get("HUANJIE_CHROMEDRIVER", "/usr/bin/chromedriver"))
 BROWSER = Path(os.environ.get("HUANJIE_CHROMIUM", "/usr/bin/chromium"))
 SETUP = "the web page test needs Debian's chromium and chromium-driver (.ci/chromium.sh installs both)"
-SHOTS = ("web-county.png", "web-candidates.png", "web-diff.png")
+SHOTS = ("web-county.png", "web-candidates.png", "web-diff.png", "web-history.png")
 """Saved to docs/ for the README when HUANJIE_WEB_SHOTS=1 (the screenshots are otherwise test artefacts)."""
 
 
@@ -63,6 +64,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
                 f"--user-data-dir={tmp_path / 'chromium-profile'}", "--lang=zh-CN"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads")})
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
     try:
         yield driver
@@ -81,10 +83,12 @@ def documented(path: str, method: str, doc: dict) -> bool:
 
 def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
         served: tuple[Server, str], browser: object, tmp_path: Path) -> None:
-    """Sign in, the demo's teams, a seat's candidates, a pin's diff with 变动 words; only documented calls."""
+    """Sign in, the demo's teams, a seat's candidates, why-not, a pin's, a ban's and a removal's diff; only
+    documented calls."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     srv, secret = served
     d = browser
@@ -119,6 +123,24 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     pins = d.find_elements(By.CSS_SELECTOR, "#candidate-table button.pin")
     assert pins, d.find_element(By.ID, "candidate-table").text
     click_ms = d.execute_script("return window.timing.candidates - window.timing.clicked")
+
+    # why-not for any cadre of the pool: found by name in the list, asked by keyboard (Enter)
+    wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#cadre-names option")) > 100)
+    someone = d.find_elements(By.CSS_SELECTOR, "#cadre-names option")[57].get_attribute("value")
+    box = d.find_element(By.ID, "why-not-name")
+    box.send_keys(someone + Keys.ENTER)
+    wait.until(lambda _: d.find_element(By.ID, "why-not-answer").get_attribute("data-ready") == "1")
+    answer = d.find_element(By.ID, "why-not-answer")
+    verdict = answer.find_element(By.CSS_SELECTOR, "[data-possible]")
+    assert verdict.text.startswith("可以" if verdict.get_attribute("data-possible") == "true" else "不可以")
+    assert someone.split()[0] in verdict.text
+    if verdict.get_attribute("data-possible") == "true":
+        assert "得分变化" in verdict.text
+    else:
+        assert answer.find_elements(By.CSS_SELECTOR, "ul.reasons li"), answer.text
+    for rule in answer.find_elements(By.CSS_SELECTOR, "li[data-rule]"):  # an id and its Chinese clause
+        assert re.search(r"[\u4e00-\u9fff]", rule.text), rule.text
+        assert rule.get_attribute("data-rule") in rule.text
     d.save_screenshot(str(tmp_path / "web-candidates.png"))
 
     # pin one: a what-if version, solved as a job, and the diff seat by seat
@@ -133,12 +155,57 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     changed = {s.text for s in diff.find_elements(By.CSS_SELECTOR, "td.after .change")}
     assert changed and changed <= {"连任", "改任", "交流", "提拔", "破格提拔", "越级提拔", "降任", "进班子"}
     d.save_screenshot(str(tmp_path / "web-diff.png"))
+
+    # ban the seat's holder from it, then remove them from the pool: each a what-if, solved and diffed
+    for action in ("ban", "remove"):
+        d.find_element(By.ID, "back-to-base").click()
+        d.find_elements(By.CSS_SELECTOR, "#townships section.township")[1].find_element(
+            By.CSS_SELECTOR, "table.team tbody tr button.seat").click()
+        wait.until(lambda _: d.execute_script("return window.timing && window.timing.candidates"))
+        holder = d.find_element(By.CSS_SELECTOR, "#candidate-table tr.holder")
+        gone = holder.find_element(By.CSS_SELECTOR, "td").text
+        holder.find_element(By.CSS_SELECTOR, f"button.{action}").click()
+        wait.until(lambda _: d.execute_script("return window.timing.diff"))
+        before = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#diff tr.diff-row td.before")]
+        assert any(gone in b for b in before), (action, gone, before)
+        second_team = d.find_elements(By.CSS_SELECTOR, "#townships section.township")[1]
+        first_seat = second_team.find_element(By.CSS_SELECTOR, "table.team tbody tr td:nth-child(2)").text
+        assert first_seat != gone, action
+        if action == "remove":
+            cells = d.find_elements(By.CSS_SELECTOR, "#townships table.team td:nth-child(2)")
+            names = [td.text for td in cells]
+            assert gone not in names
+    # the history: the base and its three what-ifs, each with its job's score; compare the pin with the ban
+    wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#history-table tbody tr")) == 4)
+    scores = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#history-table td.score")]
+    assert all(re.fullmatch(r"-?\d+", x) for x in scores), scores
+    Select(d.find_element(By.ID, "compare-a")).select_by_index(1)
+    Select(d.find_element(By.ID, "compare-b")).select_by_index(2)
+    d.execute_script("document.getElementById('diff').dataset.ready = ''")
+    d.find_element(By.ID, "compare").click()
+    wait.until(lambda _: d.find_element(By.ID, "diff").get_attribute("data-ready") == "1")
+    summary = d.find_element(By.ID, "diff-summary").text
+    assert summary.startswith("版本 2 → 版本 3"), summary
+    assert f"({scores[1]} → {scores[2]})" in summary, (summary, scores)
+    d.save_screenshot(str(tmp_path / "web-history.png"))
+
+    # take it away: the Excel report of the slate on screen, fetched with the key
+    doc = httpx.get(srv.url + "/openapi.json").json()
+    assert d.find_element(By.ID, "download-xlsx").is_displayed()
+    if documented("/v1/jobs/j/report", "get", doc):
+        d.find_element(By.ID, "download-xlsx").click()
+        wait.until(lambda _: d.execute_script("return window.downloads.length"))
+        got = d.execute_script("return window.downloads[0]")
+        assert got["format"] == "xlsx" and got["status"] == 200 and got["size"] > 0, got
+    else:
+        warnings.warn("GET /v1/jobs/{job_id}/report is not in /openapi.json yet: the Excel download's "
+                      "check is skipped (the buttons are there; the endpoint comes from another branch)",
+                      stacklevel=1)
     print(f"\nweb page latency on the demo county: click -> candidates {click_ms:.0f} ms; "
           f"pin -> diff shown {pin_ms:.0f} ms")
 
     # the page stands on the documented API only
     calls = d.execute_script("return window.apiCalls")
-    doc = httpx.get(srv.url + "/openapi.json").json()
     undocumented = [c for c in calls if not documented(c["path"], c["method"], doc)]
     assert calls and undocumented == []
     if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
