@@ -10,14 +10,16 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from model.readers import load_scenario_folder
+from model.reasons import Reason
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, Problem
 from service.api.reports import ended_result
-from service.render.web import Labels, SlateView, labels, slate_view
-from service.store.views import VersionInfo
+from service.render.web import Labels, SlateView, Worded, labels, slate_view, worded
+from service.store.views import MAX_INT, VersionInfo
 
 router = APIRouter(responses=ANSWERS)
 WEB = Path(str(files("service.web")))
@@ -58,3 +60,22 @@ async def view(request: Request, job_id: str, _: Viewer,
                slate: int = Query(1, ge=1, le=1000, description="1 = the best")) -> SlateView:
     sc, result = await ended_result(request, job_id, slate - 1, "its tables come")
     return await run_in_threadpool(slate_view, sc, result, slate - 1)
+
+
+class WordsRequest(BaseModel):
+    """Reasons of an answer (why-not's, recommend's) to be worded for the scenario they are about."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"scenario_id": "s000000000000", "reasons": [{"code": "removed", "args": {}}]}]})
+
+    scenario_id: str
+    version: int | None = Field(None, ge=1, le=MAX_INT)
+    reasons: list[Reason] = Field(max_length=1000)
+
+
+@router.post("/v1/words", response_model=Worded, tags=["rules"],
+             responses={404: {"model": Problem, "description": "no such scenario or version"}},
+             summary="reasons worded as the staff read them (the CLI's sentences), for a page")
+async def words(request: Request, body: WordsRequest, _: Viewer) -> Worded:
+    _, sc = await run_in_threadpool(request.app.state.store.scenarios.resolve, body.scenario_id, body.version)
+    return worded(sc, body.reasons)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from model.enums import Change
+from model.reasons import Reason
 from model.scenario import Scenario
 from model.slate import SolveResult
 from service.render.labels import STATUS_ZH, TERM_ZH
@@ -98,3 +99,28 @@ def slate_view(sc: Scenario, result: SolveResult, index: int = 0) -> SlateView:
     return SlateView(slate=index + 1, slates=len(result.slates), status=result.status.value,
                      status_zh=STATUS_ZH[result.status],
                      objective=slate.score.objective if slate.score else None, townships=parts)
+
+
+class Worded(BaseModel):
+    """Reasons as the staff's sentences, in the order asked (the CLI's wording of each code)."""
+
+    lines: list[str]
+
+
+def worded(sc: Scenario, reasons: list[Reason]) -> Worded:
+    """Each reason in the CLI's words; a code no renderer words, or args its wording cannot
+    read (a client's own reasons), is an input error located at its index."""
+    from model.errors import InputError, InputErrors
+    from service.render import verbs  # noqa: F401 (registers the question verbs' wordings)
+    from service.render.words import Names, say
+
+    names, lines, errors = Names.of(sc), [], []
+    for i, r in enumerate(reasons):
+        try:
+            lines.append(say(r, names))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+            errors.append(InputError(f"cannot word this reason ({type(e).__name__}); send a reason as an "
+                                     "answer gave it", f"reasons[{i}]", r.code))
+    if errors:
+        raise InputErrors(errors)
+    return Worded(lines=lines)

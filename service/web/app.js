@@ -370,16 +370,10 @@ function ruleItem(id, clauses, extra = "") {
   return el("li", { "data-rule": id }, el("code", {}, id), ` ${clauses.get(id) || ""}${extra}`);
 }
 
-function reasonItem(r, clauses, t) {
-  const a = r.args || {};
-  switch (r.code) {
-    case "rule_forbids": return ruleItem(a.rule, clauses, "(规则禁止)");
-    case "banned": return el("li", {}, `已被排除出${a.township === t.township ? t.name : a.township}${a.seat ? "该职务" : ""}`);
-    case "removed": return el("li", {}, "已移出干部名单");
-    case "already_there": return el("li", {}, "现方案已是此人");
-    case "forced_status": return el("li", {}, `强制任职后求解:${state.labels.statuses[a.status] || a.status}`);
-    default: return el("li", {}, el("code", {}, r.code));
-  }
+function reasonItem(r, clauses, line) {
+  // a rule that forbids it shows the rule's id and clause; any other reason the renderers' sentence
+  if (r.code === "rule_forbids") return ruleItem(r.args.rule, clauses, "(规则禁止)");
+  return el("li", { "data-code": r.code }, line);
 }
 
 async function whyNot(event) {
@@ -403,8 +397,10 @@ async function whyNot(event) {
   const parts = [el("p", { class: ans.possible ? "possible" : "impossible", "data-possible": String(ans.possible) },
     verdict)];
   if (ans.reasons.length) {
+    const { lines } = await api("POST", "/v1/words", { scenario_id: state.scenario.id,
+                                                      version: state.base.version, reasons: ans.reasons });
     parts.push(el("p", {}, ans.possible ? "说明:" : "原因:"),
-      el("ul", { class: "reasons" }, ...ans.reasons.map((r) => reasonItem(r, clauses, t))));
+      el("ul", { class: "reasons" }, ...ans.reasons.map((r, i) => reasonItem(r, clauses, lines[i]))));
   }
   if (ans.newly_broken.length) {
     parts.push(el("p", {}, "将新违反的规则:"),

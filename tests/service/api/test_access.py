@@ -12,6 +12,7 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("POST", "/v1/scenarios"): Role.planner,
     ("POST", "/v1/scenarios/demo"): Role.planner,
     ("GET", "/v1/labels"): Role.viewer,
+    ("POST", "/v1/words"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/view"): Role.viewer,
     ("GET", "/v1/scenarios"): Role.viewer,
     ("GET", "/v1/scenarios/{scenario_id}"): Role.viewer,

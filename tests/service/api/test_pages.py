@@ -3,9 +3,11 @@ call, the label tables, and a job's slate as the staff's tables with the ids beh
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from model.enums import Change
 from service.store.views import Role
-from tests.service.api.conftest import Service
+from tests.service.api.conftest import Service, small_county
 
 
 def test_the_page_and_its_files_are_served_without_a_key(service: Service) -> None:
@@ -48,3 +50,22 @@ def test_view_lays_out_each_team_with_its_ids(service: Service) -> None:
         assert all(r["cells"][-1] == words[r["change"]] for r in t["team"]["rows"])
     assert service.get(f"/v1/jobs/{job['id']}/view?slate=2").status_code == 404
     assert service.get("/v1/jobs/jnosuchjob/view").status_code == 404
+
+
+def test_reasons_are_worded_as_the_cli_words_them(service: Service) -> None:
+    """POST /v1/words gives the CLI's sentence for each reason; a reason no renderer can word is a
+    located 422, not a 500."""
+    from model.reasons import Reason
+    from service.render.words import Names, say
+
+    small = small_county()
+    ok = [{"code": "removed", "args": {}}, {"code": "already_there", "args": {}}]
+    r = service.post("/v1/words", Role.viewer, json={"scenario_id": service.small, "reasons": ok})
+    assert r.status_code == 200, r.text
+    import_module("service.render.verbs")  # the wordings of why-not's codes
+    assert r.json()["lines"] == [say(Reason.model_validate(x), Names.of(small)) for x in ok]
+    bad = [{"code": "banned", "args": {}}, {"code": "no_such_code", "args": {}}]
+    r = service.post("/v1/words", Role.viewer, json={"scenario_id": service.small, "reasons": bad})
+    assert r.status_code == 422
+    assert [(e["field"], e["value"]) for e in r.json()["errors"]] == [("reasons[0]", "banned"),
+                                                                       ("reasons[1]", "no_such_code")]
