@@ -181,6 +181,11 @@ class Scenario(BaseModel):
             out += rs.team_for(t.township_class, t.residents, t.party_members).expand(t.id)
         return out
 
+    @property
+    def pool_size(self) -> int:
+        """Cadres a slate may seat: the pool without those a what-if removed (the bound of a pool's size)."""
+        return len(self.cadres) - len(set(self.remove))
+
     def seats_of(self, township: str) -> list[Seat]:
         return [s for s in self.seats if s.township == township]
 

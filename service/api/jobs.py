@@ -125,14 +125,21 @@ def events(request: Request, _: Viewer, job_id: str,
             responses={**MISSING, 409: {"model": Problem, "description": "the job has not ended"}},
             summary="the ended job's result: the ranked slates (what `huanjie solve --json` writes)")
 async def result(request: Request, job_id: str, _: Viewer) -> Response:
+    _, text = await ended_text(request, job_id, "its result comes")
+    return Response(content=text, media_type="application/json")
+
+
+async def ended_text(request: Request, job_id: str, what: str) -> tuple[JobInfo, str]:
+    """An ended job and its result's JSON: 409 before its end (`what` comes when it ends), 404 when
+    it ended without a result. Every route that reads a result (it, /report, /view) asks here."""
     jobs = request.app.state.store.jobs
     job = await run_in_threadpool(jobs.get, job_id)
     if not job.state.ended:
-        raise HTTPException(409, f"job {job_id} is {job.state.value}; its result comes when it ends")
+        raise HTTPException(409, f"job {job_id} is {job.state.value}; {what} when it ends")
     text = await run_in_threadpool(jobs.result, job_id)
     if text is None:
         raise HTTPException(404, f"job {job_id} {job.state.value} without a result: {job.reason}")
-    return Response(content=text, media_type="application/json")
+    return job, text
 
 
 def _own(job: JobInfo, by: KeyInfo) -> None:

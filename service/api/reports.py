@@ -15,6 +15,7 @@ from model.scenario import Scenario
 from model.slate import SolveResult
 from service.api.auth import Viewer
 from service.api.errors import ANSWERS, Problem
+from service.api.jobs import ended_text
 from service.output import OutputError
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ANSWERS)
@@ -29,12 +30,7 @@ async def ended_result(request: Request, job_id: str, index: int, what: str) -> 
     """The scenario and result of an ended job that holds slate `index` (0-based): 409 before its end,
     404 without a result or that slate. `what` names what comes at the end (the 409's message)."""
     store = request.app.state.store
-    job = await run_in_threadpool(store.jobs.get, job_id)
-    if not job.state.ended:
-        raise HTTPException(409, f"job {job_id} is {job.state.value}; {what} when it ends")
-    text = await run_in_threadpool(store.jobs.result, job_id)
-    if text is None:
-        raise HTTPException(404, f"job {job_id} {job.state.value} without a result: {job.reason}")
+    job, text = await ended_text(request, job_id, what)
     result = SolveResult.model_validate_json(text)
     if index >= len(result.slates):
         raise HTTPException(404, f"job {job_id} has {len(result.slates)} slate(s), not number {index + 1}")

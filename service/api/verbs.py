@@ -94,7 +94,7 @@ async def solve(request: Request, body: SolveBody, _: Planner) -> SolveResult:
         opts = opts.model_copy(update={"time_limit": min(opts.time_limit, limits.sync_max_seconds)})
     time_limit(opts.time_limit, limits.sync_max_seconds, "sync_max_seconds")
     sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
-    pool(len(sc.cadres) - len(set(sc.remove)), limits.sync_max_cadres, "sync_max_cadres")
+    pool(sc.pool_size, limits.sync_max_cadres, "sync_max_cadres")
     return await run(calls.solve_call, sc, opts)
 
 

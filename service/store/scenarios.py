@@ -119,7 +119,7 @@ class Scenarios:
                        content=content.model_dump_json(exclude_defaults=kind == VersionKind.what_if),
                        base_id=base and base.scenario_id, base_version=base and base.version,
                        content_hash=content_hash(resolved),
-                       cadres=len(resolved.cadres) - len(set(resolved.remove)),
+                       cadres=resolved.pool_size,
                        townships=len(resolved.county.townships), created_at=now(), created_by=by)
         s.add(v)
         s.flush()
