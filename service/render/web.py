@@ -111,7 +111,6 @@ def worded(sc: Scenario, reasons: list[Reason]) -> Worded:
     """Each reason in the CLI's words; a code no renderer words, or args its wording cannot
     read (a client's own reasons), is an input error located at its index."""
     from model.errors import InputError, InputErrors
-    from service.render import verbs  # noqa: F401 (registers the question verbs' wordings)
     from service.render.words import Names, say
 
     names, lines, errors = Names.of(sc), [], []

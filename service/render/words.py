@@ -81,9 +81,22 @@ class Names:
         return self.seats.get((township, seat), self.seats.get((township, seat_kind(seat)), seat))
 
 
+WORDED_IN = ("career", "infeasible", "leavers", "limits", "report", "rules", "verbs")
+"""The renderer modules that word reason codes: each registers its codes when imported."""
+
+
+def wordings() -> dict[str, Wording]:
+    """Every wording, whichever renderers the caller happened to import."""
+    from importlib import import_module
+
+    for m in WORDED_IN:
+        import_module(f"service.render.{m}")
+    return WORDINGS
+
+
 def say(r: Reason, names: Names) -> str:
     """The reason in Chinese."""
-    wording = WORDINGS.get(r.code)
+    wording = WORDINGS.get(r.code) or wordings().get(r.code)
     if wording is None:
         raise KeyError(f"no wording for reason code {r.code!r}; register one in service/render/")
     return wording(r.args, names)

@@ -3,8 +3,6 @@ call, the label tables, and a job's slate as the staff's tables with the ids beh
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from model.enums import Change
 from service.store.views import Role
 from tests.service.api.conftest import Service, small_county
@@ -62,7 +60,6 @@ def test_reasons_are_worded_as_the_cli_words_them(service: Service) -> None:
     ok = [{"code": "removed", "args": {}}, {"code": "already_there", "args": {}}]
     r = service.post("/v1/words", Role.viewer, json={"scenario_id": service.small, "reasons": ok})
     assert r.status_code == 200, r.text
-    import_module("service.render.verbs")  # the wordings of why-not's codes
     assert r.json()["lines"] == [say(Reason.model_validate(x), Names.of(small)) for x in ok]
     bad = [{"code": "banned", "args": {}}, {"code": "no_such_code", "args": {}}]
     r = service.post("/v1/words", Role.viewer, json={"scenario_id": service.small, "reasons": bad})
