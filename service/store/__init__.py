@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -25,6 +27,25 @@ SQLITE_POOL = 40
 AnyIO's default), so a busy server does not open and close a connection per request."""
 
 
+def wal(cur) -> None:  # a DBAPI cursor
+    """Put a SQLite file in WAL mode (it stays so). Changing the mode ignores the busy timeout: servers
+    opening a new file at once may each be told it is locked, so they try again for a while."""
+    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return
+    for attempt in range(WAL_TRIES):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.05)
+
+
+WAL_TRIES = 200
+"""Tries of the WAL switch, 0.05 s apart (10 s: the busy timeout's order)."""
+
+
 def engine_of(url: str) -> Engine:
     """An engine; SQLite gets its folder made, WAL, a busy timeout (the server's threads
     and the CLI share the file) and a pool as large as the server's thread pool."""
@@ -38,7 +59,7 @@ def engine_of(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(conn, _record) -> None:  # DBAPI objects
             cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
