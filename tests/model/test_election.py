@@ -103,7 +103,8 @@ def test_ballot_puts_leaders_first_then_strokes(demo) -> None:
     for convention in Convention:
         b = ballot(sc, committee_list(sc, assignments, "t01"), convention)
         lead = [e.candidate for e in b.entries if e.candidate.leader]
-        assert [x.seat for x in lead] == [s for s in seats if is_leader(seats[s]) and s in {x.seat for x in lead}]
+        held = {x.seat for x in lead}
+        assert [x.seat for x in lead] == [s for s in seats if is_leader(seats[s]) and s in held]
         assert lead[0].seat == "secretary"
         rest = [e.candidate.name for e in b.entries[len(lead):]]
         assert rest == sorted(rest, key=lambda n: name_key(n, convention))
@@ -136,7 +137,7 @@ def test_matching_fills_every_seat_it_can() -> None:
 
 
 def test_a_short_list_says_so(demo) -> None:
-    """With everyone off the slate removed from the pool, no extra name is eligible: short, with the reason."""
+    """Everyone off the slate removed from the pool: no extra name is eligible, short, with the reason."""
     sc, assignments = demo
     seated = {a.cadre for a in assignments}
     bare = sc.with_changes(remove=tuple(c.id for c in sc.cadres if c.id not in seated))
