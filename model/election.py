@@ -346,14 +346,14 @@ class Membership(BaseModel):
                                                                "imprisoned": 1, "dependent": 4,
                                                                "untransferred": 5, "present": 370}]})
 
-    members: int = Field(ge=1, le=200_000, description="party members of the township (党员人数)")
-    ill: int = Field(0, ge=0, description="有病不能表达本人意志")
-    abroad: int = Field(0, ge=0, description="自费出国半年以上")
-    imprisoned: int = Field(0, ge=0, description="正在服刑")
-    dependent: int = Field(0, ge=0, description="生活不能自理")
-    untransferred: int = Field(0, ge=0, description="应转而未转组织关系")
+    members: int = Field(ge=1, le=200_000, description="party members of the township")
+    ill: int = Field(0, ge=0, description="too ill to express their will")
+    abroad: int = Field(0, ge=0, description="abroad at their own expense for half a year or more")
+    imprisoned: int = Field(0, ge=0, description="serving a sentence")
+    dependent: int = Field(0, ge=0, description="unable to look after themselves")
+    untransferred: int = Field(0, ge=0, description="should have moved their membership and did not")
     present: int | None = Field(None, ge=0, description="members present at a members' meeting")
-    dispersed: bool = Field(False, description="所辖党组织驻地分散: may hold a congress below 500 members")
+    dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
 
     @property
     def not_counted(self) -> int:

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 
 from model.election import MeetingPlan, Membership
 from service.api.auth import Planner, Viewer
-from service.api.errors import ANSWERS, Problem
+from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.verbs import on_scenario, on_stored
 from service.elections import ElectionLists, ListsRequest, lists_call, meeting_call
 
 router = APIRouter(prefix="/v1", tags=["elections"], responses={
-    **ANSWERS, 404: {"model": Problem, "description": "no such scenario or version"}})
+    **ANSWERS, 404: {"model": Problem, "description": "no such scenario or version"},
+    413: {"model": OverLimit, "description": "the time limit is over its bound"}})
 
 ListsBody = on_scenario(ListsRequest)
 

@@ -30,6 +30,8 @@ VOCABULARY = {
     "model/records.py": "the Chinese column headers and the 是/否 cells of staff's spreadsheets",
     "model/generator.py": "sample data of generated counties: names, places, units, expertise tags",
     "model/ethnicity.py": "the ethnic group names staff write in the 民族 column (苗 and 苗族 alike)",
+    "model/strokes.py": "the compound surnames (复姓) a name is read with, data of the stroke order",
+    "model/data/make_strokes.py": "the ranges of CJK ideographs the stroke table keeps",
     "model/people.py": "the default ethnicity 汉族 and the 族 suffix that reading a cadre's 民族 cell adds",
     "model/readers.py": "an input error hint that names Excel's own menu entry, CSV UTF-8 (逗号分隔)",
     "model/structured.py": "the 是/否 words a yes/no field takes, in a CSV cell or a YAML value alike",
