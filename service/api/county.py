@@ -78,4 +78,4 @@ async def conflict(request: Request, job_id: str, _: Viewer) -> ConflictAnswer:
         out.apply_note = NOT_APPLICABLE
         return out
     body = WhatIfBody(base=base, **dict(new.model_copy(update={"name": relaxed_name(sc.name)})))
-    return ConflictAnswer(**dict(out), apply=body)
+    return out.model_copy(update={"apply": body})
