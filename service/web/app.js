@@ -144,7 +144,10 @@ async function drawHistory() {
       el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
       el("td", { class: "score" }, score != null ? String(score) : "未求解"),
       el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
-                                        onclick: () => showVersion(job.id).catch(fail) }, "查看") : "")));
+                                        onclick: () => showVersion(job.id).catch(fail) }, "查看")
+        : el("button", { type: "button", class: "solve-version", title: `求解版本 ${v.version}`,
+                         onclick: () => solveVersion(v.version, v.name || `版本 ${v.version}`).catch(fail) },
+             "求解"))));
     if (job) options.push([v.version, job.id, score]);
   }
   for (const [sel, pick] of [[$("compare-a"), 0], [$("compare-b"), options.length - 1]]) {
@@ -197,6 +200,12 @@ async function solve(id, version) {
   $("job-progress").hidden = true;
   if (job.state === "failed" || !job.has_result) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
+    return null;
+  }
+  if (!["OPTIMAL", "FEASIBLE"].includes(job.status)) {  // ended with no slate: report.js shows why
+    $("job-state").textContent = state.labels.statuses[job.status] || job.status;
+    $("job-state").dataset.state = "no-slate";
+    document.dispatchEvent(new CustomEvent("huanjie:no-slate", { detail: job }));
     return null;
   }
   const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
@@ -275,6 +284,7 @@ function drawCounty(view) {
   box.replaceChildren();
   $("job-state").textContent = `${view.status_zh},得分 ${view.objective ?? "—"}`;
   $("job-state").dataset.state = "shown";
+  document.dispatchEvent(new CustomEvent("huanjie:slate", { detail: view }));
   for (const t of view.townships) {
     const change = t.team.header.length - 1;
     const rows = t.team.rows.map((r) => el("tr", { "data-seat": r.seat, "data-cadre": r.cadre },
@@ -422,12 +432,19 @@ async function whatIf(change, what) {
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
   const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
-  const view = await solve(state.scenario.id, v.version);
-  if (!view) return;
-  drawCounty(view);
-  drawDiff(state.base.view, view, what);
-  window.timing.diff = performance.now();
+  await solveVersion(v.version, what);
+}
+
+async function solveVersion(version, what) {
+  // a stored version solved as a job; its slate drawn and diffed against the base on screen
+  const view = await solve(state.scenario.id, version);
+  if (view) {
+    drawCounty(view);
+    if (state.base) drawDiff(state.base.view, view, what);
+    window.timing = { ...window.timing, diff: performance.now() };
+  }
   await drawHistory();
+  return view;
 }
 
 function seatsByKind(view) {
@@ -481,6 +498,7 @@ $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
 $("compare").addEventListener("click", () => compareVersions().catch(fail));
+$("refresh-history").addEventListener("click", () => drawHistory().catch(fail));
 for (const format of ["xlsx", "html", "pdf"]) {
   $(`download-${format}`).addEventListener("click", () => download(format).catch(fail));
 }
@@ -488,3 +506,5 @@ $("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");
+
+export { $, api, el, fail, signed, solveVersion, state };
