@@ -129,8 +129,12 @@ async function drawHistory() {
   const [detail, jobs] = await Promise.all([api("GET", `/v1/scenarios/${id}`),
                                             api("GET", `/v1/jobs?scenario_id=${id}&limit=200`)]);
   const done = new Map();  // version -> its newest job with a slate (the list is newest first)
+  const none = new Map();  // version -> its newest job that ended with no slate (infeasible)
   for (const j of jobs.items) {
-    if (j.has_result && !done.has(j.scenario.version)) done.set(j.scenario.version, j);
+    const slate = ["OPTIMAL", "FEASIBLE"].includes(j.status);
+    if (j.has_result && !done.has(j.scenario.version) && !none.has(j.scenario.version)) {
+      (slate ? done : none).set(j.scenario.version, j);
+    }
   }
   const body = $("history-table").tBodies[0];
   body.replaceChildren();
@@ -138,13 +142,18 @@ async function drawHistory() {
   for (const v of [...detail.versions].sort((a, b) => a.version - b.version)) {
     const job = done.get(v.version);
     const score = job?.progress?.at(-1)?.objective;
+    const empty = none.get(v.version);
     const base = v.base ? `(基于版本 ${v.base.version})` : "";
     body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
       el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
       el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
-      el("td", { class: "score" }, score != null ? String(score) : "未求解"),
+      el("td", { class: "score" }, score != null ? String(score)
+        : empty ? state.labels.statuses[empty.status] || empty.status : "未求解"),
       el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
                                         onclick: () => showVersion(job.id).catch(fail) }, "查看")
+        : empty ? el("button", { type: "button", class: "why-version", title: `版本 ${v.version} 无方案的原因`,
+                                 onclick: () => document.dispatchEvent(new CustomEvent("huanjie:no-slate",
+                                                                                        { detail: empty })) }, "原因")
         : el("button", { type: "button", class: "solve-version", title: `求解版本 ${v.version}`,
                          onclick: () => solveVersion(v.version, v.name || `版本 ${v.version}`).catch(fail) },
              "求解"))));

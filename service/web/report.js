@@ -71,6 +71,7 @@ function toggle(button, detail) {
   const open = button.getAttribute("aria-expanded") !== "true";
   button.setAttribute("aria-expanded", String(open));
   detail.hidden = !open;
+  if (open) detail.scrollIntoView({ block: "nearest" });
 }
 
 async function drawRules(key) {
@@ -86,9 +87,9 @@ async function drawRules(key) {
     const button = el("button", { type: "button", class: "rule-open", "aria-expanded": "false", "aria-controls": id,
                                   title: "查看约束情况" }, r.rule);
     button.addEventListener("click", () => toggle(button, detail));
-    const state = r.broken ? "broken" : r.tight ? "tight" : "holds";
+    const kind = r.broken ? "broken" : r.tight ? "tight" : "holds";
     const note = r.broken ? `未满足 ${r.broken} 处` : r.tight ? `恰好满足 ${r.tight} 处` : "";
-    body.append(el("tr", { class: `rule ${state}`, "data-rule": r.rule },
+    body.append(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
       el("td", {}, button), el("td", {}, r.strength_zh), el("td", {}, r.held),
       el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(","), ),
       el("td", { class: "clause" }, r.clause)), detail);
@@ -118,7 +119,7 @@ async function showConflict(job) {
     ...(r.rules.length ? [el("div", { class: "hint" }, ...ruleRefs(r.rules))] : [])));
   const changes = why.relaxations.map((x) => el("li", { "data-rule": x.change.rule }, x.text,
     x.clause ? el("div", { class: "hint" }, el("code", {}, x.change.rule), ` ${x.clause}`) : ""));
-  const parts = [el("h2", { id: "conflict-title" }, `${why.status_zh}:${state.scenario?.name || ""}`),
+  const parts = [el("h2", { id: "conflict-title" }, `${why.status_zh}(版本 ${job.scenario.version})`),
                  el("p", {}, why.minimal ? "以下条件不能同时满足(最小冲突集):" : "原因:"),
                  el("ul", { class: "reasons" }, ...reasons)];
   if (changes.length) {
