@@ -7,15 +7,18 @@ click to the result shown, keeps screenshots, and checks that every call the pag
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import httpx
 import yaml
 
 from tests.server import Server
-from tests.service.test_web import ROOT, browser, documented, served  # noqa: F401  (fixtures)
+from tests.service.test_web import (  # noqa: F401  (browser and served are fixtures)
+    ROOT,
+    browser,
+    only_documented_calls_and_shots,
+    served,
+)
 
 SHOTS = ("web-charts.png", "web-rules.png", "web-relax.png")
 """Saved to docs/ for the README when HUANJIE_WEB_SHOTS=1 (the screenshots are otherwise test artefacts)."""
@@ -108,10 +111,4 @@ def test_charts_rules_and_a_relaxation_applied_from_the_page(
     d.save_screenshot(str(tmp_path / "web-relaxed.png"))
     print(f"\nweb page on the demo county: relaxation click -> result and diff shown {relax_ms:.0f} ms")
 
-    doc = httpx.get(srv.url + "/openapi.json").json()
-    calls = d.execute_script("return window.apiCalls")
-    undocumented = [c for c in calls if not documented(c["path"], c["method"], doc)]
-    assert calls and undocumented == []
-    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
-        for shot in SHOTS:
-            shutil.copy(tmp_path / shot, ROOT / "docs" / shot)
+    only_documented_calls_and_shots(d, httpx.get(srv.url + "/openapi.json").json(), tmp_path, SHOTS)
