@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,9 +25,9 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from model.enums import Gender, Occupation
 from model.errors import InputError, InputErrors
+from model.ethnicity import HAN
 from model.overrides import RuleOverride
 from model.people import Frozen, Share, full_years, normalize_ethnicity
-from model.ethnicity import HAN
 from model.records import Record, _validate_records, is_blank, scalar, table_records, validate_fields
 from model.structured import decode, parse_structured
 
@@ -149,7 +149,7 @@ class Membership:
 
     units: tuple[ElectoralUnit, ...]
     nominees: tuple[Nominee, ...]
-    settings: CongressSettings = CongressSettings()
+    settings: CongressSettings = field(default_factory=CongressSettings)
 
     def units_of(self, township: str) -> list[ElectoralUnit]:
         return [u for u in self.units if u.township == township]
@@ -285,7 +285,8 @@ def _check_dates(rec: Record, n: Nominee, on: date, errors: list[InputError]) ->
                                 rec.raw("unqualified_year")))
 
 
-def _settings(data: bytes, name: str, townships: dict[str, int], errors: list[InputError]) -> CongressSettings:
+def _settings(data: bytes, name: str, townships: dict[str, int],
+              errors: list[InputError]) -> CongressSettings:
     try:
         raw = parse_structured(decode(data, name), name)
     except InputErrors as e:
@@ -299,7 +300,8 @@ def _settings(data: bytes, name: str, townships: dict[str, int], errors: list[In
     fields = validate_fields(CongressSettings, raw, name, errors)
     for t in fields.valid.get("townships", {}):
         if t not in townships:
-            errors.append(InputError("no township of the scenario has this id", f"townships.{t}", t, file=name))
+            errors.append(InputError("no township of the scenario has this id", f"townships.{t}", t,
+                                     file=name))
     return CongressSettings.model_validate(fields.valid)
 
 
@@ -343,3 +345,21 @@ def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> 
     for r in rows:
         w.writerow([cell(getattr(r, f)) for f in columns])
     path.write_text(out.getvalue(), encoding="utf-8-sig")
+
+
+def save_membership(m: Membership, folder: str | Path, overwrite: bool = False) -> list[Path]:
+    """units.csv, nominees.csv and congress.yaml in the folder; an existing file is kept unless
+    `overwrite` (FileExistsError naming it)."""
+    import yaml
+
+    folder = Path(folder)
+    paths = [folder / f"{UNITS_FILE}.csv", folder / f"{NOMINEES_FILE}.csv", folder / CONGRESS_FILE]
+    taken = [p for p in paths if p.exists()]
+    if taken and not overwrite:
+        raise FileExistsError(str(taken[0]))
+    write_table(paths[0], UNIT_COLUMNS, m.units)
+    write_table(paths[1], NOMINEE_COLUMNS, m.nominees)
+    data = m.settings.model_dump(mode="json", exclude_none=True)
+    paths[2].write_text("# huanjie: last party congress per township, and overrides of the P rules\n"
+                        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return paths

@@ -149,7 +149,8 @@ def rep_rules(base: tuple[RuleSpec, ...], overrides: Mapping[str, RuleOverride])
                                                "params": merge_params(spec.params, ov.params)}))
     for spec in out:
         if spec.kind not in KINDS:
-            raise ValueError(f"{spec.id}: unknown representatives rule kind {spec.kind!r}; use one of {KINDS}")
+            raise ValueError(f"{spec.id}: unknown representatives rule kind {spec.kind!r}; "
+                             f"use one of {KINDS}")
         if spec.kind in PARAMS:
             PARAMS[spec.kind].model_validate(spec.params)
     return tuple(out)
@@ -164,7 +165,7 @@ class RepProblem:
     units: tuple[ElectoralUnit, ...]
     seats: Mapping[str, int]
     nominees: tuple[Nominee, ...]
-    facts: CongressFacts = CongressFacts()
+    facts: CongressFacts = field(default_factory=CongressFacts)
     rules: tuple[RuleSpec, ...] = ()
 
     @property
@@ -223,7 +224,8 @@ class RepSelection(BaseModel):
 class _Out:
     items: list[RuleInstance] = field(default_factory=list)
 
-    def add(self, spec: RuleSpec, where: str, holds: bool, why: Reason, amount: int = 1, **at: object) -> None:
+    def add(self, spec: RuleSpec, where: str, holds: bool, why: Reason, amount: int = 1,
+            **at: object) -> None:
         penalty = spec.weight * amount if (not holds and spec.strength == Strength.prefer) else 0
         self.items.append(RuleInstance(key=f"{spec.id}@{where}", rule=spec.id, strength=spec.strength,
                                        holds=holds, penalty=penalty, reason=why, **at))  # type: ignore[arg-type]

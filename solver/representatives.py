@@ -24,7 +24,10 @@ from fractions import Fraction
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from model.congress import apportion, seat_count
 from model.enums import Strength
+from model.membership import Membership
+from model.overrides import RuleOverride
 from model.reasons import Reason, reason
 from model.representatives import (
     DifferentialParams,
@@ -33,10 +36,14 @@ from model.representatives import (
     RepSelection,
     StructureParams,
     UnitLists,
+    check_selection,
     disqualified,
     frac,
+    problem_of,
+    rep_rules,
 )
-from model.slate import Relaxation, SolveStatus
+from model.scenario import Scenario
+from model.slate import Relaxation, RuleInstance, SolveStatus
 from solver.run import make_solver, status_of
 
 TIME_LIMIT = 10.0
@@ -124,7 +131,8 @@ def _build(p: RepProblem, relax: bool = False) -> _Model:
     mm = _Model(p, relax)
     m = mm.m
     for n in p.nominees:
-        mm.init[n.id], mm.fin[n.id], mm.el[n.id] = (m.NewBoolVar(f"{w} {n.id}") for w in ("init", "fin", "el"))
+        mm.init[n.id], mm.fin[n.id], mm.el[n.id] = (m.NewBoolVar(f"{w} {n.id}")
+                                                     for w in ("init", "fin", "el"))
         m.AddImplication(mm.el[n.id], mm.fin[n.id])
         m.AddImplication(mm.fin[n.id], mm.init[n.id])
     diff = p.specs("rep_differential")
@@ -142,8 +150,8 @@ def _build(p: RepProblem, relax: bool = False) -> _Model:
                 expr = sum(lits[i] for i in ids)
                 m.Add(expr <= size)
                 before = d.initial if which == "initial" else d.final
-                mm.count(f"{spec.id}@{p.township}/{u.id}#{which}", spec.strength, spec.weight, expr, size, None,
-                         (spec.id, which, before, "list"))
+                mm.count(f"{spec.id}@{p.township}/{u.id}#{which}", spec.strength, spec.weight, expr, size,
+                         None, (spec.id, which, before, "list"))
     for spec in p.specs("rep_eligibility"):
         years = EligibilityParams.model_validate(spec.params).years
         for n in p.nominees:
@@ -226,11 +234,12 @@ def prechecks(p: RepProblem) -> list[Reason]:
         rule = "seats"
         for spec in p.specs("rep_differential"):
             if spec.strength == Strength.must:
-                need = max(list_sizes(s, DifferentialParams.model_validate(spec.params), p.facts.last_differential))
+                d = DifferentialParams.model_validate(spec.params)
+                need = max(list_sizes(s, d, p.facts.last_differential))
                 rule = spec.id
         if have < need:
-            out.append(reason("rep_unit_short", rule=rule, township=p.township, unit=u.id, have=have, need=need,
-                              seats=s))
+            out.append(reason("rep_unit_short", rule=rule, township=p.township, unit=u.id, have=have,
+                              need=need, seats=s))
     total = p.total
     for spec in p.specs("rep_structure"):
         if spec.strength != Strength.must:
@@ -261,7 +270,8 @@ def select_representatives(p: RepProblem, time_limit: float = TIME_LIMIT, worker
     return RepResult(township=p.township, status=status, reasons=reasons, relaxations=relaxations)
 
 
-def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS, seed: int = 0) -> list[Relaxation]:
+def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
+          seed: int = 0) -> list[Relaxation]:
     """The least total slack on the must counts (quotas, list lengths) that lets a selection
     exist, as changes to the rules' parameters: the share or the margin the relaxed selection
     reaches, to put in congress.yaml's `rules:`."""
@@ -301,3 +311,51 @@ def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
             lowest[(rule, parameter)] = Relaxation(rule=rule, parameter=parameter, before=before, after=after,
                                                    override={"params": params})
     return list(lowest.values())
+
+
+class UnitSeats(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: str
+    name: str
+    members: int
+    seats: int
+
+
+class RepPlan(BaseModel):
+    """A township's representatives end to end: the seat count and its reasons (D1-P1, D2-P1 or
+    D5-P1), the apportionment and its method, the selection and every rule instance on it (the
+    plain-Python check, model/representatives.py), or why there is none."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    township: str
+    seat_rule: str
+    seats: int
+    seat_reasons: list[Reason]
+    method: str
+    units: list[UnitSeats]
+    apportion_reasons: list[Reason]
+    result: RepResult
+    instances: list[RuleInstance] = Field(default_factory=list)
+
+
+def plan_representatives(sc: Scenario, m: Membership, township: str,
+                         overrides: dict[str, RuleOverride] | None = None, time_limit: float = TIME_LIMIT,
+                         workers: int = WORKERS, seed: int = 0) -> RepPlan:
+    """Seats, apportionment and selection for one township of the scenario."""
+    rules = rep_rules(sc.base_ruleset.representatives, {**m.settings.rules, **(overrides or {})})
+    seat_spec = next((r for r in rules if r.kind == "rep_seats"), None)
+    if seat_spec is None:
+        raise KeyError(f"preset {sc.base_ruleset.id} has no seat rule for representatives (kind rep_seats)")
+    t = sc.townships[township]
+    units = m.units_of(township)
+    count = seat_count(seat_spec, t, m.facts(township), len(units) or None)
+    split = apportion(units, count.seats, seat_spec.id)
+    p = problem_of(m, township, sc.reshuffle_date, split.seats, rules)
+    result = select_representatives(p, time_limit, workers, seed)
+    return RepPlan(township=township, seat_rule=seat_spec.id, seats=count.seats, seat_reasons=count.reasons,
+                   method=split.method, apportion_reasons=split.reasons,
+                   units=[UnitSeats(unit=u.id, name=u.name, members=u.members, seats=split.seats[u.id])
+                          for u in units],
+                   result=result, instances=check_selection(p, result.selection) if result.selection else [])
