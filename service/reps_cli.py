@@ -24,8 +24,10 @@ def load_both(folder: str, membership: str | None) -> tuple[Scenario, Membership
     sc = load_scenario(folder)
     where = Path(membership) if membership else Path(folder)
     if not where.is_dir():
-        raise UsageError(f"{where}: the membership files (units, nominees) are read from a folder; "
-                         "give the scenario folder or --membership FOLDER")
+        raise UsageError(
+            f"{where}: the membership files (units, nominees) are read from a folder; "
+            "give the scenario folder or --membership FOLDER"
+        )
     towns = {t.id: t.party_members for t in sc.county.townships}
     return sc, load_membership_folder(where, towns, sc.reshuffle_date)
 
@@ -49,8 +51,13 @@ def cmd_representatives(args: argparse.Namespace) -> int:
     if args.xlsx:
         write_atomic(args.xlsx, plan_workbook(plan, m, name))
     status = plan.result.status.value
-    return EXIT_OK if plan.result.selection is not None else EXIT_INFEASIBLE if status == "INFEASIBLE" \
+    return (
+        EXIT_OK
+        if plan.result.selection is not None
+        else EXIT_INFEASIBLE
+        if status == "INFEASIBLE"
         else EXIT_NO_ANSWER
+    )
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -70,8 +77,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    r = sub.add_parser("representatives", parents=parents,
-                       help="party-congress representatives of a township: seats, apportionment, candidate lists")
+    r = sub.add_parser(
+        "representatives",
+        parents=parents,
+        help="party-congress representatives of a township: seats, apportionment, candidate lists",
+    )
     r.add_argument("scenario", help="the scenario folder (its units and nominees files beside it)")
     r.add_argument("--township", required=True, help="the township id")
     r.add_argument("--membership", metavar="FOLDER", help="read units, nominees and congress.yaml from here")
@@ -82,8 +92,11 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
     r.set_defaults(run=cmd_representatives)
     n = sub.add_parser("nominees", parents=parents, help="nominee rolls for party-congress representatives")
     ns = n.add_subparsers(dest="nominees_verb", required=True)
-    g = ns.add_parser("generate", parents=parents, help="generate units, nominee rolls and congress.yaml "
-                      "for the townships of a scenario folder")
+    g = ns.add_parser(
+        "generate",
+        parents=parents,
+        help="generate units, nominee rolls and congress.yaml for the townships of a scenario folder",
+    )
     g.add_argument("folder", help="the scenario folder to write units.csv, nominees.csv, congress.yaml into")
     g.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     g.add_argument("--overwrite", action="store_true", help="replace existing membership files")
