@@ -11,6 +11,7 @@ from typing import Any
 from model.membership import Membership
 from model.reasons import Reason
 from service.render.sheets import Table
+from service.render.words import words as register
 from solver.representatives import RepPlan
 
 METHOD = {"sainte_lague_min1": "圣拉格法(奇数除数法),每个选举单位先分1名"}
@@ -222,3 +223,7 @@ def plan_workbook(plan: RepPlan, m: Membership, township_name: str) -> bytes:
 
 def generated_text(paths: list[str], m: Membership) -> str:
     return f"已生成 {len(m.units)} 个选举单位、{len(m.nominees)} 名代表候选人推荐人选:" + "、".join(paths)
+
+
+for _code, _fn in _WORDS.items():  # the one registry of wordings (service/render/words.py)
+    register(_code)(lambda args, _names, fn=_fn: fn(args))

@@ -31,6 +31,8 @@ VOCABULARY = {
     "model/generator.py": "sample data of generated counties: names, places, units, expertise tags",
     "model/ethnicity.py": "the ethnic group names staff write in the 民族 column (苗 and 苗族 alike)",
     "model/people.py": "the default ethnicity 汉族 and the 族 suffix that reading a cadre's 民族 cell adds",
+    "model/membership.py": "the Chinese column headers of the units and nominee rolls and their 是/否 cells",
+    "model/nominee_generator.py": "sample data of generated rolls: branch names, the default 汉族",
     "model/readers.py": "an input error hint that names Excel's own menu entry, CSV UTF-8 (逗号分隔)",
     "model/structured.py": "the 是/否 words a yes/no field takes, in a CSV cell or a YAML value alike",
     "model/writers.py": "the 是/否 cells and the 、 list separator of the scenario folder staff edit",
