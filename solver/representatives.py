@@ -13,6 +13,7 @@ a `prefer` one costs its weight; among the rest the objective takes the most rec
 When the must rules cannot all hold: the cheap checks with their numbers (`prechecks`), then the
 smallest relaxation: each must count may fall short by a slack, CP-SAT minimizes the total, and
 each slack used is a `Relaxation` (rule, parameter, before, after, and the congress.yaml override).
+Disqualifications (D2-P3) are never relaxed, and the explanation says so.
 """
 
 from __future__ import annotations
@@ -98,11 +99,19 @@ class _Model:
     slack: dict[str, tuple[cp_model.IntVar, str, str, object, str]] = field(default_factory=dict)
     """Relaxation only: key -> (slack, rule, parameter, before, kind of change)."""
 
-    def instance(self, key: str, strength: Strength, weight: int) -> cp_model.IntVar:
+    def instance(self, key: str, strength: Strength, weight: int, fixed: bool = False) -> cp_model.IntVar:
+        """The literal of a rule instance; a must one holds. In a relaxation a must instance may
+        be let go at a cost of 1 (its rule then becomes `generally`), unless `fixed`: what a
+        relaxation never changes (a disqualification)."""
         lit = self.m.NewBoolVar(key)
         self.holds[key], self.strength[key], self.weight[key] = lit, strength, weight
-        if strength == Strength.must and not self.relax:
-            self.m.Add(lit == 1)
+        if strength == Strength.must:
+            if not self.relax or fixed:
+                self.m.Add(lit == 1)
+            else:
+                let_go = self.m.NewBoolVar(f"let go {key}")
+                self.m.Add(lit == 1).OnlyEnforceIf(let_go.Not())
+                self.slack[key] = (let_go, key.split("@")[0], "strength", Strength.must.value, "strength")
         return lit
 
     def count(self, key: str, spec_strength: Strength, weight: int, expr: cp_model.LinearExprT,
@@ -156,9 +165,7 @@ def _build(p: RepProblem, relax: bool = False) -> _Model:
         years = EligibilityParams.model_validate(spec.params).years
         for n in p.nominees:
             if disqualified(n, p.on, years):
-                lit = mm.instance(f"{spec.id}@{p.township}/{n.id}", spec.strength, spec.weight)
-                if relax:
-                    m.Add(lit == 1)  # a disqualification is never what a relaxation changes
+                lit = mm.instance(f"{spec.id}@{p.township}/{n.id}", spec.strength, spec.weight, fixed=True)
                 m.Add(mm.init[n.id] == 0).OnlyEnforceIf(lit)
                 m.Add(mm.init[n.id] == 1).OnlyEnforceIf(lit.Not())
     for spec in p.specs("rep_no_overlap"):
@@ -177,7 +184,8 @@ def _build(p: RepProblem, relax: bool = False) -> _Model:
                 if p.facts.last_front_line is None:
                     continue
                 f = frac(p.facts.last_front_line)
-                mm.count(key, spec.strength, spec.weight, f.denominator * have, f.numerator * total + 1, None)
+                mm.count(key, spec.strength, spec.weight, f.denominator * have, f.numerator * total + 1, None,
+                         (spec.id, f"quotas.{name}.above_last", p.facts.last_front_line, "above_last"))
             elif q.at_most is not None:
                 f = frac(q.at_most)
                 mm.count(key, spec.strength, spec.weight, f.denominator * have, None, f.numerator * total,
@@ -252,6 +260,20 @@ def prechecks(p: RepProblem) -> list[Reason]:
     return out
 
 
+def kept_disqualifications(p: RepProblem) -> list[Reason]:
+    """A must disqualification (D2-P3) is never relaxed: the explanation says how many nominees it
+    keeps off the lists, so a relaxation that cannot reach them is not read as overlooking them."""
+    out = []
+    for spec in p.specs("rep_eligibility"):
+        if spec.strength != Strength.must:
+            continue
+        years = EligibilityParams.model_validate(spec.params).years
+        n = sum(bool(disqualified(x, p.on, years)) for x in p.nominees)
+        if n:
+            out.append(reason("rep_not_relaxed", rule=spec.id, township=p.township, nominees=n))
+    return out
+
+
 def select_representatives(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
                            seed: int = 0) -> RepResult:
     """The best selection for one township, or why there is none and the cheapest change."""
@@ -267,6 +289,8 @@ def select_representatives(p: RepProblem, time_limit: float = TIME_LIMIT, worker
     relaxations = relax(p, time_limit, workers, seed) if status == SolveStatus.INFEASIBLE else []
     if not reasons and status == SolveStatus.INFEASIBLE:
         reasons.append(reason("rep_infeasible", township=p.township))
+    if status == SolveStatus.INFEASIBLE:
+        reasons += kept_disqualifications(p)
     return RepResult(township=p.township, status=status, reasons=reasons, relaxations=relaxations)
 
 
@@ -274,7 +298,10 @@ def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
           seed: int = 0) -> list[Relaxation]:
     """The least total slack on the must counts (quotas, list lengths) that lets a selection
     exist, as changes to the rules' parameters: the share or the margin the relaxed selection
-    reaches, to put in congress.yaml's `rules:`."""
+    reaches, to put in congress.yaml's `rules:`. A must "higher than last time" (D1-P3) that
+    cannot hold becomes `at_least` the share reached; a must instance with no count (D1-P5 made
+    must) is let go by making its rule `generally`; a disqualification (D2-P3) is never relaxed
+    (`kept_disqualifications` says so)."""
     mm = _build(p, relax=True)
     mm.m.Minimize(sum(s for s, *_ in mm.slack.values()))
     solver = make_solver(time_limit, workers, seed)
@@ -287,12 +314,15 @@ def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
     for key, (s, rule, parameter, before, kind) in mm.slack.items():
         if not solver.Value(s):
             continue
-        if kind == "list":
+        if kind == "strength":
+            after: object = Strength.generally.value
+            params: dict[str, object] = {}
+        elif kind == "list":
             unit = key.split("/")[1].split("#")[0]
             lists = next(u for u in sel.units if u.unit == unit)
             n = len(lists.initial if parameter == "initial" else lists.final)
             after = math.floor(1000 * (n - lists.seats) / max(lists.seats, 1)) / 1000
-            params: dict[str, object] = {parameter: after}
+            params = {parameter: after}
             if parameter == "final":
                 params["final_strict"] = False
         else:
@@ -303,13 +333,17 @@ def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
             if kind == "at_most":
                 after = math.ceil(1000 * have / total) / 1000
                 params = {"quotas": {name: {"at_most": after}}}
+            elif kind == "above_last":  # higher than the last share cannot be had: the share reached
+                after = math.floor(1000 * have / total) / 1000
+                params = {"quotas": {name: {"above_last": False, "at_least": after}}}
             else:
                 after = math.floor(1000 * have / total) / 1000
                 params = {"quotas": {name: {"at_least": after, "membership": None}}}
         old = lowest.get((rule, parameter))
-        if old is None or (after < old.after if kind != "at_most" else after > old.after):
+        if old is None or (kind != "strength" and (after < old.after if kind != "at_most" else after > old.after)):
+            override = {"strength": after} if kind == "strength" else {"params": params}
             lowest[(rule, parameter)] = Relaxation(rule=rule, parameter=parameter, before=before, after=after,
-                                                   override={"params": params})
+                                                   override=override)
     return list(lowest.values())
 
 

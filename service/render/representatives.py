@@ -122,6 +122,9 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"{a['have']}名,{a['total']}名代表中至少需要{a['need']}名"
     ),
     "rep_infeasible": lambda a: "各项必须遵守的规定不能同时满足",
+    "rep_not_relaxed": lambda a: (
+        f"[{a['rule']}] {a['nominees']}名推荐人选不具备代表候选人资格,资格条件不放宽,不列入名单"
+    ),
 }
 
 

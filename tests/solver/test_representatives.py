@@ -120,3 +120,52 @@ def test_conflicting_quotas_explained_and_relaxed() -> None:
         time_limit=5,
     )
     assert again.selection is not None
+
+
+def _one_unit(ns: list[Nominee], seats: int, preset: str, ov: dict[str, RuleOverride],
+              facts: CongressFacts | None = None) -> RepProblem:
+    u = ElectoralUnit(township="t", id="u", name="u", members=50)
+    return RepProblem("t", ON, (u,), {"u": seats}, tuple(ns), facts or CongressFacts(),
+                      rep_rules(load_preset(preset).representatives, ov))
+
+
+def _nominee(i: int, **kw: object) -> Nominee:
+    fields: dict[str, object] = {"gender": Gender.male, "age": 40, "occupation": Occupation.farmer_herder, **kw}
+    return Nominee(id=f"n{i}", name="x", township="t", unit="u", **fields)  # type: ignore[arg-type]
+
+
+def test_front_line_share_as_a_must_is_relaxed_not_dropped() -> None:
+    """D1-P3 made must, higher than last time's 90% but only 2 of 5 nominees front-line, 3 seats: the
+    relaxation names D1-P3 (was silently dropped) and turns it into at least the share reached (2/3)."""
+    ns = [_nominee(i, occupation=Occupation.farmer_herder if i < 2 else Occupation.organ_cadre) for i in range(5)]
+    ov = {"D1-P3": RuleOverride(strength="must"), "D1-P4": RuleOverride(off=True)}
+    facts = CongressFacts(last_front_line=0.9)
+    r = select_representatives(_one_unit(ns, 3, "qiong-2011", ov, facts), time_limit=5)
+    assert r.status == SolveStatus.INFEASIBLE
+    (x,) = [x for x in r.relaxations if x.rule == "D1-P3"]
+    assert (x.parameter, x.before, x.after) == ("quotas.front_line.above_last", 0.9, 0.666)
+    ov["D1-P3"] = RuleOverride(strength="must", params=x.override["params"])
+    again = select_representatives(_one_unit(ns, 3, "qiong-2011", ov, facts), time_limit=5)
+    assert again.selection is not None
+
+
+def test_a_disqualification_is_never_relaxed_and_the_reason_says_so() -> None:
+    """xx-2011: 2 nominees for 1 seat, one under investigation (D2-P3), D1-P4 wants 2 on the initial
+    list: the relaxation shortens the list, never D2-P3, and a reason says D2-P3 keeps 1 nominee off."""
+    ns = [_nominee(0), _nominee(1, under_investigation=True)]
+    r = select_representatives(_one_unit(ns, 1, "xx-2011", {}), time_limit=5)
+    assert r.status == SolveStatus.INFEASIBLE
+    assert {x.rule for x in r.relaxations} == {"D1-P4"}
+    kept = [x for x in r.reasons if x.code == "rep_not_relaxed"]
+    assert [(k.args["rule"], k.args["nominees"]) for k in kept] == [("D2-P3", 1)]
+
+
+def test_a_person_rule_made_must_is_let_go_by_its_strength() -> None:
+    """D1-P5 made must while the unit's only nominee sits in the people's congress: the relaxation
+    makes D1-P5 generally again (was silently dropped)."""
+    ov = {"D1-P5": RuleOverride(strength="must"), "D1-P4": RuleOverride(off=True)}
+    r = select_representatives(_one_unit([_nominee(0, peoples_congress=True)], 1, "qiong-2011", ov),
+                               time_limit=5)
+    assert r.status == SolveStatus.INFEASIBLE
+    assert [(x.rule, x.parameter, x.before, x.after, x.override) for x in r.relaxations] == [
+        ("D1-P5", "strength", "must", "generally", {"strength": "generally"})]
