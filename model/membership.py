@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator
 
@@ -30,6 +30,9 @@ from model.overrides import RuleOverride
 from model.people import Frozen, Share, full_years, normalize_ethnicity
 from model.records import Record, _validate_records, is_blank, scalar, table_records, validate_fields
 from model.structured import decode, parse_structured
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
 
 UNITS_FILE = "units"
 NOMINEES_FILE = "nominees"
@@ -305,6 +308,11 @@ def _settings(data: bytes, name: str, townships: dict[str, int],
     return CongressSettings.model_validate(fields.valid)
 
 
+def scenario_townships(sc: Scenario) -> dict[str, int]:
+    """What a membership is checked against: the scenario's township ids and their party members."""
+    return {t.id: t.party_members for t in sc.county.townships}
+
+
 def load_membership_folder(folder: str | Path, townships: dict[str, int], on: date) -> Membership:
     """The membership files of a scenario folder (`units`, `nominees`, `congress.yaml`)."""
     folder = Path(folder)
@@ -326,8 +334,8 @@ def load_membership_folder(folder: str | Path, townships: dict[str, int], on: da
         (congress.read_bytes(), congress.name) if congress.is_file() else None, townships, on)
 
 
-def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> None:
-    """A CSV with Chinese headers (UTF-8 with BOM, so Excel opens it), empty cells for None."""
+def table_text(columns: dict[str, str], rows: Sequence[Frozen]) -> str:
+    """A CSV with Chinese headers, empty cells for None, 是/否 for yes and no (as the reader reads)."""
     from model.enums import LABELS, Labeled
 
     def cell(v: Any) -> str:
@@ -344,22 +352,37 @@ def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> 
     w.writerow(columns.values())
     for r in rows:
         w.writerow([cell(getattr(r, f)) for f in columns])
-    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    return out.getvalue()
+
+
+def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> None:
+    """`table_text` in UTF-8 with BOM, so Excel opens it."""
+    path.write_text(table_text(columns, rows), encoding="utf-8-sig")
+
+
+def membership_files(m: Membership) -> dict[str, bytes]:
+    """The membership as the files its readers read (`units.csv`, `nominees.csv`, `congress.yaml`):
+    what a folder holds after `save_membership`, and what the HTTP service stores, so reading it
+    back is `load_membership` on the same bytes, checked against any scenario version."""
+    import yaml
+
+    data = m.settings.model_dump(mode="json", exclude_none=True)
+    congress = ("# huanjie: last party congress per township, and overrides of the P rules\n"
+                + yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return {f"{UNITS_FILE}.csv": table_text(UNIT_COLUMNS, m.units).encode("utf-8-sig"),
+            f"{NOMINEES_FILE}.csv": table_text(NOMINEE_COLUMNS, m.nominees).encode("utf-8-sig"),
+            CONGRESS_FILE: congress.encode("utf-8")}
 
 
 def save_membership(m: Membership, folder: str | Path, overwrite: bool = False) -> list[Path]:
     """units.csv, nominees.csv and congress.yaml in the folder; an existing file is kept unless
     `overwrite` (FileExistsError naming it)."""
-    import yaml
-
     folder = Path(folder)
-    paths = [folder / f"{UNITS_FILE}.csv", folder / f"{NOMINEES_FILE}.csv", folder / CONGRESS_FILE]
+    files = membership_files(m)
+    paths = [folder / name for name in files]
     taken = [p for p in paths if p.exists()]
     if taken and not overwrite:
         raise FileExistsError(str(taken[0]))
-    write_table(paths[0], UNIT_COLUMNS, m.units)
-    write_table(paths[1], NOMINEE_COLUMNS, m.nominees)
-    data = m.settings.model_dump(mode="json", exclude_none=True)
-    paths[2].write_text("# huanjie: last party congress per township, and overrides of the P rules\n"
-                        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for path, data in zip(paths, files.values(), strict=True):
+        path.write_bytes(data)
     return paths

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def load_both(folder: str, membership: str | None) -> tuple[Scenario, Membership]:
     """The scenario and the membership files beside it (or in `membership`, a folder)."""
     from model.io import load_scenario
-    from model.membership import load_membership_folder
+    from model.membership import load_membership_folder, scenario_townships
 
     sc = load_scenario(folder)
     where = Path(membership) if membership else Path(folder)
@@ -28,8 +28,7 @@ def load_both(folder: str, membership: str | None) -> tuple[Scenario, Membership
             f"{where}: the membership files (units, nominees) are read from a folder; "
             "give the scenario folder or --membership FOLDER"
         )
-    towns = {t.id: t.party_members for t in sc.county.townships}
-    return sc, load_membership_folder(where, towns, sc.reshuffle_date)
+    return sc, load_membership_folder(where, scenario_townships(sc), sc.reshuffle_date)
 
 
 def cmd_representatives(args: argparse.Namespace) -> int:

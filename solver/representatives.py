@@ -340,10 +340,12 @@ def relax(p: RepProblem, time_limit: float = TIME_LIMIT, workers: int = WORKERS,
                 after = math.floor(1000 * have / total) / 1000
                 params = {"quotas": {name: {"at_least": after, "membership": None}}}
         old = lowest.get((rule, parameter))
-        if old is None or (kind != "strength" and (after < old.after if kind != "at_most" else after > old.after)):
-            override = {"strength": after} if kind == "strength" else {"params": params}
-            lowest[(rule, parameter)] = Relaxation(rule=rule, parameter=parameter, before=before, after=after,
-                                                   override=override)
+        if old is not None and (kind == "strength" or (after >= old.after if kind != "at_most"
+                                                       else after <= old.after)):
+            continue  # a unit's list or a quota relaxed further elsewhere: the furthest is the change
+        override = {"strength": after} if kind == "strength" else {"params": params}
+        lowest[(rule, parameter)] = Relaxation(rule=rule, parameter=parameter, before=before, after=after,
+                                               override=override)
     return list(lowest.values())
 
 

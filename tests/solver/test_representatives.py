@@ -130,14 +130,16 @@ def _one_unit(ns: list[Nominee], seats: int, preset: str, ov: dict[str, RuleOver
 
 
 def _nominee(i: int, **kw: object) -> Nominee:
-    fields: dict[str, object] = {"gender": Gender.male, "age": 40, "occupation": Occupation.farmer_herder, **kw}
+    fields: dict[str, object] = {"gender": Gender.male, "age": 40, "occupation": Occupation.farmer_herder,
+                                 **kw}
     return Nominee(id=f"n{i}", name="x", township="t", unit="u", **fields)  # type: ignore[arg-type]
 
 
 def test_front_line_share_as_a_must_is_relaxed_not_dropped() -> None:
     """D1-P3 made must, higher than last time's 90% but only 2 of 5 nominees front-line, 3 seats: the
     relaxation names D1-P3 (was silently dropped) and turns it into at least the share reached (2/3)."""
-    ns = [_nominee(i, occupation=Occupation.farmer_herder if i < 2 else Occupation.organ_cadre) for i in range(5)]
+    ns = [_nominee(i, occupation=Occupation.farmer_herder if i < 2 else Occupation.organ_cadre)
+          for i in range(5)]
     ov = {"D1-P3": RuleOverride(strength="must"), "D1-P4": RuleOverride(off=True)}
     facts = CongressFacts(last_front_line=0.9)
     r = select_representatives(_one_unit(ns, 3, "qiong-2011", ov, facts), time_limit=5)
