@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field
 
 from model.enums import Gender, Occupation
 from model.errors import InputError, InputErrors
@@ -98,7 +98,7 @@ class Nominee(Frozen):
     township: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     gender: Annotated[Gender, BeforeValidator(Gender.parse)]
-    ethnicity: str = HAN
+    ethnicity: Annotated[str, BeforeValidator(normalize_ethnicity)] = HAN
     birth_date: date | None = None
     age: int | None = Field(default=None, ge=NOMINEE_AGES[0], le=NOMINEE_AGES[1])
     occupation: Annotated[Occupation, BeforeValidator(Occupation.parse)]
@@ -112,11 +112,6 @@ class Nominee(Frozen):
     unqualified_year: int | None = Field(default=None, ge=1990, le=2100)
     incapacitated: bool = False
     peoples_congress: bool = False
-
-    @field_validator("ethnicity", mode="before")
-    @classmethod
-    def _ethnicity(cls, value: object) -> object:
-        return normalize_ethnicity(value)
 
     @property
     def is_minority(self) -> bool:

@@ -4,7 +4,6 @@ as text (the CLI) and as an Excel workbook (代表名额, 名额分配, 候选�
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -208,20 +207,9 @@ def plan_tables(plan: RepPlan, m: Membership, township_name: str) -> list[tuple[
 
 
 def plan_workbook(plan: RepPlan, m: Membership, township_name: str) -> bytes:
-    from openpyxl import Workbook
+    from service.render.xlsx import tables_workbook
 
-    from service.render.xlsx import add_table, sheet_name
-
-    wb = Workbook()
-    taken: set[str] = set()
-    for i, (name, table) in enumerate(plan_tables(plan, m, township_name)):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        assert ws is not None
-        ws.title = sheet_name(name, taken)
-        add_table(ws, table)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return tables_workbook(plan_tables(plan, m, township_name))
 
 
 def generated_text(paths: list[str], m: Membership) -> str:

@@ -59,6 +59,13 @@ def roll(rng: random.Random, units: int, preset: str) -> RepProblem:
     )
 
 
+def _one_unit(ns: list[Nominee], seats: int, preset: str, ov: dict[str, RuleOverride],
+              facts: CongressFacts | None = None) -> RepProblem:
+    u = ElectoralUnit(township="t", id="u", name="u", members=50)
+    return RepProblem("t", ON, (u,), {"u": seats}, tuple(ns), facts or CongressFacts(),
+                      rep_rules(load_preset(preset).representatives, ov))
+
+
 def test_solver_agrees_with_check_on_random_rolls() -> None:
     """On 12 random rolls the solver's verdict of every rule instance is the plain-Python check's."""
     rng = random.Random(7)
@@ -73,7 +80,6 @@ def test_solver_agrees_with_check_on_random_rolls() -> None:
 def test_conflicting_quotas_explained_and_relaxed() -> None:
     """County-2017: D5-P2 wants 60% workers/farmers, but only 1 of 5 eligible nominees is one: no
     selection, the shortfall in numbers, and the relaxation lowers the share to what can be had (1 of 3)."""
-    u = ElectoralUnit(township="t", id="u", name="u", members=50)
     ns = [
         Nominee(
             id=f"n{i}",
@@ -86,16 +92,7 @@ def test_conflicting_quotas_explained_and_relaxed() -> None:
         )
         for i in range(5)
     ]
-    p = RepProblem(
-        "t",
-        ON,
-        (u,),
-        {"u": 3},
-        tuple(ns),
-        CongressFacts(),
-        rep_rules(load_preset("county-2017").representatives, {}),
-    )
-    r = select_representatives(p, time_limit=5)
+    r = select_representatives(_one_unit(ns, 3, "county-2017", {}), time_limit=5)
     assert r.status == SolveStatus.INFEASIBLE and r.selection is None
     short = next(x for x in r.reasons if x.code == "rep_quota_short")
     assert {k: short.args[k] for k in ("rule", "have", "need", "total")} == {
@@ -107,26 +104,8 @@ def test_conflicting_quotas_explained_and_relaxed() -> None:
     relax = [x for x in r.relaxations if x.rule == "D5-P2"]
     assert len(relax) == 1 and relax[0].before == 0.6 and relax[0].after == 0.333
     ov = {"D5-P2": RuleOverride.model_validate(relax[0].override)}
-    again = select_representatives(
-        RepProblem(
-            "t",
-            ON,
-            (u,),
-            {"u": 3},
-            tuple(ns),
-            CongressFacts(),
-            rep_rules(load_preset("county-2017").representatives, ov),
-        ),
-        time_limit=5,
-    )
+    again = select_representatives(_one_unit(ns, 3, "county-2017", ov), time_limit=5)
     assert again.selection is not None
-
-
-def _one_unit(ns: list[Nominee], seats: int, preset: str, ov: dict[str, RuleOverride],
-              facts: CongressFacts | None = None) -> RepProblem:
-    u = ElectoralUnit(township="t", id="u", name="u", members=50)
-    return RepProblem("t", ON, (u,), {"u": seats}, tuple(ns), facts or CongressFacts(),
-                      rep_rules(load_preset(preset).representatives, ov))
 
 
 def _nominee(i: int, **kw: object) -> Nominee:
