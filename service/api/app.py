@@ -20,7 +20,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from model.scenario import Scenario
-from service.api import errors, jobs, meta, pages, reports, scenarios, verbs
+from service.api import errors, forms, jobs, meta, pages, reports, scenarios, verbs
 from service.api.bases import Bases
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
@@ -39,7 +39,7 @@ AUDITED_READS = ("/result", "/versions/", "/report")
 
 
 ROUTERS = (scenarios.router, pages.router, jobs.router, reports.router, verbs.router, meta.router, meta.keys,
-           meta.health)
+           meta.health, forms.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

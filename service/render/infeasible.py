@@ -16,7 +16,8 @@ from service.render.words import Names, fixed, say, words
 def relaxation_text(r: Relaxation, names: Names) -> str:
     """One change of the cheapest relaxation: a pin dropped, a rule made `generally`, a number lowered."""
     if r.rule == "pin":
-        return f"取消指定{names.cadre(r.parameter)}({r.parameter}){'任' if '/' in (r.before or '') else '进'}{r.before}"
+        verb = "任" if "/" in (r.before or "") else "进"  # a township-wide pin names the township alone
+        return f"取消指定{names.cadre(r.parameter)}({r.parameter}){verb}{r.before}"
     if r.parameter == "strength":
         return f"{r.rule} 由必须改为一般规则"
     return f"{r.rule} {r.parameter} 由 {r.before} 调整为 {r.after:g}"
