@@ -259,16 +259,17 @@ def test_township_pin_is_the_best_of_its_seat_pins(small: Scenario) -> None:
     to each of its seat kinds in turn (the pin is their union); the diff against the base names them."""
     base = solve(small, time_limit=30, workers=2).slates[0]
     who = next(a.cadre for a in base.assignments if a.township == "t02")
-    wide = solve(small.with_changes(pins=[Pin(cadre=who, township="t01")]), time_limit=30, workers=2)
+    pinned = small.with_changes(pins=[Pin(cadre=who, township="t01")])
+    wide = solve(pinned, time_limit=30, workers=2)
     assert wide.status == "OPTIMAL"
     [town] = [a.township for a in wide.slates[0].assignments if a.cadre == who]
     assert town == "t01"
-    assert referee(small.with_changes(pins=[Pin(cadre=who, township="t01")]), wide.slates[0].assignments).passes
+    assert referee(pinned, wide.slates[0].assignments).passes
     kinds = {s.template.id for s in small.seats if s.township == "t01"}
     each = [solve(small.with_changes(pins=[Pin(cadre=who, township="t01", seat=k)]), time_limit=30,
                   workers=2) for k in sorted(kinds)]
     assert wide.slates[0].score.objective == max(r.slates[0].score.objective for r in each if r.slates)
-    c = compare(small, small.with_changes(pins=[Pin(cadre=who, township="t01")]), time_limit=30)
+    c = compare(small, pinned, time_limit=30)
     assert any(ch.after == who and ch.township == "t01" for ch in c.diff.seats)
 
 
