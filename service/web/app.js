@@ -478,7 +478,7 @@ function drawDiff(before, after, what) {
 
 // --- wiring ----------------------------------------------------------------------------------------------
 
-export { api, el, fail, openScenario, state, whatIf };  // for ask.js (upload, township pins, rule forms)
+export { api, el, fail, findCadre, openScenario, state, whatIf };  // for ask.js (upload, township pins, rule forms)
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

@@ -6,7 +6,7 @@
 //   version whose `rules` override holds only the keys changed (merged key by key onto the rule).
 // Each what-if is solved as a job and diffed against the base by app.js's whatIf.
 
-import { api, el, fail, openScenario, state, whatIf } from "./app.js";
+import { api, el, fail, findCadre, openScenario, state, whatIf } from "./app.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,14 +81,6 @@ function drawPanel() {
       el("h2", { id: "ask-rule-title" }, "调整规则"),
       el("p", {}, el("label", { for: "rule-pick" }, "规则 "), pick),
       el("form", { id: "rule-form", hidden: "" })));
-}
-
-function findCadre(text) {
-  // "姓名 g0001" as the list offers it, an id, or a name the pool holds once
-  const words = text.trim().split(/\s+/);
-  return state.cadres.find((c) => c.id === words.at(-1))
-    || (state.cadres.filter((c) => c.name === text.trim()).length === 1
-      ? state.cadres.find((c) => c.name === text.trim()) : null);
 }
 
 async function townshipWhatIf(event) {
