@@ -323,11 +323,11 @@ def test_what_if_errors_are_located_in_the_what_if_file(tmp_path: Path) -> None:
     save_scenario(scenario([township("t1")], [cadre(f"c{i}") for i in range(6)]), tmp_path / "base")
     path = tmp_path / "w.yaml"
     path.write_text("base: base\nrules:\n  D1-C1: {strength: sometimes}\n  D9-X9: {off: true}\n"
-                    "pins:\n  - {cadre: c1, township: t1}\n", encoding="utf-8")
+                    "pins:\n  - {cadre: c1, seat: head}\n", encoding="utf-8")
     with pytest.raises(InputErrors) as exc:
         load_scenario(path)
     # the layers all run (issue 10): the unknown rule is found beside the field errors
-    assert {e.field for e in exc.value.errors} == {"rules.D1-C1.strength", "pins[0].seat", "rules.D9-X9"}
+    assert {e.field for e in exc.value.errors} == {"rules.D1-C1.strength", "pins[0].township", "rules.D9-X9"}
     assert all(e.file == str(path) for e in exc.value.errors)
     path.write_text("base: base\nrules:\n  D9-X9: {off: true}\n", encoding="utf-8")
     with pytest.raises(InputErrors) as exc:
