@@ -13,7 +13,7 @@ from model.rules import REGISTRY, kind_of
 from model.ruleset import load_preset, preset_ids
 from model.scenario import rules_in_force
 from service.render.params import PARAM_ZH
-from tests.service.api.conftest import Service
+from tests.service.api.conftest import Service, small_county
 
 
 def properties(schema: Any) -> set[str]:
@@ -66,11 +66,12 @@ def test_the_form_values_sent_back_change_no_rule(preset: str) -> None:
 def test_a_version_rule_has_its_overrides_and_a_change_solves(service: Service) -> None:
     """A what-if raising D1-C1 to two and turning N-6 off: the version's forms say so (N-6 off, with its
     parameters); a change built from a form's keys is a new version that solves."""
-    base = {"scenario_id": service.small, "version": 1}
-    v = service.post(f"/v1/scenarios/{service.small}/versions", json={
+    sid = service.store().scenarios.create(small_county()).scenario_id  # its own: others solve small's latest
+    base = {"scenario_id": sid, "version": 1}
+    v = service.post(f"/v1/scenarios/{sid}/versions", json={
         "base": base, "rules": {"D1-C1": {"params": {"min_count": 2}, "strength": "generally"},
                                 "N-6": {"off": True}}}).json()
-    path = f"/v1/scenarios/{service.small}/versions/{v['version']}/rules"
+    path = f"/v1/scenarios/{sid}/versions/{v['version']}/rules"
     listed = {r["id"]: r for r in service.get(path).json()}
     assert listed["N-6"]["off"] is True and listed["D1-C1"]["strength"] == "generally"
     f = service.get(f"{path}/D1-C1").json()
@@ -78,11 +79,11 @@ def test_a_version_rule_has_its_overrides_and_a_change_solves(service: Service) 
     assert service.get(f"{path}/N-6").json()["off"] is True
     assert service.get(f"{path}/NOPE").status_code == 404
     assert service.get("/v1/scenarios/snosuch/versions/1/rules").status_code == 404
-    w = service.post(f"/v1/scenarios/{service.small}/versions", json={
+    w = service.post(f"/v1/scenarios/{sid}/versions", json={
         "base": base, "rules": {"D1-C1": {"params": {"who": {"max_age": 32}}}}})
     assert w.status_code == 201, w.text
-    job = service.post("/v1/jobs", json={"scenario_id": service.small, "version": w.json()["version"],
+    job = service.post("/v1/jobs", json={"scenario_id": sid, "version": w.json()["version"],
                                          "settings": {"top": 1}}).json()
     assert service.wait(job["id"])["state"] == "completed"
-    form = service.get(f"/v1/scenarios/{service.small}/versions/{w.json()['version']}/rules/D1-C1").json()
+    form = service.get(f"/v1/scenarios/{sid}/versions/{w.json()['version']}/rules/D1-C1").json()
     assert form["params"]["who"]["max_age"] == 32 and form["params"]["min_count"] == 1
