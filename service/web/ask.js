@@ -16,7 +16,7 @@ function drawUpload() {
   const input = el("input", { id: "roster-files", type: "file", multiple: "", required: "",
                               accept: ".xlsx,.csv,.yaml,.yml,.json" });
   const form = el("form", { id: "upload-form" },
-    el("label", { for: "roster-files" }, "上传名册"), " ", input, " ",
+    el("label", { for: "roster-files" }, "选择文件"), " ", input, " ",
     el("button", { type: "submit", id: "upload-button" }, "上传并打开"));
   form.addEventListener("submit", (e) => upload(e).catch(uploadFailed));
   $("ask-upload").replaceChildren(
@@ -34,6 +34,7 @@ async function upload(event) {
   for (const f of files) body.append("files", f, f.name);
   $("upload-state").replaceChildren(el("p", {}, `正在上传 ${files.map((f) => f.name).join("、")}…`));
   const v = await api("POST", "/v1/scenarios", body);
+  $("upload-form").reset();  // back at the start, the next upload starts from no files
   $("upload-state").replaceChildren(el("p", { "data-uploaded": v.scenario_id },
     `已保存:${v.cadres} 名干部、${v.townships} 个乡镇,正在求解…`));
   await openScenario(v.scenario_id, v.version);
@@ -292,6 +293,13 @@ async function submitRule(f, params, note) {
 }
 
 // --- wiring ----------------------------------------------------------------------------------------------
+
+// another part of the page (the rule report) opens a rule's form by its id
+window.askRule = (id) => {
+  $("rule-pick").value = id;
+  $("ask-rule").scrollIntoView({ block: "start" });
+  return openRule(id).catch(fail);
+};
 
 drawUpload();
 document.addEventListener("huanjie:opened", () => {

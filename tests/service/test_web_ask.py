@@ -7,6 +7,8 @@ change's click -> diff latency; every API call the page made must be an operatio
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,14 @@ from tests.server import Server
 from tests.service.test_web import browser, documented, served
 
 __all__ = ["browser", "served"]  # the fixtures, shared with test_web.py
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def keep_shot(d: Any, tmp_path: Path, name: str) -> None:
+    """A screenshot as a test artefact; copied to docs/ for the README when HUANJIE_WEB_SHOTS=1."""
+    d.save_screenshot(str(tmp_path / name))
+    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
+        shutil.copy(tmp_path / name, ROOT / "docs" / name)
 
 
 def start(d: Any, srv: Server, secret: str) -> Any:
@@ -76,7 +86,7 @@ def rosters(tmp_path: Path) -> tuple[Path, Path]:
 def test_page_uploads_a_roster_shows_its_errors_then_its_county(
         served: tuple[Server, str], browser: Any, tmp_path: Path) -> None:
     """A bad .xlsx roster: its located error (file, row, field, value) in a table, nothing opened; the
-    good one: stored, solved as a job, its three townships' teams shown."""
+    good one: stored, solved as a job, its three townships' teams shown; then a folder's three files."""
     from selenium.webdriver.common.by import By
 
     srv, secret = served
@@ -92,7 +102,7 @@ def test_page_uploads_a_roster_shows_its_errors_then_its_county(
     assert any((r[0], r[1], r[3]) == located and "性别" in r[2] for r in rows), rows
     assert "处错误" in d.find_element(By.ID, "upload-state").text
     assert d.find_element(By.ID, "start").is_displayed()
-    d.save_screenshot(str(tmp_path / "web-upload-errors.png"))
+    keep_shot(d, tmp_path, "web-upload-errors.png")
 
     d.find_element(By.ID, "roster-files").clear()
     d.find_element(By.ID, "roster-files").send_keys(str(good))
@@ -102,7 +112,21 @@ def test_page_uploads_a_roster_shows_its_errors_then_its_county(
     assert len(towns) == 3
     assert d.find_element(By.ID, "county-title").text.startswith("石阳县")
     assert d.find_elements(By.CSS_SELECTOR, "#townships table.team tbody tr")
-    d.save_screenshot(str(tmp_path / "web-upload.png"))
+    keep_shot(d, tmp_path, "web-upload.png")
+
+    # a scenario folder's three files, chosen together, as the CLI reads them
+    from model.generator import generate_county
+    from model.io import save_scenario
+
+    save_scenario(generate_county(2, 60, 3), tmp_path / "folder")
+    d.find_element(By.ID, "back-to-start").click()
+    d.find_element(By.ID, "roster-files").clear()  # a file input of `multiple` adds to what it holds
+    d.find_element(By.ID, "roster-files").send_keys(
+        "\n".join(str(tmp_path / "folder" / f) for f in ("scenario.yaml", "townships.csv", "cadres.csv")))
+    d.execute_script("document.getElementById('job-state').dataset.state = ''")
+    d.find_element(By.ID, "upload-button").click()
+    county_shown(d, wait)
+    assert len(d.find_elements(By.CSS_SELECTOR, "#townships section.township")) == 2
     all_documented(d, srv)
 
 
@@ -132,7 +156,7 @@ def test_page_pins_a_cadre_to_a_township_and_shows_the_diff(
     assert any(r[0] == town and name in r[3] for r in diff), diff
     team = d.find_elements(By.CSS_SELECTOR, "#townships section.township")[0]
     assert cadre in [tr.get_attribute("data-cadre") for tr in team.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    d.save_screenshot(str(tmp_path / "web-township-pin.png"))
+    keep_shot(d, tmp_path, "web-township-pin.png")
     all_documented(d, srv)
 
 
@@ -163,6 +187,8 @@ def test_page_changes_a_rule_parameter_in_its_generated_form(
     assert label == "最少人数"
     box.clear()
     box.send_keys("2")
+    d.execute_script("document.getElementById('ask-rule').scrollIntoView()")
+    keep_shot(d, tmp_path, "web-rule-form.png")
     d.find_element(By.ID, "rule-submit").click()
     wait.until(lambda _: d.execute_script("return window.timing && window.timing.diff"))
     rule_ms = d.execute_script("return window.timing.diff - window.timing.pinned")
@@ -172,6 +198,6 @@ def test_page_changes_a_rule_parameter_in_its_generated_form(
     wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#history-table tbody tr")) == 2)
     scores = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#history-table td.score")]
     assert int(scores[1]) < int(scores[0]), scores
-    d.save_screenshot(str(tmp_path / "web-rule-form.png"))
+    keep_shot(d, tmp_path, "web-rule-diff.png")
     print(f"\nweb page latency on the demo county: rule change click -> diff shown {rule_ms:.0f} ms")
     all_documented(d, srv)
