@@ -24,6 +24,7 @@ from service.api import (
     county,
     elections,
     errors,
+    forms,
     jobs,
     meta,
     pages,
@@ -50,7 +51,7 @@ AUDITED_READS = ("/result", "/versions/", "/report")
 
 
 ROUTERS = (scenarios.router, pages.router, representatives.router, jobs.router, reports.router, county.router,
-           verbs.router, elections.router, meta.router, meta.keys, meta.health)
+           verbs.router, elections.router, forms.router, meta.router, meta.keys, meta.health)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
