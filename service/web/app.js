@@ -504,8 +504,6 @@ function drawDiff(before, after, what) {
 
 // --- wiring ----------------------------------------------------------------------------------------------
 
-export { api, el, fail, findCadre, openScenario, state, whatIf };  // for ask.js (upload, township pins, rule forms)
-
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
@@ -521,4 +519,5 @@ $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view);
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");
 
-export { $, api, el, fail, signed, solveVersion, state };
+// for report.js (charts, rule report, relaxation) and ask.js (upload, township pins, rule forms)
+export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };

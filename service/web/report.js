@@ -87,10 +87,13 @@ async function drawRules(key) {
     const button = el("button", { type: "button", class: "rule-open", "aria-expanded": "false", "aria-controls": id,
                                   title: "查看约束情况" }, r.rule);
     button.addEventListener("click", () => toggle(button, detail));
+    // the rule's form (ask.js) changes its parameters or strength as a what-if
+    const adjust = el("button", { type: "button", class: "rule-adjust", title: "调整此规则的参数或强度" }, "调整");
+    adjust.addEventListener("click", () => window.askRule?.(r.rule));
     const kind = r.broken ? "broken" : r.tight ? "tight" : "holds";
     const note = r.broken ? `未满足 ${r.broken} 处` : r.tight ? `恰好满足 ${r.tight} 处` : "";
     body.append(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
-      el("td", {}, button), el("td", {}, r.strength_zh), el("td", {}, r.held),
+      el("td", {}, button, " ", adjust), el("td", {}, r.strength_zh), el("td", {}, r.held),
       el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(","), ),
       el("td", { class: "clause" }, r.clause)), detail);
   }

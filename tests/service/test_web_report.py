@@ -74,6 +74,10 @@ def test_charts_rules_and_a_relaxation_applied_from_the_page(
     # the place, what the referee found, the margin and the points it costs
     assert cells[0] and cells[3] and cells[4] and cells[5].startswith("-"), cells
     d.save_screenshot(str(tmp_path / "web-rules.png"))
+    # 调整 beside the rule opens that rule's form (ask.js), built from its parameter schema
+    rule = broken.get_attribute("data-rule")
+    broken.find_element(By.CSS_SELECTOR, "button.rule-adjust").click()
+    wait.until(lambda _: d.find_elements(By.CSS_SELECTOR, f'#rule-form p.clause[data-rule="{rule}"]'))
 
     # an infeasible what-if stored by another system: the page's history solves it and shows the conflict
     auth = {"Authorization": f"Bearer {secret}"}
