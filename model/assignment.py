@@ -8,8 +8,9 @@ The score of a name in a group is a `key`, a tuple of integers compared lexicogr
 is better, e.g. (generally rules broken, -points)); the total is the componentwise sum, compared
 lexicographically too. Among assignments equal on that, ties go to the lower name ids, and of two
 names tied between two groups the lower goes to the earlier group: the assignment avoids the pair
-last in the order (name id, groups last to first) first, then the one before it, and so on. That makes the answer unique,
-whatever the algorithm, so a brute force on tiny counties can check it pair for pair.
+last in the order (name id, groups last to first) first, then the one before it, and so on. That
+makes the answer unique, whatever the algorithm, so a brute force on tiny counties can check it
+pair for pair.
 
 Restriction (exact): a group g asking d_g names never needs more than its best d_g + D - d_g = D
 options, D the sum of every group's demand. Proof: suppose an optimal assignment gives g a name

@@ -10,8 +10,10 @@ import pytest
 
 from model.assignment import assign, kept
 
+Options = dict[str, list[tuple[str, tuple[int, ...]]]]
 
-def brute(demand: dict[str, int], options: dict[str, list[tuple[str, tuple[int, ...]]]]) -> dict[str, list[str]]:
+
+def brute(demand: dict[str, int], options: Options) -> dict[str, list[str]]:
     """Every way to give each group at most its demand of its options, no name twice; the best by
     (most places, least componentwise key sum, then the pairs sorted by (name, groups last to first),
     compared from the last, lowest first), as model/assignment.py defines it, written out independently."""
@@ -38,7 +40,7 @@ def brute(demand: dict[str, int], options: dict[str, list[tuple[str, tuple[int, 
             for g, part in zip(groups, best, strict=True)}
 
 
-def tiny(seed: int) -> tuple[dict[str, int], dict[str, list[tuple[str, tuple[int, ...]]]]]:
+def tiny(seed: int) -> tuple[dict[str, int], Options]:
     """A tiny county: 2-3 groups asking 0-2 names, 2-6 names, keys with many ties, some names
     not eligible in some groups."""
     rng = random.Random(seed)
