@@ -263,9 +263,9 @@ def committee_lists(sc: Scenario, assignments: list[Assignment] | tuple[Assignme
         short = required - seats - len(extras)
         reasons = [reason("differential_count", rule="D1-V1", seats=seats, extra=extra, required=required,
                           percent=DIFFERENTIAL_PERCENT)]
-        last = max((rank_key(x) for x in extras), default=None)
+        last = max((key_of(x) for x in extras), default=None)
         ahead = sorted((x for c, x in best[tid].items() if c in given and given[c] != tid
-                        and (short or last is None or rank_key(x) < last)), key=rank_key)
+                        and (short or last is None or key_of(x) < last)), key=rank_key)
         if ahead:
             reasons.append(reason("differential_elsewhere", rule="D1-V1", township=tid,
                                   elsewhere=[{"cadre": x.cadre, "township": given[x.cadre]} for x in ahead]))
@@ -359,27 +359,42 @@ def promotion_list(sc: Scenario, assignments: list[Assignment] | tuple[Assignmen
 # --------------------------------------------------------------------------- D5-V2
 
 
-class Membership(BaseModel):
-    """A township's party members and the five kinds D5-V2 does not count among those who should
-    attend (五种人): too ill to express their will, abroad at their own expense for half a year or
-    more, serving a sentence, unable to look after themselves, and those who should have moved their
-    membership and have not. `present`: those at a members' meeting, when known. `dispersed`: the
-    township's party organizations lie far apart (所辖党组织驻地分散), which lets a smaller one hold a
-    congress too."""
+MOST = 200_000
+"""The most members a township may have (model/people.py, Township.party_members)."""
+
+
+class MeetingCounts(BaseModel):
+    """What D5-V2 reads besides the member count: the five kinds it does not count among those who
+    should attend (五种人): too ill to express their will, abroad at their own expense for half a
+    year or more, serving a sentence, unable to look after themselves, and those who should have
+    moved their membership and have not. `present`: those at a members' meeting, when known.
+    `dispersed`: the township's party organizations lie far apart (所辖党组织驻地分散), which lets a
+    smaller one hold a congress too."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ill: int = Field(0, ge=0, le=MOST, description="too ill to express their will")
+    abroad: int = Field(0, ge=0, le=MOST, description="abroad at their own expense for half a year or more")
+    imprisoned: int = Field(0, ge=0, le=MOST, description="serving a sentence")
+    dependent: int = Field(0, ge=0, le=MOST, description="unable to look after themselves")
+    untransferred: int = Field(0, ge=0, le=MOST, description="should have moved their membership and did not")
+    present: int | None = Field(None, ge=0, le=MOST, description="members present at a members' meeting")
+    dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
+
+    def counts(self) -> dict[str, int | bool | None]:
+        """The fields of MeetingCounts, for a Membership."""
+        return {k: getattr(self, k) for k in MeetingCounts.model_fields}
+
+
+class Membership(MeetingCounts):
+    """A township's party members and the counts of MeetingCounts (D5-V2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid",
                               json_schema_extra={"examples": [{"members": 480, "ill": 3, "abroad": 2,
                                                                "imprisoned": 1, "dependent": 4,
                                                                "untransferred": 5, "present": 370}]})
 
-    members: int = Field(ge=1, le=200_000, description="party members of the township")
-    ill: int = Field(0, ge=0, description="too ill to express their will")
-    abroad: int = Field(0, ge=0, description="abroad at their own expense for half a year or more")
-    imprisoned: int = Field(0, ge=0, description="serving a sentence")
-    dependent: int = Field(0, ge=0, description="unable to look after themselves")
-    untransferred: int = Field(0, ge=0, description="should have moved their membership and did not")
-    present: int | None = Field(None, ge=0, description="members present at a members' meeting")
-    dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
+    members: int = Field(ge=1, le=MOST, description="party members of the township")
 
     @property
     def not_counted(self) -> int:
@@ -409,6 +424,8 @@ class MeetingPlan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     membership: Membership
+    township: str | None = None
+    """The township whose party members were read from the scenario (None: the count was given)."""
     congress: bool
     should_attend: int
     quorum: int
@@ -416,7 +433,7 @@ class MeetingPlan(BaseModel):
     reasons: tuple[Reason, ...]
 
 
-def meeting_plan(m: Membership) -> MeetingPlan:
+def meeting_plan(m: Membership, township: str | None = None) -> MeetingPlan:
     congress = m.members >= CONGRESS_MEMBERS or m.dispersed
     need = quorum(m.should_attend)
     num, den = QUORUM
@@ -431,12 +448,12 @@ def meeting_plan(m: Membership) -> MeetingPlan:
     if m.present is not None:
         reasons.append(reason("meeting_present", rule="D5-V2", present=m.present, quorum=need,
                               quorate=quorate))
-    return MeetingPlan(membership=m, congress=congress, should_attend=m.should_attend, quorum=need,
-                       quorate=quorate, reasons=tuple(reasons))
+    return MeetingPlan(membership=m, township=township, congress=congress, should_attend=m.should_attend,
+                       quorum=need, quorate=quorate, reasons=tuple(reasons))
 
 
 __all__ = [
-    "Ballot", "BallotEntry", "CommitteeList", "Convention", "Listed", "MeetingPlan", "Membership",
-    "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list", "committee_lists",
-    "differential_extra", "meeting_plan", "promotion_list", "promotion_lists", "quorum",
+    "Ballot", "BallotEntry", "CommitteeList", "Convention", "Listed", "MeetingCounts", "MeetingPlan",
+    "Membership", "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list",
+    "committee_lists", "differential_extra", "meeting_plan", "promotion_list", "promotion_lists", "quorum",
 ]
