@@ -61,6 +61,20 @@ QUORUM = (4, 5)
 """D5-V2: at a members' meeting more than 4/5 of those who should attend are present."""
 
 
+COMPUTED = {"D1-V1": "committee_lists", "D1-V2": "ballot", "D5-V1": "promotion_lists",
+            "D5-V2": "meeting_plan"}
+"""The rows of section V this module computes, each with its function (tests/model/test_catalog.py)."""
+
+NOT_COMPUTED = {
+    "D1-V3": "full directed recommendation (全额定向推荐) and the competitive examination of new names "
+             "(差额考察) are steps of the organization department's procedure with people: recommendation "
+             "votes cast at a meeting and an inspection team's examination of more names than seats. A "
+             "planning tool reads their outcome (the recommendation share in merit, the votes of D1-E6) and "
+             "gives the 1:2 names of D5-V1 to examine, but it cannot compute the votes or the examination.",
+}
+"""Rows of section V no function computes, each with the reason."""
+
+
 def differential_extra(seats: int) -> int:
     """How many names beyond the seats D1-V1 asks: the least whole number not below 20% of the
     seats, i.e. ceil(seats / 5), in integers (7 seats: 1.4 -> 2 more, 9 candidates; 5 seats: exactly 1)."""

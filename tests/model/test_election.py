@@ -201,3 +201,24 @@ def test_an_assignment_with_an_extra_committee_post_counts() -> None:
     plain = Assignment(township="t", seat="deputy_head", cadre="c")
     assert not on_committee(seat, plain)
     assert on_committee(seat, plain.model_copy(update={"extra_posts": (Post.committee_member,)}))
+
+
+def test_a_stronger_name_elsewhere_is_said(demo) -> None:
+    """One cadre off the slate given three 优秀 grades (more merit points in every township) is the
+    extra name of one township only; the others whose lists he would top say where he went (D1-V1),
+    in words."""
+    from model.enums import Grade
+    from service.render.words import Names, say
+
+    sc, assignments = demo
+    star = committee_lists(sc, assignments)["t12"].extras[0].cadre
+    best = (Grade.excellent,) * 3
+    strong = sc.with_changes(cadres=tuple(c.model_copy(update={"grades": best}) if c.id == star else c
+                                          for c in sc.cadres))
+    lists = committee_lists(strong, assignments)
+    home = [t for t, cl in lists.items() if star in {x.cadre for x in cl.extras}]
+    assert len(home) == 1
+    said = [r for cl in lists.values() for r in cl.reasons if r.code == "differential_elsewhere"]
+    assert said and all(r.args["elsewhere"] == [{"cadre": star, "township": home[0]}] for r in said)
+    text = say(said[0], Names.of(strong))
+    assert strong.cadre_by_id[star].name in text and "D1-V1" in text
