@@ -40,22 +40,25 @@ def brute(demand: dict[str, int], options: Options) -> dict[str, list[str]]:
             for g, part in zip(groups, best, strict=True)}
 
 
-def tiny(seed: int) -> tuple[dict[str, int], Options]:
-    """A tiny county: 2-3 groups asking 0-2 names, 2-6 names, keys with many ties, some names
-    not eligible in some groups."""
+def county(seed: int, groups: tuple[int, int], names: tuple[int, int], asks: tuple[int, int],
+           eligible: float, points: int) -> tuple[dict[str, int], Options]:
+    """A random county: groups and names in the ranges given, each group asking `asks` names,
+    each name eligible in a group with chance `eligible`, keys (0 or 1 rule broken, -points) with
+    many ties."""
     rng = random.Random(seed)
-    groups = [f"t{i}" for i in range(rng.randint(2, 3))]
-    names = [f"c{i}" for i in range(rng.randint(2, 6))]
-    demand = {g: rng.randint(0, 2) for g in groups}
-    options = {g: [(n, (rng.randint(0, 1), -rng.randint(0, 3))) for n in names if rng.random() < 0.7]
-               for g in groups}
+    gs = [f"t{i}" for i in range(rng.randint(*groups))]
+    ns = [f"c{i:02d}" for i in range(rng.randint(*names))]
+    demand = {g: rng.randint(*asks) for g in gs}
+    options = {g: [(n, (rng.randint(0, 1), -rng.randint(0, points))) for n in ns if rng.random() < eligible]
+               for g in gs}
     return demand, options
 
 
 @pytest.mark.parametrize("seed", range(300))
 def test_assignment_agrees_with_brute_force(seed: int) -> None:
-    """On 300 tiny random counties the flow gives the brute force's assignment, pair for pair."""
-    demand, options = tiny(seed)
+    """On 300 tiny random counties (2-3 groups asking 0-2, 2-6 names) the flow gives the brute
+    force's assignment, pair for pair."""
+    demand, options = county(seed, (2, 3), (2, 6), (0, 2), 0.7, 3)
     assert assign(demand, options) == brute(demand, options)
 
 
@@ -63,12 +66,7 @@ def test_assignment_agrees_with_brute_force(seed: int) -> None:
 def test_restriction_changes_nothing(seed: int) -> None:
     """Cutting each group to its best D options gives the same answer as keeping them all (larger
     random counties, where the cut drops options)."""
-    rng = random.Random(seed)
-    groups = [f"t{i}" for i in range(rng.randint(2, 5))]
-    names = [f"c{i:02d}" for i in range(rng.randint(5, 40))]
-    demand = {g: rng.randint(1, 3) for g in groups}
-    options = {g: [(n, (rng.randint(0, 1), -rng.randint(0, 6))) for n in names if rng.random() < 0.8]
-               for g in groups}
+    demand, options = county(seed, (2, 5), (5, 40), (1, 3), 0.8, 6)
     assert assign(demand, options) == assign(demand, options, restrict=False)
 
 
