@@ -66,13 +66,13 @@ COMPUTED = {"D1-V1": "committee_lists", "D1-V2": "ballot", "D5-V1": "promotion_l
 """The rows of section V this module computes, each with its function (tests/model/test_catalog.py)."""
 
 NOT_COMPUTED = {
-    "D1-V3": "full directed recommendation (全额定向推荐) and the competitive examination of new names "
-             "(差额考察) are steps of the organization department's procedure with people: recommendation "
+    "D1-V3": "full directed recommendation and the competitive examination of new names (more examined "
+             "than seats) are steps of the organization department's procedure with people: recommendation "
              "votes cast at a meeting and an inspection team's examination of more names than seats. A "
              "planning tool reads their outcome (the recommendation share in merit, the votes of D1-E6) and "
              "gives the 1:2 names of D5-V1 to examine, but it cannot compute the votes or the examination.",
 }
-"""Rows of section V no function computes, each with the reason."""
+"""Rows of section V no function computes, each with the reason (D1-V3: 全额定向推荐, 差额考察)."""
 
 
 def differential_extra(seats: int) -> int:
@@ -107,8 +107,9 @@ class Listed(BaseModel):
 class CommitteeList(BaseModel):
     """The committee's candidate list of one township (D1-V1): `seats` committee seats on the slate,
     `required` names at least (seats + ceil(20%)); `members` the slate's committee members in
-    the order of the team, `extras` the 差额人选, best first, from `eligible` cadres outside the
-    slate; `short` how many names are missing when too few are eligible (0: the list holds)."""
+    the order of the team, `extras` the 差额人选, best first, the township's part of the county-wide
+    assignment among its `eligible` cadres outside the slate; `short` how many names are missing
+    when too few are left (0: the list holds)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -150,8 +151,9 @@ class Ballot(BaseModel):
 
 
 class PromotionPair(BaseModel):
-    """One seat the slate fills by promotion and its two names (D5-V1): the slate's holder and the
-    next best for whom the seat is a promotion too (`other` None: nobody eligible is left)."""
+    """One seat the slate fills by promotion and its two names (D5-V1): the slate's holder and one
+    for whom the seat is a promotion too, given by the county-wide assignment of second names
+    (`other` None: nobody eligible is left)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -193,14 +195,14 @@ def is_leader(seat: Seat) -> bool:
 
 class Scorer:
     """Cadres scored in seats, the rules read once: the seated rules in force parsed once and
-    those applying to each seat template picked once (the lists score every cadre off the slate
+    those applying to each kind of seat picked once (the lists score every cadre off the slate
     in every township's open seats)."""
 
     def __init__(self, sc: Scenario, view: View | None = None) -> None:
         self.sc = sc
         self.view = view if view is not None else make_view(sc, [])
         self.rules = seated_rules(sc)
-        self.applying: dict[str, tuple[Parsed, ...]] = {}
+        self.applying: dict[tuple[tuple[Post, ...], bool], tuple[Parsed, ...]] = {}
 
     def __call__(self, cadre: str, seat: Seat) -> tuple[bool, int, tuple[str, ...]]:
         """(allowed, points, generally rules broken) of the cadre in the seat: allowed when no must
@@ -209,9 +211,10 @@ class Scorer:
         if cadre in sc.remove or any(b.cadre == cadre and b.township == seat.township
                                      and b.seat in (None, seat.template.id) for b in sc.bans):
             return False, 0, ()
-        rules = self.applying.get(seat.template.id)
+        shape = (seat.posts, seat.principal)  # all that SeatFilter.applies reads of a seat
+        rules = self.applying.get(shape)
         if rules is None:
-            rules = self.applying[seat.template.id] = tuple(r for r in self.rules if r.params.applies(seat))
+            rules = self.applying[shape] = tuple(r for r in self.rules if r.params.applies(seat))
         breaks = seated_breaks(sc, cadre, seat, self.view, rules)
         if any(b.strength == Strength.must for b in breaks):
             return False, 0, ()
