@@ -361,9 +361,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
 
-    from service import batch_cli, election_cli, report_cli, roster_cli, serve
+    from service import batch_cli, election_cli, report_cli, reps_cli, roster_cli, serve
 
-    for verbs in (serve, report_cli, batch_cli, roster_cli, election_cli):  # each declares its own verbs
+    for verbs in (serve, report_cli, batch_cli, roster_cli, election_cli, reps_cli):  # each has its verbs
         verbs.add_parsers(sub, [debug])
     return p
 

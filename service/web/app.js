@@ -28,14 +28,16 @@ class ApiError extends Error {
     const what = body?.errors ? body.errors.map((e) => e.message).join("; ") : body?.error;
     super(`${status}: ${what || "请求失败"}`);
     this.status = status;
+    this.body = body;  // the located errors of a 422, shown by ask.js for an upload
   }
 }
 
 function send(method, path, body) {
   window.apiCalls.push({ method, path: path.split("?")[0] });
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const form = body instanceof FormData;  // a multipart upload: the browser sets its boundary
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
+  return fetch(path, { method, headers, body: body === undefined || form ? body : JSON.stringify(body) });
 }
 
 async function api(method, path, body) {
@@ -118,6 +120,7 @@ async function openScenario(id, version) {
   if (view) {
     state.base = { version, view };
     drawCounty(view);
+    document.dispatchEvent(new CustomEvent("huanjie:opened"));  // ask.js lists the version's rules
   }
   await drawHistory();
 }
@@ -500,6 +503,8 @@ function drawDiff(before, after, what) {
 }
 
 // --- wiring ----------------------------------------------------------------------------------------------
+
+export { api, el, fail, findCadre, openScenario, state, whatIf };  // for ask.js (upload, township pins, rule forms)
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

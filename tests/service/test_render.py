@@ -33,6 +33,8 @@ VOCABULARY = {
     "model/strokes.py": "the compound surnames (复姓) a name is read with, data of the stroke order",
     "model/data/make_strokes.py": "the ranges of CJK ideographs the stroke table keeps",
     "model/people.py": "the default ethnicity 汉族 and the 族 suffix that reading a cadre's 民族 cell adds",
+    "model/membership.py": "the Chinese column headers of the units and nominee rolls and their 是/否 cells",
+    "model/nominee_generator.py": "sample data of generated rolls: branch names, the default 汉族",
     "model/readers.py": "an input error hint that names Excel's own menu entry, CSV UTF-8 (逗号分隔)",
     "model/structured.py": "the 是/否 words a yes/no field takes, in a CSV cell or a YAML value alike",
     "model/writers.py": "the 是/否 cells and the 、 list separator of the scenario folder staff edit",

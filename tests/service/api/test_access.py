@@ -17,6 +17,9 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("GET", "/v1/jobs/{job_id}/charts"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/rules"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/conflict"): Role.viewer,
+    ("PUT", "/v1/scenarios/{scenario_id}/membership"): Role.planner,
+    ("GET", "/v1/scenarios/{scenario_id}/membership"): Role.viewer,
+    ("POST", "/v1/scenarios/{scenario_id}/representatives"): Role.planner,
     ("GET", "/v1/scenarios"): Role.viewer,
     ("GET", "/v1/scenarios/{scenario_id}"): Role.viewer,
     ("POST", "/v1/scenarios/{scenario_id}/versions"): Role.planner,
@@ -41,6 +44,9 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("GET", "/v1/rulesets"): Role.viewer,
     ("GET", "/v1/rulesets/{ruleset_id}"): Role.viewer,
     ("GET", "/v1/rules"): Role.viewer,
+    ("GET", "/v1/rulesets/{ruleset_id}/rules/{rule_id}"): Role.viewer,
+    ("GET", "/v1/scenarios/{scenario_id}/versions/{version}/rules"): Role.viewer,
+    ("GET", "/v1/scenarios/{scenario_id}/versions/{version}/rules/{rule_id}"): Role.viewer,
     ("GET", "/v1/audit"): Role.admin,
     ("POST", "/v1/keys"): Role.admin,
     ("GET", "/v1/keys"): Role.admin,
@@ -54,7 +60,7 @@ NEEDS: dict[tuple[str, str], Role | None] = {
 
 def concrete(path: str) -> str:
     return (path.replace("{scenario_id}", "s-none").replace("{version}", "1").replace("{job_id}", "j-none")
-            .replace("{ruleset_id}", "xx-2011").replace("{key_id}", "k-none"))
+            .replace("{ruleset_id}", "xx-2011").replace("{key_id}", "k-none").replace("{rule_id}", "D1-C1"))
 
 
 def test_the_table_names_every_endpoint(service: Service) -> None:
