@@ -504,7 +504,9 @@ function drawDiff(before, after, what) {
 
 // --- wiring ----------------------------------------------------------------------------------------------
 
-export { api, el, fail, findCadre, openScenario, state, whatIf };  // for ask.js (upload, township pins, rule forms)
+// for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
+// a name exported twice is a SyntaxError that stops the whole module
+export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);
@@ -520,5 +522,3 @@ $("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");
-
-export { $, api, el, fail, signed, solveVersion, state };
