@@ -1,12 +1,15 @@
 """The lists of the party congress (section V of shared/directives.md), from a solved slate:
 
 - the committee's differential candidate list (D1-V1): the slate's committee members and at least
-  20% more names (差额人选), the best by score among the cadres outside the slate whom no must rule
-  keeps out of a committee seat of the township;
+  20% more names (差额人选), among the cadres outside the slate whom no must rule keeps out of a
+  committee seat of the township; a cadre stands in one township's election only, so the extra
+  names of every township are one county-wide exact assignment (model/assignment.py) of the best
+  total score;
 - the ballot (D1-V2): secretary and deputy secretaries first, in the order of their seats, then
   the others by strokes (model/strokes.py), 姓氏笔画 or 姓名笔画;
 - the 1:2 list of new promotions in the meeting recommendation (D5-V1): for each seat the slate
-  fills by promotion (提拔), its holder and one more name for whom the seat is a promotion too;
+  fills by promotion (提拔), its holder and one more name for whom the seat is a promotion too,
+  no name second for two seats of the county (the same assignment);
 - which meeting a township holds and the quorum of a members' meeting (D5-V2).
 
 A cadre's score for a seat is the solver's: the bonus terms of model/score.py (merit, continuity,
@@ -19,7 +22,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.eligibility import seated_breaks
+from model.assignment import assign
+from model.eligibility import Parsed, seated_breaks, seated_rules
 from model.enums import Change, Post, Strength
 from model.reasons import Reason, reason
 from model.referee import make_view
@@ -57,6 +61,20 @@ QUORUM = (4, 5)
 """D5-V2: at a members' meeting more than 4/5 of those who should attend are present."""
 
 
+COMPUTED = {"D1-V1": "committee_lists", "D1-V2": "ballot", "D5-V1": "promotion_lists",
+            "D5-V2": "meeting_plan"}
+"""The rows of section V this module computes, each with its function (tests/model/test_catalog.py)."""
+
+NOT_COMPUTED = {
+    "D1-V3": "full directed recommendation and the competitive examination of new names (more examined "
+             "than seats) are steps of the organization department's procedure with people: recommendation "
+             "votes cast at a meeting and an inspection team's examination of more names than seats. A "
+             "planning tool reads their outcome (the recommendation share in merit, the votes of D1-E6) and "
+             "gives the 1:2 names of D5-V1 to examine, but it cannot compute the votes or the examination.",
+}
+"""Rows of section V no function computes, each with the reason (D1-V3: 全额定向推荐, 差额考察)."""
+
+
 def differential_extra(seats: int) -> int:
     """How many names beyond the seats D1-V1 asks: the least whole number not below 20% of the
     seats, i.e. ceil(seats / 5), in integers (7 seats: 1.4 -> 2 more, 9 candidates; 5 seats: exactly 1)."""
@@ -89,8 +107,9 @@ class Listed(BaseModel):
 class CommitteeList(BaseModel):
     """The committee's candidate list of one township (D1-V1): `seats` committee seats on the slate,
     `required` names at least (seats + ceil(20%)); `members` the slate's committee members in
-    the order of the team, `extras` the 差额人选, best first, from `eligible` cadres outside the
-    slate; `short` how many names are missing when too few are eligible (0: the list holds)."""
+    the order of the team, `extras` the 差额人选, best first, the township's part of the county-wide
+    assignment among its `eligible` cadres outside the slate; `short` how many names are missing
+    when too few are left (0: the list holds)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -132,8 +151,9 @@ class Ballot(BaseModel):
 
 
 class PromotionPair(BaseModel):
-    """One seat the slate fills by promotion and its two names (D5-V1): the slate's holder and the
-    next best for whom the seat is a promotion too (`other` None: nobody eligible is left)."""
+    """One seat the slate fills by promotion and its two names (D5-V1): the slate's holder and one
+    for whom the seat is a promotion too, given by the county-wide assignment of second names
+    (`other` None: nobody eligible is left)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -173,18 +193,34 @@ def is_leader(seat: Seat) -> bool:
     return bool(set(seat.posts) & LEADER_POSTS)
 
 
-def scored(sc: Scenario, cadre: str, seat: Seat, view: View) -> tuple[bool, int, tuple[str, ...]]:
-    """(allowed, points, generally rules broken) of the cadre in the seat: allowed when no must rule,
-    ban or removal keeps them out."""
-    if cadre in sc.remove or any(b.cadre == cadre and b.township == seat.township
-                                 and b.seat in (None, seat.template.id) for b in sc.bans):
-        return False, 0, ()
-    breaks = seated_breaks(sc, cadre, seat, view)
-    if any(b.strength == Strength.must for b in breaks):
-        return False, 0, ()
-    bonus = sum(p for p, _ in bonus_terms(sc, sc.cadre_by_id[cadre], seat).values())
-    points = bonus - sum(b.penalty for b in breaks)
-    return True, points, tuple(b.rule for b in breaks if b.strength == Strength.generally)
+class Scorer:
+    """Cadres scored in seats, the rules read once: the seated rules in force parsed once and
+    those applying to each kind of seat picked once (the lists score every cadre off the slate
+    in every township's open seats)."""
+
+    def __init__(self, sc: Scenario, view: View | None = None) -> None:
+        self.sc = sc
+        self.view = view if view is not None else make_view(sc, [])
+        self.rules = seated_rules(sc)
+        self.applying: dict[tuple[tuple[Post, ...], bool], tuple[Parsed, ...]] = {}
+
+    def __call__(self, cadre: str, seat: Seat) -> tuple[bool, int, tuple[str, ...]]:
+        """(allowed, points, generally rules broken) of the cadre in the seat: allowed when no must
+        rule, ban or removal keeps them out."""
+        sc = self.sc
+        if cadre in sc.remove or any(b.cadre == cadre and b.township == seat.township
+                                     and b.seat in (None, seat.template.id) for b in sc.bans):
+            return False, 0, ()
+        shape = (seat.posts, seat.principal)  # all that SeatFilter.applies reads of a seat
+        rules = self.applying.get(shape)
+        if rules is None:
+            rules = self.applying[shape] = tuple(r for r in self.rules if r.params.applies(seat))
+        breaks = seated_breaks(sc, cadre, seat, self.view, rules)
+        if any(b.strength == Strength.must for b in breaks):
+            return False, 0, ()
+        bonus = sum(p for p, _ in bonus_terms(sc, sc.cadre_by_id[cadre], seat).values())
+        points = bonus - sum(b.penalty for b in breaks)
+        return True, points, tuple(b.rule for b in breaks if b.strength == Strength.generally)
 
 
 def listed(sc: Scenario, cadre: str, seat: Seat, points: int, broken: tuple[str, ...] = ()) -> Listed:
@@ -197,45 +233,79 @@ def rank_key(x: Listed) -> tuple[int, int, str]:
     return (len(x.broken), -x.points, x.cadre)
 
 
+def key_of(x: Listed) -> tuple[int, int]:
+    """The score a list's assignment adds up (model/assignment.py): rank_key without the id."""
+    return (len(x.broken), -x.points)
+
+
 # --------------------------------------------------------------------------- D1-V1, D1-V2
+
+
+def committee_lists(sc: Scenario, assignments: list[Assignment] | tuple[Assignment, ...],
+                    view: View | None = None) -> dict[str, CommitteeList]:
+    """The differential lists of D1-V1 of every township, the extra names distinct across the
+    county: a cadre stands in one township's committee election only. An extra name is a cadre on
+    no seat of the slate (anywhere in the county) whom no must rule keeps out of at least one
+    committee seat of the township other than 书记 and 副书记 (those the new committee elects from
+    its members); their score there is that of their best such seat. Each township asks
+    ceil(20%) of its committee seats; the extras are the county-wide exact assignment of
+    model/assignment.py: the most places filled, then the best total score (fewer generally rules
+    broken, then more points), ties to the lower ids."""
+    score = Scorer(sc, view)
+    seated = {a.cadre for a in assignments}
+    off = [c.id for c in sc.cadres if c.id not in seated]
+    members: dict[str, list[Listed]] = {}
+    best: dict[str, dict[str, Listed]] = {}
+    for tid in sc.townships:
+        committee = [(s, a) for s, a in seats_on(sc, assignments, tid) if on_committee(s, a)]
+        members[tid] = [listed(sc, a.cadre, s, *scored_in(score, a.cadre, s)) for s, a in committee]
+        kinds = {s.template.id: s for s, _ in reversed(committee) if not is_leader(s)}
+        open_seats = [s for s, _ in committee if kinds.get(s.template.id) is s]
+        best[tid] = {}
+        for cid in off:
+            for s in open_seats:
+                ok, points, broken = score(cid, s)
+                if ok:
+                    x = listed(sc, cid, s, points, broken)
+                    if cid not in best[tid] or rank_key(x) < rank_key(best[tid][cid]):
+                        best[tid][cid] = x
+    demand = {tid: differential_extra(len(members[tid])) for tid in sc.townships}
+    picked = assign(demand, {tid: [(c, key_of(x)) for c, x in best[tid].items()] for tid in sc.townships})
+    given = {c: tid for tid, cs in picked.items() for c in cs}
+    out = {}
+    for tid in sc.townships:
+        extras = [best[tid][c] for c in picked[tid]]
+        seats, extra = len(members[tid]), demand[tid]
+        required = seats + extra
+        short = required - seats - len(extras)
+        reasons = [reason("differential_count", rule="D1-V1", seats=seats, extra=extra, required=required,
+                          percent=DIFFERENTIAL_PERCENT)]
+        last = max((key_of(x) for x in extras), default=None)
+        ahead = sorted((x for c, x in best[tid].items() if c in given and given[c] != tid
+                        and (short or last is None or key_of(x) < last)), key=rank_key)
+        if ahead:
+            reasons.append(reason("differential_elsewhere", rule="D1-V1", township=tid,
+                                  elsewhere=[{"cadre": x.cadre, "township": given[x.cadre]} for x in ahead]))
+        if short:
+            reasons.append(reason("differential_short", rule="D1-V1", township=tid, required=required,
+                                  have=seats + len(extras), eligible=len(best[tid])))
+        out[tid] = CommitteeList(township=tid, seats=seats, required=required, members=tuple(members[tid]),
+                                 extras=tuple(extras), eligible=len(best[tid]), short=short,
+                                 reasons=tuple(reasons))
+    return out
+
+
+def scored_in(score: Scorer, cadre: str, seat: Seat) -> tuple[int, tuple[str, ...]]:
+    """(points, generally rules broken) of a slate's holder in their seat."""
+    _, points, broken = score(cadre, seat)
+    return points, broken
 
 
 def committee_list(sc: Scenario, assignments: list[Assignment] | tuple[Assignment, ...], township: str,
                    view: View | None = None) -> CommitteeList:
-    """The differential list of D1-V1 for one township of the slate. An extra name is a cadre on
-    no seat of the slate (anywhere in the county) whom no must rule keeps out of at least one
-    committee seat of the township other than 书记 and 副书记 (those the new committee elects from
-    its members); their score is that of their best such seat."""
-    view = view if view is not None else make_view(sc, [])
-    filled = seats_on(sc, assignments, township)
-    committee = [(s, a) for s, a in filled if on_committee(s, a)]
-    members = []
-    for s, a in committee:
-        _, points, broken = scored(sc, a.cadre, s, view)
-        members.append(listed(sc, a.cadre, s, points, broken))
-    seated = {a.cadre for a in assignments}
-    open_seats = [s for s, _ in committee if not is_leader(s)]
-    best: dict[str, Listed] = {}
-    for c in sc.cadres:
-        if c.id in seated:
-            continue
-        for s in open_seats:
-            ok, points, broken = scored(sc, c.id, s, view)
-            if ok:
-                x = listed(sc, c.id, s, points, broken)
-                if c.id not in best or rank_key(x) < rank_key(best[c.id]):
-                    best[c.id] = x
-    extra = differential_extra(len(committee))
-    extras = sorted(best.values(), key=rank_key)[:extra]
-    required = len(committee) + extra
-    short = required - len(members) - len(extras)
-    reasons = [reason("differential_count", rule="D1-V1", seats=len(committee), extra=extra,
-                      required=required, percent=DIFFERENTIAL_PERCENT)]
-    if short:
-        reasons.append(reason("differential_short", rule="D1-V1", township=township, required=required,
-                              have=len(members) + len(extras), eligible=len(best)))
-    return CommitteeList(township=township, seats=len(committee), required=required, members=tuple(members),
-                         extras=tuple(extras), eligible=len(best), short=short, reasons=tuple(reasons))
+    """One township's part of the county-wide differential lists (`committee_lists`): two
+    townships' lists never share an extra name."""
+    return committee_lists(sc, assignments, view)[township]
 
 
 def ballot(sc: Scenario, cl: CommitteeList, convention: Convention = Convention.surname) -> Ballot:
@@ -258,102 +328,90 @@ def ballot(sc: Scenario, cl: CommitteeList, convention: Convention = Convention.
 # --------------------------------------------------------------------------- D5-V1
 
 
+def promotion_lists(sc: Scenario, assignments: list[Assignment] | tuple[Assignment, ...],
+                    view: View | None = None) -> dict[str, PromotionList]:
+    """The 1:2 lists of D5-V1 of every township: each seat the slate fills by a new promotion, with
+    its holder and a second name: a cadre on no seat of the slate, allowed in the seat by every must
+    rule, for whom it is a promotion too. No cadre is second for two seats anywhere in the county;
+    the second names are the county-wide exact assignment of model/assignment.py (each seat asks
+    one): the most seats given one, then the best total score, ties to the lower ids."""
+    score = Scorer(sc, view)
+    seated = {a.cadre for a in assignments}
+    off = [c for c in sc.cadres if c.id not in seated]
+    seats: dict[str, list[tuple[Seat, Listed]]] = {}
+    options: dict[tuple[str, str], dict[str, Listed]] = {}
+    for tid in sc.townships:
+        seats[tid] = []
+        for s, a in seats_on(sc, assignments, tid):
+            if change_of(sc, sc.cadre_by_id[a.cadre], s) not in PROMOTIONS:
+                continue
+            seats[tid].append((s, listed(sc, a.cadre, s, *scored_in(score, a.cadre, s))))
+            options[(tid, s.id)] = {}
+            for other in off:
+                if change_of(sc, other, s) not in PROMOTIONS:
+                    continue
+                ok, p, b = score(other.id, s)
+                if ok:
+                    options[(tid, s.id)][other.id] = listed(sc, other.id, s, p, b)
+    picked = assign({g: 1 for g in options}, {g: [(c, key_of(x)) for c, x in xs.items()]
+                                              for g, xs in options.items()})
+    out = {}
+    for tid in sc.townships:
+        pairs = tuple(PromotionPair(seat=s.id, holder=h, other=next(
+            (options[(tid, s.id)][c] for c in picked[(tid, s.id)]), None)) for s, h in seats[tid])
+        short = sum(p.other is None for p in pairs)
+        reasons = [reason("promotion_ratio", rule="D5-V1", seats=len(pairs), names=2 * len(pairs) - short)]
+        reasons += [reason("promotion_short", rule="D5-V1", township=tid, seat=p.seat)
+                    for p in pairs if p.other is None]
+        out[tid] = PromotionList(township=tid, pairs=pairs, short=short, reasons=tuple(reasons))
+    return out
+
+
 def promotion_list(sc: Scenario, assignments: list[Assignment] | tuple[Assignment, ...], township: str,
                    view: View | None = None) -> PromotionList:
-    """The 1:2 list of D5-V1: each seat of the township the slate fills by a new promotion, with its
-    holder and a second name: a cadre on no seat of the slate, allowed in the seat by every must rule,
-    for whom it is a promotion too. No cadre is second for two seats; among the ways to give each seat
-    one, the list takes one that fills the most seats, then the best by rank_key seat by seat in the
-    order of the team (`matched`)."""
-    view = view if view is not None else make_view(sc, [])
-    seated = {a.cadre for a in assignments}
-    pairs_in: list[tuple[Seat, Listed, list[Listed]]] = []
-    for s, a in seats_on(sc, assignments, township):
-        c = sc.cadre_by_id[a.cadre]
-        if change_of(sc, c, s) not in PROMOTIONS:
-            continue
-        _, points, broken = scored(sc, a.cadre, s, view)
-        options = []
-        for other in sc.cadres:
-            if other.id in seated or change_of(sc, other, s) not in PROMOTIONS:
-                continue
-            ok, p, b = scored(sc, other.id, s, view)
-            if ok:
-                options.append(listed(sc, other.id, s, p, b))
-        pairs_in.append((s, listed(sc, a.cadre, s, points, broken), sorted(options, key=rank_key)))
-    picked = matched([opts for _, _, opts in pairs_in])
-    pairs = tuple(PromotionPair(seat=s.id, holder=h, other=o) for (s, h, _), o in zip(pairs_in, picked,
-                                                                                       strict=True))
-    short = sum(p.other is None for p in pairs)
-    reasons = [reason("promotion_ratio", rule="D5-V1", seats=len(pairs), names=2 * len(pairs) - short)]
-    reasons += [reason("promotion_short", rule="D5-V1", township=township, seat=p.seat)
-                for p in pairs if p.other is None]
-    return PromotionList(township=township, pairs=pairs, short=short, reasons=tuple(reasons))
-
-
-def matching_size(options: list[list[str]], taken: frozenset[str] = frozenset()) -> int:
-    """The most seats that can each get a distinct cadre of their options, none of `taken`
-    (augmenting paths, Kuhn's algorithm: a few seats, a few dozen cadres)."""
-    holder: dict[str, int] = {}
-
-    def place(i: int, seen: set[str]) -> bool:
-        for c in options[i]:
-            if c in taken or c in seen:
-                continue
-            seen.add(c)
-            if c not in holder or place(holder[c], seen):
-                holder[c] = i
-                return True
-        return False
-
-    return sum(place(i, set()) for i in range(len(options)))
-
-
-def matched(options: list[list[Listed]]) -> list[Listed | None]:
-    """One distinct cadre per seat (or None), each seat's options best first: as many seats filled
-    as can be, and, seat by seat in order, the best option that still lets that many be filled."""
-    ids = [[x.cadre for x in opts] for opts in options]
-    target = matching_size(ids)
-    out: list[Listed | None] = []
-    taken: frozenset[str] = frozenset()
-    filled = 0
-    for i, opts in enumerate(options):
-        rest = ids[i + 1:]
-        pick = None
-        for x in opts:
-            if x.cadre not in taken and filled + 1 + matching_size(rest, taken | {x.cadre}) == target:
-                pick = x
-                break
-        out.append(pick)
-        if pick is not None:
-            taken, filled = taken | {pick.cadre}, filled + 1
-    return out
+    """One township's part of the county-wide 1:2 lists (`promotion_lists`)."""
+    return promotion_lists(sc, assignments, view)[township]
 
 
 # --------------------------------------------------------------------------- D5-V2
 
 
-class Membership(BaseModel):
-    """A township's party members and the five kinds D5-V2 does not count among those who should
-    attend (五种人): too ill to express their will, abroad at their own expense for half a year or
-    more, serving a sentence, unable to look after themselves, and those who should have moved their
-    membership and have not. `present`: those at a members' meeting, when known. `dispersed`: the
-    township's party organizations lie far apart (所辖党组织驻地分散), which lets a smaller one hold a
-    congress too."""
+MOST = 200_000
+"""The most members a township may have (model/people.py, Township.party_members)."""
+
+
+class MeetingCounts(BaseModel):
+    """What D5-V2 reads besides the member count: the five kinds it does not count among those who
+    should attend (五种人): too ill to express their will, abroad at their own expense for half a
+    year or more, serving a sentence, unable to look after themselves, and those who should have
+    moved their membership and have not. `present`: those at a members' meeting, when known.
+    `dispersed`: the township's party organizations lie far apart (所辖党组织驻地分散), which lets a
+    smaller one hold a congress too."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ill: int = Field(0, ge=0, le=MOST, description="too ill to express their will")
+    abroad: int = Field(0, ge=0, le=MOST, description="abroad at their own expense for half a year or more")
+    imprisoned: int = Field(0, ge=0, le=MOST, description="serving a sentence")
+    dependent: int = Field(0, ge=0, le=MOST, description="unable to look after themselves")
+    untransferred: int = Field(0, ge=0, le=MOST, description="should have moved their membership and did not")
+    present: int | None = Field(None, ge=0, le=MOST, description="members present at a members' meeting")
+    dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
+
+    def counts(self) -> dict[str, int | bool | None]:
+        """The fields of MeetingCounts, for a Membership."""
+        return {k: getattr(self, k) for k in MeetingCounts.model_fields}
+
+
+class Membership(MeetingCounts):
+    """A township's party members and the counts of MeetingCounts (D5-V2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid",
                               json_schema_extra={"examples": [{"members": 480, "ill": 3, "abroad": 2,
                                                                "imprisoned": 1, "dependent": 4,
                                                                "untransferred": 5, "present": 370}]})
 
-    members: int = Field(ge=1, le=200_000, description="party members of the township")
-    ill: int = Field(0, ge=0, description="too ill to express their will")
-    abroad: int = Field(0, ge=0, description="abroad at their own expense for half a year or more")
-    imprisoned: int = Field(0, ge=0, description="serving a sentence")
-    dependent: int = Field(0, ge=0, description="unable to look after themselves")
-    untransferred: int = Field(0, ge=0, description="should have moved their membership and did not")
-    present: int | None = Field(None, ge=0, description="members present at a members' meeting")
-    dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
+    members: int = Field(ge=1, le=MOST, description="party members of the township")
 
     @property
     def not_counted(self) -> int:
@@ -383,6 +441,8 @@ class MeetingPlan(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     membership: Membership
+    township: str | None = None
+    """The township whose party members were read from the scenario (None: the count was given)."""
     congress: bool
     should_attend: int
     quorum: int
@@ -390,7 +450,7 @@ class MeetingPlan(BaseModel):
     reasons: tuple[Reason, ...]
 
 
-def meeting_plan(m: Membership) -> MeetingPlan:
+def meeting_plan(m: Membership, township: str | None = None) -> MeetingPlan:
     congress = m.members >= CONGRESS_MEMBERS or m.dispersed
     need = quorum(m.should_attend)
     num, den = QUORUM
@@ -405,12 +465,12 @@ def meeting_plan(m: Membership) -> MeetingPlan:
     if m.present is not None:
         reasons.append(reason("meeting_present", rule="D5-V2", present=m.present, quorum=need,
                               quorate=quorate))
-    return MeetingPlan(membership=m, congress=congress, should_attend=m.should_attend, quorum=need,
-                       quorate=quorate, reasons=tuple(reasons))
+    return MeetingPlan(membership=m, township=township, congress=congress, should_attend=m.should_attend,
+                       quorum=need, quorate=quorate, reasons=tuple(reasons))
 
 
 __all__ = [
-    "Ballot", "BallotEntry", "CommitteeList", "Convention", "Listed", "MeetingPlan", "Membership",
-    "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list", "differential_extra",
-    "meeting_plan", "promotion_list", "quorum",
+    "Ballot", "BallotEntry", "CommitteeList", "Convention", "Listed", "MeetingCounts", "MeetingPlan",
+    "Membership", "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list",
+    "committee_lists", "differential_extra", "meeting_plan", "promotion_list", "promotion_lists", "quorum",
 ]

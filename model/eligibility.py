@@ -7,6 +7,7 @@ the slate and must not pick one the rules in force keep out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from model.enums import Strength
 from model.reasons import Reason, reason
@@ -14,7 +15,7 @@ from model.referee import make_view
 from model.rules import kind_of
 from model.rules.base import View
 from model.rules.seated import SeatedKind
-from model.ruleset import Seat
+from model.ruleset import RuleSpec, Seat
 from model.scenario import Scenario
 
 
@@ -29,18 +30,37 @@ class Broken:
     why: Reason
 
 
-def seated_breaks(sc: Scenario, cadre: str, target: Seat, view: View | None = None) -> list[Broken]:
-    """Every seated rule in force that the cadre breaks in `target`, any strength."""
-    c = sc.cadre_by_id[cadre]
-    view = view if view is not None else make_view(sc, [])
-    out: list[Broken] = []
+@dataclass(frozen=True)
+class Parsed:
+    """A seated rule in force with its parameters read once (parsing is most of a check's time)."""
+
+    spec: RuleSpec
+    kind: SeatedKind
+    params: Any
+
+
+def seated_rules(sc: Scenario) -> tuple[Parsed, ...]:
+    """The seated rules in force, parsed: for callers that check many cadres in many seats."""
+    out = []
     for spec in sc.ruleset_in_force.rules:
         kind = kind_of(spec)
-        if not isinstance(kind, SeatedKind):
-            continue
-        p = kind.parse(spec)
+        if isinstance(kind, SeatedKind):
+            out.append(Parsed(spec, kind, kind.parse(spec)))
+    return tuple(out)
+
+
+def seated_breaks(sc: Scenario, cadre: str, target: Seat, view: View | None = None,
+                  rules: tuple[Parsed, ...] | None = None) -> list[Broken]:
+    """Every seated rule in force that the cadre breaks in `target`, any strength (`rules`: those
+    of `seated_rules(sc)`, or a part of them known to hold every rule applying to `target`)."""
+    c = sc.cadre_by_id[cadre]
+    view = view if view is not None else make_view(sc, [])
+    township = sc.townships[target.township]
+    out: list[Broken] = []
+    for rule in rules if rules is not None else seated_rules(sc):
+        spec, kind, p = rule.spec, rule.kind, rule.params
         if p.applies(target):
-            why = kind.fails(p, c, target, sc.townships[target.township], view)
+            why = kind.fails(p, c, target, township, view)
             if why is not None:
                 penalty = spec.weight if spec.strength == Strength.prefer else 0
                 out.append(Broken(spec.id, spec.strength, penalty, why))

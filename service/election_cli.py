@@ -1,7 +1,8 @@
 """`huanjie ballot`, `huanjie candidates` and `huanjie meeting`: the lists of the party congress
-(section V, service/elections.py) for one township, from a slate given (a solve result or a
-hand-made list, as `validate` reads) or solved first, and the meeting of D5-V2 from membership
-counts. `--json` writes the answer the HTTP service gives; `--xlsx` the staff's workbook.
+(section V, service/elections.py) for one township or every township (the extra names distinct
+across the county), from a slate given (a solve result or a hand-made list, as `validate` reads)
+or solved first, and the meeting of D5-V2 from a scenario township's party members or a count.
+`--json` writes the answer the HTTP service gives; `--xlsx` the staff's workbook.
 
 Exit codes as the other verbs: 0 the lists meet D1-V1 and D5-V1 (the meeting: its quorum, when
 `--present` is given), 1 they fall short (too few eligible names) or no slate was found
@@ -34,7 +35,7 @@ def request(model: type, fields: dict):
     try:
         return asked(model, fields)
     except InputErrors as e:
-        said = (f"--{x.field.replace('_', '-')} {x.message}" for x in e.errors)
+        said = (f"--{x.field.replace('_', '-')} {x.message}" if x.field else x.message for x in e.errors)
         raise UsageError("\nerror: ".join(said)) from None
 
 
@@ -69,9 +70,9 @@ def lists_of(args: argparse.Namespace) -> ElectionLists:
 
 
 def lists_code(lists: ElectionLists) -> int:
-    if lists.ballot is None or lists.promotions is None:
+    if not lists.townships:
         return EXIT_INFEASIBLE if lists.status == "INFEASIBLE" else EXIT_NO_ANSWER
-    return EXIT_INFEASIBLE if lists.ballot.committee.short or lists.promotions.short else EXIT_OK
+    return EXIT_INFEASIBLE if lists.short else EXIT_OK
 
 
 def finish(args: argparse.Namespace, text: str, answer, workbook) -> None:
@@ -91,7 +92,7 @@ def cmd_ballot(args: argparse.Namespace) -> int:
 
     lists = lists_of(args)
     finish(args, ballot_text(args.sc, lists), lists,
-           (lambda: lists_workbook(args.sc, lists)) if lists.ballot is not None else None)
+           (lambda: lists_workbook(args.sc, lists)) if lists.townships else None)
     return lists_code(lists)
 
 
@@ -100,25 +101,31 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
     lists = lists_of(args)
     finish(args, candidates_text(args.sc, lists), lists,
-           (lambda: lists_workbook(args.sc, lists)) if lists.ballot is not None else None)
+           (lambda: lists_workbook(args.sc, lists)) if lists.townships else None)
     return lists_code(lists)
 
 
 def cmd_meeting(args: argparse.Namespace) -> int:
-    from model.election import Membership
-    from service.elections import meeting_call
+    """From `--members N`, or from the scenario's `--township T` (its 党员数)."""
+    from service.elections import MeetingRequest, meeting_call
     from service.render.elections import meeting_text, meeting_workbook
 
-    fields = {k: getattr(args, k) for k in ("members", "present", "dispersed", *(k for k, _ in FIVE_KINDS))}
-    try:
-        membership = request(Membership, fields)
-    except UsageError:
-        raise
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    if (args.scenario is None) != (args.township is None):
+        raise UsageError("a township's members are read from a scenario: give both SCENARIO and --township "
+                         "(or --members alone)")
+    if args.scenario is not None and args.members is not None:
+        raise UsageError("--members with a scenario: the members are the township's 党员数; give one of them")
+    fields = {k: getattr(args, k) for k in ("members", "township", "present", "dispersed",
+                                            *(k for k, _ in FIVE_KINDS))}
+    req = request(MeetingRequest, fields)
     xlsx_target(args)
-    plan = meeting_call(membership)
-    finish(args, meeting_text(plan), plan, lambda: meeting_workbook(plan))
+    sc = None
+    if args.scenario is not None:
+        from model.io import load_scenario
+
+        sc = load_scenario(args.scenario)
+    plan = meeting_call(req, sc)
+    finish(args, meeting_text(sc, plan), plan, lambda: meeting_workbook(sc, plan))
     return EXIT_INFEASIBLE if plan.quorate is False else EXIT_OK
 
 
@@ -131,7 +138,7 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
         p = sub.add_parser(name, parents=parents, help=text)
         p.add_argument("scenario", help="a scenario file (.json/.yaml/.xlsx) or folder")
         p.add_argument("slate", nargs="?", help="a slate or result JSON (default: solve first)")
-        p.add_argument("--township", required=True, help="the township's id or name")
+        p.add_argument("--township", help="the township's id or name (default: every township)")
         p.add_argument("--index", type=int, default=0, help="which slate of a solve result (0 = best)")
         p.add_argument("--convention", choices=["surname", "fullname"], default="surname",
                        help="surname: 姓氏笔画, by surname then given name (default); fullname: 姓名笔画")
@@ -142,7 +149,9 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
         p.set_defaults(run=run)
     m = sub.add_parser("meeting", parents=parents,
                        help="which meeting a township holds and the quorum of a members' meeting (D5-V2)")
-    m.add_argument("--members", type=int, required=True, help="the township's party members")
+    m.add_argument("scenario", nargs="?", help="a scenario file or folder (the members: --township's 党员数)")
+    m.add_argument("--township", help="the township's id or name (with a scenario)")
+    m.add_argument("--members", type=int, help="the township's party members (without a scenario)")
     for kind, text in FIVE_KINDS:
         m.add_argument(f"--{kind}", type=int, default=0, help=f"{text}; not counted as should attend")
     m.add_argument("--present", type=int, help="members present at a members' meeting: is it quorate?")

@@ -1,4 +1,4 @@
-"""The directive catalog (shared/directives.md), sections S, E, C, K, R, N and P.
+"""The directive catalog (shared/directives.md), sections S, E, C, K, R, V, N and P.
 
 Each id maps to the directive's own sentence in Chinese, as staff know it: the
 fixed wording, used in the README's rule table, the rule reports and the
@@ -54,6 +54,12 @@ CATALOG: dict[str, str] = {
     "D1-R3": "交流干部原则上能干满一届",
     "D1-R4": "交流重点是主要领导干部、关键岗位干部、优秀年轻干部",
     "D1-R5": "保持班子相对稳定和本地干部与交流干部的适当比例",
+    # V. Nomination and election (the lists of model/election.py; no preset has them in force)
+    "D1-V1": "党委委员候选人实行差额选举,差额比例不低于20%,提倡一次性直接差额选举",
+    "D1-V2": "选票上党委书记、副书记以外的委员候选人按姓氏笔画排序",
+    "D1-V3": "新一届领导班子人选实行全额定向推荐,新提名人选实行差额考察",
+    "D5-V1": "会议推荐中,新提拔人选按照班子缺额1:2的比例提出",
+    "D5-V2": "党员人数500名以上的乡镇可召开党员代表大会,否则召开党员大会;召开党员大会时,到会党员须超过应到会党员的五分之四(“五种人”不计入应到会人数)",
     # N. National rules
     "N-1": "干部不降级使用:现任领导干部任同级或更高职务,或退出班子;正科级干部任副科级职务为降任,须逐人作出组织决定",
     "N-2": "党政领导干部应当逐级提拔,无职级干部直接提任正科级为越级提拔,须逐人作出组织决定",

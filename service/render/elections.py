@@ -37,6 +37,13 @@ def _differential_short(a: dict, n: Names) -> str:
             f"少于应有的{a['required']}名({a['rule']})")
 
 
+@words("differential_elsewhere")
+def _differential_elsewhere(a: dict, n: Names) -> str:
+    others = "、".join(f"{n.cadre(x['cadre'])}({n.township(x['township'])})" for x in a["elsewhere"])
+    return (f"得分排在前面的{others}已作为括号内乡镇的差额人选;每名干部只作一个乡镇的差额人选,"
+            f"差额人选在全县统筹确定({a['rule']})")
+
+
 @words("ballot_order")
 def _ballot_order(a: dict, _n: Names) -> str:
     return (f"书记、副书记{a['leaders']}名按职务排在前面,其余{a['others']}名按"
@@ -110,6 +117,15 @@ def notes(x: Listed) -> str:
     return ";".join(f"未满足{r}(一般规则)" for r in x.broken)
 
 
+def by_township(tables: list[Table], title: str, townships: list[str], names: Names) -> Table:
+    """Several townships' tables as one, a 乡镇 column first (the county's workbook)."""
+    if len(tables) == 1:
+        return tables[0]
+    rows = [[names.township(t), *row] for t, part in zip(townships, tables, strict=True) for row in part.rows]
+    first = tables[0]
+    return Table(title, ["乡镇", *first.header], rows, frozenset(i + 1 for i in first.wrap), first.key)
+
+
 def candidates_table(sc: Scenario, cl: CommitteeList, names: Names) -> Table:
     """The committee's candidate list of D1-V1: the slate's members, then the 差额人选."""
     rows: list[list[Cell]] = []
@@ -150,10 +166,12 @@ def reasons_table(title: str, lines: list[str]) -> Table:
 
 
 def list_lines(lists: ElectionLists, names: Names) -> list[str]:
-    """Every reason of the lists, worded, in the order ballot, candidates, promotions."""
-    out = ballot_lines(lists.ballot, names) if lists.ballot is not None else []
-    if lists.promotions is not None:
-        out += [say(r, names) for r in lists.promotions.reasons]
+    """Every reason of the lists, worded, township by township: ballot, candidates, promotions
+    (a township's name first when there are several)."""
+    out = []
+    for t in lists.townships:
+        lines = [*ballot_lines(t.ballot, names), *(say(r, names) for r in t.promotions.reasons)]
+        out += [f"{names.township(t.township)}:{x}" for x in lines] if len(lists.townships) > 1 else lines
     return out
 
 
@@ -171,51 +189,65 @@ def no_slate_text(lists: ElectionLists) -> str:
 
 
 def ballot_text(sc: Scenario, lists: ElectionLists) -> str:
-    """`huanjie ballot`: the ballot, then why it is in this order and how long it is."""
-    if lists.ballot is None:
+    """`huanjie ballot`: each township's ballot, then why it is in this order and how long it is."""
+    if not lists.townships:
         return no_slate_text(lists)
     names = Names.of(sc)
-    b = lists.ballot
-    return "\n\n".join([plain(ballot_table(sc, b, names)), "\n".join(ballot_lines(b, names))])
+    return "\n\n".join(part for t in lists.townships for part in (
+        plain(ballot_table(sc, t.ballot, names)), "\n".join(ballot_lines(t.ballot, names))))
 
 
 def candidates_text(sc: Scenario, lists: ElectionLists) -> str:
-    """`huanjie candidates`: the differential list and the 1:2 list, each with its reasons."""
-    if lists.ballot is None or lists.promotions is None:
+    """`huanjie candidates`: each township's differential list and 1:2 list, each with its reasons."""
+    if not lists.townships:
         return no_slate_text(lists)
     names = Names.of(sc)
-    cl, pl = lists.ballot.committee, lists.promotions
-    return "\n\n".join([plain(candidates_table(sc, cl, names)), "\n".join(say(r, names) for r in cl.reasons),
-                        plain(promotions_table(sc, pl, names)), "\n".join(say(r, names) for r in pl.reasons)])
+    parts = []
+    for t in lists.townships:
+        cl, pl = t.committee, t.promotions
+        parts += [plain(candidates_table(sc, cl, names)), "\n".join(say(r, names) for r in cl.reasons),
+                  plain(promotions_table(sc, pl, names)), "\n".join(say(r, names) for r in pl.reasons)]
+    return "\n\n".join(parts)
 
 
 def lists_workbook(sc: Scenario, lists: ElectionLists) -> bytes:
-    """The workbook of a township's lists: 选票, 差额候选人名单, 提拔人选1:2名单, 说明."""
-    assert lists.ballot is not None and lists.promotions is not None
+    """The workbook of the lists: 选票 (one sheet a township, named after it when there are
+    several), 差额候选人名单, 提拔人选1:2名单 (every township, a 乡镇 column first when several), 说明."""
+    assert lists.townships
     names = Names.of(sc)
-    return tables_workbook([
-        ("选票", ballot_table(sc, lists.ballot, names)),
-        ("差额候选人名单", candidates_table(sc, lists.ballot.committee, names)),
-        ("提拔人选1比2名单", promotions_table(sc, lists.promotions, names)),
-        ("说明", reasons_table("名单说明", list_lines(lists, names)))])
+    tids = [t.township for t in lists.townships]
+    several = len(tids) > 1
+    ballots = [(f"{names.township(t.township)}选票" if several else "选票", ballot_table(sc, t.ballot, names))
+               for t in lists.townships]
+    candidates = by_township([candidates_table(sc, t.committee, names) for t in lists.townships],
+                             "全县党委委员候选人差额名单(D1-V1)", tids, names)
+    promotions = by_township([promotions_table(sc, t.promotions, names) for t in lists.townships],
+                             "全县新提拔人选1:2推荐名单(D5-V1)", tids, names)
+    return tables_workbook([*ballots, ("差额候选人名单", candidates), ("提拔人选1比2名单", promotions),
+                            ("说明", reasons_table("名单说明", list_lines(lists, names)))])
 
 
-def meeting_table(plan: MeetingPlan) -> Table:
+def meeting_table(plan: MeetingPlan, names: Names) -> Table:
     kind = "党员代表大会(可召开)" if plan.congress else "党员大会"
-    rows: list[list[Cell]] = [["会议", kind], ["党员人数", plan.membership.members],
+    where = [] if plan.township is None else [["乡镇", names.township(plan.township)]]
+    rows: list[list[Cell]] = [*where, ["会议", kind], ["党员人数", plan.membership.members],
                               ["不计入应到会人数的“五种人”", plan.membership.not_counted],
                               ["应到会党员", plan.should_attend], ["党员大会至少到会", plan.quorum]]
     if plan.quorate is not None:
         rows.append(["到会党员", f"{plan.membership.present}({'符合' if plan.quorate else '不符合'}D5-V2)"])
-    return Table("召开党员大会或党员代表大会(D5-V2)", ["项目", "内容"], rows, key="meeting")
+    title = "召开党员大会或党员代表大会(D5-V2)"
+    if plan.township is not None:
+        title = f"{names.township(plan.township)}{title}"
+    return Table(title, ["项目", "内容"], rows, key="meeting")
 
 
-def meeting_text(plan: MeetingPlan) -> str:
+def meeting_text(sc: Scenario | None, plan: MeetingPlan) -> str:
     """`huanjie meeting`: the figures, then each reason with its rule."""
-    names = Names()
-    return "\n\n".join([plain(meeting_table(plan)), "\n".join(say(r, names) for r in plan.reasons)])
+    names = Names.of(sc) if sc is not None else Names()
+    return "\n\n".join([plain(meeting_table(plan, names)), "\n".join(say(r, names) for r in plan.reasons)])
 
 
-def meeting_workbook(plan: MeetingPlan) -> bytes:
-    return tables_workbook([("会议", meeting_table(plan)),
-                            ("说明", reasons_table("说明", [say(r, Names()) for r in plan.reasons]))])
+def meeting_workbook(sc: Scenario | None, plan: MeetingPlan) -> bytes:
+    names = Names.of(sc) if sc is not None else Names()
+    return tables_workbook([("会议", meeting_table(plan, names)),
+                            ("说明", reasons_table("说明", [say(r, names) for r in plan.reasons]))])

@@ -504,6 +504,10 @@ function drawDiff(before, after, what) {
 
 // --- wiring ----------------------------------------------------------------------------------------------
 
+// for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
+// a name exported twice is a SyntaxError that stops the whole module
+export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };
+
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);
 $("open-demo").addEventListener("click", () => openDemo().catch(fail));
@@ -518,6 +522,3 @@ $("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");
-
-// for report.js (charts, rule report, relaxation) and ask.js (upload, township pins, rule forms)
-export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };

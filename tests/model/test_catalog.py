@@ -1,8 +1,9 @@
-"""The directive catalog (shared/directives.md, sections S, E, C, K, R, N and P) against the presets,
-service/render/catalog.py and the rule tests: every catalog row is in force in some preset or
-omitted there with a reason, and every rule in force is tested (a slate's rules in
+"""The directive catalog (shared/directives.md, sections S, E, C, K, R, N, P and V) against the
+presets, service/render/catalog.py and the rule tests: every row of the rule sections is in force in
+some preset or omitted there with a reason, and every rule in force is tested (a slate's rules in
 tests/model/test_rules.py, section P's, the presets' `representatives:`, in
-tests/model/test_representatives.py)."""
+tests/model/test_representatives.py); every row of section V (nomination and election: lists, not
+rules) is computed by model/election.py or listed there as not computed, with the reason."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from model import election
 from model.ruleset import load_preset, preset_ids
 from service.render.catalog import CATALOG, PARTS
 from tests.model.test_rules import TESTED
@@ -21,7 +23,11 @@ DIRECTIVES = next(
     (p / "shared" / "directives.md" for p in HERE.parents if (p / "shared" / "directives.md").is_file()),
     None,
 )
-SECTIONS = "SECKRNP"
+RULE_SECTIONS = "SECKRNP"
+"""Sections whose rows are rules, in force in presets (a slate's, or the representatives')."""
+LIST_SECTIONS = "V"
+"""Sections whose rows the election verbs compute (model/election.py COMPUTED / NOT_COMPUTED)."""
+SECTIONS = RULE_SECTIONS + LIST_SECTIONS
 PRESETS = {p: load_preset(p) for p in preset_ids()}
 SLATE_IN_FORCE = {p: {r.id for r in rs.rules} for p, rs in PRESETS.items()}
 REPS_IN_FORCE = {p: {r.id for r in rs.representatives} for p, rs in PRESETS.items()}
@@ -46,6 +52,8 @@ def catalog_ids(text: str) -> list[str]:
 
 
 IDS = catalog_ids(DIRECTIVES.read_text(encoding="utf-8")) if DIRECTIVES else []
+RULE_IDS = [i for i in IDS if i.startswith("N-") or i.split("-")[1][0] in RULE_SECTIONS]
+LIST_IDS = [i for i in IDS if i not in RULE_IDS]
 if DIRECTIVES is None and os.environ.get("CI"):
     raise RuntimeError("CI must have ../shared/directives.md beside the checkout; "
                        "the catalog tests cannot be skipped there")
@@ -57,13 +65,13 @@ needs_directives = pytest.mark.skipif(
 
 @needs_directives
 def test_catalog_has_rows_in_every_section() -> None:
-    """The parse finds each of the seven sections' rows, each id once."""
+    """The parse finds each of the eight sections' rows, each id once."""
     assert len(IDS) == len(set(IDS))
     assert {i[0] if i.startswith("N-") else i.split("-")[1][0] for i in IDS} == set(SECTIONS)
 
 
 @needs_directives
-@pytest.mark.parametrize("rule_id", IDS)
+@pytest.mark.parametrize("rule_id", RULE_IDS)
 def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
     """Each catalog id is in force in some preset, or some preset's `omitted` names it with a reason."""
     in_force = [p for p, ids in IN_FORCE.items() if rule_id in ids]
@@ -72,8 +80,33 @@ def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
 
 
 @needs_directives
+@pytest.mark.parametrize("row", LIST_IDS)
+def test_list_row_computed_or_not_with_reason(row: str) -> None:
+    """Each row of section V is computed by a function of model/election.py whose reasons cite it,
+    or listed in NOT_COMPUTED with the reason; never in force in a preset (they are no rules of a
+    slate)."""
+    source = Path(election.__file__).read_text(encoding="utf-8")
+    if row in election.COMPUTED:
+        assert row not in election.NOT_COMPUTED
+        assert callable(getattr(election, election.COMPUTED[row]))
+        assert f'rule="{row}"' in source
+    else:
+        assert election.NOT_COMPUTED.get(row, "").strip(), f"{row}: neither computed nor said why not"
+    assert not any(row in ids for ids in IN_FORCE.values())
+
+
+@needs_directives
+def test_list_rows_named_are_catalog_rows() -> None:
+    """COMPUTED and NOT_COMPUTED name exactly the rows of section V: D1-V1, D1-V2, D5-V1 and D5-V2
+    computed, D1-V3 not."""
+    assert sorted({*election.COMPUTED, *election.NOT_COMPUTED}) == sorted(LIST_IDS)
+    assert set(election.NOT_COMPUTED) == {"D1-V3"}
+
+
+@needs_directives
 def test_catalog_module_has_exactly_the_catalog_ids() -> None:
-    """CATALOG has exactly the ids of sections S, E, C, K, R, N and P, and the parts of rows, none empty."""
+    """CATALOG has exactly the ids of sections S, E, C, K, R, N, P and V, and the parts of rows, none
+    empty."""
     assert set(CATALOG) == set(IDS) | set(PARTS)
     assert set(PARTS.values()) <= set(IDS)
     assert all(text.strip() for text in CATALOG.values())

@@ -3,6 +3,7 @@ the meeting of D5-V2, each name outside the slate allowed by the referee's own c
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from model.election import (
     Membership,
     ballot,
     committee_list,
+    committee_lists,
     differential_extra,
     is_leader,
-    matched,
     meeting_plan,
     promotion_list,
+    promotion_lists,
     quorum,
 )
 from model.eligibility import exclusions
@@ -78,8 +80,7 @@ def test_committee_list_of_the_demo_meets_d1_v1(demo) -> None:
     """Every township's list holds the slate's committee members and ceil(20%) more, off the slate."""
     sc, assignments = demo
     seated = {a.cadre for a in assignments}
-    for tid in sc.townships:
-        cl = committee_list(sc, assignments, tid)
+    for tid, cl in committee_lists(sc, assignments).items():
         assert cl.short == 0
         assert len(cl.candidates) == cl.required == cl.seats + differential_extra(cl.seats)
         assert not {x.cadre for x in cl.extras} & seated
@@ -90,8 +91,9 @@ def test_committee_list_of_the_demo_meets_d1_v1(demo) -> None:
 def test_extra_names_pass_the_referees_must_rules(demo) -> None:
     """Each 差额人选 is allowed, by the referee's own seated checks, in the seat it is scored for."""
     sc, assignments = demo
+    lists = committee_lists(sc, assignments)
     for tid in ("t01", "t05"):
-        for x in committee_list(sc, assignments, tid).extras:
+        for x in lists[tid].extras:
             kind = next(s.template.id for s in sc.seats_of(tid) if s.id == x.seat)
             assert exclusions(sc, x.cadre, tid, kind) == []
 
@@ -112,11 +114,15 @@ def test_ballot_puts_leaders_first_then_strokes(demo) -> None:
 
 
 def test_promotion_list_gives_two_names_a_seat(demo) -> None:
-    """Each seat the slate fills by promotion has its holder and another promotion, all names distinct."""
+    """Each seat the slate fills by promotion has its holder and another promotion, all names distinct,
+    and no second name serves two seats of the county."""
     sc, assignments = demo
     found = 0
-    for tid in sc.townships:
-        pl = promotion_list(sc, assignments, tid)
+    lists = promotion_lists(sc, assignments)
+    assert promotion_list(sc, assignments, "t08") == lists["t08"]
+    seconds = [p.other.cadre for pl in lists.values() for p in pl.pairs if p.other is not None]
+    assert len(seconds) == len(set(seconds))
+    for pl in lists.values():
         names = [x for p in pl.pairs for x in (p.holder, p.other) if x is not None]
         assert len({x.cadre for x in names}) == len(names)
         assert pl.short == 0
@@ -127,13 +133,50 @@ def test_promotion_list_gives_two_names_a_seat(demo) -> None:
 def test_matching_fills_every_seat_it_can() -> None:
     """A greedy pick would give the first seat its best (a) and leave the second empty; the list gives
     the first its second best so that both seats have a second name."""
-    from model.election import Listed
+    from model.assignment import assign
 
-    def x(c: str, p: int) -> Listed:
-        return Listed(cadre=c, name=c, seat="s", points=p)
+    picked = assign({"s1": 1, "s2": 1}, {"s1": [("a", (0, -9)), ("b", (0, -1))], "s2": [("a", (0, -9))]})
+    assert picked == {"s1": ["b"], "s2": ["a"]}
 
-    picked = matched([[x("a", 9), x("b", 1)], [x("a", 9)]])
-    assert [p.cadre if p else None for p in picked] == ["b", "a"]
+
+def test_extra_names_are_distinct_across_the_county(demo) -> None:
+    """No cadre is the extra name of two townships (one strong cadre was all twelve townships'), and
+    the per-township verb gives the township's part of the county-wide lists."""
+    sc, assignments = demo
+    lists = committee_lists(sc, assignments)
+    extras = [x.cadre for cl in lists.values() for x in cl.extras]
+    assert len(extras) == len(set(extras)) == sum(cl.required - cl.seats for cl in lists.values())
+    assert committee_list(sc, assignments, "t02") == lists["t02"]
+
+
+def test_extras_are_the_best_county_wide_assignment(demo) -> None:
+    """The lists' total score is the assignment's optimum: no single swap of an extra name for an
+    unused eligible cadre, nor an exchange between two townships, does better (a local check of the
+    exact assignment on the real demo; tests/model/test_assignment.py checks it by brute force)."""
+    from model.election import Scorer, key_of, listed, on_committee, seats_on
+
+    sc, assignments = demo
+    lists = committee_lists(sc, assignments)
+    score, seated = Scorer(sc), {a.cadre for a in assignments}
+    used = {x.cadre for cl in lists.values() for x in cl.extras}
+
+    def best(tid: str, cid: str) -> tuple[int, int] | None:
+        keys = [key_of(listed(sc, cid, s, p, b)) for s, a in seats_on(sc, assignments, tid)
+                if on_committee(s, a) and not is_leader(s) for ok, p, b in [score(cid, s)] if ok]
+        return min(keys) if keys else None
+
+    free = [c.id for c in sc.cadres if c.id not in seated and c.id not in used]
+    for tid, cl in lists.items():
+        worst = max(key_of(x) for x in cl.extras)
+        better = [c for c in free if (k := best(tid, c)) is not None and k < worst]
+        assert better == [], (tid, better)
+    for (t1, a), (t2, b) in itertools.combinations(lists.items(), 2):
+        for x in a.extras:
+            for y in b.extras:
+                kx, ky = best(t2, x.cadre), best(t1, y.cadre)
+                if kx is not None and ky is not None:
+                    now = tuple(map(sum, zip(key_of(x), key_of(y), strict=True)))
+                    assert tuple(map(sum, zip(kx, ky, strict=True))) >= now
 
 
 def test_a_short_list_says_so(demo) -> None:
@@ -158,3 +201,24 @@ def test_an_assignment_with_an_extra_committee_post_counts() -> None:
     plain = Assignment(township="t", seat="deputy_head", cadre="c")
     assert not on_committee(seat, plain)
     assert on_committee(seat, plain.model_copy(update={"extra_posts": (Post.committee_member,)}))
+
+
+def test_a_stronger_name_elsewhere_is_said(demo) -> None:
+    """One cadre off the slate given three 优秀 grades (more merit points in every township) is the
+    extra name of one township only; the others whose lists he would top say where he went (D1-V1),
+    in words."""
+    from model.enums import Grade
+    from service.render.words import Names, say
+
+    sc, assignments = demo
+    star = committee_lists(sc, assignments)["t12"].extras[0].cadre
+    best = (Grade.excellent,) * 3
+    strong = sc.with_changes(cadres=tuple(c.model_copy(update={"grades": best}) if c.id == star else c
+                                          for c in sc.cadres))
+    lists = committee_lists(strong, assignments)
+    home = [t for t, cl in lists.items() if star in {x.cadre for x in cl.extras}]
+    assert len(home) == 1
+    said = [r for cl in lists.values() for r in cl.reasons if r.code == "differential_elsewhere"]
+    assert said and all(r.args["elsewhere"] == [{"cadre": star, "township": home[0]}] for r in said)
+    text = say(said[0], Names.of(strong))
+    assert strong.cadre_by_id[star].name in text and "D1-V1" in text

@@ -23,9 +23,10 @@ def test_ballot_verb_prints_the_ballot_and_writes_json_and_xlsx(tmp_path: Path) 
     assert r.code == 0, r.err
     assert "按姓氏笔画排序(D1-V2)" in r.out and "D1-V1" in r.out
     data = json.loads(out.read_text(encoding="utf-8"))
-    entries = data["ballot"]["entries"]
+    assert data["township"] == "t01" and [t["township"] for t in data["townships"]] == ["t01"]
+    entries = data["townships"][0]["ballot"]["entries"]
     assert entries[0]["candidate"]["seat"] == "secretary"
-    assert len(entries) == data["ballot"]["committee"]["required"]
+    assert len(entries) == data["townships"][0]["ballot"]["committee"]["required"]
     wb = load_workbook(book)
     assert wb.sheetnames == ["选票", "差额候选人名单", "提拔人选1比2名单", "说明"]
     ws = wb["选票"]
@@ -33,6 +34,26 @@ def test_ballot_verb_prints_the_ballot_and_writes_json_and_xlsx(tmp_path: Path) 
     printed = [ws.cell(i, 2).value.replace("\u3000", "") for i in range(3, 3 + len(entries))]
     assert printed == [e["candidate"]["name"] for e in entries]
     assert any("D1-V2" in (ws.cell(i, 2).value or "") for i in range(3, 8) for ws in [wb["说明"]])
+
+
+def test_every_township_without_township(tmp_path: Path) -> None:
+    """`ballot` without --township prints every township's ballot; their extra names are distinct,
+    and one township's call gives its part of the same county-wide lists."""
+    out, book = tmp_path / "all.json", tmp_path / "all.xlsx"
+    r = run_cli(["ballot", DEMO, "--time-limit", "30", "--json", str(out), "--xlsx", str(book)])
+    assert r.code == 0, r.err
+    sc = load_scenario(DEMO)
+    assert all(f"{t.name}党委委员选举选票" in r.out for t in sc.county.townships)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["township"] is None and [t["township"] for t in data["townships"]] == list(sc.townships)
+    extras = [x["cadre"] for t in data["townships"] for x in t["ballot"]["committee"]["extras"]]
+    assert len(extras) == len(set(extras)) > len(sc.townships)
+    one = lists_call(sc, ListsRequest(township="t05", time_limit=30))
+    assert json.loads(one.townships[0].model_dump_json()) == data["townships"][4]
+    wb = load_workbook(book)
+    assert wb.sheetnames[:2] == ["安水镇选票", "马林镇选票"] and wb.sheetnames[-3:] == [
+        "差额候选人名单", "提拔人选1比2名单", "说明"]
+    assert wb["差额候选人名单"].cell(2, 1).value == "乡镇"
 
 
 def test_candidates_verb_prints_both_lists() -> None:
@@ -66,16 +87,49 @@ def test_meeting_verb_refuses_impossible_counts() -> None:
     assert r.code == 2 and "3" in r.err
 
 
+def test_meeting_verb_reads_the_townships_members() -> None:
+    """With a scenario, the members are the township's 党员数: 杨泉乡 has 374, a members' meeting;
+    5 of the five kinds leave 369 to attend, 296 at least (369 x 4/5 = 295.2)."""
+    r = run_cli(["meeting", DEMO, "--township", "杨泉乡", "--ill", "2", "--abroad", "3", "--present", "296"])
+    assert r.code == 0, r.err
+    assert "杨泉乡召开党员大会或党员代表大会(D5-V2)" in r.out and "党员374名" in r.out
+    assert "至少到会296名" in r.out
+    assert run_cli(["meeting", DEMO, "--township", "t01"]).out.count("可召开党员代表大会") == 1
+    assert run_cli(["meeting", DEMO, "--township", "t03", "--present", "295"]).code == 1
+
+
+def test_meeting_verb_needs_one_source_of_members() -> None:
+    """A scenario without --township, --township without a scenario, or both a scenario and
+    --members: exit 2, saying what to give; so does an unknown township."""
+    for args in ([DEMO], ["--township", "t01"], [DEMO, "--township", "t01", "--members", "9"], []):
+        r = run_cli(["meeting", *args])
+        assert r.code == 2 and ("--members" in r.err or "township" in r.err), (args, r.err)
+    r = run_cli(["meeting", DEMO, "--township", "t99"])
+    assert r.code == 2 and "t99" in r.err
+
+
 def test_api_ballot_is_the_calls_answer(service: Service, demo_id: str) -> None:
     """POST /v1/ballot answers what lists_call gives on the stored demo county (its version 1: other
     tests add versions to the shared demo)."""
     ask = {"township": "t03", "time_limit": 30, "workers": 1}
     r = service.post("/v1/ballot", json={"scenario_id": demo_id, "version": 1, **ask})
     assert r.status_code == 200, r.text
-    direct = lists_call(load_scenario(DEMO), ListsRequest(**ask))
-    assert r.json()["ballot"]["entries"] == json.loads(direct.model_dump_json())["ballot"]["entries"]
+    direct = json.loads(lists_call(load_scenario(DEMO), ListsRequest(**ask)).model_dump_json())
+    assert r.json()["townships"][0]["ballot"]["entries"] == direct["townships"][0]["ballot"]["entries"]
     c = service.post("/v1/candidates", json={"scenario_id": demo_id, **ask})
-    assert c.status_code == 200 and c.json()["promotions"] is not None
+    assert c.status_code == 200 and c.json()["townships"][0]["promotions"] is not None
+
+
+def test_api_lists_of_every_township(service: Service, demo_id: str) -> None:
+    """POST /v1/candidates without a township answers every township, as the CLI prints them, the
+    extra names distinct across the county."""
+    r = service.post("/v1/candidates", json={"scenario_id": demo_id, "version": 1, "time_limit": 30,
+                                             "workers": 1})
+    assert r.status_code == 200, r.text
+    lists = r.json()["townships"]
+    assert [t["township"] for t in lists] == list(load_scenario(DEMO).townships)
+    extras = [x["cadre"] for t in lists for x in t["ballot"]["committee"]["extras"]]
+    assert len(extras) == len(set(extras))
 
 
 def test_api_meeting(service: Service) -> None:
@@ -83,3 +137,17 @@ def test_api_meeting(service: Service) -> None:
     r = service.post("/v1/meeting", json={"members": 500, "present": 401})
     assert r.status_code == 200 and r.json()["congress"] is True and r.json()["quorate"] is True
     assert service.post("/v1/meeting", json={"members": 2, "ill": 2}).status_code == 422
+
+
+def test_api_meeting_of_a_stored_township(service: Service, demo_id: str) -> None:
+    """POST /v1/meeting with a stored scenario and township reads its 党员数 (杨泉乡: 374), as the CLI
+    does; neither or both of members and township, or an unknown township, is a 422."""
+    r = service.post("/v1/meeting", json={"scenario_id": demo_id, "version": 1, "township": "杨泉乡",
+                                          "present": 300})
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["membership"]["members"] == 374 and plan["township"] == "t03" and plan["quorum"] == 300
+    assert plan["congress"] is False and plan["quorate"] is True
+    for bad in ({}, {"members": 9, "township": "t03"}, {"township": "t99"}, {"township": "t03"}):
+        body = {"scenario_id": demo_id, **bad} if bad != {"township": "t03"} else bad
+        assert service.post("/v1/meeting", json=body).status_code == 422, bad
