@@ -150,17 +150,21 @@ class Apportionment:
 
 
 def apportion(units: list[ElectoralUnit], seats: int, rule: str = "D2-P1") -> Apportionment:
-    """Sainte-Laguë from one seat per unit; with fewer seats than units, plain Sainte-Laguë from
-    none (the largest units get one) and the each-unit-one of `rule` reported broken."""
+    """Sainte-Laguë from one seat per unit, seat by seat: a unit without a seat comes first (the
+    larger first), then the largest members / (2s + 1). With fewer seats than units the largest
+    units get one each and the each-unit-one of `rule` is reported broken. One sequence for every
+    house size is what keeps it house-monotone across that boundary too (3 seats of [3, 3, 3, 9]
+    once gave the 9 two seats, which it lost at 4)."""
     if seats < 0:
         raise ValueError("seats must be 0 or more")
     if not units:
         return Apportionment({}, reasons=[reason("rep_no_units")])
     floor = 1 if seats >= len(units) else 0
-    have = {u.id: floor for u in units}
+    have = {u.id: 0 for u in units}
     order = {u.id: i for i, u in enumerate(units)}
-    for _ in range(seats - floor * len(units)):
-        best = max(units, key=lambda u: (Fraction(u.members, 2 * have[u.id] + 1), u.members, -order[u.id]))
+    for _ in range(seats):
+        best = max(units, key=lambda u: (have[u.id] == 0, Fraction(u.members, 2 * have[u.id] + 1), u.members,
+                                         -order[u.id]))
         have[best.id] += 1
     out = Apportionment(have, each_has_one=bool(floor) or not units)
     out.reasons.append(reason("rep_apportioned", method=APPORTIONMENT, seats=seats, units=len(units)))

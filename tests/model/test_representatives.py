@@ -100,6 +100,14 @@ def test_apportionment_house_monotone(sizes: list[int], seats: int) -> None:
     assert all(after[k] >= before[k] for k in before)
 
 
+
+def test_apportionment_monotone_where_seats_reach_the_units() -> None:
+    """Across the boundary of fewer seats than units (found by the property test): [3, 3, 3, 9]
+    with 3 seats gives the 9 one seat, not two, so the fourth seat takes nothing from it."""
+    units = [unit(f"u{i}", m) for i, m in enumerate([3, 3, 3, 9])]
+    assert apportion(units, 3).seats == {"u0": 1, "u1": 1, "u2": 0, "u3": 1}
+    assert apportion(units, 4).seats == {"u0": 1, "u1": 1, "u2": 1, "u3": 1}
+
 # --------------------------------------------------------------------------- readers
 
 UNITS = "乡镇,编号,名称,党员数,女党员数\nt,u1,一支部,10,3\nt,u1,二支部,5,9\nx,u3,三支部,abc,1\n"
