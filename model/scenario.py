@@ -196,6 +196,12 @@ class Scenario(BaseModel):
         """Cadres a slate may seat: the pool without those a what-if removed (the bound of a pool's size)."""
         return len(self.cadres) - len(set(self.remove))
 
+    def township_named(self, township: str) -> str | None:
+        """The township's id, named by id or by its name (staff name townships, systems use ids)."""
+        if township in self.townships:
+            return township
+        return next((t.id for t in self.county.townships if t.name == township), None)
+
     def seats_of(self, township: str) -> list[Seat]:
         return [s for s in self.seats if s.township == township]
 

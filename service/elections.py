@@ -62,22 +62,15 @@ class ListsRequest(BaseModel):
         """The townships asked for, by id (every one when none is named; [] for an unknown name)."""
         if self.township is None:
             return list(sc.townships)
-        return [named] if (named := township_id(sc, self.township)) is not None else []
+        return [named] if (named := sc.township_named(self.township)) is not None else []
 
     def errors(self, sc: Scenario) -> list[InputError]:
         errors = []
-        if self.township is not None and township_id(sc, self.township) is None:
+        if self.township is not None and sc.township_named(self.township) is None:
             errors.append(unknown_township(sc, self.township))
         if self.assignments is not None:
             errors += slate_references(sc, self.assignments)
         return errors
-
-
-def township_id(sc: Scenario, township: str) -> str | None:
-    """The township's id, named by id or by name."""
-    if township in sc.townships:
-        return township
-    return next((t.id for t in sc.county.townships if t.name == township), None)
 
 
 def unknown_township(sc: Scenario, township: str) -> InputError:
@@ -168,7 +161,7 @@ class MeetingRequest(MeetingCounts):
         if sc is None:
             return [InputError("a township's members are read from a scenario; give one, or the "
                                "members", "township", self.township)]
-        tid = township_id(sc, self.township)
+        tid = sc.township_named(self.township)
         if tid is None:
             return [unknown_township(sc, self.township)]
         if sc.townships[tid].party_members < 1:
@@ -183,7 +176,7 @@ def meeting_call(req: MeetingRequest | Membership, sc: Scenario | None = None) -
     if isinstance(req, Membership):
         return meeting_plan(req)
     refuse(req.errors(sc))
-    tid = township_id(sc, req.township) if sc is not None and req.township is not None else None
+    tid = sc.township_named(req.township) if sc is not None and req.township is not None else None
     members = req.members if tid is None else sc.townships[tid].party_members
     try:
         membership = Membership(members=members, **req.counts())

@@ -37,13 +37,14 @@ def cmd_representatives(args: argparse.Namespace) -> int:
     from solver.representatives import plan_representatives
 
     sc, m = load_both(args.scenario, args.membership)
-    if args.township not in sc.townships:
-        raise UsageError(f"no township '{args.township}'; use one of {sorted(sc.townships)}")
+    township = sc.township_named(args.township)
+    if township is None:
+        raise UsageError(f"no township '{args.township}'; use one of {sorted(sc.townships)} or its name")
     try:
-        plan = plan_representatives(sc, m, args.township, time_limit=args.time_limit, workers=args.workers)
+        plan = plan_representatives(sc, m, township, time_limit=args.time_limit, workers=args.workers)
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
-    name = sc.townships[args.township].name
+    name = sc.townships[township].name
     print(plan_text(plan, m, name))
     if args.json:
         write_atomic(args.json, plan.model_dump_json(indent=2))
@@ -82,7 +83,7 @@ def add_parsers(sub: argparse._SubParsersAction, parents: list[argparse.Argument
         help="party-congress representatives of a township: seats, apportionment, candidate lists",
     )
     r.add_argument("scenario", help="the scenario folder (its units and nominees files beside it)")
-    r.add_argument("--township", required=True, help="the township id")
+    r.add_argument("--township", required=True, help="the township, by id or name")
     r.add_argument("--membership", metavar="FOLDER", help="read units, nominees and congress.yaml from here")
     r.add_argument("--time-limit", type=float, default=10.0, help="seconds for CP-SAT (default 10)")
     r.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")

@@ -142,7 +142,7 @@ class RepresentativesRequest(BaseModel):
                                   {"township": "t02", "rules": {"D1-P3": {"strength": "must"}},
                                    "time_limit": 5, "workers": 2})
 
-    township: str = Field(min_length=1, max_length=100, description="the township id")
+    township: str = Field(min_length=1, max_length=100, description="the township, by id or name")
     version: int | None = Field(None, ge=1, le=MAX_INT, description="default: the latest version")
     rules: dict[str, RuleOverride] = Field(
         default_factory=dict, max_length=100,
@@ -165,7 +165,8 @@ def stored(request: Request, scenario_id: str, version: int | None) -> tuple[Sce
 def plan_call(sc: Scenario, m: Membership, body: RepresentativesRequest, seconds: float) -> RepPlan:
     if body.township not in sc.townships:
         raise InputErrors([InputError(  # the words of `huanjie representatives --township`
-            f"no township '{body.township}'; use one of {sorted(sc.townships)}", "township", body.township)])
+            f"no township '{body.township}'; use one of {sorted(sc.townships)} or its name", "township",
+            body.township)])
     rules_errors(sc, body.rules, "rules")  # congress.yaml's were checked when it was stored
     try:
         return plan_representatives(sc, m, body.township, body.rules, time_limit=seconds,
@@ -191,6 +192,7 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
                                                                                 limits.sync_max_seconds)
     time_limit(seconds, limits.sync_max_seconds, "sync_max_seconds")
     sc, m = await run_in_threadpool(stored, request, scenario_id, body.version)
+    body = body.model_copy(update={"township": sc.township_named(body.township) or body.township})  # by name
     at_most(len(m.nominees_of(body.township)), limits.sync_max_cadres, "sync_max_cadres",
             "the township's nominees")
     plan = await run(plan_call, sc, m, body, seconds)

@@ -30,6 +30,13 @@ def test_representatives_of_a_demo_township(tmp_path: Path) -> None:
     assert wb["名额分配"].cell(2, 1).value == "选举单位编号"
 
 
+def test_a_township_named_as_staff_name_it() -> None:
+    """--township takes the township's name as well as its id (杨泉乡 is the demo's t03)."""
+    by_name = run_cli(["representatives", str(DEMO), "--township", "杨泉乡", "--time-limit", "5"])
+    assert by_name.code == 0, by_name.err
+    assert by_name.out.splitlines()[0].startswith("杨泉乡党员代表大会")
+
+
 def test_unknown_township_is_a_usage_error() -> None:
     """A township id the scenario lacks exits 2 and names the ids."""
     r = run_cli(["representatives", str(DEMO), "--township", "t99"])

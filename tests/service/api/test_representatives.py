@@ -126,6 +126,9 @@ def test_a_township_plan_is_the_clis(service: Service, with_membership: str) -> 
                                "t02", time_limit=5)
     assert (plan.seats, plan.units, plan.seat_rule) == (cli.seats, cli.units, cli.seat_rule)
     assert plan.result.selection is not None and plan.instances
+    named = service.post(f"/v1/scenarios/{with_membership}/representatives",
+                         json={"township": sc.townships["t02"].name, "time_limit": 5, "workers": 2})
+    assert named.status_code == 200 and named.json()["township"] == "t02"  # staff name townships
 
 
 def test_the_workbook_of_a_plan(service: Service, with_membership: str) -> None:
