@@ -33,6 +33,7 @@ from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat
 from solver.stop import Stop, budget
+from solver.townships import township_bound
 
 
 class RefereeDisagreement(RuntimeError):
@@ -181,12 +182,14 @@ class Search:
         self.principal = principal_pairs(b)
         self.on_better: Callable[[float, float], None] | None = None
         self.wall = 0.0
+        self.township = INF  # the township bound, once found (solver/townships.py)
 
     def rebound(self, bound: RelaxBound | None) -> None:
         """A new relaxation bound (the model's rows changed): the search starts over from it."""
         self.bound = bound
         self.target = INF if bound is None else math.floor(bound.value + 1e-6)
         self.view, self.keep = None, None
+        self.township = INF
 
     def kept(self) -> np.ndarray | None:
         if self.bound is None or self.target == INF:
@@ -235,8 +238,11 @@ class Search:
                                      wall_time=self.wall, pairs=pairs)
 
     def proven(self, bound: float) -> float:
-        """The lower of CP-SAT's bound and the relaxation's: both hold for every slate."""
-        return bound if self.bound is None else min(bound, float(math.floor(self.bound.value + 1e-6)))
+        """The lowest of CP-SAT's bound, the relaxation's and the township bound: each
+        holds for every slate."""
+        if self.bound is None:
+            return bound
+        return min(bound, float(math.floor(self.bound.value + 1e-6)), self.township)
 
     def best(self, stop: Stop, scaled: bool, cap: int) -> Found:
         """The best slate under the model's current rows and objective; `cap`
@@ -249,6 +255,10 @@ class Search:
             fallback = self.from_support(stop, scale, cap)
             if fallback is not None and fallback.status == SolveStatus.OPTIMAL:
                 return fallback
+            if fallback is not None:
+                proven = self.by_township(fallback, stop, scale, cap)
+                if proven is not None:
+                    return proven
         stats = SolveStats(status=SolveStatus.UNKNOWN)
         while not stop.should_stop():
             try:
@@ -282,6 +292,26 @@ class Search:
             return fallback
         # Kept pairs without a slate, or no time to look: that proves nothing.
         return Found(SolveStatus.UNKNOWN, None, stats.model_copy(update={"status": SolveStatus.UNKNOWN}))
+
+    def by_township(self, found: Found, stop: Stop, scale: int, cap: int) -> Found | None:
+        """The support's slate proven best by the township bound (solver/townships.py)
+        when that bound is below its score plus one (None: not proven; the bound
+        found still caps the bound reported). A slate leaned to is proven only
+        with its closeness part at `cap`."""
+        z = found.stats.objective
+        if self.bound is None or found.vals is None or z is None or z >= self.target:
+            return None
+        if value(self.b.model.objective, found.vals) < scale * z + cap:
+            return None
+        limit = max(SUPPORT_SECONDS, stop.remaining() / 4)
+        got = township_bound(self.b, self.bound, z + 1, stop, self.how, limit)
+        if got is None:
+            return None
+        self.township = min(self.township, math.floor(got.value + 1e-6))
+        if self.township > z:
+            return None
+        return Found(SolveStatus.OPTIMAL, found.vals, found.stats.model_copy(update={
+            "status": SolveStatus.OPTIMAL, "bound": z, "gap": 0.0}))
 
     def from_support(self, stop: Stop, scale: int, cap: int, widen: bool = True) -> Found | None:
         """A slate from few pairs: those the relaxation's solution uses, each
