@@ -150,10 +150,11 @@ def rounded(y: np.ndarray, rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.
 
 
 def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: Workers,
-                   limit: float = math.inf) -> TownshipBound | None:
-    """A proven bound on every slate's score, at most B: the walk over the
+                   limit: float = math.inf, every: bool = False) -> TownshipBound | None:
+    """A proven bound on every slate's score, at most B(y): the walk over the
     blocks stops once it is below `target` (a slate scoring target - 1 is then
-    proven best), or at `limit` seconds (None: the relaxation kept no master LP)."""
+    proven best), or at `limit` seconds (None: the relaxation kept no master LP).
+    `every` (for tests) walks the blocks the LP's solution is integral on too."""
     master = bound.master
     if master is None or master.rows.origin is None or len(master.y) != len(master.rows.lo):
         return None
@@ -180,7 +181,7 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     x = bound.primal
     frac = np.bincount(blocks.of_col, weights=np.minimum(np.abs(x - np.floor(x)), np.abs(np.ceil(x) - x)),
                        minlength=k)
-    order = [t for t in np.argsort(-frac, kind="stable").tolist() if frac[t] > 1e-6]
+    order = [t for t in np.argsort(-frac, kind="stable").tolist() if every or frac[t] > 1e-6]
     cols_of = np.argsort(blocks.of_col, kind="stable")
     starts = np.searchsorted(blocks.of_col[cols_of], np.arange(k + 1))
     tol = 1e-6 * (1.0 + abs(value))
