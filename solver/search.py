@@ -255,10 +255,6 @@ class Search:
             fallback = self.from_support(stop, scale, cap)
             if fallback is not None and fallback.status == SolveStatus.OPTIMAL:
                 return fallback
-            if fallback is not None:
-                proven = self.by_township(fallback, stop, scale, cap)
-                if proven is not None:
-                    return proven
         stats = SolveStats(status=SolveStatus.UNKNOWN)
         while not stop.should_stop():
             try:
@@ -296,15 +292,17 @@ class Search:
     def by_township(self, found: Found, stop: Stop, scale: int, cap: int) -> Found | None:
         """The support's slate proven best by the township bound (solver/townships.py)
         when that bound is below its score plus one (None: not proven; the bound
-        found still caps the bound reported). A slate leaned to is proven only
-        with its closeness part at `cap`."""
+        found still caps the bound reported and the supports after it). The walk
+        stops once the bound is a point below B: a first support a point lower
+        still is left to the wider ones. A slate leaned to is proven only with
+        its closeness part at `cap`."""
         z = found.stats.objective
         if self.bound is None or found.vals is None or z is None or z >= self.target:
             return None
         if value(self.b.model.objective, found.vals) < scale * z + cap:
             return None
         limit = max(SUPPORT_SECONDS, stop.remaining() / 4)
-        got = township_bound(self.b, self.bound, z + 1, stop, self.how, limit)
+        got = township_bound(self.b, self.bound, self.target, stop, self.how, limit)  # one point below B
         if got is None:
             return None
         self.township = min(self.township, math.floor(got.value + 1e-6))
@@ -334,6 +332,10 @@ class Search:
             found, share = self.rung(stop, scale, cap, per, limit)
             if found is None or found.status == SolveStatus.OPTIMAL:
                 return found or best
+            if best is None and widen:  # the first support's slate: is the LP's last point a township's?
+                proven = self.by_township(found, stop, scale, cap)
+                if proven is not None:
+                    return proven
             assert found.vals is not None
             self.hint(found.vals)
             objective = self.b.model.objective
@@ -368,7 +370,7 @@ class Search:
         share = float(few[pairs].sum()) / max(1, int(pairs.sum()))
         if vals is None or run.solver is None:
             return None, share
-        if value(b.model.objective, vals) >= scale * math.floor(bd.value + 1e-6) + cap:
+        if value(b.model.objective, vals) >= scale * min(math.floor(bd.value + 1e-6), self.township) + cap:
             return Found(SolveStatus.OPTIMAL, vals, stats.model_copy(update={
                 "status": SolveStatus.OPTIMAL, "bound": stats.objective, "gap": 0.0})), share
         return unproven(vals, stats), share
