@@ -297,8 +297,8 @@ class Search:
         still is left to the wider ones. A slate leaned to is proven only with
         its closeness part at `cap`."""
         z = found.stats.objective
-        if self.bound is None or found.vals is None or z is None or z >= self.target:
-            return None
+        if self.bound is None or found.vals is None or z is None or z >= self.target or self.used.any():
+            return None  # the first slate only: the slates after it are left to the search
         if value(self.b.model.objective, found.vals) < scale * z + cap:
             return None
         limit = max(SUPPORT_SECONDS, stop.remaining() / 4)
