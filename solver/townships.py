@@ -17,12 +17,13 @@ row). For any y, every slate x satisfies
 
 and L_t <= U_t, block t's share of the LP bound B(y) (its rows' y_i side_i and
 its columns' max(d_j lb_j, d_j ub_j), d = c - A'y). CP-SAT finds L_t over the
-block's pairs of reduced cost 0; a block solution using a pair left out (d_j < 0)
-scores at most U_t + d_j, so the block's bound is the larger of the two. The
+block's pairs of reduced cost 0; a block solution using a pair left out (d_j < 0,
+and the pair free to be 0) scores at most U_t + d_j, so the block's bound is the larger of the two. The
 bound B(y) - sum_t (U_t - L_t) is then proven. The blocks are taken in order of
 how fractional the LP's solution is on them (where an integral block solution
 is LP-optimal, L_t = U_t and nothing is gained) and the walk stops once the
-bound is below the target.
+bound is below the target. The bound is in the LP's units (its own objective and
+constant), never the model's current objective, which leaning (top-K, what-ifs) scales.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     pair_township = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
     blocks = split(lm, rows, n_pairs, pair_township)
     y, scale, value = rounded(master.y, rows, cost, lb, ub)
-    value += lm.objective.const
+    value += master.const  # the LP's own constant: a leaning objective (top-K, what-ifs) scales the model's
     d = reduced_costs(cost, rows, y)
     d_block = reduced_costs(cost, rows, np.where(blocks.dualized, y, 0.0))  # the block's own rows unpriced
     k = len(blocks.rows)
@@ -176,7 +177,7 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     first_col = np.array([block_col(lm, int(s)) for s in src.tolist()], dtype=np.int64)
     share = np.bincount(blocks.of_col[first_col], weights=y[at] * side[at], minlength=k)
     share += np.bincount(blocks.of_col, weights=np.where(d > 0, d * ub, d * lb), minlength=k)
-    loss = np.maximum(0.0, -d)
+    loss = np.where(lb > 0, 0.0, np.maximum(0.0, -d))  # a column that cannot be 0 is never left out
     loss[n_pairs:] = 0.0
     x = bound.primal
     frac = np.bincount(blocks.of_col, weights=np.minimum(np.abs(x - np.floor(x)), np.abs(np.ceil(x) - x)),

@@ -6,11 +6,13 @@ import math
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from model.generator import generate_county
 from solver.build import Builder
+from solver.linear import Lin
 from solver.relaxation import INF, Bound, lp_bound
 from solver.run import Workers
 from solver.stop import budget
@@ -23,7 +25,8 @@ def with_duals(bound: Bound, y: np.ndarray) -> Bound:
     """The bound with its master's duals replaced (the rest of the master kept)."""
     m = bound.master
     assert m is not None
-    bound.master = SimpleNamespace(rows=m.rows, y=y, lb=m.lb, ub=m.ub, cost=m.cost)  # type: ignore[assignment]
+    bound.master = SimpleNamespace(rows=m.rows, y=y, lb=m.lb, ub=m.ub, cost=m.cost,  # type: ignore[assignment]
+                                   const=m.const)
     return bound
 
 
@@ -91,3 +94,16 @@ def test_split_dualizes_only_rows_across_townships() -> None:
     origin = bound.master.rows.origin
     assert origin is not None
     assert all(blocks.dualized[np.isin(origin, wide)])
+
+
+def test_township_bound_ignores_a_leaning_objective() -> None:
+    """The bound is the LP's, in score points: once the model's objective leans toward a
+    slate (scaled score plus its pairs, as top-K and what-ifs do), the walk still gives
+    the bound it gave before (it once added the scaled objective's constant)."""
+    b = Builder(generate_county(2, 40, 3)).build()
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 10)
+    before = walk(b, bound)
+    scale = b.n_seats + 1
+    b.model.maximize(scale * b.objective + Lin.of(0))
+    assert scale * b.objective.const != b.objective.const  # the constant the bug added
+    assert walk(b, bound) == pytest.approx(before)
