@@ -93,6 +93,21 @@ class Origin(Labeled):
     enterprise = "enterprise"
 
 
+class Occupation(Labeled):
+    """What a nominee for party-congress representative mainly does (身份, D2 二3: "归类时要看其
+    主要从事的职业和被社会公众接受的身份"). D2-P2 caps the four cadre kinds; D5-P2 floors workers and
+    farmers/herders; the front line (基层一线) of D1-P3 is everyone but township-organ cadres (D5 四(一)2)."""
+
+    organ_cadre = "organ_cadre"
+    village_cadre = "village_cadre"
+    economic_org_cadre = "economic_org_cadre"
+    social_org_cadre = "social_org_cadre"
+    worker = "worker"
+    farmer_herder = "farmer_herder"
+    professional = "professional"
+    other = "other"
+
+
 class Post(Labeled):
     """One post (职务); a seat bundles the posts one person holds (兼任)."""
 
@@ -166,6 +181,14 @@ class Destination(Labeled):
 
 
 LABELS: dict[Labeled, str] = {
+    Occupation.organ_cadre: "乡镇机关干部",
+    Occupation.village_cadre: "社区(村)干部",
+    Occupation.economic_org_cadre: "经济组织党员干部",
+    Occupation.social_org_cadre: "社会组织党员干部",
+    Occupation.worker: "工人",
+    Occupation.farmer_herder: "农牧民",
+    Occupation.professional: "专业技术人员",
+    Occupation.other: "其他",
     Gender.male: "男",
     Gender.female: "女",
     Education.junior_high: "初中",
@@ -229,6 +252,9 @@ LABELS: dict[Labeled, str] = {
 }
 
 ALIASES: dict[Labeled, tuple[str, ...]] = {
+    Occupation.organ_cadre: ("机关干部", "乡镇机关"),
+    Occupation.village_cadre: ("村干部", "社区干部"),
+    Occupation.farmer_herder: ("农民", "牧民"),
     Gender.male: ("M", "m", "男性"),
     Gender.female: ("F", "f", "女性"),
     Education.postgraduate: ("硕士", "博士", "研究生学历"),

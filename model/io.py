@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from model.errors import InputError, InputErrors
 from model.readers import (
     CADRES_FILE,
     SCENARIO_FILE,
@@ -23,7 +24,7 @@ from model.readers import (
 )
 from model.records import CADRE_COLUMNS, LIST_SEPARATORS, TOWNSHIP_COLUMNS
 from model.scenario import Scenario
-from model.slate import SolveResult
+from model.slate import Assignment, SolveResult
 from model.writers import save_scenario
 
 __all__ = [
@@ -39,10 +40,31 @@ __all__ = [
     "load_scenario_folder",
     "load_scenario_parts",
     "load_slate",
+    "load_with_slate",
     "result_schema",
     "save_scenario",
     "scenario_schema",
 ]
+
+
+def load_with_slate(scenario: str, slate: str | None, index: int = 0
+                    ) -> tuple[Scenario, list[Assignment] | None]:
+    """The scenario and (if given) slate `index` of a slate file, every error of both raised together
+    as one InputErrors."""
+    errors: list[InputError] = []
+    sc = assignments = None
+    try:
+        sc = load_scenario(scenario)
+    except InputErrors as e:
+        errors += e.errors
+    if slate is not None:
+        try:
+            assignments = load_slate(slate, index=index)
+        except InputErrors as e:
+            errors += e.errors
+    if errors or sc is None:
+        raise InputErrors(errors)
+    return sc, assignments
 
 
 def scenario_schema() -> dict[str, Any]:

@@ -107,7 +107,7 @@ def check_pins_and_bans(sc: Scenario, view: View) -> list[RuleInstance]:
     where = {c.id: (t, s) for (t, s), c in view.seated.items()}
     for pin in sc.pins:
         t, s = where.get(pin.cadre, (None, None))
-        ok = t == pin.township and s is not None and seat_kind(s) == pin.seat
+        ok = t is not None and s is not None and pin.takes(t, seat_kind(s))
         out.append(
             RuleInstance(
                 key=f"pin@{pin.cadre}", rule="pin", strength=Strength.must, holds=ok,

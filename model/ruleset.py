@@ -211,6 +211,9 @@ class Ruleset(BaseModel):
     teams: dict[int, TeamTemplate]
     large: LargeTownship | None = None
     rules: tuple[RuleSpec, ...]
+    representatives: tuple[RuleSpec, ...] = ()
+    """Section P's rules (party-congress representatives, model/representatives.py): a problem of its
+    own, so the slate's solver and referee never see them."""
     omitted: dict[str, str] = Field(default_factory=dict)
     weights: dict[str, WeightSpec] = Field(default_factory=dict)
     """The score weights by term (`ScoreWeights`' fields), each with its reason."""

@@ -58,13 +58,23 @@ def memo(fn: Callable[[Scenario], Any]) -> Any:
 
 
 class Pin(BaseModel):
-    """Cadre must take this seat kind (any instance of it) in this township."""
+    """Cadre must take this seat kind (any instance of it) in this township; with no seat, any
+    seat of the township's team (the township-wide pin: "she goes to 东山镇")."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     cadre: str
     township: str
-    seat: str
+    seat: str | None = None
+
+    def takes(self, township: str, kind: str) -> bool:
+        """Whether a seat of this kind in this township keeps the pin."""
+        return township == self.township and self.seat in (None, kind)
+
+    @property
+    def spot(self) -> str:
+        """`township/seat`, or the township alone for a township-wide pin (keys, messages)."""
+        return self.township + (f"/{self.seat}" if self.seat else "")
 
 
 class Ban(BaseModel):
@@ -414,8 +424,8 @@ def _check_references(p: Parts, base: Ruleset | None, found: _Found) -> None:
         first = pinned.setdefault(pin.cadre, pin)
         if first is not pin:
             found.add("pins", pin.cadre, "seat", pin.seat,  # located at the second pin's seat
-                      f"{pin.cadre} is pinned to more than one seat (also to {first.township}/"
-                      f"{first.seat}); pin each cadre once")
+                      f"{pin.cadre} is pinned to more than one seat (also to {first.spot}); "
+                      "pin each cadre once")
     if cadres is not None:
         for cid in p.renomination_overrides or {}:
             if cid not in cadres:

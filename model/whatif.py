@@ -7,12 +7,15 @@ holds no file handling, so an HTTP job or a test applies a change the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from model.overrides import RuleOverride, overlay, overlay_rules
 from model.rules.base import CadreException
 from model.ruleset import ScoreWeights
 from model.scenario import Ban, Pin, Scenario
+from model.slate import Relaxation
 
 
 class ScenarioDelta(BaseModel):
@@ -53,3 +56,17 @@ def apply_delta(sc: Scenario, delta: ScenarioDelta) -> Scenario:
     if delta.weights is not None:
         changes["weights"] = overlay(sc.weights, delta.weights)
     return sc.with_changes(**changes)
+
+
+def relaxed(delta: ScenarioDelta, relaxations: Sequence[Relaxation]) -> ScenarioDelta | None:
+    """The what-if's change with a relaxation applied (solver/explain.py finds it): each rule's override
+    laid over the change's own by the merge rule, each dropped pin taken out of its pins. None when a
+    dropped pin is not one of the change's own (a change can add pins, not take a base's away)."""
+    dropped = {(r.parameter, r.before) for r in relaxations if r.rule == "pin"}
+    own = {(p.cadre, f"{p.township}/{p.seat}") for p in delta.pins}
+    if not dropped <= own:
+        return None
+    rules = overlay_rules(delta.rules, {r.rule: RuleOverride.model_validate(r.override)
+                                        for r in relaxations if r.rule != "pin"})
+    pins = tuple(p for p in delta.pins if (p.cadre, f"{p.township}/{p.seat}") not in dropped)
+    return delta.model_copy(update={"rules": rules, "pins": pins})

@@ -91,7 +91,7 @@ def _scenario_meta(sc: Scenario) -> dict[str, Any]:
                           for rid, ov in value.items()}
         elif name == "weights":  # only the weights the scenario sets: the others are the ruleset's
             meta[name] = value.model_dump(mode="json", exclude_unset=True)
-        elif name == "bans":
+        elif name in ("pins", "bans"):  # a township-wide one has no seat
             meta[name] = [b.model_dump(mode="json", exclude_none=True) for b in value]
         else:
             meta[name] = sc.model_dump(mode="json", include={name})[name]

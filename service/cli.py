@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.errors import InputError, InputErrors
+from model.errors import InputErrors
 from service.boundary import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -110,22 +110,9 @@ def request_of(args: argparse.Namespace) -> BaseModel | None:
 
 def load_judged(scenario: str, slate: str | None, index: int) -> tuple[Scenario, list[Assignment] | None]:
     """The scenario and (if given) the slate, every error of both raised together as one InputErrors."""
-    from model.io import load_scenario, load_slate
+    from model.io import load_with_slate
 
-    errors: list[InputError] = []
-    sc = assignments = None
-    try:
-        sc = load_scenario(scenario)
-    except InputErrors as e:
-        errors += e.errors
-    if slate is not None:
-        try:
-            assignments = load_slate(slate, index=index)
-        except InputErrors as e:
-            errors += e.errors
-    if errors or sc is None:
-        raise InputErrors(errors)
-    return sc, assignments
+    return load_with_slate(scenario, slate, index)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -374,9 +361,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
 
-    from service import batch_cli, report_cli, roster_cli, serve
+    from service import batch_cli, election_cli, report_cli, reps_cli, roster_cli, serve
 
-    for verbs in (serve, report_cli, batch_cli, roster_cli):  # each module declares its own verbs
+    for verbs in (serve, report_cli, batch_cli, roster_cli, election_cli, reps_cli):  # each has its verbs
         verbs.add_parsers(sub, [debug])
     return p
 

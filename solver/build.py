@@ -90,7 +90,7 @@ class Builder(BuildState):
                     self.allowed[self.cadre_index[ban.cadre], g.index] = False
         for pin in self.sc.pins:
             for g in self.groups:
-                if not (g.seat.township == pin.township and g.seat.template.id == pin.seat):
+                if not pin.takes(g.seat.township, g.seat.template.id):
                     self.allowed[self.cadre_index[pin.cadre], g.index] = False
 
     def describe_key(self, key: str) -> Reason:

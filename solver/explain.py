@@ -130,7 +130,7 @@ def cheapest_relaxation(sc: Scenario, stop: Stop) -> list[Relaxation]:
             continue
         if rule_id == "pin":
             pin = next(p for p in sc.pins if p.cadre == part)
-            out.append(Relaxation(rule="pin", parameter=part, before=f"{pin.township}/{pin.seat}",
+            out.append(Relaxation(rule="pin", parameter=part, before=pin.spot,
                                   after=None))
         else:
             out.append(relax_count(sc, b, rule_id, part, amount))

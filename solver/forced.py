@@ -26,11 +26,8 @@ from time import perf_counter
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.enums import Strength
+from model.eligibility import exclusions
 from model.reasons import Reason, reason
-from model.referee import make_view
-from model.rules import kind_of
-from model.rules.seated import SeatedKind
 from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, Slate, SolveResult, SolveStatus
 from solver.build import Builder
@@ -115,30 +112,6 @@ class Recommendation(BaseModel):
     bounded: list[Bounded] = Field(default_factory=list)
     limit: int = 0
     proven: bool = False
-
-
-def exclusions(sc: Scenario, cadre: str, township: str, seat: str) -> list[Reason]:
-    """Why the cadre may not take the seat at all: must seated rules (with the
-    referee's own finding and numbers), bans, removal from the pool."""
-    c = sc.cadre_by_id[cadre]
-    out: list[Reason] = []
-    if cadre in sc.remove:
-        out.append(reason("removed"))
-    for ban in sc.bans:
-        if ban.cadre == cadre and ban.township == township and ban.seat in (None, seat):
-            out.append(reason("banned", township=township, seat=seat if ban.seat else None))
-    target = next(s for s in sc.seats_of(township) if s.template.id == seat)
-    view = make_view(sc, [])
-    for spec in sc.ruleset_in_force.rules:
-        kind = kind_of(spec)
-        if spec.strength != Strength.must or not isinstance(kind, SeatedKind):
-            continue
-        p = kind.parse(spec)
-        if p.applies(target):
-            why = kind.fails(p, c, target, sc.townships[township], view)
-            if why is not None:
-                out.append(reason("rule_forbids", rule=spec.id, why=why.model_dump()))
-    return out
 
 
 def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResult | None = None,

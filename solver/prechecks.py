@@ -78,7 +78,7 @@ def precheck_pins(b: BuildState) -> None:
     """A pin to a seat that a must rule or a ban forbids: name the rule."""
     for pin in b.sc.pins:
         c = b.cadre_index[pin.cadre]
-        groups = [g for g in b.groups if g.seat.township == pin.township and g.seat.template.id == pin.seat]
+        groups = [g for g in b.groups if pin.takes(g.seat.township, g.seat.template.id)]
         if any(b.allowed[c, g.index] for g in groups):
             continue
         rules: list[str] = []

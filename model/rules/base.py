@@ -197,6 +197,17 @@ class RuleKind:
     def parse(self, spec: RuleSpec) -> Any:
         return self.params.model_validate(spec.params)
 
+    def params_schema(self, spec: RuleSpec) -> dict[str, Any]:
+        """The JSON schema of the parameters as `spec` writes them: what an override of its
+        `params` is merged onto key by key (model/overrides.py), so a form built from it yields
+        an override that merges. Most kinds write their Params class as it is."""
+        return self.params.model_json_schema()
+
+    def params_values(self, spec: RuleSpec) -> dict[str, Any]:
+        """The parameters in force, every field filled (defaults included), in the shape of
+        `params_schema`."""
+        return self.parse(spec).model_dump(mode="json")
+
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         raise NotImplementedError
 

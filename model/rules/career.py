@@ -180,8 +180,7 @@ def stay_forbidden(c: Cadre, seat: Seat, view: View) -> str | None:
     if any(b.cadre == c.id and b.township == seat.township and b.seat in (None, seat.template.id)
            for b in view.bans):
         return "ban"
-    if any(pin.cadre == c.id and (pin.township, pin.seat) != (seat.township, seat.template.id)
-           for pin in view.pins):
+    if any(pin.cadre == c.id and not pin.takes(seat.township, seat.template.id) for pin in view.pins):
         return "pin"
     town = view.townships[seat.township]
     for spec in view.rules:

@@ -86,6 +86,25 @@ def needed(view: View, target: CountTarget, place: Place) -> int:
 class CountKind(RuleKind):
     """A rule counting the members who match, at each of its places."""
 
+    def params_schema(self, spec: RuleSpec) -> dict[str, Any]:
+        """A rule written in the short form {who, min_count} (one target) keeps its target's keys at
+        the top: `parts` would not merge onto it (model/scenario.py refuses it)."""
+        schema = super().params_schema(spec)
+        if "parts" in spec.params:
+            return schema
+        target = schema["$defs"]["CountTarget"]
+        props = {k: v for k, v in schema["properties"].items() if k != "parts"}
+        schema["properties"] = {**props, **target["properties"]}
+        required = [r for r in schema.get("required", []) if r != "parts"]
+        schema["required"] = [*required, *target.get("required", [])]
+        return schema
+
+    def params_values(self, spec: RuleSpec) -> dict[str, Any]:
+        values = super().params_values(spec)
+        if "parts" in spec.params:
+            return values
+        return {**{k: v for k, v in values.items() if k != "parts"}, **values["parts"][""]}
+
     def places(self, p: Any, view: View) -> list[Place]:
         raise NotImplementedError
 

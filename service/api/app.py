@@ -20,7 +20,19 @@ from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 
 from model.scenario import Scenario
-from service.api import errors, jobs, meta, pages, reports, scenarios, verbs
+from service.api import (
+    county,
+    elections,
+    errors,
+    forms,
+    jobs,
+    meta,
+    pages,
+    reports,
+    representatives,
+    scenarios,
+    verbs,
+)
 from service.api.bases import Bases
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
@@ -38,8 +50,8 @@ AUDITED_READS = ("/result", "/versions/", "/report")
 """GETs the audit log keeps: those that hand out personal data (a pool, a slate)."""
 
 
-ROUTERS = (scenarios.router, pages.router, jobs.router, reports.router, verbs.router, meta.router, meta.keys,
-           meta.health)
+ROUTERS = (scenarios.router, pages.router, representatives.router, jobs.router, reports.router, county.router,
+           verbs.router, elections.router, forms.router, meta.router, meta.keys, meta.health)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

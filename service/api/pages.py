@@ -18,6 +18,7 @@ from model.reasons import Reason
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, Problem
 from service.api.reports import ended_result
+from service.api.representatives import attach_folder
 from service.render.web import Labels, SlateView, Worded, labels, slate_view, worded
 from service.store.views import MAX_INT, VersionInfo
 
@@ -43,7 +44,8 @@ async def store_demo(request: Request, by: Planner) -> VersionInfo:
     if not (DEMO / "scenario.yaml").is_file():
         raise HTTPException(404, f"no demo county at {DEMO} (it comes with the source tree, not the wheel)")
     sc = await run_in_threadpool(load_scenario_folder, DEMO)
-    return await run_in_threadpool(request.app.state.store.scenarios.create, sc, by=by.id)
+    return await attach_folder(request, await run_in_threadpool(request.app.state.store.scenarios.create, sc,
+                                                                by=by.id), DEMO, sc, by)  # and its membership
 
 
 @router.get("/v1/labels", response_model=Labels, tags=["rules"],

@@ -16,7 +16,8 @@ from service.render.words import Names, fixed, say, words
 def relaxation_text(r: Relaxation, names: Names) -> str:
     """One change of the cheapest relaxation: a pin dropped, a rule made `generally`, a number lowered."""
     if r.rule == "pin":
-        return f"取消指定{names.cadre(r.parameter)}({r.parameter})任{r.before}"
+        verb = "任" if "/" in (r.before or "") else "进"  # a township-wide pin names the township alone
+        return f"取消指定{names.cadre(r.parameter)}({r.parameter}){verb}{r.before}"
     if r.parameter == "strength":
         return f"{r.rule} 由必须改为一般规则"
     return f"{r.rule} {r.parameter} 由 {r.before} 调整为 {r.after:g}"
@@ -62,7 +63,8 @@ def _pin_impossible(a: dict, n: Names) -> str:
     why = [f"{rid} {CATALOG.get(rid, '')}" for rid in a["rules"]]
     if a["banned"]:
         why.append("同一情景中又排除了该人选")
-    pin = f"指定{n.cadre(a['cadre'])}({a['cadre']})任{a['township']}/{a['seat']}"
+    spot = f"任{a['township']}/{a['seat']}" if a["seat"] else f"进{a['township']}班子"
+    pin = f"指定{n.cadre(a['cadre'])}({a['cadre']}){spot}"
     return pin + "无法满足:" + (";".join(why) or "无此职位")
 
 
@@ -80,7 +82,8 @@ def _conflict(a: dict, n: Names) -> str:
 @words("conflict_pin")
 def _conflict_pin(a: dict, n: Names) -> str:
     t = a["township"]
-    return f"指定{n.cadre(a['cadre'])}({a['cadre']})任{n.township(t)}{n.seat(t, a['seat'])}"
+    spot = f"任{n.township(t)}{n.seat(t, a['seat'])}" if a["seat"] else f"进{n.township(t)}班子"
+    return f"指定{n.cadre(a['cadre'])}({a['cadre']}){spot}"
 
 
 @words("conflict_rule")

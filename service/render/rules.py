@@ -244,7 +244,8 @@ on_seat("reserve")(lambda _a, _n: "后备干部")
 
 @words("pin")
 def _pin(a: dict, n: Names) -> str:
-    return f"指定{a['cadre']}任{a['township']}/{a['seat']}" + ("" if a["holds"] else ",未满足")
+    spot = f"任{a['township']}/{a['seat']}" if a["seat"] else f"进{a['township']}班子(任一职务)"
+    return f"指定{a['cadre']}{spot}" + ("" if a["holds"] else ",未满足")
 
 
 @words("ban")

@@ -81,7 +81,8 @@ class Names:
         return self.seats.get((township, seat), self.seats.get((township, seat_kind(seat)), seat))
 
 
-WORDED_IN = ("career", "infeasible", "leavers", "limits", "report", "rules", "verbs")
+WORDED_IN = ("career", "elections", "infeasible", "leavers", "limits", "report", "representatives", "rules",
+             "verbs")
 """The renderer modules that word reason codes: each registers its codes when imported."""
 
 

@@ -90,12 +90,17 @@ def facts_table(report: Report) -> Table:
 
 def workbook(report: Report) -> bytes:
     """The workbook's bytes (an .xlsx file)."""
-    wb = Workbook()
-    taken: set[str] = set()
     sheets: list[tuple[str, Table]] = [("概况", facts_table(report))]
     sheets += [(f"{p.township.name}人事安排方案", p.team) for p in report.townships]
     sheets += [("退出名单", report.leavers), ("进退留转", report.changes), ("班子结构", report.statistics),
                ("规则检查", report.rules), ("规则明细", report.details)]
+    return tables_workbook(sheets)
+
+
+def tables_workbook(sheets: list[tuple[str, Table]]) -> bytes:
+    """A workbook of these tables, a sheet each (named, laid out by `add_table`), as bytes."""
+    wb = Workbook()
+    taken: set[str] = set()
     for i, (name, table) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         assert ws is not None

@@ -1,8 +1,9 @@
 """Run records behind SQLAlchemy: SQLite by default, PostgreSQL by URL.
 
-`Store.open(url)` migrates the database (Alembic) and hands out the four parts:
-`scenarios` (stored, versioned), `jobs` (the queue and every run's record),
-`keys` (API keys, hashed) and `audit` (who did what).
+`Store.open(url)` migrates the database (Alembic) and hands out the five parts:
+`scenarios` (stored, versioned), `memberships` (a scenario's party membership and nominee
+rolls, section P), `jobs` (the queue and every run's record), `keys` (API keys, hashed)
+and `audit` (who did what).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from service.store.jobs import Jobs
 from service.store.keys import Audit, Keys
+from service.store.memberships import Memberships
 from service.store.migrate import migrate
 from service.store.scenarios import NotFound, Scenarios
 
@@ -72,6 +74,7 @@ class Store:
         self.engine = engine
         session = sessionmaker(engine, expire_on_commit=False)
         self.scenarios = Scenarios(session)
+        self.memberships = Memberships(session)
         self.jobs = Jobs(session)
         self.keys = Keys(session)
         self.audit = Audit(session)

@@ -2,8 +2,8 @@
 them; `tests/service/store` checks the two agree.
 
 Rows hold ids, settings, hashes and JSON documents; personal data (names, birth
-dates) lives only inside a scenario version's `content` and a job's `result`,
-never in a column that a log or a list shows.
+dates) lives only inside a scenario version's `content`, a membership's `content`
+and a job's `result`, never in a column that a log or a list shows.
 """
 
 from __future__ import annotations
@@ -43,6 +43,22 @@ class VersionRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     cadres: Mapped[int] = mapped_column(Integer)
     townships: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class MembershipRow(Base):
+    """A scenario's party membership (section P): its electoral units, nominee rolls and congress.yaml
+    as the files the readers read (model/membership.py `membership_files`, a JSON object of name ->
+    text), the version they were checked against, and a summary of counts (no personal data)."""
+
+    __tablename__ = "memberships"
+
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
+    scenario_version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(32))
 

@@ -65,6 +65,33 @@ class VersionInfo(_View):
     created_by: str | None
 
 
+class TownshipMembership(_View):
+    """One township's part of a membership: counts only (no names)."""
+
+    township: str
+    units: int = Field(description="electoral units (党支部, 党总支)")
+    members: int = Field(description="party members of its units")
+    nominees: int = Field(description="nominees on its rolls")
+
+
+class MembershipInfo(_View):
+    """A scenario's stored membership (section P) as a summary; the rolls themselves stay stored."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "scenario_id": "s000000000000", "version": 1, "content_hash": "0" * 64, "units": 2, "nominees": 5,
+        "townships": [{"township": "t01", "units": 2, "members": 120, "nominees": 5}],
+        "created_at": "2026-12-01T08:00:00Z", "created_by": "k000000000000"}]})
+
+    scenario_id: str
+    version: int = Field(description="the scenario version the files were checked against")
+    content_hash: str = Field(description="SHA-256 of the stored files")
+    units: int
+    nominees: int
+    townships: list[TownshipMembership]
+    created_at: datetime
+    created_by: str | None
+
+
 class JobState(StrEnum):
     """queued -> running -> completed (the solve ended by itself, whatever its status), stopped
     (ended early on request, with the best found) or failed (an error, a crash, a runaway)."""

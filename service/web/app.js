@@ -28,14 +28,16 @@ class ApiError extends Error {
     const what = body?.errors ? body.errors.map((e) => e.message).join("; ") : body?.error;
     super(`${status}: ${what || "请求失败"}`);
     this.status = status;
+    this.body = body;  // the located errors of a 422, shown by ask.js for an upload
   }
 }
 
 function send(method, path, body) {
   window.apiCalls.push({ method, path: path.split("?")[0] });
   const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const form = body instanceof FormData;  // a multipart upload: the browser sets its boundary
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
+  return fetch(path, { method, headers, body: body === undefined || form ? body : JSON.stringify(body) });
 }
 
 async function api(method, path, body) {
@@ -118,6 +120,7 @@ async function openScenario(id, version) {
   if (view) {
     state.base = { version, view };
     drawCounty(view);
+    document.dispatchEvent(new CustomEvent("huanjie:opened"));  // ask.js lists the version's rules
   }
   await drawHistory();
 }
@@ -129,8 +132,12 @@ async function drawHistory() {
   const [detail, jobs] = await Promise.all([api("GET", `/v1/scenarios/${id}`),
                                             api("GET", `/v1/jobs?scenario_id=${id}&limit=200`)]);
   const done = new Map();  // version -> its newest job with a slate (the list is newest first)
+  const none = new Map();  // version -> its newest job that ended with no slate (infeasible)
   for (const j of jobs.items) {
-    if (j.has_result && !done.has(j.scenario.version)) done.set(j.scenario.version, j);
+    const slate = ["OPTIMAL", "FEASIBLE"].includes(j.status);
+    if (j.has_result && !done.has(j.scenario.version) && !none.has(j.scenario.version)) {
+      (slate ? done : none).set(j.scenario.version, j);
+    }
   }
   const body = $("history-table").tBodies[0];
   body.replaceChildren();
@@ -138,13 +145,21 @@ async function drawHistory() {
   for (const v of [...detail.versions].sort((a, b) => a.version - b.version)) {
     const job = done.get(v.version);
     const score = job?.progress?.at(-1)?.objective;
+    const empty = none.get(v.version);
     const base = v.base ? `(基于版本 ${v.base.version})` : "";
     body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
       el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
       el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
-      el("td", { class: "score" }, score != null ? String(score) : "未求解"),
+      el("td", { class: "score" }, score != null ? String(score)
+        : empty ? state.labels.statuses[empty.status] || empty.status : "未求解"),
       el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
-                                        onclick: () => showVersion(job.id).catch(fail) }, "查看") : "")));
+                                        onclick: () => showVersion(job.id).catch(fail) }, "查看")
+        : empty ? el("button", { type: "button", class: "why-version", title: `版本 ${v.version} 无方案的原因`,
+                                 onclick: () => document.dispatchEvent(new CustomEvent("huanjie:no-slate",
+                                                                                        { detail: empty })) }, "原因")
+        : el("button", { type: "button", class: "solve-version", title: `求解版本 ${v.version}`,
+                         onclick: () => solveVersion(v.version, v.name || `版本 ${v.version}`).catch(fail) },
+             "求解"))));
     if (job) options.push([v.version, job.id, score]);
   }
   for (const [sel, pick] of [[$("compare-a"), 0], [$("compare-b"), options.length - 1]]) {
@@ -197,6 +212,12 @@ async function solve(id, version) {
   $("job-progress").hidden = true;
   if (job.state === "failed" || !job.has_result) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
+    return null;
+  }
+  if (!["OPTIMAL", "FEASIBLE"].includes(job.status)) {  // ended with no slate: report.js shows why
+    $("job-state").textContent = state.labels.statuses[job.status] || job.status;
+    $("job-state").dataset.state = "no-slate";
+    document.dispatchEvent(new CustomEvent("huanjie:no-slate", { detail: job }));
     return null;
   }
   const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
@@ -275,6 +296,7 @@ function drawCounty(view) {
   box.replaceChildren();
   $("job-state").textContent = `${view.status_zh},得分 ${view.objective ?? "—"}`;
   $("job-state").dataset.state = "shown";
+  document.dispatchEvent(new CustomEvent("huanjie:slate", { detail: view }));
   for (const t of view.townships) {
     const change = t.team.header.length - 1;
     const rows = t.team.rows.map((r) => el("tr", { "data-seat": r.seat, "data-cadre": r.cadre },
@@ -422,12 +444,19 @@ async function whatIf(change, what) {
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
   const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
-  const view = await solve(state.scenario.id, v.version);
-  if (!view) return;
-  drawCounty(view);
-  drawDiff(state.base.view, view, what);
-  window.timing.diff = performance.now();
+  await solveVersion(v.version, what);
+}
+
+async function solveVersion(version, what) {
+  // a stored version solved as a job; its slate drawn and diffed against the base on screen
+  const view = await solve(state.scenario.id, version);
+  if (view) {
+    drawCounty(view);
+    if (state.base) drawDiff(state.base.view, view, what);
+    window.timing = { ...window.timing, diff: performance.now() };
+  }
   await drawHistory();
+  return view;
 }
 
 function seatsByKind(view) {
@@ -481,6 +510,7 @@ $("open-demo").addEventListener("click", () => openDemo().catch(fail));
 $("stop-job").addEventListener("click", () => stopJob().catch(fail));
 $("back-to-start").addEventListener("click", () => openStart().catch(fail));
 $("compare").addEventListener("click", () => compareVersions().catch(fail));
+$("refresh-history").addEventListener("click", () => drawHistory().catch(fail));
 for (const format of ["xlsx", "html", "pdf"]) {
   $(`download-${format}`).addEventListener("click", () => download(format).catch(fail));
 }
@@ -488,3 +518,6 @@ $("why-not-form").addEventListener("submit", (e) => whyNot(e).catch(fail));
 $("back-to-base").addEventListener("click", () => { drawCounty(state.base.view); hideSide(); });
 if (sessionStorage.getItem(KEY)) signIn().catch(fail);
 else show("sign-in");
+
+// for report.js (charts, rule report, relaxation) and ask.js (upload, township pins, rule forms)
+export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };

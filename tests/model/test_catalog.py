@@ -1,6 +1,8 @@
-"""The directive catalog (shared/directives.md, sections S, E, C, K, R and N) against the presets,
-service/render/catalog.py and tests/test_rules.py: every catalog row is in force in some preset or
-omitted there with a reason, and every rule in force is tested."""
+"""The directive catalog (shared/directives.md, sections S, E, C, K, R, N and P) against the presets,
+service/render/catalog.py and the rule tests: every catalog row is in force in some preset or
+omitted there with a reason, and every rule in force is tested (a slate's rules in
+tests/model/test_rules.py, section P's, the presets' `representatives:`, in
+tests/model/test_representatives.py)."""
 
 from __future__ import annotations
 
@@ -19,9 +21,12 @@ DIRECTIVES = next(
     (p / "shared" / "directives.md" for p in HERE.parents if (p / "shared" / "directives.md").is_file()),
     None,
 )
-SECTIONS = "SECKRN"
+SECTIONS = "SECKRNP"
 PRESETS = {p: load_preset(p) for p in preset_ids()}
-IN_FORCE = {p: {r.id for r in rs.rules} for p, rs in PRESETS.items()}
+SLATE_IN_FORCE = {p: {r.id for r in rs.rules} for p, rs in PRESETS.items()}
+REPS_IN_FORCE = {p: {r.id for r in rs.representatives} for p, rs in PRESETS.items()}
+IN_FORCE = {p: SLATE_IN_FORCE[p] | REPS_IN_FORCE[p] for p in PRESETS}
+REPS_TESTS = HERE.parent / "test_representatives.py"
 
 
 def catalog_ids(text: str) -> list[str]:
@@ -52,7 +57,7 @@ needs_directives = pytest.mark.skipif(
 
 @needs_directives
 def test_catalog_has_rows_in_every_section() -> None:
-    """The parse finds each of the six sections' rows, each id once."""
+    """The parse finds each of the seven sections' rows, each id once."""
     assert len(IDS) == len(set(IDS))
     assert {i[0] if i.startswith("N-") else i.split("-")[1][0] for i in IDS} == set(SECTIONS)
 
@@ -68,7 +73,7 @@ def test_catalog_id_in_force_or_omitted_with_reason(rule_id: str) -> None:
 
 @needs_directives
 def test_catalog_module_has_exactly_the_catalog_ids() -> None:
-    """CATALOG has exactly the ids of sections S, E, C, K, R and N, and the parts of rows, none empty."""
+    """CATALOG has exactly the ids of sections S, E, C, K, R, N and P, and the parts of rows, none empty."""
     assert set(CATALOG) == set(IDS) | set(PARTS)
     assert set(PARTS.values()) <= set(IDS)
     assert all(text.strip() for text in CATALOG.values())
@@ -90,8 +95,8 @@ def test_rules_in_force_are_catalog_ids(preset: str) -> None:
 
 
 def test_every_rule_in_force_has_a_test() -> None:
-    """Every rule in force is in test_rules.py's TESTED set and named in a test there."""
-    in_force = set().union(*IN_FORCE.values())
+    """Every slate rule in force is in test_rules.py's TESTED set and named in a test there."""
+    in_force = set().union(*SLATE_IN_FORCE.values())
     assert in_force <= TESTED, sorted(in_force - TESTED)
     source = (HERE.parent / "test_rules.py").read_text(encoding="utf-8")
     start = source.index("TESTED = {")
@@ -115,3 +120,23 @@ def test_national_rules_have_the_catalog_strengths() -> None:
             "N-5": "must", "N-6": "must", "N-7": "must", "N-8": "generally"}
     for rs in PRESETS.values():
         assert {i: rs.rule(i).strength.value for i in want} == want
+
+
+def test_every_representatives_rule_in_force_has_a_test() -> None:
+    """Every section P rule in force in a preset has a test named after it in test_representatives.py
+    (test_d1_p2_..., test_d2_p3_...)."""
+    in_force = set().union(*REPS_IN_FORCE.values())
+    assert in_force
+    source = REPS_TESTS.read_text(encoding="utf-8")
+    named = set(re.findall(r"^def test_(d\d_p\d+)_", source, flags=re.M))
+    assert sorted(i for i in in_force if i.lower().replace("-", "_") not in named) == []
+
+
+@needs_directives
+def test_section_p_rows_are_the_representatives_rules() -> None:
+    """Section P's rows are in force only as `representatives:` rules, never among a slate's."""
+    section_p = {i for i in IDS if i.split("-")[1].startswith("P")}
+    assert section_p == {"D1-P1", "D1-P2", "D1-P3", "D1-P4", "D1-P5", "D2-P1", "D2-P2", "D2-P3",
+                         "D5-P1", "D5-P2"}
+    assert section_p == set().union(*REPS_IN_FORCE.values())
+    assert not section_p & set().union(*SLATE_IN_FORCE.values())

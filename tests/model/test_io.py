@@ -72,7 +72,7 @@ def _build() -> Scenario:
         cadres=tuple(cadres), ruleset="xx-2011",
         rules={"D3-E1": RuleOverride(weight=7), "D1-C1": RuleOverride(strength="generally")},
         renomination_overrides={"c03": "组织考察后同意再提名"},
-        pins=(Pin(cadre="c01", township="t01", seat="secretary"),),
+        pins=(Pin(cadre="c01", township="t01", seat="secretary"), Pin(cadre="c05", township="t01")),
         bans=(Ban(cadre="c12", township="t02"),),
         weights=ScoreWeights(merit=2),
     )
@@ -137,8 +137,10 @@ def test_header_maps_cover_the_models() -> None:
 
 
 def test_folder_round_trip(folder: Path) -> None:
-    """save_scenario then load_scenario gives back an equal scenario, with Chinese CSVs."""
+    """save_scenario then load_scenario gives back an equal scenario, with Chinese CSVs; a township-wide
+    pin is written without a seat."""
     assert load_scenario(folder) == build()
+    assert "- cadre: c05\n  township: t01\nbans:" in (folder / "scenario.yaml").read_text(encoding="utf-8")
     header = read_rows(folder / "cadres.csv")[0]
     assert header == list(CADRE_COLUMNS.values())
     first = dict(zip(header, read_rows(folder / "cadres.csv")[1], strict=True))

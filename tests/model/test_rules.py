@@ -1334,6 +1334,20 @@ def test_pin(put: dict, holds: bool) -> None:
     assert said(v, r).endswith(",未满足") is not holds
 
 
+@pytest.mark.parametrize(("put", "holds"), [({"deputy_head#2": "x"}, True), ({"deputy_head#1": "x"}, True),
+                                             ({"t2/deputy_head#1": "x"}, False), ({}, False)])
+def test_township_pin(put: dict, holds: bool) -> None:
+    """A township-wide pin (no seat) holds when the cadre sits in any seat of that township's team; in
+    another township's team or in none it is the one rule instance the slate breaks."""
+    sc = make("xx-2011", cadre("x"), pins=[{"cadre": "x", "township": "t1"}])
+    v = judge(sc, put)
+    r = expect(v, "pin@x", holds, "指定x进t1班子(任一职务)")
+    assert (r.township, r.seat, r.cadre, r.strength) == ("t1", None, "x", Strength.must)
+    assert said(v, r).endswith(",未满足") is not holds
+    assert [x.key for x in v.report if not x.holds] == ([] if holds else ["pin@x"])
+    assert v.passes is holds
+
+
 @pytest.mark.parametrize(
     ("ban", "key", "holds"),
     [

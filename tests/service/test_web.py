@@ -81,6 +81,16 @@ def documented(path: str, method: str, doc: dict) -> bool:
     return False
 
 
+def only_documented_calls_and_shots(d: object, doc: dict, shots_in: Path, shots: tuple[str, ...]) -> None:
+    """The page stands on the documented API only; the screenshots go to docs/ with HUANJIE_WEB_SHOTS=1."""
+    calls = d.execute_script("return window.apiCalls")
+    undocumented = [c for c in calls if not documented(c["path"], c["method"], doc)]
+    assert calls and undocumented == []
+    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
+        for shot in shots:
+            shutil.copy(shots_in / shot, ROOT / "docs" / shot)
+
+
 def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
         served: tuple[Server, str], browser: object, tmp_path: Path) -> None:
     """Sign in, the demo's teams, a seat's candidates, why-not, a pin's, a ban's and a removal's diff; only
@@ -204,10 +214,4 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     print(f"\nweb page latency on the demo county: click -> candidates {click_ms:.0f} ms; "
           f"pin -> diff shown {pin_ms:.0f} ms")
 
-    # the page stands on the documented API only
-    calls = d.execute_script("return window.apiCalls")
-    undocumented = [c for c in calls if not documented(c["path"], c["method"], doc)]
-    assert calls and undocumented == []
-    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
-        for shot in SHOTS:
-            shutil.copy(tmp_path / shot, ROOT / "docs" / shot)
+    only_documented_calls_and_shots(d, doc, tmp_path, SHOTS)

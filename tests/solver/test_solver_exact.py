@@ -14,7 +14,7 @@ from model.generator import generate_county
 from model.people import Cadre
 from model.referee import referee
 from model.ruleset import Ruleset
-from model.scenario import Scenario
+from model.scenario import Pin, Scenario
 from model.slate import Assignment, Slate
 from solver import solve
 from tests.factory import cadre, scenario, township
@@ -142,6 +142,25 @@ def test_solver_best_equals_brute_force(data: st.DataObject) -> None:
     else:
         assert result.status == "OPTIMAL"
         assert result.slates[0].score.objective == expected
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_township_pin_best_equals_brute_force(data: st.DataObject) -> None:
+    """A township-wide pin (any seat of t2's team) on two tiny townships: the solver's best equals
+    exhaustive search judged by the referee, infeasible exactly when no slate keeps the pin."""
+    towns = ["t1", "t2"]
+    pool = data.draw(cadres(data.draw(st.integers(5, 6)), towns))
+    who = data.draw(st.sampled_from([c.id for c in pool]))
+    sc = tiny(towns, pool).with_changes(pins=[Pin(cadre=who, township="t2")])
+    expected = brute_force(sc)
+    result = solve(sc, time_limit=20, workers=2)
+    if expected is None:
+        assert result.status == "INFEASIBLE" and not result.slates
+    else:
+        assert result.status == "OPTIMAL"
+        assert result.slates[0].score.objective == expected
+        assert any(a.cadre == who and a.township == "t2" for a in result.slates[0].assignments)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -254,6 +254,25 @@ def test_what_if_pin_gives_the_pin_and_a_diff_naming_it(small: Scenario) -> None
     assert diff == diff_slates(first.slates[0], second.slates[0])
 
 
+def test_township_pin_is_the_best_of_its_seat_pins(small: Scenario) -> None:
+    """A township-wide pin seats the cadre in that township's team, at the best score of pinning them
+    to each of its seat kinds in turn (the pin is their union); the diff against the base names them."""
+    base = solve(small, time_limit=30, workers=2).slates[0]
+    who = next(a.cadre for a in base.assignments if a.township == "t02")
+    pinned = small.with_changes(pins=[Pin(cadre=who, township="t01")])
+    wide = solve(pinned, time_limit=30, workers=2)
+    assert wide.status == "OPTIMAL"
+    [town] = [a.township for a in wide.slates[0].assignments if a.cadre == who]
+    assert town == "t01"
+    assert referee(pinned, wide.slates[0].assignments).passes
+    kinds = {s.template.id for s in small.seats if s.township == "t01"}
+    each = [solve(small.with_changes(pins=[Pin(cadre=who, township="t01", seat=k)]), time_limit=30,
+                  workers=2) for k in sorted(kinds)]
+    assert wide.slates[0].score.objective == max(r.slates[0].score.objective for r in each if r.slates)
+    c = compare(small, pinned, time_limit=30)
+    assert any(ch.after == who and ch.township == "t01" for ch in c.diff.seats)
+
+
 def test_what_if_file_adds_to_its_base(tmp_path: Path) -> None:
     """A what-if file names its base and adds pins, bans and removals to it."""
     wi = load_scenario(ROOT / "scenarios/what-if/pin-secretary.yaml")
@@ -304,11 +323,11 @@ def test_what_if_errors_are_located_in_the_what_if_file(tmp_path: Path) -> None:
     save_scenario(scenario([township("t1")], [cadre(f"c{i}") for i in range(6)]), tmp_path / "base")
     path = tmp_path / "w.yaml"
     path.write_text("base: base\nrules:\n  D1-C1: {strength: sometimes}\n  D9-X9: {off: true}\n"
-                    "pins:\n  - {cadre: c1, township: t1}\n", encoding="utf-8")
+                    "pins:\n  - {cadre: c1, seat: head}\n", encoding="utf-8")
     with pytest.raises(InputErrors) as exc:
         load_scenario(path)
     # the layers all run (issue 10): the unknown rule is found beside the field errors
-    assert {e.field for e in exc.value.errors} == {"rules.D1-C1.strength", "pins[0].seat", "rules.D9-X9"}
+    assert {e.field for e in exc.value.errors} == {"rules.D1-C1.strength", "pins[0].township", "rules.D9-X9"}
     assert all(e.file == str(path) for e in exc.value.errors)
     path.write_text("base: base\nrules:\n  D9-X9: {off: true}\n", encoding="utf-8")
     with pytest.raises(InputErrors) as exc:

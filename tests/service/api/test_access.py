@@ -14,6 +14,12 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("GET", "/v1/labels"): Role.viewer,
     ("POST", "/v1/words"): Role.viewer,
     ("GET", "/v1/jobs/{job_id}/view"): Role.viewer,
+    ("GET", "/v1/jobs/{job_id}/charts"): Role.viewer,
+    ("GET", "/v1/jobs/{job_id}/rules"): Role.viewer,
+    ("GET", "/v1/jobs/{job_id}/conflict"): Role.viewer,
+    ("PUT", "/v1/scenarios/{scenario_id}/membership"): Role.planner,
+    ("GET", "/v1/scenarios/{scenario_id}/membership"): Role.viewer,
+    ("POST", "/v1/scenarios/{scenario_id}/representatives"): Role.planner,
     ("GET", "/v1/scenarios"): Role.viewer,
     ("GET", "/v1/scenarios/{scenario_id}"): Role.viewer,
     ("POST", "/v1/scenarios/{scenario_id}/versions"): Role.planner,
@@ -32,9 +38,15 @@ NEEDS: dict[tuple[str, str], Role | None] = {
     ("POST", "/v1/why-not"): Role.planner,
     ("POST", "/v1/recommend"): Role.planner,
     ("POST", "/v1/diff"): Role.planner,
+    ("POST", "/v1/ballot"): Role.planner,
+    ("POST", "/v1/candidates"): Role.planner,
+    ("POST", "/v1/meeting"): Role.viewer,
     ("GET", "/v1/rulesets"): Role.viewer,
     ("GET", "/v1/rulesets/{ruleset_id}"): Role.viewer,
     ("GET", "/v1/rules"): Role.viewer,
+    ("GET", "/v1/rulesets/{ruleset_id}/rules/{rule_id}"): Role.viewer,
+    ("GET", "/v1/scenarios/{scenario_id}/versions/{version}/rules"): Role.viewer,
+    ("GET", "/v1/scenarios/{scenario_id}/versions/{version}/rules/{rule_id}"): Role.viewer,
     ("GET", "/v1/audit"): Role.admin,
     ("POST", "/v1/keys"): Role.admin,
     ("GET", "/v1/keys"): Role.admin,
@@ -48,7 +60,7 @@ NEEDS: dict[tuple[str, str], Role | None] = {
 
 def concrete(path: str) -> str:
     return (path.replace("{scenario_id}", "s-none").replace("{version}", "1").replace("{job_id}", "j-none")
-            .replace("{ruleset_id}", "xx-2011").replace("{key_id}", "k-none"))
+            .replace("{ruleset_id}", "xx-2011").replace("{key_id}", "k-none").replace("{rule_id}", "D1-C1"))
 
 
 def test_the_table_names_every_endpoint(service: Service) -> None:

@@ -18,6 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from model.nominee_generator import generate_membership
 from service.api.app import create_app
 from service.settings import Limits, Settings, software_version
 from service.store import Store
@@ -37,11 +38,13 @@ STORED = 0.5
 
 
 def prepared(data: Path) -> dict[str, str]:
-    """A database with a planner's key, the small county and a job on it, before the app starts."""
+    """A database with a planner's key, the small county (with a membership, for representatives) and a
+    job on it, before the app starts."""
     store = Store.open(Settings(data=data).database)
     try:
         key = store.keys.create("schemathesis", Role.planner)
         info = store.scenarios.create(small_county())
+        store.memberships.put(info.scenario_id, info.version, generate_membership(small_county(), 1))
         job = store.jobs.submit(info, ruleset="xx-2011", overrides={}, by=key.key.id,
                                 settings={"time_limit": 1, "workers": 1}, software_version=software_version())
         return {"secret": key.secret, "scenario": info.scenario_id, "job": job.id}

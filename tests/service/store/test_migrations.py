@@ -153,3 +153,25 @@ def test_upgrade_keeps_the_rows(engine: Engine) -> None:
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:  # foreign keys are back on
         conn.execute(sa.text("INSERT INTO job_events (job_id, seq, at, kind, data) "
                              "VALUES ('nope', 1, '2026-01-01 00:00:00', 'x', '{}')"))
+
+
+def test_upgrade_from_0002_adds_memberships_and_downgrade_drops_them(engine: Engine) -> None:
+    """A database at 0002 with a scenario upgrades to head with the memberships table (a row then
+    stores and its foreign key holds), and a downgrade to 0002 drops that table alone."""
+    with engine.begin() as conn:
+        command.upgrade(config(conn), "0002")
+        conn.execute(sa.text("INSERT INTO scenarios VALUES ('s1', 'county', 1, '2026-01-01 00:00:00', NULL)"))
+    assert "memberships" not in table_names(engine)
+    migrate(engine)
+    assert "memberships" in table_names(engine) and differences(engine) == []
+    row = "('s1', 1, '{}', 'h', '{}', '2026-01-01 00:00:00', NULL)"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO memberships VALUES {row}"))
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO memberships VALUES {row.replace('s1', 'nope')}"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM memberships"))
+        command.downgrade(config(conn), "0002")
+    assert table_names(engine) == set(Base.metadata.tables) - {"memberships"} | {"alembic_version"}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT name FROM scenarios")).scalars().all() == ["county"]
