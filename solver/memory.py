@@ -25,11 +25,12 @@ need more. The relaxation keeps its entries compact (8 bytes each, columns and
 coefficients as 32-bit numbers, a row's entries one slice; before: 16), which
 took the LP's peak on 100 x 5,000 (2,049,456 pairs) from 1,057 to 957 MB; the
 constants above are left as fitted, so the estimate still errs high there.
-It does not cover a county whose relaxation keeps a large share of the pairs
-for CP-SAT: on that county the LP's duals leave 238,500 pairs at a reduced
-cost of 0 and the search's CP-SAT model of them peaked at 2,388 MB (before:
-3,800 MB, the LP cut short by its budget and CP-SAT given 1,980,564 pairs),
-against an estimate of 1,168 MB.
+It does not cover a county whose search builds CP-SAT over a large share of
+the pairs: on that county the LP's duals leave 238,500 pairs at a reduced cost
+of 0, and CP-SAT over them peaked at 2,388 MB against an estimate of 1,168 MB.
+The township bound (solver/townships.py) now proves the support's slate best
+there, so that model is never built: 1,127-1,306 MB at the peak (measured by
+benchmarks/growth.py).
 """
 
 from __future__ import annotations

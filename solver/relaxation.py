@@ -54,6 +54,9 @@ class Rows:
     v: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
+    origin: np.ndarray | None = None
+    """Per row, the model row it was written from (`LinearModel.rows` index), or
+    -1 - m for max row m (solver/townships.py splits the rows by it)."""
 
     @property
     def r(self) -> np.ndarray:
@@ -75,11 +78,13 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     vs: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
+    origin: list[int] = []
     top = 0
     tick = (check if check is not None else Checkpoint(None)).tick
 
-    def put(lin: Lin, a: float, b: float) -> None:
+    def put(lin: Lin, a: float, b: float, source: int) -> None:
         nonlocal top
+        origin.append(source)
         cs.append(lin.idx)
         vs.append(lin.coef)
         lo.append(a - lin.const)
@@ -88,11 +93,11 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
             top = max(top, int(lin.coef.max()), -int(lin.coef.min()))
         tick(1 + len(lin.idx) // EVERY)
 
-    for row in lm.rows:
+    for i, row in enumerate(lm.rows):
         if row.cp_only:
             continue
         if not row.enforce:
-            put(row.lin, row.lo, row.hi)
+            put(row.lin, row.lo, row.hi, i)
             continue
         # off = number of enforcement literals that are false; 0 when the row is on.
         off = Lin.of(0)
@@ -100,12 +105,12 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
             off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
         low, high = span(row.lin, lb, ub)
         if row.lo > low:
-            put((row.lin + (row.lo - low) * off).merged(), row.lo, INF)
+            put((row.lin + (row.lo - low) * off).merged(), row.lo, INF, i)
         if row.hi < high:
-            put((row.lin - (high - row.hi) * off).merged(), -INF, row.hi)
-    for mx in lm.maxes:
+            put((row.lin - (high - row.hi) * off).merged(), -INF, row.hi, i)
+    for m, mx in enumerate(lm.maxes):
         for e in mx.exprs:
-            put((_col(mx.target) - e).merged(), 0, INF)
+            put((_col(mx.target) - e).merged(), 0, INF, -1 - m)
     if lm.n_cols >= 2**31 or len(lo) >= 2**31 or top >= 2**31:
         raise ValueError("a relaxation of 2**31 columns, rows or more, or coefficients as large, "
                          "is not supported")
@@ -113,7 +118,8 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     np.cumsum([len(c) for c in cs], out=ptr[1:])
     c = np.concatenate(cs, dtype=np.int32, casting="same_kind") if cs else np.zeros(0, np.int32)
     v = np.concatenate(vs, dtype=np.int32, casting="same_kind") if vs else np.zeros(0, np.int32)
-    return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float))
+    return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float),
+                np.array(origin, dtype=np.int64))
 
 
 def _col(c: int) -> Lin:

@@ -1,0 +1,242 @@
+"""A bound below the LP's, township by township: the Lagrangian relaxation that
+keeps each township's own rows whole and prices only the rows that tie
+townships together (a cadre sits once in the county, county-wide counts).
+
+The LP bound B is often a point above the best slate on a large county (5,000
+cadres: B = 8,740, best 8,739), and its duals are degenerate there: a quarter
+of a million pairs at a reduced cost of 0, over which CP-SAT cannot settle the
+last point. Yet the point lost is inside one township: its team cannot take
+the LP's half cadres. So the rows are split. Rows whose pairs lie in two
+townships or more are dualized with the LP's duals y (rounded to a grid of
+1/S, so every number below is exact); the others, with the columns they tie
+together, form blocks, one per township (and the odd column outside every
+row). For any y, every slate x satisfies
+
+    score(x) <= sum_D y_i side_i + sum_t L_t,
+    L_t = max { (c - A_D'y)' x_t : x_t an integer point of block t's rows },
+
+and L_t <= U_t, block t's share of the LP bound B(y) (its rows' y_i side_i and
+its columns' max(d_j lb_j, d_j ub_j), d = c - A'y). CP-SAT finds L_t over the
+block's pairs of reduced cost 0; a block solution using a pair left out (d_j < 0,
+and the pair free to be 0) scores at most U_t + d_j, so the block's bound is the larger of the two. The
+bound B(y) - sum_t (U_t - L_t) is then proven. The blocks are taken in order of
+how fractional the LP's solution is on them (where an integral block solution
+is LP-optimal, L_t = U_t and nothing is gained) and the walk stops once the
+bound is below the target. The bound is in the LP's units (its own objective and
+constant), never the model's current objective, which leaning (top-K, what-ifs) scales.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from time import perf_counter
+
+import numpy as np
+
+from model.slate import SolveStatus
+from solver.cpsat import CpView
+from solver.linear import INF, Lin, LinearModel, MaxRow, Row
+from solver.relaxation import Bound, Rows, lagrangian, reduced_costs
+from solver.run import Workers, run_cpsat
+from solver.state import BuildState
+from solver.stop import Stop
+
+GRIDS = (1, 2, 4, 6, 12)
+"""Denominators tried for the rounded duals (GLOP's duals on whole-number data
+are mostly multiples of 1/2); the grid giving the lowest B(y) is kept."""
+
+BLOCK_SECONDS = 2.0
+"""At most this long for one township's CP-SAT (5,000 cadres: 0.05-0.2 s each)."""
+
+ZERO = 1e-9
+
+
+@dataclass
+class TownshipBound:
+    """The proven bound, how many blocks were solved of how many, and the time."""
+
+    value: float
+    blocks: int
+    solved: int
+    seconds: float
+
+
+@dataclass
+class Blocks:
+    """The split: per column its block, per LP row whether it is dualized, per
+    block its model rows and max rows."""
+
+    of_col: np.ndarray
+    dualized: np.ndarray
+    rows: list[list[int]]
+    maxes: list[list[int]]
+
+
+def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) -> Blocks:
+    """Rows over the pairs of two townships or more are dualized; the rest tie
+    their columns into blocks (union-find over townships and the other columns)."""
+    n, towns = lm.n_cols, int(pair_township.max(initial=-1)) + 1
+    parent = list(range(towns + n - n_pairs))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def node(c: int) -> int:
+        return int(pair_township[c]) if c < n_pairs else towns + c - n_pairs
+
+    local_rows: list[int] = []
+    local_maxes: list[int] = []
+    wide_rows: set[int] = set()
+    wide_maxes: set[int] = set()
+
+    def tie(cols: np.ndarray) -> bool:
+        """Tie the columns' nodes together; False (nothing tied) when they span two townships."""
+        pairs = cols[cols < n_pairs]
+        ts = np.unique(pair_township[pairs]) if len(pairs) else pairs
+        if len(ts) >= 2:
+            return False
+        nodes = [node(int(c)) for c in cols[cols >= n_pairs]] + [int(t) for t in ts]
+        for a in nodes[1:]:
+            ra, rb = find(a), find(nodes[0])
+            if ra != rb:
+                parent[ra] = rb
+        return True
+
+    for i, row in enumerate(lm.rows):
+        if row.cp_only:
+            continue
+        cols = np.concatenate([row.lin.idx, np.array([c for c, _ in row.enforce], dtype=np.int64)])
+        (local_rows.append(i) if len(cols) and tie(cols) else wide_rows.add(i))
+    for m, mx in enumerate(lm.maxes):
+        cols = np.concatenate([*(e.idx for e in mx.exprs), np.array([mx.target], dtype=np.int64)])
+        (local_maxes.append(m) if tie(cols) else wide_maxes.add(m))
+    roots = np.array([find(node(c)) for c in range(n_pairs, n)] + [find(t) for t in range(towns)],
+                     dtype=np.int64)
+    _, label = np.unique(roots, return_inverse=True)
+    of_col = np.empty(n, dtype=np.int64)
+    of_col[n_pairs:] = label[: n - n_pairs]
+    of_col[:n_pairs] = label[n - n_pairs:][pair_township]
+    k = int(label.max(initial=-1)) + 1
+    assert rows.origin is not None
+    o = rows.origin
+    dualized = np.array([(s in wide_rows) if s >= 0 else ((-1 - s) in wide_maxes) for s in o.tolist()],
+                        dtype=bool)
+    per_rows: list[list[int]] = [[] for _ in range(k)]
+    per_maxes: list[list[int]] = [[] for _ in range(k)]
+    for i in local_rows:
+        row = lm.rows[i]
+        first = int(row.lin.idx[0]) if len(row.lin.idx) else row.enforce[0][0]
+        per_rows[of_col[first]].append(i)
+    for m in local_maxes:
+        per_maxes[of_col[lm.maxes[m].target]].append(m)
+    return Blocks(of_col, dualized, per_rows, per_maxes)
+
+
+def rounded(y: np.ndarray, rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray
+            ) -> tuple[np.ndarray, int, float]:
+    """The duals on the grid (of `GRIDS`) whose B(y) is lowest: (y, S, B(y) without
+    the objective's constant). Rounding keeps each dual's sign, so B stays finite."""
+    best: tuple[np.ndarray, int, float] | None = None
+    for s in GRIDS:
+        yh = np.round(y * s) / s
+        v = lagrangian(rows, yh, reduced_costs(cost, rows, yh), lb, ub)
+        if best is None or v < best[2] - ZERO:
+            best = (yh, s, v)
+    assert best is not None
+    return best
+
+
+def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: Workers,
+                   limit: float = math.inf, every: bool = False) -> TownshipBound | None:
+    """A proven bound on every slate's score, at most B(y): the walk over the
+    blocks stops once it is below `target` (a slate scoring target - 1 is then
+    proven best), or at `limit` seconds (None: the relaxation kept no master LP).
+    `every` (for tests) walks the blocks the LP's solution is integral on too."""
+    master = bound.master
+    if master is None or master.rows.origin is None or len(master.y) != len(master.rows.lo):
+        return None
+    t0 = perf_counter()
+    lm, rows, n_pairs = b.model, master.rows, b.n_pairs
+    lb, ub, cost = master.lb, master.ub, master.cost
+    pair_township = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
+    blocks = split(lm, rows, n_pairs, pair_township)
+    y, scale, value = rounded(master.y, rows, cost, lb, ub)
+    value += master.const  # the LP's own constant: a leaning objective (top-K, what-ifs) scales the model's
+    d = reduced_costs(cost, rows, y)
+    d_block = reduced_costs(cost, rows, np.where(blocks.dualized, y, 0.0))  # the block's own rows unpriced
+    k = len(blocks.rows)
+    # each block's share U_t of B(y): its rows' y_i side_i and its columns' part
+    local = ~blocks.dualized & (y != 0)
+    side = np.where(y > 0, rows.hi, rows.lo)
+    at = np.flatnonzero(local)
+    src = rows.origin[at]
+    first_col = np.array([block_col(lm, int(s)) for s in src.tolist()], dtype=np.int64)
+    share = np.bincount(blocks.of_col[first_col], weights=y[at] * side[at], minlength=k)
+    share += np.bincount(blocks.of_col, weights=np.where(d > 0, d * ub, d * lb), minlength=k)
+    loss = np.where(lb > 0, 0.0, np.maximum(0.0, -d))  # a column that cannot be 0 is never left out
+    loss[n_pairs:] = 0.0
+    x = bound.primal
+    frac = np.bincount(blocks.of_col, weights=np.minimum(np.abs(x - np.floor(x)), np.abs(np.ceil(x) - x)),
+                       minlength=k)
+    order = [t for t in np.argsort(-frac, kind="stable").tolist() if every or frac[t] > 1e-6]
+    cols_of = np.argsort(blocks.of_col, kind="stable")
+    starts = np.searchsorted(blocks.of_col[cols_of], np.arange(k + 1))
+    tol = 1e-6 * (1.0 + abs(value))
+    solved = 0
+    for t in order:
+        if value < target - tol or stop.should_stop() or perf_counter() - t0 >= limit:
+            break
+        cols = np.sort(cols_of[starts[t]:starts[t + 1]])
+        kept = cols[loss[cols] <= ZERO]
+        dropped = cols[loss[cols] > ZERO]
+        gap = float(loss[dropped].min()) if len(dropped) else INF
+        weights = d_block[kept] * scale
+        if np.abs(weights - np.round(weights)).max(initial=0.0) > 1e-6:
+            continue  # not on the grid (a coefficient too large?): no exact claim
+        best = block_best(lm, blocks, t, cols, n_pairs, kept, np.round(weights).astype(np.int64), stop,
+                          how, min(BLOCK_SECONDS, limit - (perf_counter() - t0)))
+        solved += 1
+        top = max(best / scale, share[t] - gap)
+        if top < share[t]:
+            value -= share[t] - top
+    return TownshipBound(value, k, solved, perf_counter() - t0)
+
+
+def block_col(lm: LinearModel, source: int) -> int:
+    """A column of a model row (or a max row's target): it names the row's block."""
+    if source < 0:
+        return lm.maxes[-1 - source].target
+    row = lm.rows[source]
+    return int(row.lin.idx[0]) if len(row.lin.idx) else row.enforce[0][0]
+
+
+def block_best(lm: LinearModel, blocks: Blocks, t: int, cols: np.ndarray, n_pairs: int, kept: np.ndarray,
+               weights: np.ndarray, stop: Stop, how: Workers, limit: float) -> float:
+    """CP-SAT's bound on max weights'x over block t's rows (its columns `cols`),
+    its pairs outside `kept` at 0 (-inf: no block solution; +inf: no bound in time)."""
+    at = np.full(lm.n_cols, -1, dtype=np.int64)
+    at[cols] = np.arange(len(cols))
+    sub = LinearModel()
+    lb, ub = lm.bounds()
+    sub.lb, sub.ub = lb[cols].tolist(), ub[cols].tolist()
+    for i in blocks.rows[t]:
+        row = lm.rows[i]
+        sub.rows.append(Row(Lin(at[row.lin.idx], row.lin.coef), row.lo, row.hi, row.kind,
+                            [(int(at[c]), neg) for c, neg in row.enforce]))
+    for m in blocks.maxes[t]:
+        mx = lm.maxes[m]
+        sub.maxes.append(MaxRow(int(at[mx.target]), [Lin(at[e.idx], e.coef, e.const) for e in mx.exprs]))
+    sub.maximize(Lin(at[kept], weights))
+    keep = cols >= n_pairs  # every column that is not a pair, and the kept pairs
+    keep[at[kept]] = True
+    view = CpView(sub, keep)
+    run = run_cpsat(view.model, stop, Workers(1, how.seed, how.deterministic), limit=limit)
+    if run.solver is None or run.status == SolveStatus.UNKNOWN:
+        return INF
+    if run.status == SolveStatus.INFEASIBLE:
+        return -INF
+    return float(run.solver.best_objective_bound)
