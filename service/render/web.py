@@ -11,7 +11,8 @@ from model.enums import Change
 from model.reasons import Reason
 from model.scenario import Scenario
 from model.slate import SolveResult
-from service.render.labels import STATUS_ZH, TERM_ZH
+from service.render.county_view import rule_report
+from service.render.labels import STATUS_ZH, TERM_ZH, term_zh
 from service.render.sheets import Table, leavers_table, team_table
 from service.render.words import Names
 
@@ -50,14 +51,37 @@ class TownshipView(BaseModel):
     leavers: PlainTable
 
 
+class TermTotal(BaseModel):
+    """A score term's points over the slate (a prefer rule's penalties under its rule id)."""
+
+    term: str
+    term_zh: str
+    points: int
+
+
+class RuleTally(BaseModel):
+    """A rule's line of the report in numbers, what a diff compares: instances held, broken, and the
+    points its broken prefer instances cost."""
+
+    rule: str
+    strength_zh: str
+    held: str
+    broken: int
+    penalty: int
+
+
 class SlateView(BaseModel):
-    """One slate of a result as the page lays it out."""
+    """One slate of a result as the page lays it out, with the score by term and each rule's tally
+    so that two views give the score and rule deltas of a what-if."""
 
     slate: int = Field(description="1 = the best")
     slates: int
     status: str
     status_zh: str
     objective: int | None
+    violations: int | None = Field(None, description="broken `generally` instances")
+    terms: list[TermTotal] = Field(default_factory=list)
+    rules: list[RuleTally] = Field(default_factory=list)
     townships: list[TownshipView]
 
 
@@ -96,9 +120,17 @@ def slate_view(sc: Scenario, result: SolveResult, index: int = 0) -> SlateView:
         parts.append(TownshipView(township=t.id, name=t.name,
                                   team=TeamTable(title=table.title, header=list(TEAM_COLUMNS), rows=rows),
                                   leavers=plain(leavers_table(sc, slate, names, t.id))))
+    totals: dict[str, int] = {}
+    for term in slate.score.terms if slate.score else ():
+        totals[term.term] = totals.get(term.term, 0) + term.points
+    rules = [RuleTally(rule=r.rule, strength_zh=r.strength_zh, held=r.held, broken=r.broken,
+                       penalty=r.penalty) for r in rule_report(sc, slate).rows]
     return SlateView(slate=index + 1, slates=len(result.slates), status=result.status.value,
                      status_zh=STATUS_ZH[result.status],
-                     objective=slate.score.objective if slate.score else None, townships=parts)
+                     objective=slate.score.objective if slate.score else None,
+                     violations=slate.score.violations if slate.score else None,
+                     terms=[TermTotal(term=t, term_zh=term_zh(t), points=v) for t, v in totals.items()],
+                     rules=rules, townships=parts)
 
 
 class Worded(BaseModel):

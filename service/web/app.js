@@ -475,6 +475,35 @@ function person(r) {
   return el("span", {}, `${r.cells[1]} `, changeCell(r.change, String(r.cells.at(-1))));
 }
 
+// the score by term and each rule's tally, before and after (the views carry both)
+function drawDeltas(before, after) {
+  const terms = new Map();
+  for (const [side, view] of [["was", before], ["now", after]]) {
+    for (const t of view.terms || []) {
+      const x = terms.get(t.term) || { zh: t.term_zh, was: 0, now: 0 };
+      x[side] = t.points;
+      terms.set(t.term, x);
+    }
+  }
+  const moved = [...terms.values()].filter((x) => x.now !== x.was);
+  $("diff-terms").textContent = moved.length
+    ? `得分变化:${moved.map((x) => `${x.zh} ${signed(x.now - x.was)}`).join(",")}`
+    : "各项得分未变。";
+  const tally = (r) => (r ? [r.held, r.broken ? `未满足${r.broken}处` : "", r.penalty ? `扣${r.penalty}分` : ""]
+    .filter(Boolean).join(",") : "—");
+  const was = new Map((before.rules || []).map((r) => [r.rule, r]));
+  const now = new Map((after.rules || []).map((r) => [r.rule, r]));
+  const body = $("diff-rules").tBodies[0];
+  body.replaceChildren();
+  for (const id of new Set([...was.keys(), ...now.keys()])) {
+    const a = was.get(id), b = now.get(id);
+    if (a && b && a.broken === b.broken && a.penalty === b.penalty) continue;  // held counts alone are noise
+    body.append(el("tr", { class: "rule-delta", "data-rule": id }, el("td", {}, id),
+      el("td", {}, (b || a).strength_zh), el("td", {}, tally(a)), el("td", {}, tally(b))));
+  }
+  $("diff-rules").hidden = !body.rows.length;
+}
+
 function drawDiff(before, after, what) {
   const a = seatsByKind(before), b = seatsByKind(after);
   const body = $("diff-table").tBodies[0];
@@ -498,6 +527,7 @@ function drawDiff(before, after, what) {
   }
   const delta = after.objective != null && before.objective != null ? after.objective - before.objective : null;
   $("diff-summary").textContent = `${what}:${changed} 个职务变化,得分 ${signed(delta)}(${before.objective} → ${after.objective})。`;
+  drawDeltas(before, after);
   $("diff").hidden = false;
   $("diff").dataset.ready = "1";
 }

@@ -164,6 +164,12 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     assert any(name in a for a in after), (name, after)
     changed = {s.text for s in diff.find_elements(By.CSS_SELECTOR, "td.after .change")}
     assert changed and changed <= {"连任", "改任", "交流", "提拔", "破格提拔", "越级提拔", "降任", "进班子"}
+    # the score and rule deltas beside the seats: the pin moved the score, so some term moved
+    terms = d.find_element(By.ID, "diff-terms").text
+    assert terms.startswith("得分变化:"), terms
+    for row in diff.find_elements(By.CSS_SELECTOR, "#diff-rules tr.rule-delta"):
+        cells = [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")]
+        assert cells[0] == row.get_attribute("data-rule") and cells[2] != cells[3], cells
     d.save_screenshot(str(tmp_path / "web-diff.png"))
 
     # ban the seat's holder from it, then remove them from the pool: each a what-if, solved and diffed
