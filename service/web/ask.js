@@ -6,9 +6,7 @@
 //   version whose `rules` override holds only the keys changed (merged key by key onto the rule).
 // Each what-if is solved as a job and diffed against the base by app.js's whatIf.
 
-import { api, el, fail, findCadre, openScenario, state, whatIf } from "./app.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, api, el, fail, findCadre, openScenario, state, whatIf } from "./app.js";
 
 // --- start: upload a roster --------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // every call is a documented /v1 one through app.js's `api`. The Chinese of the data (titles, clauses,
 // sentences, the SVG charts) comes from the API's renderers.
 
-import { $, api, el, fail, solveVersion, state } from "/web/app.js";
+import { $, api, el, fail, solveVersion, state } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
