@@ -23,6 +23,12 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+function table(attrs, header, rows) {
+  // a table of a header row (texts) and body rows (tr elements): every table the page draws from data
+  return el("table", attrs, el("thead", {}, el("tr", {}, ...header.map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows));
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     const what = body?.errors ? body.errors.map((e) => e.message).join("; ") : body?.error;
@@ -305,13 +311,12 @@ function drawCounty(view) {
                                  onclick: () => askSeat(t, r).catch(fail) }, String(c))
           : i === change ? changeCell(r.change, String(c)) : String(c)))));
     const leavers = t.leavers.rows.length
-      ? el("table", { class: "leavers" }, el("thead", {}, el("tr", {}, ...t.leavers.header.map((h) => el("th", {}, h)))),
-          el("tbody", {}, ...t.leavers.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, String(c)))))))
+      ? table({ class: "leavers" }, t.leavers.header,
+          t.leavers.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, String(c))))))
       : el("p", { class: "hint" }, "无");
     box.append(el("section", { class: "township", id: `t-${t.township}`, "data-township": t.township },
       el("h3", {}, t.team.title),
-      el("table", { class: "team" }, el("thead", {}, el("tr", {}, ...t.team.header.map((h) => el("th", {}, h)))),
-        el("tbody", {}, ...rows)),
+      table({ class: "team" }, t.team.header, rows),
       el("h3", {}, t.leavers.title), leavers));
   }
 }
@@ -536,7 +541,7 @@ function drawDiff(before, after, what) {
 
 // for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
 // a name exported twice is a SyntaxError that stops the whole module
-export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };
+export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, table, whatIf };
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

@@ -4,7 +4,7 @@
 // every call is a documented /v1 one through app.js's `api`. The Chinese of the data (titles, clauses,
 // sentences, the SVG charts) comes from the API's renderers.
 
-import { $, api, el, fail, solveVersion, state } from "./app.js";
+import { $, api, el, fail, solveVersion, state, table } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
@@ -56,13 +56,11 @@ async function drawCharts(key) {
 
 function bindingTable(row) {
   if (!row.binding.length) return el("p", { class: "hint" }, "无适用的检查。");
-  const head = ["地点", "职务", "人选", "情况", "余量", "扣分"];
   const body = row.binding.map((b) => el("tr", { class: b.holds ? (b.tight ? "tight" : "holds") : "broken",
                                                  "data-key": b.key },
     el("td", {}, b.place), el("td", {}, b.seat_title || "—"), el("td", {}, b.name || "—"), el("td", {}, b.text),
     el("td", { class: "margin" }, b.margin_text), el("td", {}, b.penalty ? `-${b.penalty}` : "")));
-  const parts = [el("table", { class: "binding" }, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
-                    el("tbody", {}, ...body))];
+  const parts = [table({ class: "binding" }, ["地点", "职务", "人选", "情况", "余量", "扣分"], body)];
   if (row.more) parts.push(el("p", { class: "hint" }, `另有 ${row.more} 处符合且留有余量,未列出。`));
   return el("div", {}, ...parts);
 }
@@ -80,7 +78,7 @@ async function drawRules(key) {
   box.replaceChildren(el("p", { class: "hint" }, "正在读取规则检查…"));
   const [job, query] = key.split("?");
   const { rows } = await api("GET", `/v1/jobs/${job}/rules?${query}`);
-  const body = el("tbody");
+  const body = [];
   for (const r of rows) {
     const id = `bind-${r.rule.replace(/[^A-Za-z0-9-]/g, "_")}`;
     const detail = el("tr", { class: "binding-row", id, hidden: "" }, el("td", { colspan: "5" }, bindingTable(r)));
@@ -92,13 +90,12 @@ async function drawRules(key) {
     adjust.addEventListener("click", () => window.askRule?.(r.rule));
     const kind = r.broken ? "broken" : r.tight ? "tight" : "holds";
     const note = r.broken ? `未满足 ${r.broken} 处` : r.tight ? `恰好满足 ${r.tight} 处` : "";
-    body.append(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
+    body.push(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
       el("td", {}, button, " ", adjust), el("td", {}, r.strength_zh), el("td", {}, r.held),
-      el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(","), ),
+      el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(",")),
       el("td", { class: "clause" }, r.clause)), detail);
   }
-  box.replaceChildren(el("table", { class: "rule-report" },
-    el("thead", {}, el("tr", {}, ...["规则", "强度", "符合", "约束", "内容"].map((h) => el("th", {}, h)))), body));
+  box.replaceChildren(table({ class: "rule-report" }, ["规则", "强度", "符合", "约束", "内容"], body));
   loaded.rules = key;
   box.dataset.ready = "1";
 }
