@@ -53,6 +53,12 @@ async function api(method, path, body) {
   return data;
 }
 
+// a job's status that carries a slate; any other status with a result ended with none (infeasible)
+const hasSlate = (status) => ["OPTIMAL", "FEASIBLE"].includes(status);
+
+// a stored time as the staff read it: "2026-12-01 21:03"
+const when = (iso) => (iso || "").replace("T", " ").slice(0, 16);
+
 function fail(e) {
   $("error").textContent = `出错了:${e.message}`;
   if (e.status === 401) signOut();
@@ -100,7 +106,7 @@ async function openStart() {
   body.replaceChildren();
   for (const s of list.items) {
     body.append(el("tr", {},
-      el("td", {}, s.name || s.id), el("td", {}, String(s.latest)), el("td", {}, (s.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", {}, s.name || s.id), el("td", {}, String(s.latest)), el("td", {}, when(s.created_at)),
       el("td", {}, el("button", { type: "button", onclick: () => openScenario(s.id, s.latest).catch(fail) },
         "打开"))));
   }
@@ -140,9 +146,8 @@ async function drawHistory() {
   const done = new Map();  // version -> its newest job with a slate (the list is newest first)
   const none = new Map();  // version -> its newest job that ended with no slate (infeasible)
   for (const j of jobs.items) {
-    const slate = ["OPTIMAL", "FEASIBLE"].includes(j.status);
     if (j.has_result && !done.has(j.scenario.version) && !none.has(j.scenario.version)) {
-      (slate ? done : none).set(j.scenario.version, j);
+      (hasSlate(j.status) ? done : none).set(j.scenario.version, j);
     }
   }
   const body = $("history-table").tBodies[0];
@@ -155,7 +160,7 @@ async function drawHistory() {
     const base = v.base ? `(基于版本 ${v.base.version})` : "";
     body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
       el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
-      el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", {}, when(v.created_at)),
       el("td", { class: "score" }, score != null ? String(score)
         : empty ? state.labels.statuses[empty.status] || empty.status : "未求解"),
       el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
@@ -220,14 +225,13 @@ async function solve(id, version) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
     return null;
   }
-  if (!["OPTIMAL", "FEASIBLE"].includes(job.status)) {  // ended with no slate: report.js shows why
+  if (!hasSlate(job.status)) {  // ended with no slate: report.js shows why
     $("job-state").textContent = state.labels.statuses[job.status] || job.status;
     $("job-state").dataset.state = "no-slate";
     document.dispatchEvent(new CustomEvent("huanjie:no-slate", { detail: job }));
     return null;
   }
-  const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
-  return view;
+  return jobView(job.id);
 }
 
 async function jobView(id) {
