@@ -452,8 +452,13 @@ async function whatIf(change, what) {
   window.timing = { ...window.timing, pinned: performance.now(), diff: null };
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
-  await solveVersion(v.version, what);
+  await storeAndSolve({ base, name: what, ...change });
+}
+
+async function storeAndSolve(body) {
+  // a what-if stored as a new version of the scenario on screen, then solved and diffed under its name
+  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, body);
+  return solveVersion(v.version, body.name);
 }
 
 async function solveVersion(version, what) {
@@ -545,7 +550,7 @@ function drawDiff(before, after, what) {
 
 // for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
 // a name exported twice is a SyntaxError that stops the whole module
-export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, table, whatIf };
+export { $, api, el, fail, findCadre, openScenario, signed, state, storeAndSolve, table, whatIf };
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

@@ -4,7 +4,7 @@
 // every call is a documented /v1 one through app.js's `api`. The Chinese of the data (titles, clauses,
 // sentences, the SVG charts) comes from the API's renderers.
 
-import { $, api, el, fail, solveVersion, state, table } from "./app.js";
+import { $, api, el, fail, state, storeAndSolve, table } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
@@ -141,8 +141,7 @@ async function applyRelaxation(body) {
   // the relaxed what-if stored as a new version, solved as a job (progress and stop as any job), diffed
   window.timing = { ...window.timing, relaxClicked: performance.now(), relaxShown: null, diff: null };
   $("apply-relaxation").disabled = true;
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, body);
-  const view = await solveVersion(v.version, body.name);
+  const view = await storeAndSolve(body);
   if (view) {
     $("conflict").hidden = true;
     window.timing.relaxShown = performance.now();
