@@ -397,8 +397,11 @@ async function ruleClauses() {
   return state.clauses;
 }
 
+// a rule as the page cites it everywhere: its id as code, then its Chinese clause
+const ruleText = (id, clause) => [el("code", {}, id), ` ${clause || ""}`];
+
 function ruleItem(id, clauses, extra = "") {
-  return el("li", { "data-rule": id }, el("code", {}, id), ` ${clauses.get(id) || ""}${extra}`);
+  return el("li", { "data-rule": id }, ...ruleText(id, `${clauses.get(id) || ""}${extra}`));
 }
 
 function reasonItem(r, clauses, line) {
@@ -550,7 +553,7 @@ function drawDiff(before, after, what) {
 
 // for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
 // a name exported twice is a SyntaxError that stops the whole module
-export { $, api, el, fail, findCadre, openScenario, signed, state, storeAndSolve, table, whatIf };
+export { $, api, el, fail, findCadre, openScenario, ruleText, signed, state, storeAndSolve, table, whatIf };
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

@@ -6,7 +6,7 @@
 //   version whose `rules` override holds only the keys changed (merged key by key onto the rule).
 // Each what-if is solved as a job and diffed against the base by app.js's whatIf.
 
-import { $, api, el, fail, findCadre, openScenario, state, table, whatIf } from "./app.js";
+import { $, api, el, fail, findCadre, openScenario, ruleText, state, table, whatIf } from "./app.js";
 
 // --- start: upload a roster --------------------------------------------------------------------------
 
@@ -242,7 +242,7 @@ async function openRule(id) {
   off.checked = f.off;
   const note = el("p", { id: "rule-note", class: "hint", "aria-live": "polite" });
   box.replaceChildren(
-    el("p", { class: "clause", "data-rule": f.id }, el("code", {}, f.id), ` ${f.clause}`),
+    el("p", { class: "clause", "data-rule": f.id }, ...ruleText(f.id, f.clause)),
     el("div", { class: "param" }, el("label", { for: "rule-strength" }, "强度"), strength),
     el("div", { class: "param" }, el("label", { for: "rule-weight" }, "权重"), weight),
     el("div", { class: "param" }, off, el("label", { for: "rule-off" }, "停用此规则")),

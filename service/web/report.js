@@ -4,7 +4,7 @@
 // every call is a documented /v1 one through app.js's `api`. The Chinese of the data (titles, clauses,
 // sentences, the SVG charts) comes from the API's renderers.
 
-import { $, api, el, fail, state, storeAndSolve, table } from "./app.js";
+import { $, api, el, fail, ruleText, state, storeAndSolve, table } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
@@ -103,7 +103,7 @@ async function drawRules(key) {
 // --- no slate: the conflict, the cheapest relaxation and its button ------------------------------------
 
 function ruleRefs(rules) {
-  return rules.map((r) => el("span", { class: "rule-ref", "data-rule": r.id }, el("code", {}, r.id), ` ${r.clause}`));
+  return rules.map((r) => el("span", { class: "rule-ref", "data-rule": r.id }, ...ruleText(r.id, r.clause)));
 }
 
 async function showConflict(job) {
@@ -118,7 +118,7 @@ async function showConflict(job) {
   const reasons = why.reasons.map((r) => el("li", { "data-code": r.code }, r.text,
     ...(r.rules.length ? [el("div", { class: "hint" }, ...ruleRefs(r.rules))] : [])));
   const changes = why.relaxations.map((x) => el("li", { "data-rule": x.change.rule }, x.text,
-    x.clause ? el("div", { class: "hint" }, el("code", {}, x.change.rule), ` ${x.clause}`) : ""));
+    x.clause ? el("div", { class: "hint" }, ...ruleText(x.change.rule, x.clause)) : ""));
   const parts = [el("h2", { id: "conflict-title" }, `${why.status_zh}(版本 ${job.scenario.version})`),
                  el("p", {}, why.minimal ? "以下条件不能同时满足(最小冲突集):" : "原因:"),
                  el("ul", { class: "reasons" }, ...reasons)];
