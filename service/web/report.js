@@ -37,8 +37,8 @@ async function drawCharts(key) {
   const box = $("charts");
   box.dataset.ready = "";
   box.replaceChildren(el("p", { class: "hint" }, "正在读取结构统计…"));
-  const job = key.split("?")[0];
-  const { charts } = await api("GET", `/v1/jobs/${job}/charts?${key.split("?")[1]}`);
+  const [job, query] = key.split("?");
+  const { charts } = await api("GET", `/v1/jobs/${job}/charts?${query}`);
   const groups = new Map();
   for (const c of charts) {
     if (!groups.has(c.group)) groups.set(c.group, []);
