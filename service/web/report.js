@@ -7,12 +7,10 @@
 import { $, api, el, fail, ruleText, state, storeAndSolve, table } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
+// the two panels read from the job's endpoint of their name, drawn from its answer when their tab is open
+const PANELS = { charts: { loading: "正在读取结构统计…", draw: drawCharts },
+                 rules: { loading: "正在读取规则检查…", draw: drawRules } };
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
-
-function shownKey() {
-  const v = state.shown;
-  return v?.job ? `${v.job}?slate=${v.slate}` : null;
-}
 
 function pick(name) {
   for (const t of TABS) {
@@ -25,20 +23,23 @@ function pick(name) {
 }
 
 async function refresh() {
-  const key = shownKey();
-  if (!key) return;
-  if (!$("charts").hidden && loaded.charts !== key) await drawCharts(key);
-  if (!$("rules").hidden && loaded.rules !== key) await drawRules(key);
+  const v = state.shown;
+  if (!v?.job) return;
+  const key = `${v.job}?slate=${v.slate}`;
+  for (const [name, panel] of Object.entries(PANELS)) {
+    const box = $(name);
+    if (box.hidden || loaded[name] === key) continue;
+    box.dataset.ready = "";
+    box.replaceChildren(el("p", { class: "hint" }, panel.loading));
+    box.replaceChildren(...panel.draw(await api("GET", `/v1/jobs/${v.job}/${name}?slate=${v.slate}`)));
+    loaded[name] = key;
+    box.dataset.ready = "1";
+  }
 }
 
 // --- 结构统计: the small charts, as the API draws them -----------------------------------------------------
 
-async function drawCharts(key) {
-  const box = $("charts");
-  box.dataset.ready = "";
-  box.replaceChildren(el("p", { class: "hint" }, "正在读取结构统计…"));
-  const [job, query] = key.split("?");
-  const { charts } = await api("GET", `/v1/jobs/${job}/charts?${query}`);
+function drawCharts({ charts }) {
   const groups = new Map();
   for (const c of charts) {
     if (!groups.has(c.group)) groups.set(c.group, []);
@@ -46,10 +47,7 @@ async function drawCharts(key) {
     fig.innerHTML = c.svg;  // the server's renderer escapes every text it puts in the SVG
     groups.get(c.group).push(fig);
   }
-  box.replaceChildren(...[...groups].flatMap(([group, figs]) =>
-    [el("h3", {}, group), el("div", { class: "chart-grid" }, ...figs)]));
-  loaded.charts = key;
-  box.dataset.ready = "1";
+  return [...groups].flatMap(([group, figs]) => [el("h3", {}, group), el("div", { class: "chart-grid" }, ...figs)]);
 }
 
 // --- 规则检查: the rule report, each row opening what binds it ---------------------------------------------
@@ -72,12 +70,7 @@ function toggle(button, detail) {
   if (open) detail.scrollIntoView({ block: "nearest" });
 }
 
-async function drawRules(key) {
-  const box = $("rules");
-  box.dataset.ready = "";
-  box.replaceChildren(el("p", { class: "hint" }, "正在读取规则检查…"));
-  const [job, query] = key.split("?");
-  const { rows } = await api("GET", `/v1/jobs/${job}/rules?${query}`);
+function drawRules({ rows }) {
   const body = [];
   for (const r of rows) {
     const id = `bind-${r.rule.replace(/[^A-Za-z0-9-]/g, "_")}`;
@@ -95,9 +88,7 @@ async function drawRules(key) {
       el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(",")),
       el("td", { class: "clause" }, r.clause)), detail);
   }
-  box.replaceChildren(table({ class: "rule-report" }, ["规则", "强度", "符合", "约束", "内容"], body));
-  loaded.rules = key;
-  box.dataset.ready = "1";
+  return [table({ class: "rule-report" }, ["规则", "强度", "符合", "约束", "内容"], body)];
 }
 
 // --- no slate: the conflict, the cheapest relaxation and its button ------------------------------------
