@@ -23,6 +23,12 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+function table(attrs, header, rows) {
+  // a table of a header row (texts) and body rows (tr elements): every table the page draws from data
+  return el("table", attrs, el("thead", {}, el("tr", {}, ...header.map((h) => el("th", {}, h)))),
+    el("tbody", {}, ...rows));
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     const what = body?.errors ? body.errors.map((e) => e.message).join("; ") : body?.error;
@@ -46,6 +52,12 @@ async function api(method, path, body) {
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
 }
+
+// a job's status that carries a slate; any other status with a result ended with none (infeasible)
+const hasSlate = (status) => ["OPTIMAL", "FEASIBLE"].includes(status);
+
+// a stored time as the staff read it: "2026-12-01 21:03"
+const when = (iso) => (iso || "").replace("T", " ").slice(0, 16);
 
 function fail(e) {
   $("error").textContent = `出错了:${e.message}`;
@@ -94,7 +106,7 @@ async function openStart() {
   body.replaceChildren();
   for (const s of list.items) {
     body.append(el("tr", {},
-      el("td", {}, s.name || s.id), el("td", {}, String(s.latest)), el("td", {}, (s.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", {}, s.name || s.id), el("td", {}, String(s.latest)), el("td", {}, when(s.created_at)),
       el("td", {}, el("button", { type: "button", onclick: () => openScenario(s.id, s.latest).catch(fail) },
         "打开"))));
   }
@@ -134,9 +146,8 @@ async function drawHistory() {
   const done = new Map();  // version -> its newest job with a slate (the list is newest first)
   const none = new Map();  // version -> its newest job that ended with no slate (infeasible)
   for (const j of jobs.items) {
-    const slate = ["OPTIMAL", "FEASIBLE"].includes(j.status);
     if (j.has_result && !done.has(j.scenario.version) && !none.has(j.scenario.version)) {
-      (slate ? done : none).set(j.scenario.version, j);
+      (hasSlate(j.status) ? done : none).set(j.scenario.version, j);
     }
   }
   const body = $("history-table").tBodies[0];
@@ -149,7 +160,7 @@ async function drawHistory() {
     const base = v.base ? `(基于版本 ${v.base.version})` : "";
     body.append(el("tr", { "data-version": String(v.version), "data-job": job?.id || "" },
       el("td", {}, String(v.version)), el("td", {}, (v.kind === "what_if" ? "推演" : "情景") + base),
-      el("td", {}, (v.created_at || "").replace("T", " ").slice(0, 16)),
+      el("td", {}, when(v.created_at)),
       el("td", { class: "score" }, score != null ? String(score)
         : empty ? state.labels.statuses[empty.status] || empty.status : "未求解"),
       el("td", {}, job ? el("button", { type: "button", class: "show-version", title: `查看版本 ${v.version} 的方案`,
@@ -214,14 +225,13 @@ async function solve(id, version) {
     $("job-state").textContent = `求解未成:${job.reason || job.state}`;
     return null;
   }
-  if (!["OPTIMAL", "FEASIBLE"].includes(job.status)) {  // ended with no slate: report.js shows why
+  if (!hasSlate(job.status)) {  // ended with no slate: report.js shows why
     $("job-state").textContent = state.labels.statuses[job.status] || job.status;
     $("job-state").dataset.state = "no-slate";
     document.dispatchEvent(new CustomEvent("huanjie:no-slate", { detail: job }));
     return null;
   }
-  const view = await jobView(job.id);  // the job behind the slate on screen: its reports are downloaded by this id
-  return view;
+  return jobView(job.id);
 }
 
 async function jobView(id) {
@@ -305,13 +315,12 @@ function drawCounty(view) {
                                  onclick: () => askSeat(t, r).catch(fail) }, String(c))
           : i === change ? changeCell(r.change, String(c)) : String(c)))));
     const leavers = t.leavers.rows.length
-      ? el("table", { class: "leavers" }, el("thead", {}, el("tr", {}, ...t.leavers.header.map((h) => el("th", {}, h)))),
-          el("tbody", {}, ...t.leavers.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, String(c)))))))
+      ? table({ class: "leavers" }, t.leavers.header,
+          t.leavers.rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, String(c))))))
       : el("p", { class: "hint" }, "无");
     box.append(el("section", { class: "township", id: `t-${t.township}`, "data-township": t.township },
       el("h3", {}, t.team.title),
-      el("table", { class: "team" }, el("thead", {}, el("tr", {}, ...t.team.header.map((h) => el("th", {}, h)))),
-        el("tbody", {}, ...rows)),
+      table({ class: "team" }, t.team.header, rows),
       el("h3", {}, t.leavers.title), leavers));
   }
 }
@@ -388,8 +397,11 @@ async function ruleClauses() {
   return state.clauses;
 }
 
+// a rule as the page cites it everywhere: its id as code, then its Chinese clause
+const ruleText = (id, clause) => [el("code", {}, id), ` ${clause || ""}`];
+
 function ruleItem(id, clauses, extra = "") {
-  return el("li", { "data-rule": id }, el("code", {}, id), ` ${clauses.get(id) || ""}${extra}`);
+  return el("li", { "data-rule": id }, ...ruleText(id, `${clauses.get(id) || ""}${extra}`));
 }
 
 function reasonItem(r, clauses, line) {
@@ -443,8 +455,13 @@ async function whatIf(change, what) {
   window.timing = { ...window.timing, pinned: performance.now(), diff: null };
   $("candidates").hidden = true;
   const base = { scenario_id: state.scenario.id, version: state.base.version };
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, { base, name: what, ...change });
-  await solveVersion(v.version, what);
+  await storeAndSolve({ base, name: what, ...change });
+}
+
+async function storeAndSolve(body) {
+  // a what-if stored as a new version of the scenario on screen, then solved and diffed under its name
+  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, body);
+  return solveVersion(v.version, body.name);
 }
 
 async function solveVersion(version, what) {
@@ -536,7 +553,7 @@ function drawDiff(before, after, what) {
 
 // for report.js (charts, rule report) and ask.js (upload, township pins, rule forms); one export list, since
 // a name exported twice is a SyntaxError that stops the whole module
-export { $, api, el, fail, findCadre, openScenario, signed, solveVersion, state, whatIf };
+export { $, api, el, fail, findCadre, openScenario, ruleText, signed, state, storeAndSolve, table, whatIf };
 
 $("sign-in-form").addEventListener("submit", (e) => signIn(e).catch(fail));
 $("sign-out").addEventListener("click", signOut);

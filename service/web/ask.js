@@ -6,9 +6,7 @@
 //   version whose `rules` override holds only the keys changed (merged key by key onto the rule).
 // Each what-if is solved as a job and diffed against the base by app.js's whatIf.
 
-import { api, el, fail, findCadre, openScenario, state, whatIf } from "./app.js";
-
-const $ = (id) => document.getElementById(id);
+import { $, api, el, fail, findCadre, openScenario, ruleText, state, table, whatIf } from "./app.js";
 
 // --- start: upload a roster --------------------------------------------------------------------------
 
@@ -51,10 +49,9 @@ function uploadFailed(e) {
   const cell = (x) => el("td", {}, x == null || x === "" ? "—" : String(x));
   $("upload-state").replaceChildren(
     el("p", { class: "error", role: "alert" }, `名册有 ${errors.length} 处错误,未保存。请改正后重新上传:`),
-    el("table", { id: "upload-errors" },
-      el("thead", {}, el("tr", {}, ...["文件", "行", "字段", "值", "问题"].map((h) => el("th", {}, h)))),
-      el("tbody", {}, ...errors.map((x) => el("tr", { class: "upload-error" },
-        cell(x.file), cell(x.row), cell(x.field), cell(x.value), cell(x.message))))));
+    table({ id: "upload-errors" }, ["文件", "行", "字段", "值", "问题"], errors.map((x) =>
+      el("tr", { class: "upload-error" }, cell(x.file), cell(x.row), cell(x.field), cell(x.value),
+        cell(x.message)))));
 }
 
 // --- ask: a cadre pinned to or banned from a township -----------------------------------------------------
@@ -245,7 +242,7 @@ async function openRule(id) {
   off.checked = f.off;
   const note = el("p", { id: "rule-note", class: "hint", "aria-live": "polite" });
   box.replaceChildren(
-    el("p", { class: "clause", "data-rule": f.id }, el("code", {}, f.id), ` ${f.clause}`),
+    el("p", { class: "clause", "data-rule": f.id }, ...ruleText(f.id, f.clause)),
     el("div", { class: "param" }, el("label", { for: "rule-strength" }, "强度"), strength),
     el("div", { class: "param" }, el("label", { for: "rule-weight" }, "权重"), weight),
     el("div", { class: "param" }, off, el("label", { for: "rule-off" }, "停用此规则")),

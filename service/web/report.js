@@ -4,15 +4,13 @@
 // every call is a documented /v1 one through app.js's `api`. The Chinese of the data (titles, clauses,
 // sentences, the SVG charts) comes from the API's renderers.
 
-import { $, api, el, fail, solveVersion, state } from "/web/app.js";
+import { $, api, el, fail, ruleText, state, storeAndSolve, table } from "./app.js";
 
 const TABS = ["townships", "charts", "rules"];
+// the two panels read from the job's endpoint of their name, drawn from its answer when their tab is open
+const PANELS = { charts: { loading: "正在读取结构统计…", draw: drawCharts },
+                 rules: { loading: "正在读取规则检查…", draw: drawRules } };
 const loaded = { charts: null, rules: null };  // the job/slate each panel shows
-
-function shownKey() {
-  const v = state.shown;
-  return v?.job ? `${v.job}?slate=${v.slate}` : null;
-}
 
 function pick(name) {
   for (const t of TABS) {
@@ -25,20 +23,23 @@ function pick(name) {
 }
 
 async function refresh() {
-  const key = shownKey();
-  if (!key) return;
-  if (!$("charts").hidden && loaded.charts !== key) await drawCharts(key);
-  if (!$("rules").hidden && loaded.rules !== key) await drawRules(key);
+  const v = state.shown;
+  if (!v?.job) return;
+  const key = `${v.job}?slate=${v.slate}`;
+  for (const [name, panel] of Object.entries(PANELS)) {
+    const box = $(name);
+    if (box.hidden || loaded[name] === key) continue;
+    box.dataset.ready = "";
+    box.replaceChildren(el("p", { class: "hint" }, panel.loading));
+    box.replaceChildren(...panel.draw(await api("GET", `/v1/jobs/${v.job}/${name}?slate=${v.slate}`)));
+    loaded[name] = key;
+    box.dataset.ready = "1";
+  }
 }
 
 // --- 结构统计: the small charts, as the API draws them -----------------------------------------------------
 
-async function drawCharts(key) {
-  const box = $("charts");
-  box.dataset.ready = "";
-  box.replaceChildren(el("p", { class: "hint" }, "正在读取结构统计…"));
-  const job = key.split("?")[0];
-  const { charts } = await api("GET", `/v1/jobs/${job}/charts?${key.split("?")[1]}`);
+function drawCharts({ charts }) {
   const groups = new Map();
   for (const c of charts) {
     if (!groups.has(c.group)) groups.set(c.group, []);
@@ -46,23 +47,18 @@ async function drawCharts(key) {
     fig.innerHTML = c.svg;  // the server's renderer escapes every text it puts in the SVG
     groups.get(c.group).push(fig);
   }
-  box.replaceChildren(...[...groups].flatMap(([group, figs]) =>
-    [el("h3", {}, group), el("div", { class: "chart-grid" }, ...figs)]));
-  loaded.charts = key;
-  box.dataset.ready = "1";
+  return [...groups].flatMap(([group, figs]) => [el("h3", {}, group), el("div", { class: "chart-grid" }, ...figs)]);
 }
 
 // --- 规则检查: the rule report, each row opening what binds it ---------------------------------------------
 
 function bindingTable(row) {
   if (!row.binding.length) return el("p", { class: "hint" }, "无适用的检查。");
-  const head = ["地点", "职务", "人选", "情况", "余量", "扣分"];
   const body = row.binding.map((b) => el("tr", { class: b.holds ? (b.tight ? "tight" : "holds") : "broken",
                                                  "data-key": b.key },
     el("td", {}, b.place), el("td", {}, b.seat_title || "—"), el("td", {}, b.name || "—"), el("td", {}, b.text),
     el("td", { class: "margin" }, b.margin_text), el("td", {}, b.penalty ? `-${b.penalty}` : "")));
-  const parts = [el("table", { class: "binding" }, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
-                    el("tbody", {}, ...body))];
+  const parts = [table({ class: "binding" }, ["地点", "职务", "人选", "情况", "余量", "扣分"], body)];
   if (row.more) parts.push(el("p", { class: "hint" }, `另有 ${row.more} 处符合且留有余量,未列出。`));
   return el("div", {}, ...parts);
 }
@@ -74,13 +70,8 @@ function toggle(button, detail) {
   if (open) detail.scrollIntoView({ block: "nearest" });
 }
 
-async function drawRules(key) {
-  const box = $("rules");
-  box.dataset.ready = "";
-  box.replaceChildren(el("p", { class: "hint" }, "正在读取规则检查…"));
-  const [job, query] = key.split("?");
-  const { rows } = await api("GET", `/v1/jobs/${job}/rules?${query}`);
-  const body = el("tbody");
+function drawRules({ rows }) {
+  const body = [];
   for (const r of rows) {
     const id = `bind-${r.rule.replace(/[^A-Za-z0-9-]/g, "_")}`;
     const detail = el("tr", { class: "binding-row", id, hidden: "" }, el("td", { colspan: "5" }, bindingTable(r)));
@@ -92,21 +83,18 @@ async function drawRules(key) {
     adjust.addEventListener("click", () => window.askRule?.(r.rule));
     const kind = r.broken ? "broken" : r.tight ? "tight" : "holds";
     const note = r.broken ? `未满足 ${r.broken} 处` : r.tight ? `恰好满足 ${r.tight} 处` : "";
-    body.append(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
+    body.push(el("tr", { class: `rule ${kind}`, "data-rule": r.rule },
       el("td", {}, button, " ", adjust), el("td", {}, r.strength_zh), el("td", {}, r.held),
-      el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(","), ),
+      el("td", { class: "status" }, [note, r.penalty ? `扣 ${r.penalty} 分` : ""].filter(Boolean).join(",")),
       el("td", { class: "clause" }, r.clause)), detail);
   }
-  box.replaceChildren(el("table", { class: "rule-report" },
-    el("thead", {}, el("tr", {}, ...["规则", "强度", "符合", "约束", "内容"].map((h) => el("th", {}, h)))), body));
-  loaded.rules = key;
-  box.dataset.ready = "1";
+  return [table({ class: "rule-report" }, ["规则", "强度", "符合", "约束", "内容"], body)];
 }
 
 // --- no slate: the conflict, the cheapest relaxation and its button ------------------------------------
 
 function ruleRefs(rules) {
-  return rules.map((r) => el("span", { class: "rule-ref", "data-rule": r.id }, el("code", {}, r.id), ` ${r.clause}`));
+  return rules.map((r) => el("span", { class: "rule-ref", "data-rule": r.id }, ...ruleText(r.id, r.clause)));
 }
 
 async function showConflict(job) {
@@ -121,7 +109,7 @@ async function showConflict(job) {
   const reasons = why.reasons.map((r) => el("li", { "data-code": r.code }, r.text,
     ...(r.rules.length ? [el("div", { class: "hint" }, ...ruleRefs(r.rules))] : [])));
   const changes = why.relaxations.map((x) => el("li", { "data-rule": x.change.rule }, x.text,
-    x.clause ? el("div", { class: "hint" }, el("code", {}, x.change.rule), ` ${x.clause}`) : ""));
+    x.clause ? el("div", { class: "hint" }, ...ruleText(x.change.rule, x.clause)) : ""));
   const parts = [el("h2", { id: "conflict-title" }, `${why.status_zh}(版本 ${job.scenario.version})`),
                  el("p", {}, why.minimal ? "以下条件不能同时满足(最小冲突集):" : "原因:"),
                  el("ul", { class: "reasons" }, ...reasons)];
@@ -144,8 +132,7 @@ async function applyRelaxation(body) {
   // the relaxed what-if stored as a new version, solved as a job (progress and stop as any job), diffed
   window.timing = { ...window.timing, relaxClicked: performance.now(), relaxShown: null, diff: null };
   $("apply-relaxation").disabled = true;
-  const v = await api("POST", `/v1/scenarios/${state.scenario.id}/versions`, body);
-  const view = await solveVersion(v.version, body.name);
+  const view = await storeAndSolve(body);
   if (view) {
     $("conflict").hidden = true;
     window.timing.relaxShown = performance.now();

@@ -5,90 +5,30 @@ and see the diff with its 变动 words. It prints the two latencies (click -> ca
 keeps screenshots; every API call the page made must be an operation of /openapi.json.
 
 Without chromium or chromedriver the test skips, saying how to install them, and fails under CI=true
-(.ci/chromium.sh installs both), as tests/service/test_reports.py does."""
+(tests/service/web.py, shared with the page's other browser tests)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.server import Server
-from tests.service.api.test_real_server import HUANJIE, new_key
+from tests.service.web import (
+    browser,
+    diff_shown,
+    documented,
+    only_documented_calls_and_shots,
+    open_demo,
+    served,
+    sign_in,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-DRIVER = Path(os.environ.get("HUANJIE_CHROMEDRIVER", "/usr/bin/chromedriver"))
-BROWSER = Path(os.environ.get("HUANJIE_CHROMIUM", "/usr/bin/chromium"))
-SETUP = "the web page test needs Debian's chromium and chromium-driver (.ci/chromium.sh installs both)"
+__all__ = ["browser", "served"]  # the fixtures, from tests/service/web.py
 SHOTS = ("web-county.png", "web-candidates.png", "web-diff.png", "web-history.png")
 """Saved to docs/ for the README when HUANJIE_WEB_SHOTS=1 (the screenshots are otherwise test artefacts)."""
-
-
-def need_browser() -> None:
-    """chromium, chromedriver and selenium present, else fail (CI) or skip saying how to install them."""
-    missing = [str(p) for p in (BROWSER, DRIVER) if not p.exists()]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("the selenium package (pip install -e '.[dev]')")
-    if missing:
-        why = f"missing {', '.join(missing)}. {SETUP}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why, pytrace=False)
-        pytest.skip(why)
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
-    env = {"HUANJIE_DATA": str(tmp_path / "data")}
-    secret = new_key(env)
-    with Server([*HUANJIE, "serve", "--port", "{port}", "--workers", "1"], env, cwd=ROOT,
-                logs=tmp_path / "logs") as srv:
-        yield srv, secret
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[object]:
-    need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(BROWSER)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}", "--lang=zh-CN"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads")})
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def documented(path: str, method: str, doc: dict) -> bool:
-    """The call's method and path match an operation of the OpenAPI document ({param} as one segment)."""
-    for template, ops in doc["paths"].items():
-        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path) and method.lower() in ops:
-            return True
-    return False
-
-
-def only_documented_calls_and_shots(d: object, doc: dict, shots_in: Path, shots: tuple[str, ...]) -> None:
-    """The page stands on the documented API only; the screenshots go to docs/ with HUANJIE_WEB_SHOTS=1."""
-    calls = d.execute_script("return window.apiCalls")
-    undocumented = [c for c in calls if not documented(c["path"], c["method"], doc)]
-    assert calls and undocumented == []
-    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
-        for shot in shots:
-            shutil.copy(shots_in / shot, ROOT / "docs" / shot)
 
 
 def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
@@ -97,7 +37,6 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     documented calls."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     srv, secret = served
@@ -105,12 +44,10 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     wait = WebDriverWait(d, 90)
     d.get(srv.url + "/")
     assert d.find_element(By.ID, "sign-in-title").text == "登录"
-    d.find_element(By.ID, "key").send_keys(secret)
-    d.find_element(By.ID, "sign-in-button").click()
-    wait.until(ec.element_to_be_clickable((By.ID, "open-demo"))).click()
+    sign_in(d, wait, secret)
 
     # the county: every township's team, in the staff's columns, with the 变动 word coloured
-    wait.until(lambda _: d.find_element(By.ID, "job-state").get_attribute("data-state") == "shown")
+    open_demo(d, wait)
     towns = d.find_elements(By.CSS_SELECTOR, "#townships section.township")
     assert len(towns) == 12
     first = towns[0]
@@ -156,7 +93,7 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     # pin one: a what-if version, solved as a job, and the diff seat by seat
     name = pins[0].find_element(By.XPATH, "./../..").find_element(By.CSS_SELECTOR, "td").text
     pins[0].click()
-    wait.until(lambda _: d.execute_script("return window.timing.diff"))
+    diff_shown(d, wait)
     pin_ms = d.execute_script("return window.timing.diff - window.timing.pinned")
     diff = d.find_element(By.ID, "diff")
     assert diff.is_displayed()
@@ -181,7 +118,7 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
         holder = d.find_element(By.CSS_SELECTOR, "#candidate-table tr.holder")
         gone = holder.find_element(By.CSS_SELECTOR, "td").text
         holder.find_element(By.CSS_SELECTOR, f"button.{action}").click()
-        wait.until(lambda _: d.execute_script("return window.timing.diff"))
+        diff_shown(d, wait)
         before = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#diff tr.diff-row td.before")]
         assert any(gone in b for b in before), (action, gone, before)
         second_team = d.find_elements(By.CSS_SELECTOR, "#townships section.township")[1]
@@ -220,4 +157,4 @@ def test_page_signs_in_opens_the_demo_asks_a_seat_pins_and_shows_the_diff(
     print(f"\nweb page latency on the demo county: click -> candidates {click_ms:.0f} ms; "
           f"pin -> diff shown {pin_ms:.0f} ms")
 
-    only_documented_calls_and_shots(d, doc, tmp_path, SHOTS)
+    only_documented_calls_and_shots(d, srv, tmp_path, SHOTS)

@@ -1,68 +1,49 @@
 """The web page's asking parts (service/web/ask.js) in a real headless Chromium against a real
-`huanjie serve`, with test_web.py's fixtures: upload an Excel roster (a bad one first: its located errors
-in a table) and see its county; pin a cadre to a township (any seat) and see the diff; change a rule's
-parameter in the form generated from its schema and see the new version's diff. It prints the rule
-change's click -> diff latency; every API call the page made must be an operation of /openapi.json."""
+`huanjie serve`, with tests/service/web.py's fixtures: upload an Excel roster (a bad one first: its
+located errors in a table) and see its county; pin a cadre to a township (any seat) and see the diff;
+change a rule's parameter in the form generated from its schema and see the new version's diff. It prints
+the rule change's click -> diff latency; every API call the page made must be an operation of
+/openapi.json."""
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from tests.server import Server
-from tests.service.test_web import browser, documented, served
+from tests.service.web import (
+    browser,
+    county_shown,
+    diff_shown,
+    only_documented_calls_and_shots,
+    served,
+    sign_in,
+)
+from tests.service.web import open_demo as demo_shown
 
-__all__ = ["browser", "served"]  # the fixtures, shared with test_web.py
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def keep_shot(d: Any, tmp_path: Path, name: str) -> None:
-    """A screenshot as a test artefact; copied to docs/ for the README when HUANJIE_WEB_SHOTS=1."""
-    d.save_screenshot(str(tmp_path / name))
-    if os.environ.get("HUANJIE_WEB_SHOTS") == "1":
-        shutil.copy(tmp_path / name, ROOT / "docs" / name)
+__all__ = ["browser", "served"]  # the fixtures, from tests/service/web.py
 
 
 def start(d: Any, srv: Server, secret: str) -> Any:
     """Sign in; the start section's wait (90 s)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(d, 90)
     d.get(srv.url + "/")
-    d.find_element(By.ID, "key").send_keys(secret)
-    d.find_element(By.ID, "sign-in-button").click()
-    wait.until(ec.element_to_be_clickable((By.ID, "open-demo")))
+    sign_in(d, wait, secret)
     return wait
-
-
-def county_shown(d: Any, wait: Any) -> None:
-    from selenium.webdriver.common.by import By
-
-    wait.until(lambda _: d.find_element(By.ID, "job-state").get_attribute("data-state") == "shown")
 
 
 def open_demo(d: Any, srv: Server, secret: str) -> Any:
+    """Signed in, the demo county shown with its rules listed and its pool offered by name."""
     from selenium.webdriver.common.by import By
 
     wait = start(d, srv, secret)
-    d.find_element(By.ID, "open-demo").click()
-    county_shown(d, wait)
+    demo_shown(d, wait)
     wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#rule-pick option")) > 10)
     wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#cadre-names option")) > 100)
     return wait
-
-
-def all_documented(d: Any, srv: Server) -> None:
-    doc = httpx.get(srv.url + "/openapi.json").json()
-    calls = d.execute_script("return window.apiCalls")
-    assert calls and [c for c in calls if not documented(c["path"], c["method"], doc)] == []
 
 
 def rosters(tmp_path: Path) -> tuple[Path, Path]:
@@ -102,7 +83,7 @@ def test_page_uploads_a_roster_shows_its_errors_then_its_county(
     assert any((r[0], r[1], r[3]) == located and "性别" in r[2] for r in rows), rows
     assert "处错误" in d.find_element(By.ID, "upload-state").text
     assert d.find_element(By.ID, "start").is_displayed()
-    keep_shot(d, tmp_path, "web-upload-errors.png")
+    d.save_screenshot(str(tmp_path / "web-upload-errors.png"))
 
     d.find_element(By.ID, "roster-files").clear()
     d.find_element(By.ID, "roster-files").send_keys(str(good))
@@ -112,7 +93,7 @@ def test_page_uploads_a_roster_shows_its_errors_then_its_county(
     assert len(towns) == 3
     assert d.find_element(By.ID, "county-title").text.startswith("石阳县")
     assert d.find_elements(By.CSS_SELECTOR, "#townships table.team tbody tr")
-    keep_shot(d, tmp_path, "web-upload.png")
+    d.save_screenshot(str(tmp_path / "web-upload.png"))
 
     # a scenario folder's three files, chosen together, as the CLI reads them
     from model.generator import generate_county
@@ -127,7 +108,7 @@ def test_page_uploads_a_roster_shows_its_errors_then_its_county(
     d.find_element(By.ID, "upload-button").click()
     county_shown(d, wait)
     assert len(d.find_elements(By.CSS_SELECTOR, "#townships section.township")) == 2
-    all_documented(d, srv)
+    only_documented_calls_and_shots(d, srv, tmp_path, ("web-upload-errors.png", "web-upload.png"))
 
 
 def test_page_pins_a_cadre_to_a_township_and_shows_the_diff(
@@ -149,15 +130,15 @@ def test_page_pins_a_cadre_to_a_township_and_shows_the_diff(
     town = Select(d.find_element(By.ID, "township-town")).first_selected_option.text
     assert first.startswith(town), (first, town)
     d.find_element(By.ID, "township-cadre").send_keys(f"{name} {cadre}" + Keys.ENTER)
-    wait.until(lambda _: d.execute_script("return window.timing && window.timing.diff"))
+    diff_shown(d, wait)
     assert d.find_element(By.ID, "diff-summary").text.startswith(f"{name} 进{town}班子")
     diff = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
             for tr in d.find_elements(By.CSS_SELECTOR, "#diff tr.diff-row")]
     assert any(r[0] == town and name in r[3] for r in diff), diff
     team = d.find_elements(By.CSS_SELECTOR, "#townships section.township")[0]
     assert cadre in [tr.get_attribute("data-cadre") for tr in team.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    keep_shot(d, tmp_path, "web-township-pin.png")
-    all_documented(d, srv)
+    d.save_screenshot(str(tmp_path / "web-township-pin.png"))
+    only_documented_calls_and_shots(d, srv, tmp_path, ("web-township-pin.png",))
 
 
 def test_page_changes_a_rule_parameter_in_its_generated_form(
@@ -188,9 +169,9 @@ def test_page_changes_a_rule_parameter_in_its_generated_form(
     box.clear()
     box.send_keys("2")
     d.execute_script("document.getElementById('ask-rule').scrollIntoView()")
-    keep_shot(d, tmp_path, "web-rule-form.png")
+    d.save_screenshot(str(tmp_path / "web-rule-form.png"))
     d.find_element(By.ID, "rule-submit").click()
-    wait.until(lambda _: d.execute_script("return window.timing && window.timing.diff"))
+    diff_shown(d, wait)
     rule_ms = d.execute_script("return window.timing.diff - window.timing.pinned")
     summary = d.find_element(By.ID, "diff-summary").text
     assert summary.startswith("D1-C1 最少人数 改为 2:"), summary
@@ -198,6 +179,6 @@ def test_page_changes_a_rule_parameter_in_its_generated_form(
     wait.until(lambda _: len(d.find_elements(By.CSS_SELECTOR, "#history-table tbody tr")) == 2)
     scores = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#history-table td.score")]
     assert int(scores[1]) < int(scores[0]), scores
-    keep_shot(d, tmp_path, "web-rule-diff.png")
+    d.save_screenshot(str(tmp_path / "web-rule-diff.png"))
     print(f"\nweb page latency on the demo county: rule change click -> diff shown {rule_ms:.0f} ms")
-    all_documented(d, srv)
+    only_documented_calls_and_shots(d, srv, tmp_path, ("web-rule-form.png", "web-rule-diff.png"))

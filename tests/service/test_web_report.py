@@ -1,5 +1,5 @@
 """The web page's county view beyond the teams, in a real headless Chromium against a real `huanjie serve`
-(the fixtures of tests/service/test_web.py): the structure charts with their targets, a rule report row
+(the fixtures of tests/service/web.py): the structure charts with their targets, a rule report row
 opened on what binds the rule, and an infeasible what-if on the demo county (too few under-30 cadres,
 scenarios/what-if/few-young.yaml, stored by another system through the API) whose conflict the page
 shows and whose cheapest relaxation one button stores, solves and diffs. It prints the time from that
@@ -13,19 +13,16 @@ import httpx
 import yaml
 
 from tests.server import Server
-from tests.service.test_web import (  # noqa: F401  (browser and served are fixtures)
-    ROOT,
-    browser,
-    only_documented_calls_and_shots,
-    served,
-)
+from tests.service.web import ROOT, browser, only_documented_calls_and_shots, open_demo, served, sign_in
+
+__all__ = ["browser", "served"]  # the fixtures, from tests/service/web.py
 
 SHOTS = ("web-charts.png", "web-rules.png", "web-relax.png")
 """Saved to docs/ for the README when HUANJIE_WEB_SHOTS=1 (the screenshots are otherwise test artefacts)."""
 
 
 def test_charts_rules_and_a_relaxation_applied_from_the_page(
-        served: tuple[Server, str], browser: object, tmp_path: Path) -> None:  # noqa: F811
+        served: tuple[Server, str], browser: object, tmp_path: Path) -> None:
     """Charts with targets, a rule row opening what binds it, an infeasible what-if's conflict and the
     relaxation button giving a feasible job with a diff; only documented calls."""
     from selenium.webdriver.common.by import By
@@ -35,11 +32,8 @@ def test_charts_rules_and_a_relaxation_applied_from_the_page(
     d = browser
     wait = WebDriverWait(d, 120)
     d.get(srv.url + "/")
-    d.find_element(By.ID, "key").send_keys(secret)
-    d.find_element(By.ID, "sign-in-button").click()
-    wait.until(lambda _: d.find_element(By.ID, "open-demo").is_displayed())
-    d.find_element(By.ID, "open-demo").click()
-    wait.until(lambda _: d.find_element(By.ID, "job-state").get_attribute("data-state") == "shown")
+    sign_in(d, wait, secret)
+    open_demo(d, wait)
 
     # 结构统计: the structure's charts and one per count rule, each township's target a red tick
     d.find_element(By.ID, "tab-charts").click()
@@ -115,4 +109,4 @@ def test_charts_rules_and_a_relaxation_applied_from_the_page(
     d.save_screenshot(str(tmp_path / "web-relaxed.png"))
     print(f"\nweb page on the demo county: relaxation click -> result and diff shown {relax_ms:.0f} ms")
 
-    only_documented_calls_and_shots(d, httpx.get(srv.url + "/openapi.json").json(), tmp_path, SHOTS)
+    only_documented_calls_and_shots(d, srv, tmp_path, SHOTS)
