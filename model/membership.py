@@ -28,6 +28,7 @@ from model.errors import InputError, InputErrors
 from model.ethnicity import HAN
 from model.overrides import RuleOverride
 from model.people import Frozen, Share, full_years, normalize_ethnicity
+from model.readers import csv_rows
 from model.records import Record, _validate_records, is_blank, scalar, table_records, validate_fields
 from model.structured import decode, parse_structured
 
@@ -187,14 +188,8 @@ def read_rows(data: bytes, name: str, errors: list[InputError]) -> tuple[list[li
         wb.close()
         start = next((i for i, r in enumerate(rows) if sum(not is_blank(c) for c in r) >= 2), 0)
         return rows[start:], start + 1
-    try:
-        text = decode(data, name, hint="in Excel save it as 'CSV UTF-8 (逗号分隔)'")
-        return list(csv.reader(io.StringIO(text, newline=""))), 1
-    except InputErrors as e:
-        errors += e.errors
-    except csv.Error as e:
-        errors.append(InputError(f"cannot read the CSV file: {e}", file=name))
-    return None
+    rows = csv_rows(data, name, errors)
+    return None if rows is None else (rows, 1)
 
 
 def _records(data: bytes, name: str, columns: dict[str, str], model: type[Frozen],
