@@ -329,11 +329,6 @@ def table_text(columns: dict[str, str], rows: Sequence[Frozen]) -> str:
     return csv_text(columns, rows, lineterminator="\n")
 
 
-def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> None:
-    """`table_text` in UTF-8 with BOM, so Excel opens it."""
-    path.write_text(table_text(columns, rows), encoding="utf-8-sig")
-
-
 def membership_files(m: Membership) -> dict[str, bytes]:
     """The membership as the files its readers read (`units.csv`, `nominees.csv`, `congress.yaml`):
     what a folder holds after `save_membership`, and what the HTTP service stores, so reading it
