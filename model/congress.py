@@ -25,7 +25,7 @@ from model.enums import Strength
 from model.membership import CongressFacts, ElectoralUnit
 from model.people import Township
 from model.reasons import Reason, reason
-from model.rules.base import Params
+from model.rules.base import Params, frac
 from model.ruleset import RuleSpec
 
 APPORTIONMENT = "sainte_lague_min1"
@@ -80,7 +80,7 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
     rid, members = spec.id, t.party_members
     nb = t.party_branches if branches is None else branches
     out = SeatCount(t.id, rid, 0)
-    share = Fraction(p.share).limit_denominator(1000)
+    share = frac(p.share)
     if p.formula == "share":
         if members < p.threshold:
             n = _round_half_up(share * members)

@@ -30,7 +30,7 @@ from model.membership import CongressFacts, ElectoralUnit, Membership, Nominee
 from model.overrides import RuleOverride
 from model.people import full_years
 from model.reasons import Reason, reason
-from model.rules.base import Params
+from model.rules.base import Params, frac
 from model.ruleset import RuleSpec
 from model.scenario import specs_in_force
 from model.slate import RuleInstance
@@ -103,11 +103,6 @@ class NoParams(Params):
 
 PARAMS: dict[str, type[Params]] = {"rep_structure": StructureParams, "rep_differential": DifferentialParams,
                                    "rep_eligibility": EligibilityParams, "rep_no_overlap": NoParams}
-
-
-def frac(x: float) -> Fraction:
-    """A share as an exact fraction, so both sides compare integers."""
-    return Fraction(x).limit_denominator(1000)
 
 
 def disqualified(n: Nominee, on: date, years: int) -> list[str]:
