@@ -128,11 +128,9 @@ def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) 
     per_rows: list[list[int]] = [[] for _ in range(k)]
     per_maxes: list[list[int]] = [[] for _ in range(k)]
     for i in local_rows:
-        row = lm.rows[i]
-        first = int(row.lin.idx[0]) if len(row.lin.idx) else row.enforce[0][0]
-        per_rows[of_col[first]].append(i)
+        per_rows[of_col[block_col(lm, i)]].append(i)
     for m in local_maxes:
-        per_maxes[of_col[lm.maxes[m].target]].append(m)
+        per_maxes[of_col[block_col(lm, -1 - m)]].append(m)
     return Blocks(of_col, dualized, per_rows, per_maxes)
 
 
