@@ -23,7 +23,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.assignment import assign
-from model.eligibility import Parsed, seated_breaks, seated_rules
+from model.eligibility import Parsed, barred, seated_breaks, seated_rules
 from model.enums import Change, Post, Strength
 from model.reasons import Reason, reason
 from model.referee import make_view
@@ -208,8 +208,7 @@ class Scorer:
         """(allowed, points, generally rules broken) of the cadre in the seat: allowed when no must
         rule, ban or removal keeps them out."""
         sc = self.sc
-        if cadre in sc.remove or any(b.cadre == cadre and b.township == seat.township
-                                     and b.seat in (None, seat.template.id) for b in sc.bans):
+        if barred(sc, cadre, seat.township, seat.template.id):
             return False, 0, ()
         shape = (seat.posts, seat.principal)  # all that SeatFilter.applies reads of a seat
         rules = self.applying.get(shape)

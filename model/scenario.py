@@ -86,6 +86,10 @@ class Ban(BaseModel):
     township: str
     seat: str | None = None
 
+    def covers(self, township: str, kind: str) -> bool:
+        """Whether the ban keeps its cadre out of a seat of this kind in this township."""
+        return township == self.township and self.seat in (None, kind)
+
 
 class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
