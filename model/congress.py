@@ -103,7 +103,7 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
         out.reasons.append(reason("rep_seats_proposed", rule=rid, members=members, share=p.share,
                                   proposed=facts.proposed_seats, seats=n))
     out.seats = n
-    _clamp(out, p, spec)
+    _clamp(out, p)
     if p.not_above_last and facts.last_seats is not None and out.seats > facts.last_seats:
         out.reasons.append(reason("rep_seats_last", rule=rid, before=out.seats, last=facts.last_seats))
         out.seats = facts.last_seats
@@ -113,9 +113,8 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
     return _cap(out, p, spec, members)
 
 
-def _clamp(out: SeatCount, p: SeatParams, spec: RuleSpec) -> None:
-    """Within low..high: a generally rule moves the count there; a proposal outside is kept only
-    when the bounds are not binding (they are, in every preset) and reported broken."""
+def _clamp(out: SeatCount, p: SeatParams) -> None:
+    """Within low..high: the count (a proposal too) is moved there, with the reason saying from what."""
     n = out.seats
     if n < p.low or n > p.high:
         to = min(max(n, p.low), p.high)
