@@ -32,7 +32,7 @@ from model.ruleset import Seat
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of
 from model.slate import Assignment
-from model.strokes import Convention, UnknownCharacter, name_key, unknown_characters
+from model.strokes import Convention, UnknownCharacter, name_key
 
 COMMITTEE_POSTS = frozenset({
     Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
@@ -313,9 +313,6 @@ def ballot(sc: Scenario, cl: CommitteeList, convention: Convention = Convention.
     lacks raises UnknownCharacter (the first; `unknown_characters` lists them all)."""
     leaders = [x for x in cl.members if x.leader]
     rest = [x for x in cl.candidates if not x.leader]
-    missing = unknown_characters([x.name for x in rest])
-    if missing:
-        raise missing[0]
     keyed = sorted(((name_key(x.name, convention), x) for x in rest), key=lambda kx: (kx[0], kx[1].cadre))
     entries = [BallotEntry(number=i, candidate=x) for i, x in enumerate(leaders, 1)]
     entries += [BallotEntry(number=i, candidate=x, key=k) for i, (k, x) in enumerate(keyed, len(leaders) + 1)]
