@@ -25,7 +25,7 @@ from model.enums import Strength
 from model.membership import CongressFacts, ElectoralUnit
 from model.people import Township
 from model.reasons import Reason, reason
-from model.rules.base import Params
+from model.rules.base import Params, frac
 from model.ruleset import RuleSpec
 
 APPORTIONMENT = "sainte_lague_min1"
@@ -80,7 +80,7 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
     rid, members = spec.id, t.party_members
     nb = t.party_branches if branches is None else branches
     out = SeatCount(t.id, rid, 0)
-    share = Fraction(p.share).limit_denominator(1000)
+    share = frac(p.share)
     if p.formula == "share":
         if members < p.threshold:
             n = _round_half_up(share * members)
@@ -103,7 +103,7 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
         out.reasons.append(reason("rep_seats_proposed", rule=rid, members=members, share=p.share,
                                   proposed=facts.proposed_seats, seats=n))
     out.seats = n
-    _clamp(out, p, spec)
+    _clamp(out, p)
     if p.not_above_last and facts.last_seats is not None and out.seats > facts.last_seats:
         out.reasons.append(reason("rep_seats_last", rule=rid, before=out.seats, last=facts.last_seats))
         out.seats = facts.last_seats
@@ -113,9 +113,8 @@ def seat_count(spec: RuleSpec, t: Township, facts: CongressFacts, branches: int 
     return _cap(out, p, spec, members)
 
 
-def _clamp(out: SeatCount, p: SeatParams, spec: RuleSpec) -> None:
-    """Within low..high: a generally rule moves the count there; a proposal outside is kept only
-    when the bounds are not binding (they are, in every preset) and reported broken."""
+def _clamp(out: SeatCount, p: SeatParams) -> None:
+    """Within low..high: the count (a proposal too) is moved there, with the reason saying from what."""
     n = out.seats
     if n < p.low or n > p.high:
         to = min(max(n, p.low), p.high)

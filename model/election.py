@@ -23,7 +23,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.assignment import assign
-from model.eligibility import Parsed, seated_breaks, seated_rules
+from model.eligibility import Parsed, barred, seated_breaks, seated_rules
 from model.enums import Change, Post, Strength
 from model.reasons import Reason, reason
 from model.referee import make_view
@@ -32,7 +32,7 @@ from model.ruleset import Seat
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of
 from model.slate import Assignment
-from model.strokes import Convention, UnknownCharacter, name_key, unknown_characters
+from model.strokes import Convention, UnknownCharacter, name_key
 
 COMMITTEE_POSTS = frozenset({
     Post.party_secretary, Post.deputy_secretary, Post.deputy_secretary_party,
@@ -208,8 +208,7 @@ class Scorer:
         """(allowed, points, generally rules broken) of the cadre in the seat: allowed when no must
         rule, ban or removal keeps them out."""
         sc = self.sc
-        if cadre in sc.remove or any(b.cadre == cadre and b.township == seat.township
-                                     and b.seat in (None, seat.template.id) for b in sc.bans):
+        if barred(sc, cadre, seat.township, seat.template.id):
             return False, 0, ()
         shape = (seat.posts, seat.principal)  # all that SeatFilter.applies reads of a seat
         rules = self.applying.get(shape)
@@ -314,9 +313,6 @@ def ballot(sc: Scenario, cl: CommitteeList, convention: Convention = Convention.
     lacks raises UnknownCharacter (the first; `unknown_characters` lists them all)."""
     leaders = [x for x in cl.members if x.leader]
     rest = [x for x in cl.candidates if not x.leader]
-    missing = unknown_characters([x.name for x in rest])
-    if missing:
-        raise missing[0]
     keyed = sorted(((name_key(x.name, convention), x) for x in rest), key=lambda kx: (kx[0], kx[1].cadre))
     entries = [BallotEntry(number=i, candidate=x) for i, x in enumerate(leaders, 1)]
     entries += [BallotEntry(number=i, candidate=x, key=k) for i, (k, x) in enumerate(keyed, len(leaders) + 1)]

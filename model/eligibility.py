@@ -67,15 +67,21 @@ def seated_breaks(sc: Scenario, cadre: str, target: Seat, view: View | None = No
     return out
 
 
-def exclusions(sc: Scenario, cadre: str, township: str, seat: str, view: View | None = None) -> list[Reason]:
-    """Why the cadre may not take the seat at all: must seated rules (with the
-    referee's own finding and numbers), bans, removal from the pool."""
+def barred(sc: Scenario, cadre: str, township: str, seat: str) -> list[Reason]:
+    """What the scenario itself says against the cadre in the seat, before any rule: removal from
+    the pool, bans."""
     out: list[Reason] = []
     if cadre in sc.remove:
         out.append(reason("removed"))
-    for ban in sc.bans:
-        if ban.cadre == cadre and ban.township == township and ban.seat in (None, seat):
-            out.append(reason("banned", township=township, seat=seat if ban.seat else None))
+    out += [reason("banned", township=township, seat=seat if ban.seat else None)
+            for ban in sc.bans if ban.cadre == cadre and ban.covers(township, seat)]
+    return out
+
+
+def exclusions(sc: Scenario, cadre: str, township: str, seat: str, view: View | None = None) -> list[Reason]:
+    """Why the cadre may not take the seat at all: must seated rules (with the
+    referee's own finding and numbers), bans, removal from the pool."""
+    out = barred(sc, cadre, township, seat)
     target = next(s for s in sc.seats_of(township) if s.template.id == seat)
     out += [reason("rule_forbids", rule=b.rule, why=b.why.model_dump())
             for b in seated_breaks(sc, cadre, target, view) if b.strength == Strength.must]

@@ -13,7 +13,6 @@ field and value, as `model/records.py` does for the pool.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from model.errors import InputError, InputErrors
 from model.ethnicity import HAN
 from model.overrides import RuleOverride
 from model.people import Frozen, Share, full_years, normalize_ethnicity
-from model.records import Record, _validate_records, is_blank, scalar, table_records, validate_fields
+from model.readers import csv_rows
+from model.records import Record, _validate_records, is_blank, table_records, validate_fields
 from model.structured import decode, parse_structured
+from model.writers import csv_text
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -187,14 +188,8 @@ def read_rows(data: bytes, name: str, errors: list[InputError]) -> tuple[list[li
         wb.close()
         start = next((i for i, r in enumerate(rows) if sum(not is_blank(c) for c in r) >= 2), 0)
         return rows[start:], start + 1
-    try:
-        text = decode(data, name, hint="in Excel save it as 'CSV UTF-8 (逗号分隔)'")
-        return list(csv.reader(io.StringIO(text, newline=""))), 1
-    except InputErrors as e:
-        errors += e.errors
-    except csv.Error as e:
-        errors.append(InputError(f"cannot read the CSV file: {e}", file=name))
-    return None
+    rows = csv_rows(data, name, errors)
+    return None if rows is None else (rows, 1)
 
 
 def _records(data: bytes, name: str, columns: dict[str, str], model: type[Frozen],
@@ -330,29 +325,8 @@ def load_membership_folder(folder: str | Path, townships: dict[str, int], on: da
 
 
 def table_text(columns: dict[str, str], rows: Sequence[Frozen]) -> str:
-    """A CSV with Chinese headers, empty cells for None, 是/否 for yes and no (as the reader reads)."""
-    from model.enums import LABELS, Labeled
-
-    def cell(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, bool):
-            return "是" if v else "否"
-        if isinstance(v, Labeled):
-            return LABELS[v]
-        return scalar(v)
-
-    out = io.StringIO(newline="")
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(columns.values())
-    for r in rows:
-        w.writerow([cell(getattr(r, f)) for f in columns])
-    return out.getvalue()
-
-
-def write_table(path: Path, columns: dict[str, str], rows: Sequence[Frozen]) -> None:
-    """`table_text` in UTF-8 with BOM, so Excel opens it."""
-    path.write_text(table_text(columns, rows), encoding="utf-8-sig")
+    """A CSV with Chinese headers, cells as a scenario folder's (`model/writers.py`), bare newlines."""
+    return csv_text(columns, rows, lineterminator="\n")
 
 
 def membership_files(m: Membership) -> dict[str, bytes]:

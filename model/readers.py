@@ -243,12 +243,23 @@ def _csv_rows(src: Input, errors: list[InputError]) -> list[list[str]] | None:
                                  file=src.name))
         return None
     try:
-        text = decode(src.read(), src.name, hint="in Excel save it as 'CSV UTF-8 (逗号分隔)'")
+        data = src.read()
+    except InputErrors as e:
+        errors += e.errors
+        return None
+    return csv_rows(data, src.name, errors)
+
+
+def csv_rows(data: bytes, name: str, errors: list[InputError]) -> list[list[str]] | None:
+    """The rows of a CSV file's bytes; None if they cannot be read at all (the error is recorded).
+    Every CSV a scenario folder holds is read here, so each says the same about a bad encoding."""
+    try:
+        text = decode(data, name, hint="in Excel save it as 'CSV UTF-8 (逗号分隔)'")
         return list(csv.reader(io.StringIO(text, newline="")))
     except InputErrors as e:
         errors += e.errors
     except csv.Error as e:
-        errors.append(InputError(f"cannot read the CSV file: {e}", file=src.name))
+        errors.append(InputError(f"cannot read the CSV file: {e}", file=name))
     return None
 
 

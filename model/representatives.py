@@ -27,11 +27,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from model.enums import Gender, Occupation, Strength
 from model.membership import CongressFacts, ElectoralUnit, Membership, Nominee
-from model.overrides import RuleOverride, merge_params
+from model.overrides import RuleOverride
 from model.people import full_years
 from model.reasons import Reason, reason
-from model.rules.base import Params
+from model.rules.base import Params, frac
 from model.ruleset import RuleSpec
+from model.scenario import specs_in_force
 from model.slate import RuleInstance
 
 KINDS = ("rep_seats", "rep_structure", "rep_differential", "rep_eligibility", "rep_no_overlap")
@@ -104,11 +105,6 @@ PARAMS: dict[str, type[Params]] = {"rep_structure": StructureParams, "rep_differ
                                    "rep_eligibility": EligibilityParams, "rep_no_overlap": NoParams}
 
 
-def frac(x: float) -> Fraction:
-    """A share as an exact fraction, so both sides compare integers."""
-    return Fraction(x).limit_denominator(1000)
-
-
 def disqualified(n: Nominee, on: date, years: int) -> list[str]:
     """D2-P3's grounds that hold for the nominee: sanction, criminal, investigation, petition,
     unqualified, incapacity (the five kinds; 涉黑涉恶 is read with the criminal penalty)."""
@@ -138,22 +134,14 @@ def rep_rules(base: tuple[RuleSpec, ...], overrides: Mapping[str, RuleOverride])
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise KeyError(f"not a representatives rule of the preset: {unknown}; use some of {sorted(known)}")
-    out = []
-    for spec in base:
-        ov = overrides.get(spec.id)
-        if ov is None:
-            out.append(spec)
-        elif not ov.off:
-            out.append(spec.model_copy(update={"strength": ov.strength or spec.strength,
-                                               "weight": spec.weight if ov.weight is None else ov.weight,
-                                               "params": merge_params(spec.params, ov.params)}))
+    out = specs_in_force(base, overrides)
     for spec in out:
         if spec.kind not in KINDS:
             raise ValueError(f"{spec.id}: unknown representatives rule kind {spec.kind!r}; "
                              f"use one of {KINDS}")
         if spec.kind in PARAMS:
             PARAMS[spec.kind].model_validate(spec.params)
-    return tuple(out)
+    return out
 
 
 @dataclass(frozen=True)

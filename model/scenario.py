@@ -86,6 +86,10 @@ class Ban(BaseModel):
     township: str
     seat: str | None = None
 
+    def covers(self, township: str, kind: str) -> bool:
+        """Whether the ban keeps its cadre out of a seat of this kind in this township."""
+        return township == self.township and self.seat in (None, kind)
+
 
 class Scenario(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -218,8 +222,14 @@ class Scenario(BaseModel):
 def rules_in_force(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> Ruleset:
     """`base` with the overrides applied (the merge rule of model/overrides.py for params);
     rules turned off are gone."""
+    return base.model_copy(update={"rules": specs_in_force(base.rules, overrides)})
+
+
+def specs_in_force(specs: Sequence[RuleSpec], overrides: Mapping[str, RuleOverride]) -> tuple[RuleSpec, ...]:
+    """`specs` with the overrides applied, those turned off gone: the one way an override changes a
+    rule, for the slate's rules and for the representatives' (model/representatives.py) alike."""
     rules: list[RuleSpec] = []
-    for spec in base.rules:
+    for spec in specs:
         ov = overrides.get(spec.id)
         if ov is None:
             rules.append(spec)
@@ -231,7 +241,7 @@ def rules_in_force(base: Ruleset, overrides: Mapping[str, RuleOverride]) -> Rule
             "weight": spec.weight if ov.weight is None else ov.weight,
             "params": merge_params(spec.params, ov.params),
         }))
-    return base.model_copy(update={"rules": tuple(rules)})
+    return tuple(rules)
 
 
 @dataclass(frozen=True)

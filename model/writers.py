@@ -44,8 +44,8 @@ def save_scenario(sc: Scenario, folder: str | Path, *, overwrite: bool = False) 
         )
     texts = {
         SCENARIO_FILE: _scenario_yaml(sc),
-        TOWNSHIPS_FILE: _csv_text(TOWNSHIP_COLUMNS, sc.county.townships),
-        CADRES_FILE: _csv_text(CADRE_COLUMNS, sc.cadres),
+        TOWNSHIPS_FILE: csv_text(TOWNSHIP_COLUMNS, sc.county.townships),
+        CADRES_FILE: csv_text(CADRE_COLUMNS, sc.cadres),
     }
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.parent / f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp"
@@ -98,9 +98,11 @@ def _scenario_meta(sc: Scenario) -> dict[str, Any]:
     return meta
 
 
-def _csv_text(columns: dict[str, str], items: Iterable[BaseModel]) -> str:
+def csv_text(columns: dict[str, str], items: Iterable[BaseModel], *, lineterminator: str = "\r\n") -> str:
+    """A CSV with the Chinese headers of `columns` and the cells as the readers read them back
+    (empty for None, 是/否, Chinese enum labels): a scenario folder's tables and a membership's."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv.writer(buf, lineterminator=lineterminator)
     writer.writerow(columns.values())
     for item in items:
         writer.writerow(_cell(getattr(item, f)) for f in columns)

@@ -128,11 +128,9 @@ def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) 
     per_rows: list[list[int]] = [[] for _ in range(k)]
     per_maxes: list[list[int]] = [[] for _ in range(k)]
     for i in local_rows:
-        row = lm.rows[i]
-        first = int(row.lin.idx[0]) if len(row.lin.idx) else row.enforce[0][0]
-        per_rows[of_col[first]].append(i)
+        per_rows[of_col[block_col(lm, i)]].append(i)
     for m in local_maxes:
-        per_maxes[of_col[lm.maxes[m].target]].append(m)
+        per_maxes[of_col[block_col(lm, -1 - m)]].append(m)
     return Blocks(of_col, dualized, per_rows, per_maxes)
 
 
@@ -169,13 +167,14 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     d = reduced_costs(cost, rows, y)
     d_block = reduced_costs(cost, rows, np.where(blocks.dualized, y, 0.0))  # the block's own rows unpriced
     k = len(blocks.rows)
-    # each block's share U_t of B(y): its rows' y_i side_i and its columns' part
+    # each block's share U_t of B(y): its rows' y_i side_i and its columns' part (float even when no
+    # row is local: numpy's bincount of nothing is int64, and adding the columns' part then fails)
     local = ~blocks.dualized & (y != 0)
     side = np.where(y > 0, rows.hi, rows.lo)
     at = np.flatnonzero(local)
     src = rows.origin[at]
     first_col = np.array([block_col(lm, int(s)) for s in src.tolist()], dtype=np.int64)
-    share = np.bincount(blocks.of_col[first_col], weights=y[at] * side[at], minlength=k)
+    share = np.bincount(blocks.of_col[first_col], weights=y[at] * side[at], minlength=k).astype(float)
     share += np.bincount(blocks.of_col, weights=np.where(d > 0, d * ub, d * lb), minlength=k)
     loss = np.where(lb > 0, 0.0, np.maximum(0.0, -d))  # a column that cannot be 0 is never left out
     loss[n_pairs:] = 0.0

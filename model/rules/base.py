@@ -113,6 +113,12 @@ class Who(Params):
         return self.model_dump(mode="json", exclude_none=True)
 
 
+def frac(x: float) -> Fraction:
+    """A share as an exact fraction (to 1/1000), so both sides compare integers: the count rules',
+    the representatives' seat formula and quotas (model/congress.py, model/representatives.py)."""
+    return Fraction(x).limit_denominator(1000)
+
+
 class CountTarget(Params):
     """At least `min_count` members, at least `min_share` of them (a fraction), or
     more than sat in the same seats before the reshuffle (`more_than_sitting`)."""
@@ -132,7 +138,7 @@ class CountTarget(Params):
     @property
     def share(self) -> Fraction:
         """The share as an exact fraction, so both sides compare integers."""
-        return Fraction(self.min_share or 0).limit_denominator(1000)
+        return frac(self.min_share or 0)
 
     def needed(self, total: int, sitting: int = 0) -> int:
         """How many of `total` members must match: min_count, ceil(share * total),
