@@ -32,14 +32,13 @@ def load_both(folder: str, membership: str | None) -> tuple[Scenario, Membership
 
 
 def cmd_representatives(args: argparse.Namespace) -> int:
+    from service.calls import township_id
     from service.output import write_atomic
     from service.render.representatives import plan_text, plan_workbook
     from solver.representatives import plan_representatives
 
     sc, m = load_both(args.scenario, args.membership)
-    township = sc.township_named(args.township)
-    if township is None:
-        raise UsageError(f"no township '{args.township}'; use one of {sorted(sc.townships)} or its name")
+    township = township_id(sc, args.township)
     try:
         plan = plan_representatives(sc, m, township, time_limit=args.time_limit, workers=args.workers)
     except KeyError as e:

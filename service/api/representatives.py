@@ -33,7 +33,7 @@ from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import at_most, time_limit
 from service.api.reports import FILE, MEDIA, disposition
 from service.api.verbs import run
-from service.calls import TimeLimit, Workers, request_config
+from service.calls import TimeLimit, Workers, request_config, township_id
 from service.store.views import MAX_INT, KeyInfo, MembershipInfo, VersionInfo
 from solver.representatives import TIME_LIMIT, WORKERS, RepPlan, plan_representatives
 
@@ -163,10 +163,6 @@ def stored(request: Request, scenario_id: str, version: int | None) -> tuple[Sce
 
 
 def plan_call(sc: Scenario, m: Membership, body: RepresentativesRequest, seconds: float) -> RepPlan:
-    if body.township not in sc.townships:
-        raise InputErrors([InputError(  # the words of `huanjie representatives --township`
-            f"no township '{body.township}'; use one of {sorted(sc.townships)} or its name", "township",
-            body.township)])
     rules_errors(sc, body.rules, "rules")  # congress.yaml's were checked when it was stored
     try:
         return plan_representatives(sc, m, body.township, body.rules, time_limit=seconds,
@@ -192,7 +188,7 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
                                                                                 limits.sync_max_seconds)
     time_limit(seconds, limits.sync_max_seconds, "sync_max_seconds")
     sc, m = await run_in_threadpool(stored, request, scenario_id, body.version)
-    body = body.model_copy(update={"township": sc.township_named(body.township) or body.township})  # by name
+    body = body.model_copy(update={"township": township_id(sc, body.township)})  # by id or name
     at_most(len(m.nominees_of(body.township)), limits.sync_max_cadres, "sync_max_cadres",
             "the township's nominees")
     plan = await run(plan_call, sc, m, body, seconds)
