@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path as FolderPath
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -31,7 +31,7 @@ from model.scenario import Scenario
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import at_most, time_limit
-from service.api.reports import FILE, MEDIA, disposition
+from service.api.reports import FILE, MEDIA, file_answer
 from service.api.verbs import run
 from service.calls import TimeLimit, Workers, request_config, township_id
 from service.store.views import MAX_INT, KeyInfo, MembershipInfo, VersionInfo
@@ -196,5 +196,4 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
         return plan
     name = sc.townships[body.township].name
     data = await run_in_threadpool(plan_workbook, plan, m, name)
-    return Response(data, media_type=MEDIA["xlsx"],
-                    headers={"Content-Disposition": disposition(f"{name}-党代表-{scenario_id}", "xlsx")})
+    return file_answer(data, "xlsx", f"{name}-党代表-{scenario_id}")
