@@ -30,9 +30,9 @@ from model.representatives import rep_rules
 from model.scenario import Scenario
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
-from service.api.limits import at_most, time_limit
+from service.api.limits import at_most
 from service.api.reports import FILE, MEDIA, file_answer
-from service.api.verbs import run
+from service.api.verbs import run, sync_seconds
 from service.calls import TimeLimit, Workers, request_config, township_id
 from service.store.views import MAX_INT, KeyInfo, MembershipInfo, VersionInfo
 from solver.representatives import TIME_LIMIT, WORKERS, RepPlan, plan_representatives
@@ -184,9 +184,7 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
     from service.render.representatives import plan_workbook
 
     limits = request.app.state.settings.limits
-    seconds = body.time_limit if "time_limit" in body.model_fields_set else min(body.time_limit,
-                                                                                limits.sync_max_seconds)
-    time_limit(seconds, limits.sync_max_seconds, "sync_max_seconds")
+    seconds = sync_seconds(request, body, body.time_limit)
     sc, m = await run_in_threadpool(stored, request, scenario_id, body.version)
     body = body.model_copy(update={"township": township_id(sc, body.township)})  # by id or name
     at_most(len(m.nominees_of(body.township)), limits.sync_max_cadres, "sync_max_cadres",
