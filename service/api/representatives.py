@@ -64,12 +64,16 @@ def from_upload(files: list[tuple[str, bytes]], sc: Scenario) -> Membership:
             "upload units.csv (or .xlsx), nominees.csv (or .xlsx) and optionally congress.yaml, each once "
             f"(given: {', '.join(sorted(names)) or '-'}; not expected: {', '.join(extra) or '-'})",
             FILES_FIELD)])
-    units, nominees = (picked[UNITS_FILE][0], picked[NOMINEES_FILE][0])
-    congress = (names[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in names else None
-    m = load_membership((names[units], units), (names[nominees], nominees), congress,
-                        scenario_townships(sc), sc.reshuffle_date)
+    m = read_files(names, picked[UNITS_FILE][0], picked[NOMINEES_FILE][0], sc)
     rules_errors(sc, m.settings.rules, "rules", CONGRESS_FILE)
     return m
+
+
+def read_files(files: dict[str, bytes], units: str, nominees: str, sc: Scenario) -> Membership:
+    """The membership in `files` (name -> bytes; congress.yaml when there), as the folder reader reads it."""
+    congress = (files[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in files else None
+    return load_membership((files[units], units), (files[nominees], nominees), congress,
+                           scenario_townships(sc), sc.reshuffle_date)
 
 
 def rules_errors(sc: Scenario, overrides: dict[str, RuleOverride], field: str, file: str = "") -> None:
@@ -156,10 +160,7 @@ def stored(request: Request, scenario_id: str, version: int | None) -> tuple[Sce
     store = request.app.state.store
     _, sc = store.scenarios.resolve(scenario_id, version)
     _, files = store.memberships.files(scenario_id)
-    congress = (files[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in files else None
-    units, nominees = (f"{stem}.csv" for stem in (UNITS_FILE, NOMINEES_FILE))
-    return sc, load_membership((files[units], units), (files[nominees], nominees), congress,
-                               scenario_townships(sc), sc.reshuffle_date)
+    return sc, read_files(files, f"{UNITS_FILE}.csv", f"{NOMINEES_FILE}.csv", sc)
 
 
 def plan_call(sc: Scenario, m: Membership, body: RepresentativesRequest, seconds: float) -> RepPlan:
