@@ -182,7 +182,7 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
                           scenario_id: str = Path(), format: Literal["json", "xlsx"] = Query(
                               "json", description="json: the plan; xlsx: the Excel workbook `--xlsx` writes")
                           ) -> Any:
-    from service.render.representatives import plan_workbook
+    from service.render.representatives import plan_stem, plan_workbook
 
     limits = request.app.state.settings.limits
     seconds = sync_seconds(request, body, body.time_limit)
@@ -195,4 +195,4 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
         return plan
     name = sc.townships[body.township].name
     data = await run_in_threadpool(plan_workbook, plan, m, name)
-    return file_answer(data, "xlsx", f"{name}-党代表-{scenario_id}")
+    return file_answer(data, "xlsx", plan_stem(name, scenario_id))
