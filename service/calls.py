@@ -95,6 +95,21 @@ def request_config(*examples: dict[str, Any]) -> ConfigDict:
 # --------------------------------------------------------------------------- checks against the scenario
 
 
+def unknown_township(sc: Scenario, township: str) -> InputError:
+    """A township named neither by id nor by name (the verbs that take a name: elections,
+    representatives), in one set of words for the CLI and the API."""
+    return InputError(f"no township '{township}'; use one of {sorted(sc.townships)} or its name",
+                      "township", township)
+
+
+def township_id(sc: Scenario, township: str) -> str:
+    """The township's id, named by id or by name; an unknown one is an input error."""
+    tid = sc.township_named(township)
+    if tid is None:
+        raise InputErrors([unknown_township(sc, township)])
+    return tid
+
+
 def seat_errors(sc: Scenario, township: str, seat: str) -> list[InputError]:
     """A township the scenario lacks, or a seat kind its team does not have (why-not, recommend)."""
     if township not in sc.townships:

@@ -34,6 +34,7 @@ from service.calls import (
     refuse,
     request_config,
     slate_references,
+    unknown_township,
 )
 
 if TYPE_CHECKING:
@@ -71,11 +72,6 @@ class ListsRequest(BaseModel):
         if self.assignments is not None:
             errors += slate_references(sc, self.assignments)
         return errors
-
-
-def unknown_township(sc: Scenario, township: str) -> InputError:
-    return InputError(f"unknown township '{township}'; use one of {sorted(sc.townships)} or its name",
-                      "township", township)
 
 
 class TownshipLists(BaseModel):

@@ -31,15 +31,29 @@ def load_both(folder: str, membership: str | None) -> tuple[Scenario, Membership
     return sc, load_membership_folder(where, scenario_townships(sc), sc.reshuffle_date)
 
 
+def targets(args: argparse.Namespace) -> None:
+    """--json and --xlsx checked before the solve, none of them a file the run reads (the membership's
+    included: input_files knows the scenario's alone)."""
+    from model.membership import CONGRESS_FILE, NOMINEES_FILE, TABLE_SUFFIXES, UNITS_FILE
+    from service.output import check_target, input_files
+
+    where = Path(args.membership or args.scenario)
+    reads = input_files([args.scenario]) | {where / CONGRESS_FILE} | {
+        where / f"{stem}{s}" for stem in (UNITS_FILE, NOMINEES_FILE) for s in TABLE_SUFFIXES}
+    for flag in ("json", "xlsx"):
+        if getattr(args, flag):
+            check_target(getattr(args, flag), reads, what=f"--{flag}")
+
+
 def cmd_representatives(args: argparse.Namespace) -> int:
+    from service.calls import township_id
     from service.output import write_atomic
     from service.render.representatives import plan_text, plan_workbook
     from solver.representatives import plan_representatives
 
+    targets(args)
     sc, m = load_both(args.scenario, args.membership)
-    township = sc.township_named(args.township)
-    if township is None:
-        raise UsageError(f"no township '{args.township}'; use one of {sorted(sc.townships)} or its name")
+    township = township_id(sc, args.township)
     try:
         plan = plan_representatives(sc, m, township, time_limit=args.time_limit, workers=args.workers)
     except KeyError as e:

@@ -14,7 +14,7 @@ from service.api.auth import Viewer
 from service.api.bodies import WhatIfBody
 from service.api.errors import ANSWERS, Problem
 from service.api.jobs import ended_text
-from service.api.reports import ended_result
+from service.api.reports import SLATE, ended_result
 from service.render.county_view import (
     NOT_APPLICABLE,
     Charts,
@@ -33,8 +33,6 @@ class ConflictAnswer(Conflict):
 
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], responses=ANSWERS)
-SLATE = {404: {"model": Problem, "description": "no such job, result or slate"},
-         409: {"model": Problem, "description": "the job has not ended"}}
 SLATE_NUMBER = Query(1, ge=1, le=1000, description="1 = the best (as /view)")
 
 

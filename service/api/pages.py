@@ -17,7 +17,7 @@ from model.readers import load_scenario_folder
 from model.reasons import Reason
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, Problem
-from service.api.reports import ended_result
+from service.api.reports import SLATE, ended_result
 from service.api.representatives import attach_folder
 from service.render.web import Labels, SlateView, Worded, labels, slate_view, worded
 from service.store.views import MAX_INT, VersionInfo
@@ -54,9 +54,7 @@ def label_tables(_: Viewer) -> Labels:
     return labels()
 
 
-@router.get("/v1/jobs/{job_id}/view", response_model=SlateView, tags=["jobs"],
-            responses={404: {"model": Problem, "description": "no such job, result or slate"},
-                       409: {"model": Problem, "description": "the job has not ended"}},
+@router.get("/v1/jobs/{job_id}/view", response_model=SlateView, tags=["jobs"], responses=SLATE,
             summary="an ended job's slate as the staff's tables: each team (with ids) and 退出名单")
 async def view(request: Request, job_id: str, _: Viewer,
                slate: int = Query(1, ge=1, le=1000, description="1 = the best")) -> SlateView:

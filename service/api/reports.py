@@ -26,6 +26,11 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 FILE = {"schema": {"type": "string", "format": "binary"}}
 
 
+SLATE = {404: {"model": Problem, "description": "no such job, result or slate"},
+         409: {"model": Problem, "description": "the job has not ended"}}
+"""What `ended_result` answers besides the slate."""
+
+
 async def ended_result(request: Request, job_id: str, index: int, what: str) -> tuple[Scenario, SolveResult]:
     """The scenario and result of an ended job that holds slate `index` (0-based): 409 before its end,
     404 without a result or that slate. `what` names what comes at the end (the 409's message)."""
@@ -45,10 +50,15 @@ def disposition(stem: str, ext: str) -> str:
     return f"attachment; filename=\"{ascii_stem}.{ext}\"; filename*=UTF-8''{quote(f'{stem}.{ext}', safe='')}"
 
 
+def file_answer(body: bytes | str, ext: str, stem: str) -> Response:
+    """A file to download: its media type by `ext` and its name (`stem.ext`) in Content-Disposition."""
+    return Response(body if isinstance(body, bytes) else body.encode(), media_type=MEDIA[ext],
+                    headers={"Content-Disposition": disposition(stem, ext)})
+
+
 @router.get("/{job_id}/report", response_class=Response,
             responses={200: {"description": "the report file", "content": {m: FILE for m in MEDIA.values()}},
-                       404: {"model": Problem, "description": "no such job, result or slate"},
-                       409: {"model": Problem, "description": "the job has not ended"},
+                       **SLATE,
                        503: {"model": Problem, "description": "pdf: no Chromium to print with"}},
             summary="an ended job's slate as the report `huanjie report` writes: Excel, HTML or PDF")
 async def report(request: Request, job_id: str, _: Viewer,
@@ -71,5 +81,4 @@ async def report(request: Request, job_id: str, _: Viewer,
     except OutputError as e:  # Chromium ran and failed
         raise HTTPException(503, f"Chromium could not print the report: {e}") from None
     stem = f"{sc.name or sc.county.name}-{job_id}" + (f"-{slate}" if slate > 1 else "")
-    return Response(body if isinstance(body, bytes) else body.encode(), media_type=MEDIA[format],
-                    headers={"Content-Disposition": disposition(stem, format)})
+    return file_answer(body, format, stem)

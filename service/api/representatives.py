@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path as FolderPath
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -30,10 +30,10 @@ from model.representatives import rep_rules
 from model.scenario import Scenario
 from service.api.auth import Planner, Viewer
 from service.api.errors import ANSWERS, OverLimit, Problem
-from service.api.limits import at_most, time_limit
-from service.api.reports import FILE, MEDIA, disposition
-from service.api.verbs import run
-from service.calls import TimeLimit, Workers, request_config
+from service.api.limits import at_most
+from service.api.reports import FILE, MEDIA, file_answer
+from service.api.verbs import run, sync_seconds
+from service.calls import TimeLimit, Workers, request_config, township_id
 from service.store.views import MAX_INT, KeyInfo, MembershipInfo, VersionInfo
 from solver.representatives import TIME_LIMIT, WORKERS, RepPlan, plan_representatives
 
@@ -64,12 +64,16 @@ def from_upload(files: list[tuple[str, bytes]], sc: Scenario) -> Membership:
             "upload units.csv (or .xlsx), nominees.csv (or .xlsx) and optionally congress.yaml, each once "
             f"(given: {', '.join(sorted(names)) or '-'}; not expected: {', '.join(extra) or '-'})",
             FILES_FIELD)])
-    units, nominees = (picked[UNITS_FILE][0], picked[NOMINEES_FILE][0])
-    congress = (names[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in names else None
-    m = load_membership((names[units], units), (names[nominees], nominees), congress,
-                        scenario_townships(sc), sc.reshuffle_date)
+    m = read_files(names, picked[UNITS_FILE][0], picked[NOMINEES_FILE][0], sc)
     rules_errors(sc, m.settings.rules, "rules", CONGRESS_FILE)
     return m
+
+
+def read_files(files: dict[str, bytes], units: str, nominees: str, sc: Scenario) -> Membership:
+    """The membership in `files` (name -> bytes; congress.yaml when there), as the folder reader reads it."""
+    congress = (files[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in files else None
+    return load_membership((files[units], units), (files[nominees], nominees), congress,
+                           scenario_townships(sc), sc.reshuffle_date)
 
 
 def rules_errors(sc: Scenario, overrides: dict[str, RuleOverride], field: str, file: str = "") -> None:
@@ -156,17 +160,10 @@ def stored(request: Request, scenario_id: str, version: int | None) -> tuple[Sce
     store = request.app.state.store
     _, sc = store.scenarios.resolve(scenario_id, version)
     _, files = store.memberships.files(scenario_id)
-    congress = (files[CONGRESS_FILE], CONGRESS_FILE) if CONGRESS_FILE in files else None
-    units, nominees = (f"{stem}.csv" for stem in (UNITS_FILE, NOMINEES_FILE))
-    return sc, load_membership((files[units], units), (files[nominees], nominees), congress,
-                               scenario_townships(sc), sc.reshuffle_date)
+    return sc, read_files(files, f"{UNITS_FILE}.csv", f"{NOMINEES_FILE}.csv", sc)
 
 
 def plan_call(sc: Scenario, m: Membership, body: RepresentativesRequest, seconds: float) -> RepPlan:
-    if body.township not in sc.townships:
-        raise InputErrors([InputError(  # the words of `huanjie representatives --township`
-            f"no township '{body.township}'; use one of {sorted(sc.townships)} or its name", "township",
-            body.township)])
     rules_errors(sc, body.rules, "rules")  # congress.yaml's were checked when it was stored
     try:
         return plan_representatives(sc, m, body.township, body.rules, time_limit=seconds,
@@ -185,14 +182,12 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
                           scenario_id: str = Path(), format: Literal["json", "xlsx"] = Query(
                               "json", description="json: the plan; xlsx: the Excel workbook `--xlsx` writes")
                           ) -> Any:
-    from service.render.representatives import plan_workbook
+    from service.render.representatives import plan_stem, plan_workbook
 
     limits = request.app.state.settings.limits
-    seconds = body.time_limit if "time_limit" in body.model_fields_set else min(body.time_limit,
-                                                                                limits.sync_max_seconds)
-    time_limit(seconds, limits.sync_max_seconds, "sync_max_seconds")
+    seconds = sync_seconds(request, body, body.time_limit)
     sc, m = await run_in_threadpool(stored, request, scenario_id, body.version)
-    body = body.model_copy(update={"township": sc.township_named(body.township) or body.township})  # by name
+    body = body.model_copy(update={"township": township_id(sc, body.township)})  # by id or name
     at_most(len(m.nominees_of(body.township)), limits.sync_max_cadres, "sync_max_cadres",
             "the township's nominees")
     plan = await run(plan_call, sc, m, body, seconds)
@@ -200,5 +195,4 @@ async def representatives(request: Request, body: RepresentativesRequest, _: Pla
         return plan
     name = sc.townships[body.township].name
     data = await run_in_threadpool(plan_workbook, plan, m, name)
-    return Response(data, media_type=MEDIA["xlsx"],
-                    headers={"Content-Disposition": disposition(f"{name}-党代表-{scenario_id}", "xlsx")})
+    return file_answer(data, "xlsx", plan_stem(name, scenario_id))

@@ -85,14 +85,22 @@ class DiffBody(calls.DiffRequest):
     other: VersionRef
 
 
+def sync_seconds(request: Request, body: BaseModel, seconds: float) -> float:
+    """A call answered at once: a default time limit (the CLI's, meant for a job) capped at
+    sync_max_seconds; one the body gives past it is a 413."""
+    most = request.app.state.settings.limits.sync_max_seconds
+    if "time_limit" not in body.model_fields_set:
+        seconds = min(seconds, most)
+    time_limit(seconds, most, "sync_max_seconds")
+    return seconds
+
+
 @router.post("/solve", response_model=SolveResult,
              summary="solve a small pool now (larger ones: POST /v1/jobs)")
 async def solve(request: Request, body: SolveBody, _: Planner) -> SolveResult:
     limits = request.app.state.settings.limits
     opts = fields_of(body, calls.SolveOptions)
-    if "time_limit" not in body.model_fields_set:  # the CLI's 60 s default is a job's; here the cap is
-        opts = opts.model_copy(update={"time_limit": min(opts.time_limit, limits.sync_max_seconds)})
-    time_limit(opts.time_limit, limits.sync_max_seconds, "sync_max_seconds")
+    opts = opts.model_copy(update={"time_limit": sync_seconds(request, body, opts.time_limit)})
     sc = await run_in_threadpool(resolve, request, body.scenario_id, body.version)
     pool(sc.pool_size, limits.sync_max_cadres, "sync_max_cadres")
     return await run(calls.solve_call, sc, opts)

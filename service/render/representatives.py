@@ -212,6 +212,11 @@ def plan_workbook(plan: RepPlan, m: Membership, township_name: str) -> bytes:
     return tables_workbook(plan_tables(plan, m, township_name))
 
 
+def plan_stem(township_name: str, scenario_id: str) -> str:
+    """The workbook's file name (without .xlsx) for a download."""
+    return f"{township_name}-党代表-{scenario_id}"
+
+
 def generated_text(paths: list[str], m: Membership) -> str:
     return f"已生成 {len(m.units)} 个选举单位、{len(m.nominees)} 名代表候选人推荐人选:" + "、".join(paths)
 

@@ -120,9 +120,7 @@ def slate_view(sc: Scenario, result: SolveResult, index: int = 0) -> SlateView:
         parts.append(TownshipView(township=t.id, name=t.name,
                                   team=TeamTable(title=table.title, header=list(TEAM_COLUMNS), rows=rows),
                                   leavers=plain(leavers_table(sc, slate, names, t.id))))
-    totals: dict[str, int] = {}
-    for term in slate.score.terms if slate.score else ():
-        totals[term.term] = totals.get(term.term, 0) + term.points
+    totals = slate.score.by_term() if slate.score else {}
     rules = [RuleTally(rule=r.rule, strength_zh=r.strength_zh, held=r.held, broken=r.broken,
                        penalty=r.penalty) for r in rule_report(sc, slate).rows]
     return SlateView(slate=index + 1, slates=len(result.slates), status=result.status.value,

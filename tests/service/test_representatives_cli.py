@@ -53,3 +53,15 @@ def test_generate_writes_files_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert (folder / "nominees.csv").read_bytes() == (DEMO / "nominees.csv").read_bytes()
     assert run_cli(["nominees", "generate", str(folder)]).code == 2
     assert run_cli(["nominees", "generate", str(folder), "--overwrite"]).code == 0
+
+
+def test_an_output_over_a_membership_file_is_refused_before_the_solve(tmp_path: Path) -> None:
+    """--json or --xlsx naming one of the run's membership files exits 2 and leaves it as it was."""
+    folder = tmp_path / "c"
+    shutil.copytree(DEMO, folder)
+    units = folder / "units.csv"
+    before = units.read_bytes()
+    for flag in ("--json", "--xlsx"):
+        r = run_cli(["representatives", str(folder), "--township", "t03", flag, str(units)])
+        assert r.code == 2 and "input files" in r.err, r.err
+        assert units.read_bytes() == before
