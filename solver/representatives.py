@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from model.congress import apportion, seat_count
 from model.enums import Strength
 from model.membership import Membership
-from model.overrides import RuleOverride
+from model.overrides import RuleOverride, overlay_rules
 from model.reasons import Reason, reason
 from model.representatives import (
     DifferentialParams,
@@ -380,7 +380,8 @@ def plan_representatives(sc: Scenario, m: Membership, township: str,
                          overrides: dict[str, RuleOverride] | None = None, time_limit: float = TIME_LIMIT,
                          workers: int = WORKERS, seed: int = 0) -> RepPlan:
     """Seats, apportionment and selection for one township of the scenario."""
-    rules = rep_rules(sc.base_ruleset.representatives, {**m.settings.rules, **(overrides or {})})
+    # a request's overrides are laid over congress.yaml's by the one merge rule (model/overrides.py)
+    rules = rep_rules(sc.base_ruleset.representatives, overlay_rules(m.settings.rules, overrides or {}))
     seat_spec = next((r for r in rules if r.kind == "rep_seats"), None)
     if seat_spec is None:
         raise KeyError(f"preset {sc.base_ruleset.id} has no seat rule for representatives (kind rep_seats)")

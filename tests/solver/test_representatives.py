@@ -9,7 +9,12 @@ from datetime import date
 from model.enums import Gender, Occupation
 from model.membership import CongressFacts, ElectoralUnit, Nominee
 from model.overrides import RuleOverride
-from model.representatives import RepProblem, check_selection, rep_rules, structure_problems
+from model.representatives import (
+    RepProblem,
+    check_selection,
+    rep_rules,
+    structure_problems,
+)
 from model.ruleset import load_preset
 from model.slate import SolveStatus
 from solver.representatives import select_representatives
@@ -150,3 +155,30 @@ def test_a_person_rule_made_must_is_let_go_by_its_strength() -> None:
     assert r.status == SolveStatus.INFEASIBLE
     assert [(x.rule, x.parameter, x.before, x.after, x.override) for x in r.relaxations] == [
         ("D1-P5", "strength", "must", "generally", {"strength": "generally"})]
+
+
+def test_a_requests_override_is_laid_over_congress_yaml() -> None:
+    """A request's override of a rule that congress.yaml also overrides merges with it key by key
+    (model/overrides.py's one rule): D1-P4's final margin from congress.yaml (0 here) stays when the request
+    changes only the rule's strength (the two were once joined by replacing the whole override)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from model.io import load_scenario
+    from model.membership import load_membership_folder, scenario_townships
+    from solver.representatives import plan_representatives
+
+    demo = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
+    sc = load_scenario(demo)
+    m = load_membership_folder(demo, scenario_townships(sc), sc.reshuffle_date)
+    short = replace(m, settings=m.settings.model_copy(update={"rules": {
+        **m.settings.rules, "D1-P4": RuleOverride(params={"final": 0.0, "final_strict": False})}}))
+    alone = plan_representatives(sc, short, "t03", time_limit=10)
+    softer = {"D1-P4": RuleOverride(strength="generally")}
+    both = plan_representatives(sc, short, "t03", softer, time_limit=10)
+    assert alone.result.selection is not None and both.result.selection is not None
+    sizes = [[len(u.final) for u in p.result.selection.units] for p in (alone, both)]  # type: ignore[union-attr]
+    assert sizes[0] == sizes[1]
+    default = plan_representatives(sc, m, "t03", time_limit=10)
+    assert default.result.selection is not None
+    assert sum(sizes[0]) < sum(len(u.final) for u in default.result.selection.units)  # 0 margin: shorter
