@@ -86,7 +86,7 @@ class Builder(BuildState):
             self.allowed[self.cadre_index[cid], :] = False
         for ban in self.sc.bans:
             for g in self.groups:
-                if g.seat.township == ban.township and ban.seat in (None, g.seat.template.id):
+                if ban.covers(g.seat.township, g.seat.template.id):
                     self.allowed[self.cadre_index[ban.cadre], g.index] = False
         for pin in self.sc.pins:
             for g in self.groups:

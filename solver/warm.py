@@ -159,7 +159,7 @@ def restriction(b: Builder, pins: tuple[Pin, ...] | list[Pin], bans: tuple[Ban, 
     for ban in bans:
         c = b.cadre_index.get(ban.cadre)
         for g in b.groups:
-            if c is not None and g.seat.township == ban.township and ban.seat in (None, g.seat.template.id):
+            if c is not None and ban.covers(g.seat.township, g.seat.template.id):
                 col = b.vars.column(g.index, c)
                 if col is not None:
                     off[col] = True

@@ -177,7 +177,7 @@ def stay_forbidden(c: Cadre, seat: Seat, view: View) -> str | None:
     another seat or a `must` seated rule (its id); None if the seat is open to them."""
     if c.id in view.removed:
         return "remove"
-    if any(b.cadre == c.id and b.township == seat.township and b.seat in (None, seat.template.id)
+    if any(b.cadre == c.id and b.covers(seat.township, seat.template.id)
            for b in view.bans):
         return "ban"
     if any(pin.cadre == c.id and not pin.takes(seat.township, seat.template.id) for pin in view.pins):
