@@ -63,10 +63,8 @@ class CpView:
         check.check()
         self.set_objective()
         check.check()
-        if lm.hints:
-            cols = np.fromiter(lm.hints.keys(), dtype=np.int64, count=len(lm.hints))
-            vals = np.fromiter(lm.hints.values(), dtype=np.int64, count=len(lm.hints))
-            self.write_hints(cols, vals)
+        if len(lm.hint_cols):
+            self.write_hints(lm.hint_cols, lm.hint_vals)
 
     def apply_hints(self, vals: np.ndarray) -> None:
         """Hint every kept column with its value in `vals`."""

@@ -91,7 +91,7 @@ def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group
     score = cost[:n_pairs] + np.random.default_rng(0).random(n_pairs) * 0.5
     keep[best_per_group(score, groups, every, per_group)] = True
     keep[best_of_each(score, cadres, per_cadre)] = True
-    hinted = [c for c, v in lm.hints.items() if c < n_pairs and v]
+    hinted = lm.hint_cols[(lm.hint_cols < n_pairs) & (lm.hint_vals != 0)]
     keep[hinted] = True
     if also is not None:
         keep[:n_pairs] |= also

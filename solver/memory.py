@@ -35,7 +35,10 @@ benchmarks/growth.py).
 
 from __future__ import annotations
 
+import ctypes
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from model.reasons import Reason, reason
 
@@ -98,3 +101,23 @@ def refuse_above(found: Estimate, bound_mb: float | None) -> None:
     """Raise `MemoryBoundExceeded` when the estimate is above the bound (None: no bound)."""
     if bound_mb is not None and found.megabytes > bound_mb:
         raise MemoryBoundExceeded(found, bound_mb)
+
+
+def give_back() -> None:
+    """Hand the memory freed so far back to the system. glibc keeps freed blocks
+    below its (self-raising) mmap threshold in the heap, so the temporaries of the
+    build and of the relaxation's rows stay in the process's footprint after they
+    are freed: on 100 x 5,000 the relaxation's rows left 220 MB so, given back in
+    10 ms. Called after each large phase, so the next one's peak does not stand on
+    them. A no-op where the C library has no `malloc_trim`."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None

@@ -28,7 +28,7 @@ from solver.explain import explain_infeasible
 from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, value
-from solver.memory import MAX_MEMORY_MB
+from solver.memory import MAX_MEMORY_MB, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat
@@ -311,6 +311,7 @@ class Search:
         # 5,000 cadres (2 million pairs) the first block proves it in about 1.3 s.
         limit = max(WALK_FLOOR, min(stop.remaining() / 4, self.b.n_pairs * WALK_PER_PAIR))
         got = township_bound(self.b, self.bound, self.target, stop, self.how, limit)  # one point below B
+        give_back()
         if got is None:
             return None
         self.township = min(self.township, math.floor(got.value + 1e-6))
@@ -384,7 +385,7 @@ class Search:
         return unproven(vals, stats), share
 
     def hint(self, vals: np.ndarray) -> None:
-        self.b.model.hints = dict(enumerate(vals.tolist()))
+        self.b.model.set_hints(np.arange(len(vals)), vals)
         if self.view is not None:
             self.view.apply_hints(vals)
 
@@ -496,6 +497,7 @@ def solve(
     check = Checkpoint(stop, time_limit=settings.time_limit)
     try:
         b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
+        give_back()  # the build's temporaries, before the relaxation's rows are written
         pairs = b.n_pairs
         plan = Plan.of(stop, perf_counter() - t0, top)  # budget: the referee's part set aside
         check = check.on(plan.search)

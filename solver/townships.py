@@ -37,6 +37,7 @@ import numpy as np
 from model.slate import SolveStatus
 from solver.cpsat import CpView
 from solver.linear import INF, Lin, LinearModel, MaxRow, Row
+from solver.memory import give_back
 from solver.relaxation import Bound, Rows, lagrangian, reduced_costs
 from solver.run import Workers, run_cpsat
 from solver.state import BuildState
@@ -186,6 +187,7 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     starts = np.searchsorted(blocks.of_col[cols_of], np.arange(k + 1))
     tol = 1e-6 * (1.0 + abs(value))
     solved = 0
+    give_back()  # the split's and the pricing's temporaries, before the blocks' models
     for t in order:
         if value < target - tol or stop.should_stop() or perf_counter() - t0 >= limit:
             break

@@ -247,7 +247,8 @@ def searched_restricted(p: Prepared, r: Restriction, stop: Stop, judged: Scenari
     hint = np.zeros(b.n_pairs, dtype=bool)
     hint[near[~r.off[near]]] = True
     hint[list(r.take)] = True
-    b.model.hints = dict.fromkeys(np.flatnonzero(hint).tolist(), 1)
+    on = np.flatnonzero(hint)
+    b.model.set_hints(on, np.ones(len(on), np.int64))
     saved = b.objective, b.recorded
     if freed:  # N-4 instances the pins take out: their cost leaves the objective, the referee agrees
         b.objective = (b.objective + lin_sum([freed_cost(b, x) * x.amount for x in freed])).merged()
