@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp  # pb2: 27 ms to import, once
 
 from solver.budget import EVERY, Checkpoint
 from solver.linear import INF, Lin, LinearModel
@@ -259,8 +259,6 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     SetCoefficient) took about 40% of a small county's LP (c05-250: 16 of 38 ms).
     The columns added by later rounds go in one by one (`Master.add`), so GLOP
     keeps its basis between rounds."""
-    from ortools.linear_solver import linear_solver_pb2
-
     proto = linear_solver_pb2.MPModelProto(maximize=True)
     # The artificial columns first, row by row, then `cols` in their order: the order the
     # calls per entry made them in, so GLOP walks the same path to the same duals.
