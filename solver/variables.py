@@ -7,13 +7,14 @@ candidates are in pool order, so a pair's column is found by a binary search.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from model.enums import Post
 from solver.facts import Pool, SeatGroup
-from solver.linear import Lin, LinearModel, Var
+from solver.linear import Lin, LinearModel, Var, ones
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Variables:
     pair_cadre: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     pair_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     optional: dict[tuple[int, Post], Var] = field(default_factory=dict)
+    by_cadre: tuple[np.ndarray, np.ndarray] | None = None
+    """`cadre_columns`' index, made on first use."""
 
     @property
     def n_pairs(self) -> int:
@@ -39,7 +42,35 @@ class Variables:
     def group_sum(self, g: int, mask: np.ndarray) -> Lin:
         """How many of the cadres in `mask` sit in group g (0 .. its seat count)."""
         hit = np.flatnonzero(mask[self.cands[g]])
-        return Lin(self.starts[g] + hit, np.ones(len(hit), np.int64))
+        return Lin(self.starts[g] + hit, ones(len(hit)))
+
+    def columns(self, groups: Sequence[int]) -> np.ndarray:
+        """The columns of these groups' pairs, group after group in the order given, each
+        group's in pool order: what concatenating `pairs_of` gives, in one numpy pass (a
+        county-wide count rule spans hundreds of groups)."""
+        g = np.asarray(groups, dtype=np.int64)
+        if len(g) == 0:
+            return np.zeros(0, np.int64)
+        first = np.asarray(self.starts, dtype=np.int64)[g]
+        size = np.fromiter((len(self.cands[i]) for i in g.tolist()), dtype=np.int64, count=len(g))
+        before = np.cumsum(size) - size  # where each group's columns begin in the result
+        return np.repeat(first - before, size) + np.arange(int(size.sum()), dtype=np.int64)
+
+    def sum_over(self, groups: Sequence[int], mask: np.ndarray) -> Lin:
+        """How many of the cadres in the pool mask `mask` sit in these groups: the sum of
+        `group_sum(g, mask)` over them, column for column."""
+        cols = self.columns(groups)
+        hit = cols[mask[self.pair_cadre[cols]]]
+        return Lin(hit, ones(len(hit)))
+
+    def cadre_columns(self, c: int) -> np.ndarray:
+        """Pool cadre c's pair columns, ascending (so in group order)."""
+        if self.by_cadre is None:
+            order = np.argsort(self.pair_cadre, kind="stable")
+            ends = np.cumsum(np.bincount(self.pair_cadre, minlength=int(self.pair_cadre.max(initial=-1)) + 1))
+            self.by_cadre = (order, np.concatenate(([0], ends)))
+        order, ptr = self.by_cadre
+        return order[ptr[c]:ptr[c + 1]] if c + 1 < len(ptr) else order[:0]
 
     def column(self, g: int, c: int) -> int | None:
         """The column of pool cadre c in group g, None if that pair has none."""
