@@ -84,9 +84,13 @@ class Builder(BuildState):
                     continue
                 groups = np.fromiter(masks, dtype=np.int64, count=len(masks))
                 fails = np.stack(list(masks.values()), axis=1)  # cadre x group, all groups at once
-                allowed = self.allowed[:, groups]
-                hits = (allowed & fails).sum(axis=0)
-                self.allowed[:, groups] = allowed & ~fails
+                if len(groups) == len(self.groups):  # the rule reads every seat: in place
+                    hits = np.count_nonzero(self.allowed & fails, axis=0)
+                    self.allowed &= ~fails
+                else:
+                    allowed = self.allowed[:, groups]
+                    hits = np.count_nonzero(allowed & fails, axis=0)
+                    self.allowed[:, groups] = allowed & ~fails
                 for j, n in zip(groups.tolist(), hits.tolist(), strict=True):
                     if n:
                         self.excluded[j][spec.id] = n

@@ -11,7 +11,7 @@ import numpy as np
 
 from model.enums import Strength
 from solver.encoders import ENCODERS
-from solver.linear import unit_sum
+from solver.linear import INF, unit_sum
 from solver.prechecks import empty_seat_reason
 from solver.state import BuildState
 
@@ -21,21 +21,18 @@ def fill_every_seat(b: BuildState) -> None:
     too few candidates is infeasible, with the reason why."""
     for g, cands in enumerate(b.cands):
         count = b.groups[g].count
-        xs = unit_sum(b.pairs_of(g))
         if len(cands) < count:
             b.reasons.append(empty_seat_reason(b, g))
             b.model.fail()
-        elif count == 1:
-            b.model.add_exactly_one(xs)
         else:
-            b.model.add(xs == count)
+            b.model.add_unit(b.pairs_of(g), count, count, "exactly_one" if count == 1 else "linear")
 
 
 def sit_once(b: BuildState) -> None:
     """A cadre takes at most one seat in the county (so cadres may move between
     townships, 交流); a cadre with one candidate pair needs no row."""
     for c in np.flatnonzero(np.bincount(b.pair_cadre, minlength=b.pool.size) > 1).tolist():
-        b.model.add_at_most_one(unit_sum(b.vars.cadre_columns(c)))
+        b.model.add_unit(b.vars.cadre_columns(c), -INF, 1, "at_most_one")
 
 
 def pin(b: BuildState) -> None:

@@ -238,7 +238,15 @@ def _rank_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
 @seated("hometown_avoidance", township_of)
 def _hometown_avoidance(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     town = b.sc.county.townships[s.township]
-    return (pool.hometown == town.id) | (pool.hometown == town.name)
+    grew_up = b.memo.get("hometowns")
+    if grew_up is None:  # cadres by hometown as written, once a build (not a pool compare per township)
+        grew_up = b.memo["hometowns"] = {}
+        for i, h in enumerate(pool.hometown.tolist()):
+            grew_up.setdefault(h, []).append(i)
+    out = np.zeros(pool.size, dtype=bool)
+    out[grew_up.get(town.id, [])] = True
+    out[grew_up.get(town.name, [])] = True
+    return out
 
 
 @seated("service_years", lambda s: s.seat.posts)

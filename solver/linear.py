@@ -289,6 +289,15 @@ class LinearModel:
         self.check.tick(1 + len(lin.idx) // EVERY)
         return row
 
+    def add_unit(self, cols: np.ndarray, lo: float, hi: float, kind: str = "linear") -> Row:
+        """lo <= the sum of these columns <= hi, for columns known ascending and distinct
+        (a seat group's pairs, a cadre's): the row `add` stores, without merging it
+        (a county writes one per cadre)."""
+        row = Row(Lin(cols, ones(len(cols))), lo, hi, kind)
+        self.rows.append(row)
+        self.check.tick(1 + len(cols) // EVERY)
+        return row
+
     def add_exactly_one(self, xs: list[Var] | Lin) -> Row:
         return self.add(as_sum(xs) == 1, "exactly_one")
 

@@ -29,7 +29,7 @@ from model.scenario import Scenario
 from model.slate import Assignment
 from solver.budget import EVERY, POOL_PER_TICK, Checkpoint
 from solver.facts import Pool, SeatGroup, build_groups, build_pool
-from solver.linear import Bound, Expr, Lin, LinearModel, Var, ones
+from solver.linear import Bound, Expr, Lin, LinearModel, Var
 from solver.variables import Variables
 
 
@@ -120,17 +120,27 @@ class BuildState:
 
     def count_who(self, groups: list[int], who: Who) -> Lin:
         """How many cadres matching a count rule's filter (for each seat's own township,
-        `Pool.who`) sit in these groups: the sum of their `group_sum`s, in one pass."""
-        cols = self.vars.columns(groups)
-        self.check.tick(1 + len(cols) // EVERY + self.pool.size // POOL_PER_TICK)
-        town = self.group_township[self.pair_group[cols]]
-        hit = cols[self.pool.who_at(who, self.pair_cadre[cols], town)]
-        return Lin(hit, ones(len(hit)))
+        `Pool.who`) sit in these groups: the sum of their `group_sum`s, the filter's mask
+        made once per township it reads (once in all when it reads none)."""
+        masks: dict[int | None, np.ndarray] = {}
+
+        def mask_of(g: int) -> np.ndarray:
+            town = self.groups[g].township if who.local is not None else None
+            if town not in masks:
+                self.check.tick(1 + self.pool.size // POOL_PER_TICK)
+                masks[town] = self.pool.who(who, self.groups[g].township)
+            return masks[town]
+
+        count = self.vars.sum_over(groups, mask_of)
+        self.check.tick(1 + len(count.idx) // EVERY)
+        return count
 
     def sum_over(self, groups: list[int], mask: np.ndarray) -> Lin:
-        """How many of the cadres in the pool mask sit in these groups (`Variables.sum_over`)."""
+        """How many of the cadres in the pool mask sit in these groups."""
         self.check.tick(1 + self.pool.size // POOL_PER_TICK)
-        return self.vars.sum_over(groups, mask)
+        count = self.vars.sum_over(groups, lambda g: mask)
+        self.check.tick(1 + len(count.idx) // EVERY)
+        return count
 
     def params(self, spec: RuleSpec) -> Any:
         """The rule's parameters, parsed once in a build (several steps read them; each

@@ -7,7 +7,7 @@ candidates are in pool order, so a pair's column is found by a binary search.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,24 +44,24 @@ class Variables:
         hit = np.flatnonzero(mask[self.cands[g]])
         return Lin(self.starts[g] + hit, ones(len(hit)))
 
-    def columns(self, groups: Sequence[int]) -> np.ndarray:
-        """The columns of these groups' pairs, group after group in the order given, each
-        group's in pool order: what concatenating `pairs_of` gives, in one numpy pass (a
-        county-wide count rule spans hundreds of groups)."""
-        g = np.asarray(groups, dtype=np.int64)
-        if len(g) == 0:
-            return np.zeros(0, np.int64)
-        first = np.asarray(self.starts, dtype=np.int64)[g]
-        size = np.fromiter((len(self.cands[i]) for i in g.tolist()), dtype=np.int64, count=len(g))
-        before = np.cumsum(size) - size  # where each group's columns begin in the result
-        return np.repeat(first - before, size) + np.arange(int(size.sum()), dtype=np.int64)
-
-    def sum_over(self, groups: Sequence[int], mask: np.ndarray) -> Lin:
-        """How many of the cadres in the pool mask `mask` sit in these groups: the sum of
-        `group_sum(g, mask)` over them, column for column."""
-        cols = self.columns(groups)
-        hit = cols[mask[self.pair_cadre[cols]]]
-        return Lin(hit, ones(len(hit)))
+    def sum_over(self, groups: Sequence[int], mask_of: Callable[[int], np.ndarray]) -> Lin:
+        """How many cadres sit in these groups who are in each group's pool mask
+        `mask_of(g)`: the sum of `group_sum(g, mask_of(g))` over them, column for column.
+        Consecutive groups with the same mask (one array) are read as one slice of
+        `pair_cadre`, which is the groups' candidates end to end: a township's team
+        is one slice, as is the county for a filter that reads no township."""
+        parts: list[np.ndarray] = []
+        i, n = 0, len(groups)
+        while i < n:
+            mask, j = mask_of(groups[i]), i + 1
+            while j < n and groups[j] == groups[j - 1] + 1 and mask_of(groups[j]) is mask:
+                j += 1
+            lo, last = self.starts[groups[i]], groups[j - 1]
+            hi = self.starts[last] + len(self.cands[last])
+            parts.append(lo + np.flatnonzero(mask[self.pair_cadre[lo:hi]]))
+            i = j
+        idx = parts[0] if len(parts) == 1 else np.concatenate([*parts, np.zeros(0, np.int64)])
+        return Lin(idx, ones(len(idx)))
 
     def cadre_columns(self, c: int) -> np.ndarray:
         """Pool cadre c's pair columns, ascending (so in group order)."""
