@@ -16,6 +16,8 @@ county, so cadres may move between townships (交流).
 
 from __future__ import annotations
 
+import numpy as np
+
 from model.enums import Strength
 from model.reasons import Reason, reason
 from model.scenario import Scenario
@@ -77,11 +79,21 @@ class Builder(BuildState):
         for spec in self.sc.ruleset_in_force.rules:
             if spec.kind in SEATED and spec.strength == Strength.must:
                 self.check.check()  # each rule reads every pair
-                for j, fails in seated_fail_masks(self, spec).items():
-                    hit = fails & self.allowed[:, j]
-                    if hit.any():
-                        self.excluded[j][spec.id] = int(hit.sum())
-                    self.allowed[:, j] &= ~fails
+                masks = seated_fail_masks(self, spec)
+                if not masks:
+                    continue
+                groups = np.fromiter(masks, dtype=np.int64, count=len(masks))
+                fails = np.stack(list(masks.values()), axis=1)  # cadre x group, all groups at once
+                if len(groups) == len(self.groups):  # the rule reads every seat: in place
+                    hits = np.count_nonzero(self.allowed & fails, axis=0)
+                    self.allowed &= ~fails
+                else:
+                    allowed = self.allowed[:, groups]
+                    hits = np.count_nonzero(allowed & fails, axis=0)
+                    self.allowed[:, groups] = allowed & ~fails
+                for j, n in zip(groups.tolist(), hits.tolist(), strict=True):
+                    if n:
+                        self.excluded[j][spec.id] = n
         for cid in self.sc.remove:
             self.allowed[self.cadre_index[cid], :] = False
         for ban in self.sc.bans:

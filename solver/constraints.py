@@ -11,7 +11,7 @@ import numpy as np
 
 from model.enums import Strength
 from solver.encoders import ENCODERS
-from solver.linear import Lin
+from solver.linear import INF, unit_sum
 from solver.prechecks import empty_seat_reason
 from solver.state import BuildState
 
@@ -21,32 +21,25 @@ def fill_every_seat(b: BuildState) -> None:
     too few candidates is infeasible, with the reason why."""
     for g, cands in enumerate(b.cands):
         count = b.groups[g].count
-        xs = Lin(b.pairs_of(g), np.ones(len(cands), np.int64))
         if len(cands) < count:
             b.reasons.append(empty_seat_reason(b, g))
             b.model.fail()
-        elif count == 1:
-            b.model.add_exactly_one(xs)
         else:
-            b.model.add(xs == count)
+            b.model.add_unit(b.pairs_of(g), count, count, "exactly_one" if count == 1 else "linear")
 
 
 def sit_once(b: BuildState) -> None:
     """A cadre takes at most one seat in the county (so cadres may move between
     townships, 交流); a cadre with one candidate pair needs no row."""
-    order = np.argsort(b.pair_cadre, kind="stable")
-    _cadres, first, n = np.unique(b.pair_cadre[order], return_index=True, return_counts=True)
-    for start, k in zip(first[n > 1].tolist(), n[n > 1].tolist(), strict=True):
-        cols = order[start:start + k]
-        b.model.add_at_most_one(Lin(cols, np.ones(k, np.int64)))
+    for c in np.flatnonzero(np.bincount(b.pair_cadre, minlength=b.pool.size) > 1).tolist():
+        b.model.add_unit(b.vars.cadre_columns(c), -INF, 1, "at_most_one")
 
 
 def pin(b: BuildState) -> None:
     """A pinned cadre takes one of the pinned seats (the others are dropped
     already); in relax mode the pin may be dropped, at a cost of one."""
     for p in b.sc.pins:
-        cols = np.flatnonzero(b.pair_cadre == b.cadre_index[p.cadre])
-        terms = Lin(cols, np.ones(len(cols), np.int64))
+        terms = unit_sum(b.vars.cadre_columns(b.cadre_index[p.cadre]))
         if b.relax:
             dropped = b.slack[("pin", p.cadre)] = b.model.new_bool_var(f"drop_{p.cadre}")
             b.model.add(terms + dropped == 1)

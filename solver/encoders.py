@@ -16,13 +16,13 @@ against each other when this module is imported (`check_registries`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 
 from model.enums import Rank, Strength
 from model.reasons import reason
-from model.rules import REGISTRY, kind_of
+from model.rules import REGISTRY
 from model.rules.career import recent_principals, related_pairs
 from model.rules.counts import Counted, Place, part_key, sitting_matches
 from model.rules.expertise import ExpertiseParams
@@ -30,20 +30,38 @@ from model.rules.seated import SeatedKind, own_posts
 from model.rules.shape import ShapeParams, post_count_problem, shape_problems
 from model.ruleset import RuleSpec
 from solver.facts import POSTS, Pool, SeatGroup
-from solver.linear import Expr, Lin, lin_sum
+from solver.linear import Expr, Lin, lin_sum, unit_sum
 from solver.state import BuildState
 
 FailMask = Callable[[object, Pool, SeatGroup, BuildState], np.ndarray]
 Encoder = Callable[[BuildState, RuleSpec], None]
+ReadsOf = Callable[[SeatGroup], Hashable]
 SEATED: dict[str, FailMask] = {}
+READS: dict[str, ReadsOf] = {}
 ENCODERS: dict[str, Encoder] = {}
 
 
-def seated(kind: str) -> Callable[[FailMask], FailMask]:
-    """Register a vectorized 'who fails this seat' mask for a seated rule kind."""
+def anywhere(s: SeatGroup) -> Hashable:
+    """A mask that reads nothing of the seat: one for every group."""
+    return ()
+
+
+def township_of(s: SeatGroup) -> Hashable:
+    return s.township
+
+
+def rank_of(s: SeatGroup) -> Hashable:
+    return s.rank
+
+
+def seated(kind: str, reads: ReadsOf) -> Callable[[FailMask], FailMask]:
+    """Register a vectorized 'who fails this seat' mask for a seated rule kind. `reads`
+    gives what of the seat group the mask reads (its township, its rank, ...): groups
+    alike in it share one mask, made once per rule (a county has hundreds of groups)."""
 
     def deco(fn: FailMask) -> FailMask:
         SEATED[kind] = fn
+        READS[kind] = reads
         ENCODERS[kind] = encode_seated
         return fn
 
@@ -74,12 +92,25 @@ def lifted(p: object, b: BuildState) -> np.ndarray | None:
 
 def seated_fail_masks(b: BuildState, spec: RuleSpec) -> dict[int, np.ndarray]:
     """Group index -> mask of cadres who would break the rule in that group's seats (an
-    exception of the scenario that lifts the rule clears its cadre)."""
-    p = kind_of(spec).parse(spec)
-    mask = SEATED[spec.kind]
+    exception of the scenario that lifts the rule clears its cadre). Groups alike in what
+    the mask reads (`seated`) share one read-only array."""
+    p = b.params(spec)
+    mask, reads = SEATED[spec.kind], READS[spec.kind]
     free = lifted(p, b)
-    masks = {g.index: mask(p, b.pool, g, b) for g in b.groups if p.applies(g.seat)}
-    return masks if free is None else {g: m & ~free for g, m in masks.items()}
+    shared: dict[Hashable, np.ndarray] = {}
+    masks: dict[int, np.ndarray] = {}
+    for g in b.groups:
+        if not p.applies(g.seat):
+            continue
+        key = reads(g)
+        m = shared.get(key)
+        if m is None:
+            m = mask(p, b.pool, g, b)
+            m = m if free is None else m & ~free
+            m.flags.writeable = False
+            shared[key] = m
+        masks[g.index] = m
+    return masks
 
 
 def encode_seated(b: BuildState, spec: RuleSpec) -> None:
@@ -95,17 +126,17 @@ def encode_seated(b: BuildState, spec: RuleSpec) -> None:
 # --- seated kinds: one mask each --------------------------------------------------
 
 
-@seated("experience")
+@seated("experience", anywhere)
 def _experience(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return getattr(pool, p.field) < p.min_years
 
 
-@seated("min_education")
+@seated("min_education", anywhere)
 def _min_education(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.education < p.minimum.level
 
 
-@seated("ethnic_head")
+@seated("ethnic_head", township_of)
 def _ethnic_head(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     minority = b.sc.county.townships[s.township].ethnic_minority
     if minority is None:
@@ -113,7 +144,7 @@ def _ethnic_head(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.ethnicity != minority
 
 
-@seated("renomination")
+@seated("renomination", anywhere)
 def _renomination(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         weak = pool.incompetent > p.max_incompetent_share
@@ -122,7 +153,7 @@ def _renomination(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return weak & ~pool.renomination_override
 
 
-@seated("age_cap")
+@seated("age_cap", rank_of)
 def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     male = ~pool.female
     kept_cap = np.where(male, p.kept_male, p.kept_female)
@@ -144,7 +175,7 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return fails | (promoted & (pool.age > cap))
 
 
-@seated("same_post_tenure")
+@seated("same_post_tenure", lambda s: (s.township, s.seat.township, s.seat.posts))
 def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     """Sitting members of the township whose current post's seat shares a post of the group's
     seat (`held_posts`, `own_posts`), or any member when `same_post` is false."""
@@ -174,12 +205,12 @@ def shared_posts(b: BuildState, township: str, posts: tuple) -> np.ndarray:
     return memo[key]
 
 
-@seated("min_merit")
+@seated("min_merit", anywhere)
 def _min_merit(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.merit < p.min_points
 
 
-@seated("full_term")
+@seated("full_term", township_of)
 def _full_term(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     male = ~pool.female
     limit = np.where(pool.kept, np.where(male, p.kept_male, p.kept_female),
@@ -188,29 +219,37 @@ def _full_term(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return moved & (pool.age + p.term_years > limit)
 
 
-@seated("no_demotion")
+@seated("no_demotion", rank_of)
 def _no_demotion(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return pool.rank > s.rank
 
 
-@seated("one_step_promotion")
+@seated("one_step_promotion", rank_of)
 def _one_step_promotion(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     return s.rank - pool.rank >= 2
 
 
-@seated("rank_years")
+@seated("rank_years", rank_of)
 def _rank_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     promoted = (pool.rank >= 1) & (pool.rank + 1 == s.rank)
     return promoted & (pool.rank_years >= 0) & (pool.rank_years < p.min_years)
 
 
-@seated("hometown_avoidance")
+@seated("hometown_avoidance", township_of)
 def _hometown_avoidance(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     town = b.sc.county.townships[s.township]
-    return (pool.hometown == town.id) | (pool.hometown == town.name)
+    grew_up = b.memo.get("hometowns")
+    if grew_up is None:  # cadres by hometown as written, once a build (not a pool compare per township)
+        grew_up = b.memo["hometowns"] = {}
+        for i, h in enumerate(pool.hometown.tolist()):
+            grew_up.setdefault(h, []).append(i)
+    out = np.zeros(pool.size, dtype=bool)
+    out[grew_up.get(town.id, [])] = True
+    out[grew_up.get(town.name, [])] = True
+    return out
 
 
-@seated("service_years")
+@seated("service_years", lambda s: s.seat.posts)
 def _service_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     fails = (pool.work_years >= 0) & (pool.work_years < p.min_work_years)
     if any(post in p.party_posts for post in s.seat.posts):
@@ -223,8 +262,20 @@ def _service_years(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
 
 def sits_in(b: BuildState, c: int, groups: list[int]) -> Lin:
     """How many of these groups' seats cadre `c` takes (0 or 1): the columns that exist."""
-    cols = [col for g in groups if (col := b.vars.column(g, c)) is not None]
-    return Lin(np.array(cols, dtype=np.int64), np.ones(len(cols), dtype=np.int64))
+    cols = b.vars.cadre_columns(c)
+    on = np.zeros(len(b.groups), dtype=bool)
+    on[groups] = True
+    return unit_sum(cols[on[b.pair_group[cols]]])
+
+
+def columns_by_township(b: BuildState, c: int) -> dict[int, list[int]]:
+    """Township index -> cadre c's pair columns in its seat groups, ascending: `sits_in`
+    of the township's groups, for a cadre asked about every township (N-6)."""
+    cols = b.vars.cadre_columns(c)
+    out: dict[int, list[int]] = {}
+    for col, t in zip(cols.tolist(), b.group_township[b.pair_group[cols]].tolist(), strict=True):
+        out.setdefault(t, []).append(col)
+    return out
 
 
 @encoder("recent_principal_kept")
@@ -232,7 +283,7 @@ def encode_recent_principal_kept(b: BuildState, spec: RuleSpec) -> None:
     """1 - (the cadre takes a seat of their own post), for each recent principal whose seats
     are not all closed before the search (`b.allowed`) and whom no exception lifts; must:
     they take one. The referee reads the same closure from the rules (`stay_forbidden`)."""
-    p = kind_of(spec).parse(spec)
+    p = b.params(spec)
     free = lifted(p, b)
     if not any(True for _ in recent_principals(p, b.view)) and spec.strength != Strength.must:
         b.record(spec, "county", 0)
@@ -260,19 +311,20 @@ def encode_relatives_apart(b: BuildState, spec: RuleSpec) -> None:
     """For each related pair and township: must, at most one of the two on its team;
     otherwise both[pair, t] is exactly (both sit there), a township's violation is their
     max (generally) or their count (prefer)."""
-    p = kind_of(spec).parse(spec)
+    p = b.params(spec)
     pairs = related_pairs(p, b.view.cadres)
     if not pairs:
         if spec.strength != Strength.must:
             b.record(spec, "county", 0)
         return
+    where = {c: columns_by_township(b, b.cadre_index[c]) for x, y, _ in pairs for c in (x, y)}
     for ti, town in enumerate(b.sc.county.townships):
-        groups = [g.index for g in b.groups if g.township == ti]
         both: list[Expr] = []
         for k, (x, y, _) in enumerate(pairs):
-            ya, yb = sits_in(b, b.cadre_index[x], groups), sits_in(b, b.cadre_index[y], groups)
-            if not (len(ya.idx) and len(yb.idx)):
+            xs, ys = where[x].get(ti), where[y].get(ti)
+            if not (xs and ys):
                 continue
+            ya, yb = unit_sum(xs), unit_sum(ys)
             if spec.strength == Strength.must:
                 b.require(f"{spec.id}@{town.id}", ya + yb <= 1)
                 continue
@@ -303,7 +355,7 @@ def encode_place(b: BuildState, spec: RuleSpec, place: Place) -> None:
     for label, target in p.parts.items():
         sitting = sitting_matches(b.view, target, place) if target.more_than_sitting else 0
         need = target.needed(len(place.seats), sitting)
-        count = lin_sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
+        count = b.count_who(groups, target.who)
         key = part_key(place.key, label)
         if spec.strength == Strength.must:
             b.require_count(spec, label, f"{spec.id}@{key}", count, need)
@@ -315,14 +367,14 @@ def encode_place(b: BuildState, spec: RuleSpec, place: Place) -> None:
 def encode_min_count(b: BuildState, spec: RuleSpec) -> None:
     """At each place of the rule (a township's team, the county's seats or one
     post county-wide), as the referee checks it."""
-    for place in b.places(spec, kind_of(spec).parse(spec)):
+    for place in b.places(spec, b.params(spec)):
         encode_place(b, spec, place)
 
 
 @encoder("expertise_cover")
 def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
     """covered[group] is exactly (some counted member has a tag of the group)."""
-    p: ExpertiseParams = kind_of(spec).parse(spec)
+    p: ExpertiseParams = b.params(spec)
     tags = b.pool.expertise
     has = {label: np.array([bool(t & set(members)) for t in tags], dtype=bool)
            for label, members in p.groups.items()}
@@ -330,7 +382,7 @@ def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
         groups = [g.index for g in b.groups if g.township == ti and p.applies(g.seat)]
         covered = []
         for label in p.groups:
-            n = lin_sum(b.group_sum(g, has[label]) for g in groups)
+            n = b.sum_over(groups, has[label])
             lit = b.model.new_bool_var(f"cov_{spec.id}_{town.id}_{label}")
             b.model.add(n >= 1).only_enforce_if(lit)
             b.model.add(n == 0).only_enforce_if(~lit)
@@ -346,7 +398,7 @@ def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
 def encode_team_shape(b: BuildState, spec: RuleSpec) -> None:
     """Seat counts, together and apart are fixed by the template; a post count
     that optional posts can change is a linear expression over their counts."""
-    p: ShapeParams = kind_of(spec).parse(spec)
+    p: ShapeParams = b.params(spec)
     fixed_only = p.model_copy(update={"posts": {}, "large_extra": {}})
     for ti, town in enumerate(b.sc.county.townships):
         large = b.large[ti]

@@ -62,10 +62,24 @@ class Pool:
     def who(self, w: Who, township: int | None = None) -> np.ndarray:
         """Mask of cadres matching a count rule's filter, for seats of `township`
         (None: each cadre's own township, as when counting the outgoing teams)."""
-        m = np.ones(self.size, dtype=bool)
+        m = self.matching(w)
         if w.local is not None:
             here = self.township >= 0 if township is None else self.township == township
             m &= here == w.local
+        return m
+
+    def who_at(self, w: Who, cadres: np.ndarray, townships: np.ndarray) -> np.ndarray:
+        """`who(w, townships[k])[cadres[k]]` for each k at once: a count over many seat
+        groups' pairs (`cadres`, and the township of each pair's seat) in one pass."""
+        m = self.matching(w)[cadres]
+        if w.local is not None:
+            m &= (self.township[cadres] == townships) == w.local
+        return m
+
+    def matching(self, w: Who) -> np.ndarray:
+        """Mask of cadres meeting every condition of the filter but `local` (the one
+        that depends on the seat's township)."""
+        m = np.ones(self.size, dtype=bool)
         if w.max_age is not None:
             m &= self.age <= w.max_age
         if w.min_age is not None:

@@ -28,6 +28,21 @@ EXACT = 2**53
 Lit = tuple[int, bool]
 """A literal: (column, negated)."""
 
+_ONES = np.ones(1024, np.int64)
+_ONES.flags.writeable = False
+
+
+def ones(n: int) -> np.ndarray:
+    """n unit coefficients: a read-only view of one shared array, since a build writes
+    tens of thousands of unit sums (a group's fill row, a cadre's sit-once row, a count)
+    and a fresh np.ones costs a microsecond each time. Coefficients are never written to."""
+    global _ONES
+    if n > len(_ONES):
+        grown = np.ones(max(n, 2 * len(_ONES)), np.int64)
+        grown.flags.writeable = False
+        _ONES = grown
+    return _ONES[:n]
+
 
 class Lin:
     """const + sum(coef[k] * column idx[k]); immutable."""
@@ -44,7 +59,7 @@ class Lin:
         if isinstance(e, Lin):
             return e
         if isinstance(e, Var):
-            return Lin(np.array([e.col]), np.ones(1, dtype=np.int64))
+            return Lin(np.array([e.col]), ones(1))
         return Lin(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), int(e))
 
     def __add__(self, other: Expr) -> Lin:
@@ -100,10 +115,17 @@ class Lin:
             total = np.bincount(self.idx, weights=self.coef, minlength=top)
             cols = np.flatnonzero(total)
             return Lin(cols, total[cols].astype(np.int64), self.const)
-        cols, inv = np.unique(self.idx, return_inverse=True)
-        coef = np.bincount(inv, weights=self.coef, minlength=len(cols)).astype(np.int64)
+        # A short row over scattered columns (a literal and a count, two cadres' pairs): sort it,
+        # and add up the runs of a column only where it repeats.
+        order = np.argsort(self.idx, kind="stable")
+        idx, coef = self.idx[order], self.coef[order]
+        new = idx[1:] != idx[:-1]
+        if not new.all():
+            starts = np.flatnonzero(np.concatenate(([True], new)))
+            idx, coef = idx[starts], np.add.reduceat(coef, starts)
+        coef = coef.astype(np.int64, copy=False)
         keep = coef != 0
-        return Lin(cols[keep], coef[keep], self.const)
+        return Lin(idx, coef, self.const) if keep.all() else Lin(idx[keep], coef[keep], self.const)
 
     def value(self, vals: np.ndarray) -> int:
         return int(self.const + int(np.dot(self.coef, vals[self.idx])))
@@ -270,6 +292,15 @@ class LinearModel:
         self.check.tick(1 + len(lin.idx) // EVERY)
         return row
 
+    def add_unit(self, cols: np.ndarray, lo: float, hi: float, kind: str = "linear") -> Row:
+        """lo <= the sum of these columns <= hi, for columns known ascending and distinct
+        (a seat group's pairs, a cadre's): the row `add` stores, without merging it
+        (a county writes one per cadre)."""
+        row = Row(Lin(cols, ones(len(cols))), lo, hi, kind)
+        self.rows.append(row)
+        self.check.tick(1 + len(cols) // EVERY)
+        return row
+
     def add_exactly_one(self, xs: list[Var] | Lin) -> Row:
         return self.add(as_sum(xs) == 1, "exactly_one")
 
@@ -308,10 +339,15 @@ def lin_sum(exprs: Iterable[Expr]) -> Lin:
                sum(p.const for p in parts))
 
 
+def unit_sum(cols: np.ndarray | list[int]) -> Lin:
+    """The sum of these columns, each once."""
+    return Lin(np.asarray(cols, dtype=np.int64), ones(len(cols)))
+
+
 def as_sum(xs: list[Var] | Lin) -> Lin:
     if isinstance(xs, Lin):
         return xs
-    return Lin(np.array([x.col for x in xs], dtype=np.int64), np.ones(len(xs), dtype=np.int64))
+    return Lin(np.array([x.col for x in xs], dtype=np.int64), ones(len(xs)))
 
 
 def value(e: Expr, vals: np.ndarray) -> int:

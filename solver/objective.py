@@ -16,7 +16,7 @@ from model.enums import Strength
 from model.leavers import kept_members
 from model.score import continuity_posts
 from solver.facts import POSTS
-from solver.linear import Expr, Lin, lin_sum
+from solver.linear import Lin, lin_sum
 from solver.state import BuildState
 
 TERM_TICKS = 64
@@ -27,16 +27,20 @@ at every 64 of them (a 5,000-cadre county ran 0.3 s between two looks)."""
 
 def continuing(b: BuildState) -> np.ndarray:
     """Per pair: the seat continues its cadre's career in the same township (连任 or a
-    usual step, `model.score.continuity_posts`)."""
+    usual step, `model.score.continuity_posts`). Only sitting members' pairs can: the
+    posts are read for them alone, and only at their own township's seats."""
     pool, c = b.pool, b.pair_cadre
     posts = np.zeros((pool.size, len(POSTS)), dtype=bool)
-    for i, cadre in enumerate(b.sc.cadres):
-        for p in continuity_posts(b.sc, cadre):
+    for i in np.flatnonzero(pool.sitting).tolist():
+        for p in continuity_posts(b.sc, b.sc.cadres[i]):
             posts[i, POSTS.index(p)] = True
         b.check.tick(TERM_TICKS)
-    home = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
-    main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)[b.pair_group]
-    return pool.sitting[c] & (pool.township[c] == home) & posts[c, main]
+    home = b.group_township[b.pair_group]
+    at = np.flatnonzero(pool.sitting[c] & (pool.township[c] == home))
+    main = np.array([g.main_post_index for g in b.groups], dtype=np.int64)
+    out = np.zeros(len(c), dtype=bool)
+    out[at] = posts[c[at], main[b.pair_group[at]]]
+    return out
 
 
 def stepping(b: BuildState, cont: np.ndarray | None = None) -> np.ndarray:
@@ -78,15 +82,27 @@ def left_out_cost(b: BuildState, kept: np.ndarray | None = None) -> int:
     return w * int((kept_mask(b) if kept is None else kept).sum()) if w else 0
 
 
-def rule_costs(b: BuildState) -> list[Expr]:
-    """-cost x amount for each recorded instance whose cost is above 0."""
-    terms: list[Expr] = []
+def rule_costs(b: BuildState) -> Lin:
+    """The sum of -cost x amount over the recorded instances whose cost is above 0,
+    written at once (a product per instance took 30 ms on a 5,000-cadre county)."""
+    idx: list[np.ndarray] = []
+    coef: list[np.ndarray] = []
+    costs: list[int] = []
+    const = 0
     for r in b.recorded:
         cost = b.big_m if r.spec.strength == Strength.generally else r.spec.weight
         if cost:
-            terms.append(-cost * r.amount)
+            amount = Lin.of(r.amount)
+            if len(amount.idx):
+                idx.append(amount.idx)
+                coef.append(amount.coef)
+                costs.append(cost)
+            const -= cost * amount.const
         b.check.tick(TERM_TICKS)  # thousands of instances on a large county
-    return terms
+    if not idx:
+        return Lin.of(const)
+    per = np.repeat(np.array(costs, dtype=np.int64), [len(i) for i in idx])
+    return Lin(np.concatenate(idx), -per * np.concatenate(coef), const)
 
 
 def set_objective(b: BuildState) -> None:
@@ -95,7 +111,7 @@ def set_objective(b: BuildState) -> None:
     points = pair_points(b, kept)
     b.check.check()  # each term reads every pair
     cols = np.flatnonzero(points)
-    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b, kept)), *rule_costs(b)]).merged()
+    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b, kept)), rule_costs(b)]).merged()
     b.check.check()
     b.model.maximize(b.objective)
 

@@ -38,7 +38,7 @@ def precheck(b: BuildState) -> None:
     for spec in b.sc.ruleset_in_force.rules:
         if spec.strength != Strength.must or not isinstance(kind_of(spec), CountKind):
             continue
-        p = kind_of(spec).parse(spec)
+        p = b.params(spec)
         places = b.count_groups(spec, p)
         precheck_total(b, spec, p, places)
         for place, idx in places:
@@ -55,8 +55,13 @@ def precheck(b: BuildState) -> None:
 
 def available(b: BuildState, target: Any, groups: list[int]) -> int:
     """Cadres who match the target and may take a seat of one of these groups."""
-    masks = [b.pool.who(target.who, b.groups[g].township) & b.allowed[:, g] for g in groups]
-    return int(np.any(masks, axis=0).sum()) if masks else 0
+    by_town: dict[int, list[int]] = {}
+    for g in groups:
+        by_town.setdefault(b.groups[g].township, []).append(g)
+    out = np.zeros(b.pool.size, dtype=bool)
+    for town, gs in by_town.items():
+        out |= b.pool.who(target.who, town) & b.allowed[:, gs].any(axis=1)
+    return int(out.sum())
 
 
 def precheck_total(b: BuildState, spec: RuleSpec, p: Any, places: list) -> None:

@@ -22,11 +22,12 @@ from model.enums import Post, Strength
 from model.reasons import Reason
 from model.referee import big_m, make_view
 from model.rules import kind_of
+from model.rules.base import Who
 from model.rules.counts import CountKind, Place
 from model.ruleset import RuleSpec, Seat
 from model.scenario import Scenario
 from model.slate import Assignment
-from solver.budget import POOL_PER_TICK, Checkpoint
+from solver.budget import EVERY, POOL_PER_TICK, Checkpoint
 from solver.facts import Pool, SeatGroup, build_groups, build_pool
 from solver.linear import Bound, Expr, Lin, LinearModel, Var
 from solver.variables import Variables
@@ -75,6 +76,7 @@ class BuildState:
         self.large = [rs.is_large(t.residents, t.party_members) for t in sc.county.townships]
         self.cadre_index = {cid: i for i, cid in enumerate(self.pool.ids)}
         self.group_of = {(s.township, s.id): g.index for g in self.groups for s in g.seats}
+        self.group_township = np.array([g.township for g in self.groups], dtype=np.int64)
 
     # --- the variables, under the names the search reads ---------------------------
 
@@ -115,6 +117,39 @@ class BuildState:
         # a count rule reads the whole pool per group: 5,000 cadres take as long as 80 columns
         self.check.tick(1 + len(mask) // POOL_PER_TICK)
         return self.vars.group_sum(g, mask)
+
+    def count_who(self, groups: list[int], who: Who) -> Lin:
+        """How many cadres matching a count rule's filter (for each seat's own township,
+        `Pool.who`) sit in these groups: the sum of their `group_sum`s, the filter's mask
+        made once per township it reads (once in all when it reads none)."""
+        masks: dict[int | None, np.ndarray] = {}
+
+        def mask_of(g: int) -> np.ndarray:
+            town = self.groups[g].township if who.local is not None else None
+            if town not in masks:
+                self.check.tick(1 + self.pool.size // POOL_PER_TICK)
+                masks[town] = self.pool.who(who, self.groups[g].township)
+            return masks[town]
+
+        count = self.vars.sum_over(groups, mask_of)
+        self.check.tick(1 + len(count.idx) // EVERY)
+        return count
+
+    def sum_over(self, groups: list[int], mask: np.ndarray) -> Lin:
+        """How many of the cadres in the pool mask sit in these groups."""
+        self.check.tick(1 + self.pool.size // POOL_PER_TICK)
+        count = self.vars.sum_over(groups, lambda g: mask)
+        self.check.tick(1 + len(count.idx) // EVERY)
+        return count
+
+    def params(self, spec: RuleSpec) -> Any:
+        """The rule's parameters, parsed once in a build (several steps read them; each
+        parse is a pydantic validation)."""
+        memo = self.memo.setdefault("params", {})
+        got = memo.get(id(spec))
+        if got is None or got[0] is not spec:
+            got = memo[id(spec)] = (spec, kind_of(spec).parse(spec))
+        return got[1]
 
     # --- places of count rules --------------------------------------------------------
 

@@ -7,13 +7,14 @@ candidates are in pool order, so a pair's column is found by a binary search.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from model.enums import Post
 from solver.facts import Pool, SeatGroup
-from solver.linear import Lin, LinearModel, Var
+from solver.linear import Lin, LinearModel, Var, ones
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Variables:
     pair_cadre: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     pair_group: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     optional: dict[tuple[int, Post], Var] = field(default_factory=dict)
+    by_cadre: tuple[np.ndarray, np.ndarray] | None = None
+    """`cadre_columns`' index, made on first use."""
 
     @property
     def n_pairs(self) -> int:
@@ -39,7 +42,35 @@ class Variables:
     def group_sum(self, g: int, mask: np.ndarray) -> Lin:
         """How many of the cadres in `mask` sit in group g (0 .. its seat count)."""
         hit = np.flatnonzero(mask[self.cands[g]])
-        return Lin(self.starts[g] + hit, np.ones(len(hit), np.int64))
+        return Lin(self.starts[g] + hit, ones(len(hit)))
+
+    def sum_over(self, groups: Sequence[int], mask_of: Callable[[int], np.ndarray]) -> Lin:
+        """How many cadres sit in these groups who are in each group's pool mask
+        `mask_of(g)`: the sum of `group_sum(g, mask_of(g))` over them, column for column.
+        Consecutive groups with the same mask (one array) are read as one slice of
+        `pair_cadre`, which is the groups' candidates end to end: a township's team
+        is one slice, as is the county for a filter that reads no township."""
+        parts: list[np.ndarray] = []
+        i, n = 0, len(groups)
+        while i < n:
+            mask, j = mask_of(groups[i]), i + 1
+            while j < n and groups[j] == groups[j - 1] + 1 and mask_of(groups[j]) is mask:
+                j += 1
+            lo, last = self.starts[groups[i]], groups[j - 1]
+            hi = self.starts[last] + len(self.cands[last])
+            parts.append(lo + np.flatnonzero(mask[self.pair_cadre[lo:hi]]))
+            i = j
+        idx = parts[0] if len(parts) == 1 else np.concatenate([*parts, np.zeros(0, np.int64)])
+        return Lin(idx, ones(len(idx)))
+
+    def cadre_columns(self, c: int) -> np.ndarray:
+        """Pool cadre c's pair columns, ascending (so in group order)."""
+        if self.by_cadre is None:
+            order = np.argsort(self.pair_cadre, kind="stable")
+            ends = np.cumsum(np.bincount(self.pair_cadre, minlength=int(self.pair_cadre.max(initial=-1)) + 1))
+            self.by_cadre = (order, np.concatenate(([0], ends)))
+        order, ptr = self.by_cadre
+        return order[ptr[c]:ptr[c + 1]] if c + 1 < len(ptr) else order[:0]
 
     def column(self, g: int, c: int) -> int | None:
         """The column of pool cadre c in group g, None if that pair has none."""

@@ -68,3 +68,33 @@ def test_zero_weight_leaves_the_other_terms_alone() -> None:
     full, no_merit = Builder(SC).build(), Builder(SC.with_changes(weights=ScoreWeights(merit=0))).build()
     w = SC.weights_in_force
     assert (pair_points(full) - pair_points(no_merit) == w.merit * full.pool.merit[full.pair_cadre]).all()
+
+
+def test_counts_over_many_groups_equal_the_sum_of_group_sums() -> None:
+    """`count_who` and `sum_over` (a slice per run of groups) give the columns of the sums group by group."""
+    b = Builder(SC).build()
+    spec = next(s for s in SC.ruleset_in_force.rules if s.kind in ("team_min_count", "county_min_count"))
+    for place in b.places(spec, b.params(spec)):
+        groups = b.groups_of(place.seats)
+        for target in place.filter.parts.values():
+            got = b.count_who(groups, target.who)
+            want = lin_sum(b.group_sum(g, b.pool.who(target.who, b.groups[g].township)) for g in groups)
+            assert got.idx.tolist() == want.idx.tolist()
+    every = list(range(len(b.groups)))
+    for g0 in (every, every[::2], every[3:7]):
+        mask = b.pool.female
+        assert b.sum_over(g0, mask).idx.tolist() == lin_sum(b.group_sum(g, mask) for g in g0).idx.tolist()
+
+
+def test_seated_masks_shared_by_alike_groups_equal_each_groups_own() -> None:
+    """Groups alike in what a seated rule reads share one mask, equal to the mask made for each group."""
+    from solver.encoders import SEATED, lifted, seated_fail_masks
+
+    b = Builder(SC).build()
+    for spec in SC.ruleset_in_force.rules:
+        if spec.kind not in SEATED:
+            continue
+        p, free = b.params(spec), lifted(b.params(spec), b)
+        for g, m in seated_fail_masks(b, spec).items():
+            own = SEATED[spec.kind](p, b.pool, b.groups[g], b)
+            assert (m == (own if free is None else own & ~free)).all() and not m.flags.writeable

@@ -88,3 +88,27 @@ def test_a_dropped_column_has_no_cpsat_variable() -> None:
     assert view.var(kept.col) is not None
     with pytest.raises(KeyError, match="not kept"):
         view.var(dropped.col)
+
+
+def test_merged_adds_up_scattered_columns_exactly() -> None:
+    """A short unsorted row (with and without repeats) merges to its columns' sums, sorted, zeros dropped."""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(1, 12))
+        idx = rng.integers(0, 10_000, n) if rng.random() < 0.5 else rng.integers(0, 5, n) * 997
+        coef = rng.integers(-3, 4, n)
+        got = Lin(idx, coef, 7).merged()
+        want: dict[int, int] = {}
+        for i, k in zip(idx.tolist(), coef.tolist(), strict=True):
+            want[i] = want.get(i, 0) + k
+        want = {i: k for i, k in want.items() if k}
+        assert got.idx.tolist() == sorted(want) and got.coef.tolist() == [want[i] for i in sorted(want)]
+        assert got.const == 7 and got.coef.dtype == np.int64
+
+
+def test_unit_coefficients_are_shared_and_read_only() -> None:
+    """`ones` hands out views of one array, which no row may write to."""
+    from solver.linear import ones
+
+    a = ones(5000)
+    assert a.tolist() == [1] * 5000 and not a.flags.writeable
