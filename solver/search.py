@@ -28,7 +28,7 @@ from solver.explain import explain_infeasible
 from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, value
-from solver.memory import MAX_MEMORY_MB, give_back
+from solver.memory import MAX_MEMORY_MB, collections_paused, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat
@@ -449,6 +449,7 @@ def same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return bool(np.array_equal(a, b))
 
 
+@collections_paused()
 def solve(
     sc: Scenario,
     time_limit: float | None = None,
