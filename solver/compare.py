@@ -16,6 +16,7 @@ from model.diff import SlateDiff, diff_slates
 from model.scenario import Ban, Pin, Scenario
 from model.slate import SolveResult
 from solver.events import OnEvent
+from solver.memory import collections_paused
 from solver.search import solve
 from solver.stop import Stop, budget, share
 from solver.warm import Prepared, prepare, solve_pinned
@@ -45,6 +46,7 @@ def added_restrictions(base: Scenario, other: Scenario) -> tuple[tuple[Pin, ...]
             tuple(b for b in other.bans if b not in base.bans))
 
 
+@collections_paused()
 def compare(base: Scenario, other: Scenario, time_limit: float | None = None, workers: int = 2,
             on_event: OnEvent | None = None, stop: Stop | None = None,
             prepared: Prepared | None = None) -> Comparison:

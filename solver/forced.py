@@ -32,6 +32,7 @@ from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, Slate, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
+from solver.memory import collections_paused
 from solver.run import Workers
 from solver.stop import Stop, budget, share
 from solver.warm import (
@@ -114,6 +115,7 @@ class Recommendation(BaseModel):
     proven: bool = False
 
 
+@collections_paused()
 def why_not(sc: Scenario, cadre: str, township: str, seat: str, base: SolveResult | None = None,
             time_limit: float | None = None, workers: int = 2, stop: Stop | None = None,
             on_event: OnEvent | None = None, prepared: Prepared | None = None) -> Forced:
@@ -198,6 +200,7 @@ def filled(out: Forced, forced: SolveResult, best: Slate) -> Forced:
     return out
 
 
+@collections_paused()
 def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limit: float | None = None,
               workers: int = 2, stop: Stop | None = None, on_event: OnEvent | None = None,
               prepared: Prepared | None = None) -> Recommendation:

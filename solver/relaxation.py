@@ -295,7 +295,13 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     if error:
         raise RuntimeError(f"GLOP refused the relaxation: {error}")
     variables = solver.variables()
-    master = Master(solver, solver.Objective(), solver.constraints(), rows, cost, lb, ub, check)
+    # The proto's loader drops a row free on both sides (a lifted cap, solver/warm.py `prepare`): it
+    # binds nothing, so it gets an empty constraint of its own, for its dual of 0 and later columns.
+    loaded = iter(solver.constraints())
+    free = ~lo_on & ~hi_on
+    cts = [solver.Constraint(-solver.infinity(), solver.infinity(), "") if f else next(loaded)
+           for f in free.tolist()]
+    master = Master(solver, solver.Objective(), cts, rows, cost, lb, ub, check)
     master.xs.update(zip(cols.tolist(), variables[n_art:], strict=True))
     master.inside[cols] = True
     return master

@@ -47,6 +47,7 @@ from solver.build import Builder, Recorded
 from solver.events import OnEvent
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, Row, Var, lin_sum, value
+from solver.memory import collections_paused
 from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
 from solver.search import SUPPORT_SECONDS, Found, Search, account, agree, read_assignments, solve
@@ -90,6 +91,7 @@ class Prepared:
         return self.b is not None and self.bound is not None and self.best is not None
 
 
+@collections_paused()
 def prepare(sc: Scenario, stop: Stop, workers: int = 2, on_event: OnEvent | None = None) -> Prepared:
     """Solve the base and keep its model and bound. A county small enough that
     the base solve needs no relaxation gets one here (it is cheap there): the

@@ -13,6 +13,7 @@ from ortools.linear_solver import pywraplp
 import solver.relaxation as relaxation
 from model.generator import generate_county
 from solver.build import Builder
+from solver.linear import Lin
 from solver.relaxation import INF, Rows, first_columns, lp_bound, reduced_costs, relaxation_rows
 
 COUNTIES = [(3, 150, 7, "xx-2011"), (4, 200, 8, "county-2017"), (3, 160, 9, "qiong-2011")]
@@ -105,3 +106,15 @@ def test_column_generation_reaches_the_full_lp_floor(county: tuple, monkeypatch:
         bound = lp_bound(b.model, b.n_pairs, b.pair_group, 30, per_group=per_group)
         assert bound.value >= full - 1e-6
         assert math.floor(bound.value + 1e-6) == math.floor(full + 1e-6)
+
+
+def test_a_row_free_on_both_sides_keeps_every_row_its_dual() -> None:
+    """A row made free (a lifted break cap) stays in the master: one dual per row, the bound
+    unchanged (GLOP's proto loader drops such rows; `prepare` once failed on the shapes)."""
+    b = built(*COUNTIES[0])
+    before = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    row = b.model.add(Lin(np.arange(b.n_pairs), np.ones(b.n_pairs, np.int64)) <= 3)
+    row.hi = INF
+    after = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    assert after.master is not None and len(after.master.y) == len(relaxation_rows(b.model).lo)
+    assert after.value == pytest.approx(before.value)
