@@ -41,19 +41,25 @@ class Verdict:
 
 
 def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
+    """The rules' view of the slate; every view of one scenario shares its store of facts
+    (`View.memo`), so what does not depend on the slate is found once per scenario."""
     assignments = list(assignments)
-    seated = {(a.township, a.seat): sc.cadre_by_id[a.cadre] for a in assignments}
+    cadres = sc.cadre_by_id
+    seated = {(a.township, a.seat): cadres[a.cadre] for a in assignments}
     rs = sc.ruleset_in_force
     return View(
         on=sc.reshuffle_date,
         townships=sc.townships,
         seats=sc.seats,
-        cadres=sc.cadre_by_id,
+        cadres=cadres,
         seated=seated,
         renomination_overrides=sc.renomination_overrides,
         extras={(a.township, a.seat): a.extra_posts for a in assignments if a.extra_posts},
-        large={t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships},
-        exceptions=sc.exceptions, rules=rs.rules, removed=frozenset(sc.remove), pins=sc.pins, bans=sc.bans,
+        large=sc.computed("large_townships", lambda sc: {
+            t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships}),
+        exceptions=sc.exceptions, rules=rs.rules,
+        removed=sc.computed("removed", lambda sc: frozenset(sc.remove)), pins=sc.pins, bans=sc.bans,
+        memo=sc.computed("view_memo", lambda sc: {}),
     )
 
 

@@ -8,6 +8,7 @@ variable exists; as `generally` or `prefer` rules each seat is one instance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
@@ -48,6 +49,7 @@ def no_data(*fields: str) -> Reason:
     return reason("no_data", fields=list(fields))
 
 
+@cache
 def own_posts(posts: tuple[Post, ...]) -> frozenset[Post]:
     """The posts a seat holds in its own right: the bundled ones (deputy secretary, committee
     member) left out, as a deputy secretary of 10 years may become head (D1-R1)."""
@@ -61,6 +63,13 @@ def held_posts(c: Cadre, seats: list[Seat]) -> frozenset[Post]:
         return frozenset()
     seat = next((s for s in seats if s.township == c.current_township and s.main_post == c.current_post),
                 None)
+    return posts_of(c, seat)
+
+
+def posts_of(c: Cadre, seat: Seat | None) -> frozenset[Post]:
+    """`held_posts` once the cadre's seat is found (None: no seat of the team is known by the post)."""
+    if c.current_post is None:
+        return frozenset()
     return own_posts(seat.posts) if seat is not None else frozenset({c.current_post})
 
 
@@ -89,19 +98,26 @@ class SeatedKind(RuleKind):
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         p = self.parse(spec)
         out: list[RuleInstance] = []
-        for seat in view.seats:
-            cadre = view.seated.get((seat.township, seat.id))
-            if cadre is None or not p.applies(seat):
+        seated = view.seated
+        for seat, key, where, town in view.of_rule(spec, "seated", lambda: self.places(p, view)):
+            cadre = seated.get(key)
+            if cadre is None:
                 continue
-            found = self.judged(p, cadre, seat, view.townships[seat.township], view)
+            found = self.judged(p, cadre, seat, town, view)
             out.append(
                 self.instance(
-                    spec, f"{seat.township}/{seat.id}", found.why is None, found.why or found.note or SEAT_OK,
+                    spec, where, found.why is None, found.why or found.note or SEAT_OK,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
                     value=found.value, limit=found.limit,
                 )
             )
         return out
+
+    def places(self, p: SeatedParams, view: View) -> list[tuple[Seat, tuple[str, str], str, Township]]:
+        """The seats the rule applies to, in scenario order, each with its key in `View.seated`,
+        its place in instance keys and its township: the same for every slate of a scenario."""
+        return [(s, (s.township, s.id), f"{s.township}/{s.id}", view.townships[s.township])
+                for s in view.seats if p.applies(s)]
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:
         p = self.parse(spec)
@@ -270,7 +286,8 @@ class SamePostTenure(SeatedKind):
         """Years in the post that counts; None for a cadre who does not hold it here."""
         if not c.sits_in(seat.township) or c.current_post is None:
             return Finding(None, p.years)
-        if p.same_post and not held_posts(c, v.seats) & own_posts(seat.posts):
+        if p.same_post and not posts_of(c, v.seat_known_by(c.current_township, c.current_post)) \
+                & own_posts(seat.posts):
             return Finding(None, p.years)
         tenure = c.tenure(v.on)
         if tenure < p.years:
