@@ -286,7 +286,7 @@ class RuleKind:
         is the fact as data; `at` names the place (township, seat, cadre) and
         gives the numbers (have, need, short, total; value, limit)."""
         penalty = spec.weight * amount if (not holds and spec.strength == Strength.prefer) else 0
-        return RuleInstance.model_construct(  # every field is made here, of its type: no validation
+        return RuleInstance(
             key=f"{spec.id}@{where}",
             rule=spec.id,
             strength=spec.strength,

@@ -7,9 +7,8 @@ variable exists; as `generally` or `prefer` rules each seat is one instance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Field
 
@@ -26,13 +25,13 @@ SEAT_OK = reason("seat_ok")
 """A seated rule that holds for the cadre in the seat."""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A seated rule on one cadre: the cadre's `value`, the `limit` it was checked
     against (both None where the rule does not measure this cadre) and, when the
     rule is broken, `why` as data with the numbers. `note` is why a rule that holds
     says more than "符合": the data it needs is not given (N-5, N-8), or an exception
-    of the scenario lifts it for this cadre."""
+    of the scenario lifts it for this cadre. A named tuple: one is made per seat and rule
+    of every slate judged, and a frozen dataclass costs several times as much to make."""
 
     value: Measure
     limit: Measure
@@ -115,9 +114,14 @@ class SeatedKind(RuleKind):
 
     def places(self, p: SeatedParams, view: View) -> list[tuple[Seat, tuple[str, str], str, Township]]:
         """The seats the rule applies to, in scenario order, each with its key in `View.seated`,
-        its place in instance keys and its township: the same for every slate of a scenario."""
-        return [(s, (s.township, s.id), f"{s.township}/{s.id}", view.townships[s.township])
-                for s in view.seats if p.applies(s)]
+        its place in instance keys and its township: the same for every slate of a scenario, and
+        for every rule of the same seat filter (`SeatFilter.applies` reads `posts` and `principal`)."""
+        def every() -> list[tuple[Seat, tuple[str, str], str, Township]]:
+            return [(s, (s.township, s.id), f"{s.township}/{s.id}", view.townships[s.township])
+                    for s in view.seats]
+        def applying() -> list[tuple[Seat, tuple[str, str], str, Township]]:
+            return [place for place in view.fact("seat_places", every) if p.applies(place[0])]
+        return view.fact(("seat_places", p.posts, p.principal), applying)
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:
         p = self.parse(spec)
