@@ -112,15 +112,18 @@ class CountKind(RuleKind):
         """One instance per place and part: how many of the place's holders match, against the need."""
         out: list[RuleInstance] = []
         seated, on = view.seated, view.on
+        known: dict[tuple[str, int], RuleInstance] = view.of_rule(spec, "counts", dict)  # by place and have
         for place, keys, parts in view.of_rule(spec, "counted", lambda: self.counted(spec, view)):
             holders = [(key[0], seated[key]) for key in keys if key in seated]
             for where, target, need, facts in parts:
                 have = sum(1 for township, c in holders if target.who.matches(c, on, township))
-                short = max(0, need - have)
-                why = reason("count", **facts, have=have, need=need)
-                out.append(self.instance(spec, where, short == 0, why, amount=short,
-                                         township=place.township, have=have, need=need, short=short,
-                                         total=len(keys)))
+                if (where, have) not in known:
+                    short = max(0, need - have)
+                    why = reason("count", **facts, have=have, need=need)
+                    known[(where, have)] = self.instance(spec, where, short == 0, why, amount=short,
+                                                         township=place.township, have=have, need=need,
+                                                         short=short, total=len(keys))
+                out.append(known[(where, have)])
         return out
 
     def counted(self, spec: RuleSpec, view: View) -> list[tuple[Place, list[tuple[str, str]], list[tuple]]]:
