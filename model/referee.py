@@ -19,7 +19,7 @@ from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
 from model.slate import Assignment, Leaver, RuleInstance, Score, ScoreTerm, Slate
-from model.structure import team_statistics
+from model.structure import seat_index, team_statistics
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ def spread_bound(sc: Scenario) -> int:
 
 def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reason]:
     problems: list[Reason] = []
-    seats = {(s.township, s.id): s for s in sc.seats}
-    seat_keys = set(seats)
+    seats = seat_index(sc)
+    cadres = sc.cadre_by_id
     for a in assignments:
-        if a.cadre not in sc.cadre_by_id:
+        if a.cadre not in cadres:
             problems.append(reason("unknown_cadre", township=a.township, seat=a.seat, cadre=a.cadre))
         seat = seats.get((a.township, a.seat))
         if seat is None:
@@ -98,7 +98,7 @@ def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reas
     problems += [reason("seat_given_twice", township=t, seat=s, times=n)
                  for (t, s), n in per_seat.items() if n > 1]
     problems += [reason("seat_left_empty", township=t, seat=s)
-                 for (t, s) in sorted(seat_keys - set(per_seat))]
+                 for (t, s) in sorted(seats.keys() - per_seat.keys())]
     gone = set(sc.remove)
     problems += [reason("cadre_removed", township=a.township, seat=a.seat, cadre=a.cadre)
                  for a in assignments if a.cadre in gone]
@@ -183,7 +183,7 @@ def judge(
     sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None
 ) -> tuple[Slate, Verdict]:
     """A slate with its changes, score and rule report filled in, and the verdict."""
-    seats = {(s.township, s.id): s for s in sc.seats}
+    seats = seat_index(sc)
     filled = tuple(
         a.model_copy(update={"change": change_of(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)])})
         if a.cadre in sc.cadre_by_id and (a.township, a.seat) in seats

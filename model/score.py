@@ -25,11 +25,14 @@ the head becomes party secretary. A deputy secretary becoming head is the other
 
 def promotion_years(sc: Scenario) -> int:
     """The years at 副科 that N-3 asks before 正科: the `min_years` of the ruleset's N-3 rule
-    when it is in force, else that rule kind's default (one number, in model/rules/career.py)."""
-    spec = sc.ruleset_in_force.rule("N-3")
-    if spec is not None and spec.kind == "rank_years":
-        return kind_of(spec).parse(spec).min_years
-    return RankYearsParams().min_years
+    when it is in force, else that rule kind's default (one number, in model/rules/career.py).
+    Read once per scenario: the referee asks for every seat of every slate."""
+    def read(sc: Scenario) -> int:
+        spec = sc.ruleset_in_force.rule("N-3")
+        if spec is not None and spec.kind == "rank_years":
+            return kind_of(spec).parse(spec).min_years
+        return RankYearsParams().min_years
+    return sc.computed("promotion_years", read)
 
 
 def years_at_rank(sc: Scenario, c: Cadre) -> int | None:
