@@ -7,8 +7,10 @@ instance and on the score.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from model.enums import Strength
@@ -164,9 +166,29 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance],
                  terms=tuple(terms))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a verdict is made. A verdict is tens of thousands
+    of small objects that all live on (the report) and make no cycles; each batch of them
+    would set off a walk of the whole heap, the solver's model included, which at 5,000 cadres
+    took more time than the checks. Left as it was found (on, unless someone turned it off)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
     """Evaluate every rule instance and every score term for these assignments."""
-    assignments = list(assignments)
+    with collector_paused():
+        return verdict_of(sc, list(assignments))
+
+
+def verdict_of(sc: Scenario, assignments: list[Assignment]) -> Verdict:
+    """`referee`'s verdict, made."""
     problems = structure_problems(sc, assignments)
     valid = [a for a in assignments if a.cadre in sc.cadre_by_id]
     view = make_view(sc, valid)
@@ -183,6 +205,12 @@ def judge(
     sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None
 ) -> tuple[Slate, Verdict]:
     """A slate with its changes, score and rule report filled in, and the verdict."""
+    with collector_paused():
+        return judged_slate(sc, assignments, rank)
+
+
+def judged_slate(sc: Scenario, assignments: Iterable[Assignment], rank: int | None) -> tuple[Slate, Verdict]:
+    """`judge`'s slate and verdict, made."""
     seats = seat_index(sc)
     filled = tuple(
         a.model_copy(update={"change": change_of(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)])})

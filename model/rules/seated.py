@@ -97,26 +97,26 @@ class SeatedKind(RuleKind):
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         """One instance per seat the rule applies to that has a cadre. The finding reads the cadre
         and the seat, never the rest of the slate (what makes a rule seated), so each (seat, cadre)
-        is judged once per scenario: the slates of one solve, the forced solves and what-ifs on
-        it, share most of their seats."""
+        is judged once per scenario (the memo is the scenario's, and so are its cadres): the slates
+        of one solve, the forced solves and what-ifs on it, share most of their seats."""
         p = self.parse(spec)
         out: list[RuleInstance] = []
         seated = view.seated
-        known: dict[tuple[tuple[str, str], str], tuple[Cadre, RuleInstance]]
-        known = view.of_rule(spec, "judged", dict)
+        known: dict[str, RuleInstance] = view.of_rule(spec, "judged", dict)  # by "seat place cadre id"
         for seat, key, where, town in view.of_rule(spec, "seated", lambda: self.places(p, view)):
             cadre = seated.get(key)
             if cadre is None:
                 continue
-            hit = known.get((key, cadre.id))
-            if hit is None or hit[0] is not cadre:  # the cadre object itself, as views may bring their own
+            pair = f"{where} {cadre.id}"  # a string, not a tuple: the collector need not track it
+            hit = known.get(pair)
+            if hit is None:
                 found = self.judged(p, cadre, seat, town, view)
-                hit = known[(key, cadre.id)] = (cadre, self.instance(
+                hit = known[pair] = self.instance(
                     spec, where, found.why is None, found.why or found.note or SEAT_OK,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
                     value=found.value, limit=found.limit,
-                ))
-            out.append(hit[1])
+                )
+            out.append(hit)
         return out
 
     def places(self, p: SeatedParams, view: View) -> list[tuple[Seat, tuple[str, str], str, Township]]:
