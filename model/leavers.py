@@ -110,21 +110,30 @@ def rotation(sc: Scenario, c: Cadre) -> list[Reason]:
 def kept_members(sc: Scenario, view: View) -> list[Cadre]:
     """The sitting members whom nothing removes: each one left without a seat costs
     `weights.left_out`. In pool order."""
-    rules = exit_rules(sc)
-    return [c for c in sc.cadres if c.is_sitting and not removals(sc, view, c, rules)]
+    every = all_leavers(sc, view)
+    return [c for c in sc.cadres if c.is_sitting and not every[c.id].removed]
 
 
 def leavers_of(sc: Scenario, view: View, seated: Iterable[str]) -> tuple[Leaver, ...]:
     """Every sitting member with no seat among `seated` (cadre ids), in pool order, with
     the reasons (`leaver_not_selected` where there is none)."""
-    rules = exit_rules(sc)
     taken = set(seated)
-    out: list[Leaver] = []
-    for c in sc.cadres:
-        if not c.is_sitting or c.id in taken or c.current_township is None or c.current_post is None:
-            continue
-        gone = removals(sc, view, c, rules)
-        why = gone + rotation(sc, c)
-        out.append(Leaver(cadre=c.id, township=c.current_township, post=c.current_post,
-                          reasons=tuple(why or [reason("leaver_not_selected")]), removed=bool(gone)))
-    return tuple(out)
+    every = all_leavers(sc, view)
+    return tuple(leaver for cadre, leaver in every.items() if cadre not in taken)
+
+
+def all_leavers(sc: Scenario, view: View) -> dict[str, Leaver]:
+    """Each sitting member as the leaver they are when no seat holds them: a fact of the
+    scenario (the rules read the cadre alone), so found once per scenario, not per slate."""
+    def find(sc: Scenario) -> dict[str, Leaver]:
+        rules = exit_rules(sc)
+        out: dict[str, Leaver] = {}
+        for c in sc.cadres:
+            if not c.is_sitting or c.current_township is None or c.current_post is None:
+                continue
+            gone = removals(sc, view, c, rules)
+            why = gone + rotation(sc, c)
+            out[c.id] = Leaver(cadre=c.id, township=c.current_township, post=c.current_post,
+                               reasons=tuple(why or [reason("leaver_not_selected")]), removed=bool(gone))
+        return out
+    return sc.computed("leavers", find)

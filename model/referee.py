@@ -7,8 +7,10 @@ instance and on the score.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from model.enums import Strength
@@ -19,7 +21,7 @@ from model.ruleset import seat_kind
 from model.scenario import Scenario
 from model.score import bonus_terms, change_of, max_bonus
 from model.slate import Assignment, Leaver, RuleInstance, Score, ScoreTerm, Slate
-from model.structure import team_statistics
+from model.structure import seat_index, team_statistics
 
 
 @dataclass(frozen=True)
@@ -41,19 +43,25 @@ class Verdict:
 
 
 def make_view(sc: Scenario, assignments: Iterable[Assignment]) -> View:
+    """The rules' view of the slate; every view of one scenario shares its store of facts
+    (`View.memo`), so what does not depend on the slate is found once per scenario."""
     assignments = list(assignments)
-    seated = {(a.township, a.seat): sc.cadre_by_id[a.cadre] for a in assignments}
+    cadres = sc.cadre_by_id
+    seated = {(a.township, a.seat): cadres[a.cadre] for a in assignments}
     rs = sc.ruleset_in_force
     return View(
         on=sc.reshuffle_date,
         townships=sc.townships,
         seats=sc.seats,
-        cadres=sc.cadre_by_id,
+        cadres=cadres,
         seated=seated,
         renomination_overrides=sc.renomination_overrides,
         extras={(a.township, a.seat): a.extra_posts for a in assignments if a.extra_posts},
-        large={t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships},
-        exceptions=sc.exceptions, rules=rs.rules, removed=frozenset(sc.remove), pins=sc.pins, bans=sc.bans,
+        large=sc.computed("large_townships", lambda sc: {
+            t.id: rs.is_large(t.residents, t.party_members) for t in sc.county.townships}),
+        exceptions=sc.exceptions, rules=rs.rules,
+        removed=sc.computed("removed", lambda sc: frozenset(sc.remove)), pins=sc.pins, bans=sc.bans,
+        memo=sc.computed("view_memo", lambda sc: {}),
     )
 
 
@@ -77,10 +85,10 @@ def spread_bound(sc: Scenario) -> int:
 
 def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reason]:
     problems: list[Reason] = []
-    seats = {(s.township, s.id): s for s in sc.seats}
-    seat_keys = set(seats)
+    seats = seat_index(sc)
+    cadres = sc.cadre_by_id
     for a in assignments:
-        if a.cadre not in sc.cadre_by_id:
+        if a.cadre not in cadres:
             problems.append(reason("unknown_cadre", township=a.township, seat=a.seat, cadre=a.cadre))
         seat = seats.get((a.township, a.seat))
         if seat is None:
@@ -92,7 +100,7 @@ def structure_problems(sc: Scenario, assignments: list[Assignment]) -> list[Reas
     problems += [reason("seat_given_twice", township=t, seat=s, times=n)
                  for (t, s), n in per_seat.items() if n > 1]
     problems += [reason("seat_left_empty", township=t, seat=s)
-                 for (t, s) in sorted(seat_keys - set(per_seat))]
+                 for (t, s) in sorted(seats.keys() - per_seat.keys())]
     gone = set(sc.remove)
     problems += [reason("cadre_removed", township=a.township, seat=a.seat, cadre=a.cadre)
                  for a in assignments if a.cadre in gone]
@@ -158,9 +166,29 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance],
                  terms=tuple(terms))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a verdict is made. A verdict is tens of thousands
+    of small objects that all live on (the report) and make no cycles; each batch of them
+    would set off a walk of the whole heap, the solver's model included, which at 5,000 cadres
+    took more time than the checks. Left as it was found (on, unless someone turned it off)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
     """Evaluate every rule instance and every score term for these assignments."""
-    assignments = list(assignments)
+    with collector_paused():
+        return verdict_of(sc, list(assignments))
+
+
+def verdict_of(sc: Scenario, assignments: list[Assignment]) -> Verdict:
+    """`referee`'s verdict, made."""
     problems = structure_problems(sc, assignments)
     valid = [a for a in assignments if a.cadre in sc.cadre_by_id]
     view = make_view(sc, valid)
@@ -177,7 +205,13 @@ def judge(
     sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None
 ) -> tuple[Slate, Verdict]:
     """A slate with its changes, score and rule report filled in, and the verdict."""
-    seats = {(s.township, s.id): s for s in sc.seats}
+    with collector_paused():
+        return judged_slate(sc, assignments, rank)
+
+
+def judged_slate(sc: Scenario, assignments: Iterable[Assignment], rank: int | None) -> tuple[Slate, Verdict]:
+    """`judge`'s slate and verdict, made."""
+    seats = seat_index(sc)
     filled = tuple(
         a.model_copy(update={"change": change_of(sc, sc.cadre_by_id[a.cadre], seats[(a.township, a.seat)])})
         if a.cadre in sc.cadre_by_id and (a.township, a.seat) in seats

@@ -25,11 +25,14 @@ the head becomes party secretary. A deputy secretary becoming head is the other
 
 def promotion_years(sc: Scenario) -> int:
     """The years at 副科 that N-3 asks before 正科: the `min_years` of the ruleset's N-3 rule
-    when it is in force, else that rule kind's default (one number, in model/rules/career.py)."""
-    spec = sc.ruleset_in_force.rule("N-3")
-    if spec is not None and spec.kind == "rank_years":
-        return kind_of(spec).parse(spec).min_years
-    return RankYearsParams().min_years
+    when it is in force, else that rule kind's default (one number, in model/rules/career.py).
+    Read once per scenario: the referee asks for every seat of every slate."""
+    def read(sc: Scenario) -> int:
+        spec = sc.ruleset_in_force.rule("N-3")
+        if spec is not None and spec.kind == "rank_years":
+            return kind_of(spec).parse(spec).min_years
+        return RankYearsParams().min_years
+    return sc.computed("promotion_years", read)
 
 
 def years_at_rank(sc: Scenario, c: Cadre) -> int | None:
@@ -51,9 +54,20 @@ def current_posts(sc: Scenario, c: Cadre) -> tuple[Post, ...]:
 def continuity_posts(sc: Scenario, c: Cadre) -> frozenset[Post]:
     """The main posts of the cadre's own township whose seat continues their career:
     the post held now (连任) and the usual step up from it (乡镇长 -> 党委书记,
-    党委副书记 -> 乡镇长). Empty for a cadre who sits in no team."""
+    党委副书记 -> 乡镇长). Empty for a cadre who sits in no team. Found once per cadre and
+    scenario: the referee asks for each seat of every slate, the solver for each cadre."""
     if not c.is_sitting or c.current_post is None:
         return frozenset()
+    known: dict[str, tuple[Cadre, frozenset[Post]]] = sc.computed("continuity_posts", lambda sc: {})
+    hit = known.get(c.id)
+    if hit is None or hit[0] is not c:  # the cadre object itself: a test may pass one of its own
+        hit = known[c.id] = (c, steps_from(sc, c))
+    return hit[1]
+
+
+def steps_from(sc: Scenario, c: Cadre) -> frozenset[Post]:
+    """`continuity_posts` of a sitting member, found."""
+    assert c.current_post is not None
     out = {c.current_post}
     if c.current_post in USUAL_STEPS:
         out.add(USUAL_STEPS[c.current_post])

@@ -62,22 +62,33 @@ class TeamStatistics(BaseModel):
 
 
 def figures(cadres: Iterable[Cadre], on: date) -> TeamFigures:
-    """The counts over these cadres, ages on `on`."""
-    n: dict[str, int] = dict.fromkeys(TeamFigures.model_fields, 0)
+    """The counts over these cadres, ages on `on`. Counted in local names and made into the
+    model once: the referee counts every team of every slate it judges."""
+    members = women = minority = graduates = 0
+    young = middle = senior = old = under_30 = main_band = over_50 = 0
+    levels = {"education_university": 0, "education_college": 0, "education_senior_high": 0,
+              "education_junior_high": 0}
     for c in cadres:
         age = c.age(on)
-        n["members"] += 1
-        n["women"] += c.gender == Gender.female
-        n["minority"] += c.is_minority
-        n["college_graduate_officials"] += c.origin == Origin.college_graduate_village_official
-        bracket = ("age_35_under" if age <= 35 else "age_36_45" if age <= 45
-                   else "age_46_59" if age <= 59 else "age_60_over")
-        n[bracket] += 1
-        n["age_30_under"] += age <= 30
-        n["age_35_50"] += 35 <= age <= 50
-        n["age_50_over"] += age >= 50
-        n[education_group(c.education)] += 1
-    return TeamFigures(**n)
+        members += 1
+        women += c.gender == Gender.female
+        minority += c.is_minority
+        graduates += c.origin == Origin.college_graduate_village_official
+        if age <= 35:
+            young += 1
+        elif age <= 45:
+            middle += 1
+        elif age <= 59:
+            senior += 1
+        else:
+            old += 1
+        under_30 += age <= 30
+        main_band += 35 <= age <= 50
+        over_50 += age >= 50
+        levels[education_group(c.education)] += 1
+    return TeamFigures(members=members, women=women, minority=minority, college_graduate_officials=graduates,
+                       age_35_under=young, age_36_45=middle, age_46_59=senior, age_60_over=old,
+                       age_30_under=under_30, age_35_50=main_band, age_50_over=over_50, **levels)
 
 
 def education_group(e: Education) -> str:

@@ -13,7 +13,7 @@ who sits (`Cadre.is_sitting`) and which seats are principal (the templates).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -171,6 +171,47 @@ class View:
     pins: tuple[Any, ...] = ()
     bans: tuple[Any, ...] = ()
     """The scenario's removals, pins and bans (model/scenario.py's Pin and Ban)."""
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Facts that do not depend on the slate (`seated`, `extras`), kept once per scenario: the
+    referee judges every slate of a solve on views of one scenario (model/referee.py `make_view`
+    hands them its scenario's store), so each rule's places and seats are found once."""
+
+    def fact(self, key: Hashable, fn: Callable[[], Any]) -> Any:
+        """fn(), computed once per store: a fact of the scenario, never of the slate."""
+        if key not in self.memo:
+            self.memo[key] = fn()
+        return self.memo[key]
+
+    def of_rule(self, spec: RuleSpec, name: str, fn: Callable[[], Any]) -> Any:
+        """`fact` of one rule: keyed by the spec object itself (kept with the fact, so a spec made
+        for one call never finds the fact of another with the same id)."""
+        spec_, value = self.fact((name, id(spec)), lambda: (spec, fn()))
+        if spec_ is not spec:
+            value = fn()
+            self.memo[(name, id(spec))] = (spec, value)
+        return value
+
+    @property
+    def seats_by_township(self) -> dict[str, list[Seat]]:
+        """Township id -> its seats in scenario order, one pass over the seats."""
+        def group() -> dict[str, list[Seat]]:
+            out: dict[str, list[Seat]] = {}
+            for s in self.seats:
+                out.setdefault(s.township, []).append(s)
+            return out
+        return self.fact("seats_by_township", group)
+
+    def seat_known_by(self, township: str | None, post: Post | None) -> Seat | None:
+        """The first seat of the township's team whose main post is `post` (the seat a sitting
+        member holds now)."""
+        def index() -> dict[tuple[str, Post], Seat]:
+            out: dict[tuple[str, Post], Seat] = {}
+            for s in self.seats:
+                out.setdefault((s.township, s.main_post), s)
+            return out
+        if township is None or post is None:
+            return None
+        return self.fact("seat_known_by", index).get((township, post))
 
     def lifting(self, cadre: str, p: Any) -> CadreException | None:
         """The cadre's exception if it lifts a rule of these params (`Liftable.lifted_by`)."""
@@ -178,14 +219,15 @@ class View:
         return ex if ex is not None and ex.kind in getattr(p, "lifted_by", ()) else None
 
     def team(self, township: str) -> list[tuple[Seat, Cadre]]:
+        seated = self.seated
         return [
-            (s, self.seated[(s.township, s.id)])
-            for s in self.seats
-            if s.township == township and (s.township, s.id) in self.seated
+            (s, seated[(s.township, s.id)])
+            for s in self.seats_by_township.get(township, ())
+            if (s.township, s.id) in seated
         ]
 
     def team_size(self, township: str) -> int:
-        return sum(1 for s in self.seats if s.township == township)
+        return len(self.seats_by_township.get(township, ()))
 
     @cached_property
     def principal_posts(self) -> frozenset[Post]:
@@ -201,7 +243,17 @@ class RuleKind:
     scope: ClassVar[str]
 
     def parse(self, spec: RuleSpec) -> Any:
-        return self.params.model_validate(spec.params)
+        """The spec's params, validated once per spec object (`PARSED`): a spec is frozen, and
+        parsing was most of a check's time."""
+        key = (id(spec), self.kind)
+        hit = PARSED.get(key)
+        if hit is not None and hit[0] is spec:
+            return hit[1]
+        p = self.params.model_validate(spec.params)
+        if len(PARSED) >= PARSED_KEPT:
+            PARSED.clear()
+        PARSED[key] = (spec, p)
+        return p
 
     def params_schema(self, spec: RuleSpec) -> dict[str, Any]:
         """The JSON schema of the parameters as `spec` writes them: what an override of its
@@ -244,6 +296,11 @@ class RuleKind:
             **at,
         )
 
+
+PARSED: dict[tuple[int, str], tuple[RuleSpec, Any]] = {}
+"""(id(spec), kind) -> (spec, its params). The spec is kept, so its id is not reused while cached."""
+PARSED_KEPT = 4096
+"""Specs cached before the cache starts again: far more than the rules of any scenario's what-ifs."""
 
 REGISTRY: dict[str, RuleKind] = {}
 

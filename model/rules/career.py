@@ -206,12 +206,13 @@ class RecentPrincipalKept(RuleKind):
 
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         p: RecentPrincipalParams = self.parse(spec)
+        recent = view.of_rule(spec, "recent", lambda: list(recent_principals(p, view)))
+        if not recent:
+            return [self.instance(spec, "county", True, reason("no_recent_principal", years=p.years))]
         where = {c.id: (t, s) for (t, s), c in view.seated.items()}
         out: list[RuleInstance] = []
-        if not any(True for _ in recent_principals(p, view)):
-            return [self.instance(spec, "county", True, reason("no_recent_principal", years=p.years))]
-        for c in recent_principals(p, view):
-            seats = own_seats(c, view.seats)
+        for c in recent:
+            seats = own_seats(c, view.seats_by_township.get(c.current_township or "", []))
             tenure = c.tenure(view.on)
             post = c.current_post.value if c.current_post else None
             facts = dict(cadre=c.id, township=c.current_township, post=post, tenure=tenure, years=p.years)
@@ -266,7 +267,7 @@ class RelativesApart(RuleKind):
     scope: ClassVar[str] = "township"
 
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
-        pairs = related_pairs(self.parse(spec), view.cadres)
+        pairs = view.of_rule(spec, "related", lambda: related_pairs(self.parse(spec), view.cadres))
         if not pairs:
             return [self.instance(spec, "county", True, no_data("relatives"))]
         out: list[RuleInstance] = []

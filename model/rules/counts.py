@@ -111,22 +111,38 @@ class CountKind(RuleKind):
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
         """One instance per place and part: how many of the place's holders match, against the need."""
         out: list[RuleInstance] = []
+        seated, on = view.seated, view.on
+        known: dict[tuple[str, int], RuleInstance] = view.of_rule(spec, "counts", dict)  # by place and have
+        for place, keys, parts in view.of_rule(spec, "counted", lambda: self.counted(spec, view)):
+            holders = [(key[0], seated[key]) for key in keys if key in seated]
+            for where, target, need, facts in parts:
+                have = sum(1 for township, c in holders if target.who.matches(c, on, township))
+                if (where, have) not in known:
+                    short = max(0, need - have)
+                    why = reason("count", **facts, have=have, need=need)
+                    known[(where, have)] = self.instance(spec, where, short == 0, why, amount=short,
+                                                         township=place.township, have=have, need=need,
+                                                         short=short, total=len(keys))
+                out.append(known[(where, have)])
+        return out
+
+    def counted(self, spec: RuleSpec, view: View) -> list[tuple[Place, list[tuple[str, str]], list[tuple]]]:
+        """What `check` reads that no slate changes, once per scenario: each place with its seats'
+        keys in `View.seated` and, per part, the instance's place in keys, the target, the need
+        and the reason's args up to `have` (the sitting members a `more_than_sitting` part beats
+        are counted here, over the whole pool)."""
+        out = []
         for place in self.places(self.parse(spec), view):
-            seats = place.seats
-            holders = [(s, view.seated[(s.township, s.id)]) for s in seats
-                       if (s.township, s.id) in view.seated]
+            total = len(place.seats)
+            parts = []
             for label, target in place.filter.parts.items():
-                have = sum(1 for s, c in holders if target.who.matches(c, view.on, s.township))
                 sitting = sitting_matches(view, target, place) if target.more_than_sitting else 0
-                need = target.needed(len(seats), sitting)
-                short = max(0, need - have)
-                why = reason("count", **place.facts(), **place.filter.facts(), total=len(seats),
-                             who=target.who.facts(), min_count=target.min_count, min_share=target.min_share,
+                facts = dict(**place.facts(), **place.filter.facts(), total=total, who=target.who.facts(),
+                             min_count=target.min_count, min_share=target.min_share,
                              more_than_sitting=target.more_than_sitting,
-                             sitting=sitting if target.more_than_sitting else None, have=have, need=need)
-                out.append(self.instance(spec, part_key(place.key, label), short == 0, why, amount=short,
-                                         township=place.township, have=have, need=need, short=short,
-                                         total=len(seats)))
+                             sitting=sitting if target.more_than_sitting else None)
+                parts.append((part_key(place.key, label), target, target.needed(total, sitting), facts))
+            out.append((place, [(s.township, s.id) for s in place.seats], parts))
         return out
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:

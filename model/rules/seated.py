@@ -7,8 +7,8 @@ variable exists; as `generally` or `prefer` rules each seat is one instance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from functools import cache
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BeforeValidator, Field
 
@@ -25,13 +25,13 @@ SEAT_OK = reason("seat_ok")
 """A seated rule that holds for the cadre in the seat."""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A seated rule on one cadre: the cadre's `value`, the `limit` it was checked
     against (both None where the rule does not measure this cadre) and, when the
     rule is broken, `why` as data with the numbers. `note` is why a rule that holds
     says more than "符合": the data it needs is not given (N-5, N-8), or an exception
-    of the scenario lifts it for this cadre."""
+    of the scenario lifts it for this cadre. A named tuple: one is made per seat and rule
+    of every slate judged, and a frozen dataclass costs several times as much to make."""
 
     value: Measure
     limit: Measure
@@ -48,6 +48,7 @@ def no_data(*fields: str) -> Reason:
     return reason("no_data", fields=list(fields))
 
 
+@cache
 def own_posts(posts: tuple[Post, ...]) -> frozenset[Post]:
     """The posts a seat holds in its own right: the bundled ones (deputy secretary, committee
     member) left out, as a deputy secretary of 10 years may become head (D1-R1)."""
@@ -61,6 +62,13 @@ def held_posts(c: Cadre, seats: list[Seat]) -> frozenset[Post]:
         return frozenset()
     seat = next((s for s in seats if s.township == c.current_township and s.main_post == c.current_post),
                 None)
+    return posts_of(c, seat)
+
+
+def posts_of(c: Cadre, seat: Seat | None) -> frozenset[Post]:
+    """`held_posts` once the cadre's seat is found (None: no seat of the team is known by the post)."""
+    if c.current_post is None:
+        return frozenset()
     return own_posts(seat.posts) if seat is not None else frozenset({c.current_post})
 
 
@@ -87,21 +95,40 @@ class SeatedKind(RuleKind):
         return self.judged(p, c, seat, t, v).why
 
     def check(self, spec: RuleSpec, view: View) -> list[RuleInstance]:
+        """One instance per seat the rule applies to that has a cadre. The finding reads the cadre
+        and the seat, never the rest of the slate (what makes a rule seated), so each (seat, cadre)
+        is judged once per scenario (the memo is the scenario's, and so are its cadres): the slates
+        of one solve, the forced solves and what-ifs on it, share most of their seats."""
         p = self.parse(spec)
         out: list[RuleInstance] = []
-        for seat in view.seats:
-            cadre = view.seated.get((seat.township, seat.id))
-            if cadre is None or not p.applies(seat):
+        seated = view.seated
+        known: dict[str, RuleInstance] = view.of_rule(spec, "judged", dict)  # by "seat place cadre id"
+        for seat, key, where, town in view.of_rule(spec, "seated", lambda: self.places(p, view)):
+            cadre = seated.get(key)
+            if cadre is None:
                 continue
-            found = self.judged(p, cadre, seat, view.townships[seat.township], view)
-            out.append(
-                self.instance(
-                    spec, f"{seat.township}/{seat.id}", found.why is None, found.why or found.note or SEAT_OK,
+            pair = f"{where} {cadre.id}"  # a string, not a tuple: the collector need not track it
+            hit = known.get(pair)
+            if hit is None:
+                found = self.judged(p, cadre, seat, town, view)
+                hit = known[pair] = self.instance(
+                    spec, where, found.why is None, found.why or found.note or SEAT_OK,
                     township=seat.township, seat=seat.id, cadre=cadre.id,
                     value=found.value, limit=found.limit,
                 )
-            )
+            out.append(hit)
         return out
+
+    def places(self, p: SeatedParams, view: View) -> list[tuple[Seat, tuple[str, str], str, Township]]:
+        """The seats the rule applies to, in scenario order, each with its key in `View.seated`,
+        its place in instance keys and its township: the same for every slate of a scenario, and
+        for every rule of the same seat filter (`SeatFilter.applies` reads `posts` and `principal`)."""
+        def every() -> list[tuple[Seat, tuple[str, str], str, Township]]:
+            return [(s, (s.township, s.id), f"{s.township}/{s.id}", view.townships[s.township])
+                    for s in view.seats]
+        def applying() -> list[tuple[Seat, tuple[str, str], str, Township]]:
+            return [place for place in view.fact("seat_places", every) if p.applies(place[0])]
+        return view.fact(("seat_places", p.posts, p.principal), applying)
 
     def max_penalty(self, spec: RuleSpec, view: View) -> int:
         p = self.parse(spec)
@@ -270,7 +297,8 @@ class SamePostTenure(SeatedKind):
         """Years in the post that counts; None for a cadre who does not hold it here."""
         if not c.sits_in(seat.township) or c.current_post is None:
             return Finding(None, p.years)
-        if p.same_post and not held_posts(c, v.seats) & own_posts(seat.posts):
+        if p.same_post and not posts_of(c, v.seat_known_by(c.current_township, c.current_post)) \
+                & own_posts(seat.posts):
             return Finding(None, p.years)
         tenure = c.tenure(v.on)
         if tenure < p.years:

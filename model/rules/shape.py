@@ -9,6 +9,7 @@ include the choice.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
@@ -22,6 +23,7 @@ from model.slate import RuleInstance
 PostKey = Annotated[Post, BeforeValidator(Post.parse)]
 
 
+@cache
 def combo(key: str) -> tuple[Post, ...]:
     """'deputy_head+committee_member' -> the posts a seat must all hold to count."""
     posts = tuple(Post.parse(k) for k in key.split("+"))
@@ -108,7 +110,7 @@ class TeamShape(RuleKind):
             large = view.large.get(tid, False)
             if not p.applies_to(large):
                 continue
-            team = [(s, view.extras.get((s.township, s.id), ())) for s in view.seats if s.township == tid]
+            team = [(s, view.extras.get((s.township, s.id), ())) for s in view.seats_by_township.get(tid, ())]
             problems = shape_problems(p, team, town.township_class, large)
             why = reason("team_shape", township=tid, problems=[r.model_dump() for r in problems])
             out.append(self.instance(spec, tid, not problems, why, township=tid,
