@@ -7,12 +7,11 @@ instance and on the score.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from model.collector import collections_paused
 from model.enums import Strength
 from model.leavers import kept_members, leavers_of
 from model.reasons import Reason, reason
@@ -166,24 +165,9 @@ def score_of(sc: Scenario, view: View, report: list[RuleInstance],
                  terms=tuple(terms))
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a verdict is made. A verdict is tens of thousands
-    of small objects that all live on (the report) and make no cycles; each batch of them
-    would set off a walk of the whole heap, the solver's model included, which at 5,000 cadres
-    took more time than the checks. Left as it was found (on, unless someone turned it off)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def referee(sc: Scenario, assignments: Iterable[Assignment]) -> Verdict:
     """Evaluate every rule instance and every score term for these assignments."""
-    with collector_paused():
+    with collections_paused():
         return verdict_of(sc, list(assignments))
 
 
@@ -205,7 +189,7 @@ def judge(
     sc: Scenario, assignments: Iterable[Assignment], rank: int | None = None
 ) -> tuple[Slate, Verdict]:
     """A slate with its changes, score and rule report filled in, and the verdict."""
-    with collector_paused():
+    with collections_paused():
         return judged_slate(sc, assignments, rank)
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from model.collector import collections_paused
 from model.diff import SlateDiff, diff_slates
 from model.scenario import Ban, Pin, Scenario
 from model.slate import SolveResult
 from solver.events import OnEvent
-from solver.memory import collections_paused
 from solver.search import solve
 from solver.stop import Stop, budget, share
 from solver.warm import Prepared, prepare, solve_pinned

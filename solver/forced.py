@@ -26,13 +26,13 @@ from time import perf_counter
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from model.collector import collections_paused
 from model.eligibility import exclusions
 from model.reasons import Reason, reason
 from model.scenario import Pin, Scenario
 from model.slate import Relaxation, RuleInstance, Slate, SolveResult, SolveStatus
 from solver.build import Builder
 from solver.events import CandidateTried, OnEvent, ignore
-from solver.memory import collections_paused
 from solver.run import Workers
 from solver.stop import Stop, budget, share
 from solver.warm import (

@@ -36,10 +36,7 @@ benchmarks/growth.py).
 from __future__ import annotations
 
 import ctypes
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -125,29 +122,3 @@ def _malloc_trim() -> Callable[[int], int] | None:
     except (OSError, AttributeError):
         return None
 
-
-_pause_lock = threading.Lock()
-_pauses = 0
-_was_enabled = False
-
-
-@contextmanager
-def collections_paused() -> Iterator[None]:
-    """Python's cycle collector off while a solve runs, back on after the last one
-    ends. A solve makes few reference cycles, but each collection scans every
-    object of the scenario: on c20-1000 a first solve spent 88 ms of 0.64 s in 42
-    collections (one of the oldest generation); paused, it took 0.48 s against
-    0.53 s, back to back. Counted, so solves on several threads nest."""
-    global _pauses, _was_enabled
-    with _pause_lock:
-        if _pauses == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _was_enabled:
-                gc.enable()

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from model.collector import collections_paused
 from model.enums import Strength
 from model.referee import Verdict, judge
 from model.ruleset import seat_kind
@@ -28,7 +29,7 @@ from solver.explain import explain_infeasible
 from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, value
-from solver.memory import MAX_MEMORY_MB, collections_paused, give_back
+from solver.memory import MAX_MEMORY_MB, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
 from solver.run import FOUND, Run, Workers, run_cpsat

@@ -35,6 +35,7 @@ from time import perf_counter
 import numpy as np
 
 import solver.search as searching
+from model.collector import collections_paused
 from model.enums import Strength
 from model.referee import judge, referee
 from model.rules import kind_of
@@ -47,7 +48,6 @@ from solver.build import Builder, Recorded
 from solver.events import OnEvent
 from solver.lexicographic import BreakCap
 from solver.linear import INF, Lin, Row, Var, lin_sum, value
-from solver.memory import collections_paused
 from solver.relaxation import Bound, best_per_group
 from solver.run import Workers
 from solver.search import SUPPORT_SECONDS, Found, Search, account, agree, read_assignments, solve

@@ -1,5 +1,5 @@
-"""The process's memory during a solve (solver/memory.py): freed memory goes back to the system
-(`give_back`), and the cycle collector pauses while solves run (`collections_paused`)."""
+"""The process's memory during a solve (solver/memory.py `give_back`, model/collector.py):
+freed memory goes back to the system, and the cycle collector pauses while solves run."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from solver.memory import collections_paused, give_back
+from model.collector import collections_paused
+from solver.memory import give_back
 
 
 def resident_mb() -> float:
