@@ -39,15 +39,17 @@ cadre against every seat), so it is measured on the machine and load of the
 run itself. Set aside in full it would end most short runs early; the tenth
 of the limit a run may go over takes the rest."""
 
-FALLBACK_PER_BUILD = 1.0
+FALLBACK_PER_BUILD = 2.0
 """A slate from few pairs (solver/fallback.py `few_pairs_slate`: its CP-SAT model
-and CP-SAT's proof of its best) takes about the build time (c20-1000 0.25 s for
-0.27 s, c40-2000 0.56 s for 0.44-0.76 s)."""
+and CP-SAT's proof of its best) takes about twice the build time (c20-1000 0.25 s,
+c40-2000 0.56 s; the build was made about twice as fast after this was first
+fitted at 1.0, and with 1.0 the 5,000-cadre county at 5 s lost its slate)."""
 
 LP_SETUP_PER_BUILD = 1.0
-"""The LP relaxation's rows and first columns take about the build time
-(c20-1000 0.28 s for 0.16-0.34 s, a 5,000-cadre county 2.8 s for 3.9-5.5 s): a
-relaxation given less than this is not started."""
+"""The LP relaxation's rows and first columns take about the build time or twice
+it (c20-1000 0.28 s for 0.16-0.34 s before the build was made twice as fast; a
+5,000-cadre county now 1.7 s for 0.8-1.0 s): a relaxation given less than this is
+not started. Kept at 1.0: at 2.0 c20-1000 with 0.5 s lost its proven slate."""
 
 LP_SHARE_TOP = 0.5
 """With more than one slate asked, the relaxation may take this share of what
