@@ -29,7 +29,8 @@ It does not cover a county whose search builds CP-SAT over a large share of
 the pairs: on that county the LP's duals leave 238,500 pairs at a reduced cost
 of 0, and CP-SAT over them peaked at 2,388 MB against an estimate of 1,168 MB.
 The township bound (solver/townships.py) now proves the support's slate best
-there, so that model is never built: 1,127-1,306 MB at the peak (measured by
+there, so that model is never built: 1,127-1,306 MB at the peak, and 967 MB
+since freed memory is given back after each large phase (`give_back`; measured by
 benchmarks/growth.py).
 """
 
