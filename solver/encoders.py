@@ -22,7 +22,7 @@ import numpy as np
 
 from model.enums import Rank, Strength
 from model.reasons import reason
-from model.rules import REGISTRY
+from model.rules import REGISTRY, kind_of
 from model.rules.career import recent_principals, related_pairs
 from model.rules.counts import Counted, Place, part_key, sitting_matches
 from model.rules.expertise import ExpertiseParams
@@ -94,7 +94,7 @@ def seated_fail_masks(b: BuildState, spec: RuleSpec) -> dict[int, np.ndarray]:
     """Group index -> mask of cadres who would break the rule in that group's seats (an
     exception of the scenario that lifts the rule clears its cadre). Groups alike in what
     the mask reads (`seated`) share one read-only array."""
-    p = b.params(spec)
+    p = kind_of(spec).parse(spec)
     mask, reads = SEATED[spec.kind], READS[spec.kind]
     free = lifted(p, b)
     shared: dict[Hashable, np.ndarray] = {}
@@ -283,7 +283,7 @@ def encode_recent_principal_kept(b: BuildState, spec: RuleSpec) -> None:
     """1 - (the cadre takes a seat of their own post), for each recent principal whose seats
     are not all closed before the search (`b.allowed`) and whom no exception lifts; must:
     they take one. The referee reads the same closure from the rules (`stay_forbidden`)."""
-    p = b.params(spec)
+    p = kind_of(spec).parse(spec)
     free = lifted(p, b)
     if not any(True for _ in recent_principals(p, b.view)) and spec.strength != Strength.must:
         b.record(spec, "county", 0)
@@ -311,7 +311,7 @@ def encode_relatives_apart(b: BuildState, spec: RuleSpec) -> None:
     """For each related pair and township: must, at most one of the two on its team;
     otherwise both[pair, t] is exactly (both sit there), a township's violation is their
     max (generally) or their count (prefer)."""
-    p = b.params(spec)
+    p = kind_of(spec).parse(spec)
     pairs = related_pairs(p, b.view.cadres)
     if not pairs:
         if spec.strength != Strength.must:
@@ -367,14 +367,14 @@ def encode_place(b: BuildState, spec: RuleSpec, place: Place) -> None:
 def encode_min_count(b: BuildState, spec: RuleSpec) -> None:
     """At each place of the rule (a township's team, the county's seats or one
     post county-wide), as the referee checks it."""
-    for place in b.places(spec, b.params(spec)):
+    for place in b.places(spec, kind_of(spec).parse(spec)):
         encode_place(b, spec, place)
 
 
 @encoder("expertise_cover")
 def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
     """covered[group] is exactly (some counted member has a tag of the group)."""
-    p: ExpertiseParams = b.params(spec)
+    p: ExpertiseParams = kind_of(spec).parse(spec)
     tags = b.pool.expertise
     has = {label: np.array([bool(t & set(members)) for t in tags], dtype=bool)
            for label, members in p.groups.items()}
@@ -398,7 +398,7 @@ def encode_expertise_cover(b: BuildState, spec: RuleSpec) -> None:
 def encode_team_shape(b: BuildState, spec: RuleSpec) -> None:
     """Seat counts, together and apart are fixed by the template; a post count
     that optional posts can change is a linear expression over their counts."""
-    p: ShapeParams = b.params(spec)
+    p: ShapeParams = kind_of(spec).parse(spec)
     fixed_only = p.model_copy(update={"posts": {}, "large_extra": {}})
     for ti, town in enumerate(b.sc.county.townships):
         large = b.large[ti]

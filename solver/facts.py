@@ -68,14 +68,6 @@ class Pool:
             m &= here == w.local
         return m
 
-    def who_at(self, w: Who, cadres: np.ndarray, townships: np.ndarray) -> np.ndarray:
-        """`who(w, townships[k])[cadres[k]]` for each k at once: a count over many seat
-        groups' pairs (`cadres`, and the township of each pair's seat) in one pass."""
-        m = self.matching(w)[cadres]
-        if w.local is not None:
-            m &= (self.township[cadres] == townships) == w.local
-        return m
-
     def matching(self, w: Who) -> np.ndarray:
         """Mask of cadres meeting every condition of the filter but `local` (the one
         that depends on the seat's township)."""

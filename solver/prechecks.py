@@ -38,7 +38,7 @@ def precheck(b: BuildState) -> None:
     for spec in b.sc.ruleset_in_force.rules:
         if spec.strength != Strength.must or not isinstance(kind_of(spec), CountKind):
             continue
-        p = b.params(spec)
+        p = kind_of(spec).parse(spec)
         places = b.count_groups(spec, p)
         precheck_total(b, spec, p, places)
         for place, idx in places:

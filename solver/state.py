@@ -142,15 +142,6 @@ class BuildState:
         self.check.tick(1 + len(count.idx) // EVERY)
         return count
 
-    def params(self, spec: RuleSpec) -> Any:
-        """The rule's parameters, parsed once in a build (several steps read them; each
-        parse is a pydantic validation)."""
-        memo = self.memo.setdefault("params", {})
-        got = memo.get(id(spec))
-        if got is None or got[0] is not spec:
-            got = memo[id(spec)] = (spec, kind_of(spec).parse(spec))
-        return got[1]
-
     # --- places of count rules --------------------------------------------------------
 
     def groups_of(self, seats: Iterable[Seat]) -> list[int]:

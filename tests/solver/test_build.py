@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from model.enums import Strength
 from model.generator import generate_county
+from model.rules import kind_of
 from model.ruleset import ScoreWeights
 from model.slate import Assignment
 from solver.build import Builder
@@ -74,7 +75,7 @@ def test_counts_over_many_groups_equal_the_sum_of_group_sums() -> None:
     """`count_who` and `sum_over` (a slice per run of groups) give the columns of the sums group by group."""
     b = Builder(SC).build()
     spec = next(s for s in SC.ruleset_in_force.rules if s.kind in ("team_min_count", "county_min_count"))
-    for place in b.places(spec, b.params(spec)):
+    for place in b.places(spec, kind_of(spec).parse(spec)):
         groups = b.groups_of(place.seats)
         for target in place.filter.parts.values():
             got = b.count_who(groups, target.who)
@@ -94,7 +95,8 @@ def test_seated_masks_shared_by_alike_groups_equal_each_groups_own() -> None:
     for spec in SC.ruleset_in_force.rules:
         if spec.kind not in SEATED:
             continue
-        p, free = b.params(spec), lifted(b.params(spec), b)
+        p = kind_of(spec).parse(spec)
+        free = lifted(p, b)
         for g, m in seated_fail_masks(b, spec).items():
             own = SEATED[spec.kind](p, b.pool, b.groups[g], b)
             assert (m == (own if free is None else own & ~free)).all() and not m.flags.writeable
