@@ -178,7 +178,7 @@ def _age_cap(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
 @seated("same_post_tenure", lambda s: (s.township, s.seat.township, s.seat.posts))
 def _same_post_tenure(p, pool: Pool, s: SeatGroup, b: BuildState) -> np.ndarray:
     """Sitting members of the township whose current post's seat shares a post of the group's
-    seat (`held_posts`, `own_posts`), or any member when `same_post` is false."""
+    seat (`posts_of`, `own_posts`), or any member when `same_post` is false."""
     here = pool.sitting & (pool.township == s.township)
     if p.same_post:
         here &= shared_posts(b, s.seat.township, s.seat.posts)[pool.post]

@@ -55,18 +55,10 @@ def own_posts(posts: tuple[Post, ...]) -> frozenset[Post]:
     return frozenset(p for p in posts if p not in BUNDLED_POSTS) or frozenset(posts[:1])
 
 
-def held_posts(c: Cadre, seats: list[Seat]) -> frozenset[Post]:
-    """Every post a sitting member holds now (D1-R1 reads them all): those of the seat of their
-    township known by their current post (人武部长、副镇长 holds 副乡镇长 too), else the post alone."""
-    if c.current_post is None:
-        return frozenset()
-    seat = next((s for s in seats if s.township == c.current_township and s.main_post == c.current_post),
-                None)
-    return posts_of(c, seat)
-
-
 def posts_of(c: Cadre, seat: Seat | None) -> frozenset[Post]:
-    """`held_posts` once the cadre's seat is found (None: no seat of the team is known by the post)."""
+    """Every post a sitting member holds now (D1-R1 reads them all): those of `seat`, the seat of
+    their township known by their current post (`View.seat_known_by`; 人武部长、副镇长 holds
+    副乡镇长 too), else, with no such seat (None), the post alone."""
     if c.current_post is None:
         return frozenset()
     return own_posts(seat.posts) if seat is not None else frozenset({c.current_post})
@@ -285,7 +277,7 @@ class TenureParams(SeatedParams):
 class SamePostTenure(SeatedKind):
     """D1-R1 (10 years: must move), D1-R2 (5 years: moved as planned): a cadre
     who has held a post that long does not hold it again in the same township.
-    Every post of both seats counts (`held_posts`, `own_posts`): a 副乡镇长 of 10 years
+    Every post of both seats counts (`posts_of`, `own_posts`): a 副乡镇长 of 10 years
     may not become 人武部长、副镇长 there, but a deputy secretary may become head (the
     deputy secretaryship is bundled, not the post). With `same_post` false any seat of
     the township's team counts: N-7, the cadre who must move leaves the team (D1-R4 too)."""
