@@ -7,6 +7,7 @@ CP-SAT and the referee add up exactly the same number.
 from __future__ import annotations
 
 from model.enums import Change, Post, Rank
+from model.memo import by_identity
 from model.people import Cadre, full_years
 from model.reasons import Reason, reason
 from model.rules import kind_of
@@ -58,11 +59,8 @@ def continuity_posts(sc: Scenario, c: Cadre) -> frozenset[Post]:
     scenario: the referee asks for each seat of every slate, the solver for each cadre."""
     if not c.is_sitting or c.current_post is None:
         return frozenset()
-    known: dict[str, tuple[Cadre, frozenset[Post]]] = sc.computed("continuity_posts", lambda sc: {})
-    hit = known.get(c.id)
-    if hit is None or hit[0] is not c:  # the cadre object itself: a test may pass one of its own
-        hit = known[c.id] = (c, steps_from(sc, c))
-    return hit[1]
+    known: dict = sc.computed("continuity_posts", lambda sc: {})
+    return by_identity(known, c.id, c, lambda: steps_from(sc, c))  # a test may pass a cadre of its own
 
 
 def steps_from(sc: Scenario, c: Cadre) -> frozenset[Post]:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from model.enums import Exemption, Gender, Origin, Post, Strength
+from model.memo import by_identity
 from model.people import Cadre, Township
 from model.reasons import Reason
 from model.ruleset import RuleSpec, Seat, principal_posts
@@ -185,11 +186,7 @@ class View:
     def of_rule(self, spec: RuleSpec, name: str, fn: Callable[[], Any]) -> Any:
         """`fact` of one rule: keyed by the spec object itself (kept with the fact, so a spec made
         for one call never finds the fact of another with the same id)."""
-        spec_, value = self.fact((name, id(spec)), lambda: (spec, fn()))
-        if spec_ is not spec:
-            value = fn()
-            self.memo[(name, id(spec))] = (spec, value)
-        return value
+        return by_identity(self.memo, (name, id(spec)), spec, fn)
 
     @property
     def seats_by_township(self) -> dict[str, list[Seat]]:
@@ -245,15 +242,10 @@ class RuleKind:
     def parse(self, spec: RuleSpec) -> Any:
         """The spec's params, validated once per spec object (`PARSED`): a spec is frozen, and
         parsing was most of a check's time."""
-        key = (id(spec), self.kind)
-        hit = PARSED.get(key)
-        if hit is not None and hit[0] is spec:
-            return hit[1]
-        p = self.params.model_validate(spec.params)
         if len(PARSED) >= PARSED_KEPT:
             PARSED.clear()
-        PARSED[key] = (spec, p)
-        return p
+        return by_identity(PARSED, (id(spec), self.kind), spec,
+                           lambda: self.params.model_validate(spec.params))
 
     def params_schema(self, spec: RuleSpec) -> dict[str, Any]:
         """The JSON schema of the parameters as `spec` writes them: what an override of its
@@ -297,7 +289,7 @@ class RuleKind:
         )
 
 
-PARSED: dict[tuple[int, str], tuple[RuleSpec, Any]] = {}
+PARSED: dict[Hashable, tuple[Any, Any]] = {}
 """(id(spec), kind) -> (spec, its params). The spec is kept, so its id is not reused while cached."""
 PARSED_KEPT = 4096
 """Specs cached before the cache starts again: far more than the rules of any scenario's what-ifs."""
