@@ -1,8 +1,10 @@
 """The interactive verbs on stored instances: a full candidate ranking for a seat
 (`recommend`), `why-not` and a one-pin what-if `diff`, timed as whole commands
-(a fresh process: imports, reading the files, the base solve) and as library
-calls on a prepared base (solver/warm.py: what a web page holding the base pays
-per click). Prints a table and writes benchmarks/results/interactive.json.
+in three ways: a command of its own (a fresh process: imports, reading the files,
+the base solve), the same command through a running daemon (service/daemon.py,
+after a first command made it solve and keep the base), and as library calls on
+a prepared base (solver/warm.py: what a web page holding the base pays per click).
+Prints a table and writes benchmarks/results/interactive.json.
 
     python -m benchmarks.interactive                 # c20-1000
     python -m benchmarks.interactive c20-1000 c40-2000
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +24,7 @@ from typing import Any
 
 from benchmarks import instances
 from benchmarks.instances import COUNTIES, COUNTY, Instance, ensure
+from service.daemon_link import FOLDER, control
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEAT = ("t01", "secretary")
@@ -34,13 +38,29 @@ def known() -> dict[str, Instance]:
     return {i.name: i for i in [*COUNTIES, *getattr(instances, "HARD", [])]}
 
 
-def command(argv: list[str]) -> float:
-    """Wall seconds of one whole `huanjie` command in a fresh process."""
+def command(argv: list[str], daemon: str | None = None) -> float:
+    """Wall seconds of one whole `huanjie` command in a fresh process: on its own, or through
+    the daemon whose folder is `daemon`."""
+    env = {**os.environ, "HUANJIE_DAEMON": "off"} if daemon is None else {**os.environ, FOLDER: daemon}
     t0 = perf_counter()
-    done = subprocess.run([sys.executable, "-m", "service.cli", *argv], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "service.cli", *argv], capture_output=True, text=True,
+                          env=env)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"huanjie {' '.join(argv)} exited {done.returncode}: {done.stderr[-500:]}")
     return perf_counter() - t0
+
+
+def through_daemon(argvs: dict[str, list[str]]) -> dict[str, float]:
+    """The same commands through a daemon of their own: its start, its first command (which
+    solves the base and keeps it), then each verb again; checked to have run in it."""
+    with tempfile.TemporaryDirectory() as folder:
+        times = {"start": command(["daemon", "start"], folder), "first": command(argvs["why_not"], folder)}
+        times |= {verb: command(argv, folder) for verb, argv in argvs.items()}
+        status = control("status", Path(folder))
+        command(["daemon", "stop"], folder)
+    if status is None or status["status"]["served"] != len(argvs) + 1:
+        raise RuntimeError(f"the commands did not all run in the daemon: {status}")
+    return times
 
 
 def timed(fn: Any) -> tuple[Any, float]:
@@ -74,12 +94,12 @@ def measure(inst: Instance) -> dict[str, Any]:
         whatif.write_text(f"base: {folder}\nname: pin {cadre}\npins:\n"
                           f"  - {{cadre: {cadre}, township: {township}, seat: {seat}}}\n", encoding="utf-8")
         where = f"{township}/{seat}"
-        cmd = {
-            "recommend": command(["recommend", str(folder), where, "--limit", str(LIMIT)]),
-            "why_not": command(["why-not", str(folder), cadre, where]),
-            "diff": command(["diff", str(folder), str(whatif)]),
-            "solve": command(["solve", str(folder)]),
-        }
+        argvs = {"recommend": ["recommend", str(folder), where, "--limit", str(LIMIT)],
+                 "why_not": ["why-not", str(folder), cadre, where],
+                 "diff": ["diff", str(folder), str(whatif)],
+                 "solve": ["solve", str(folder)]}
+        cmd = {verb: command(argv) for verb, argv in argvs.items()}
+        daemon = through_daemon(argvs)
     return {
         "instance": inst.name, "seat": f"{township}/{seat}", "cadre": cadre, "limit": LIMIT,
         "eligible": rec.eligible, "exact": len(rec.tried), "bounded": len(rec.bounded),
@@ -87,23 +107,26 @@ def measure(inst: Instance) -> dict[str, Any]:
         "why_not_delta": f.delta, "diff_objective": c.diff.objective if c.diff else None,
         "library": {"prepare": t_prepare, "recommend": t_rec, "why_not": t_why, "diff": t_diff,
                     "why_not_with_base_solve": t_why_cold},
-        "command": cmd,
+        "command": cmd, "daemon": daemon,
     }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = (f"{'instance':<14}{'verb':<11}{'command s':>10}{'library s':>10}{'target s':>9}  note")
+    head = (f"{'instance':<14}{'verb':<11}{'command s':>10}{'daemon s':>10}{'library s':>10}{'target s':>9}"
+            "  note")
     lines = [head, "-" * len(head)]
     for r in rows:
-        lib, cmd = r["library"], r["command"]
+        lib, cmd, dmn = r["library"], r["command"], r["daemon"]
         notes = {"recommend": f"{r['exact']} exact, {r['bounded']} bounded ({r['outside_top']} proven out)",
                  "why_not": f"{r['cadre']} delta {r['why_not_delta']}",
                  "diff": f"objective {r['diff_objective']:+d}" if r["diff_objective"] is not None else ""}
         for verb in ("recommend", "why_not", "diff"):
-            lines.append(f"{r['instance']:<14}{verb:<11}{cmd[verb]:>10.2f}{lib[verb]:>10.2f}"
+            lines.append(f"{r['instance']:<14}{verb:<11}{cmd[verb]:>10.2f}{dmn[verb]:>10.2f}{lib[verb]:>10.2f}"
                          f"{TARGETS[verb]:>9.1f}  {notes[verb]}")
-        lines.append(f"{r['instance']:<14}{'solve':<11}{cmd['solve']:>10.2f}{lib['prepare']:>10.2f}"
-                     f"{'':>9}  the base alone (library: prepare)")
+        lines.append(f"{r['instance']:<14}{'solve':<11}{cmd['solve']:>10.2f}{dmn['solve']:>10.2f}"
+                     f"{lib['prepare']:>10.2f}{'':>9}  the base alone (library: prepare)")
+        lines.append(f"{r['instance']:<14}{'daemon':<11}{'':>10}{dmn['first']:>10.2f}{'':>19}  its first "
+                     f"command (why-not: the base solved and kept); start {dmn['start']:.2f} s")
     return "\n".join(lines)
 
 

@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 
     from model.scenario import Scenario
     from model.slate import Assignment
+    from service.bases import Bases
     from solver.events import Event
     from solver.forced import Forced
+    from solver.stop import Stop
+    from solver.warm import Prepared
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_NO_ANSWER", "EXIT_OK",
@@ -54,6 +57,8 @@ FLAGS = {"top": "--top", "time_limit": "--time-limit", "workers": "--workers", "
          "diversity": "--diversity", "alternatives": "--alternatives", "deterministic": "--deterministic",
          "max_memory_mb": "--max-memory", "limit": "--limit"}
 """A request's field (service/calls.py) -> the option that gives it."""
+KEPT: Bases | None = None
+"""The daemon's kept bases (service/daemon.py sets it); None in a command of its own."""
 
 
 def progress(event: Event) -> None:
@@ -89,6 +94,23 @@ def worded(slate: str | None = None) -> Iterator[None]:
             raise InputErrors([replace(x, file=slate) for x in e.errors]) from None
         raise UsageError("\nerror: ".join(f"{FLAGS[x.field]} {x.message}" if x.field in FLAGS else x.message
                                           for x in e.errors)) from None
+
+
+@contextmanager
+def kept_base(sc: Scenario, args: argparse.Namespace) -> Iterator[tuple[Prepared | None, Stop | None]]:
+    """In the daemon: the kept base of `sc` (solved now when it is not kept) and the stop of
+    the rest of the run, whose --time-limit covers that base solve too. In a command of its
+    own: no base (the verb solves its own) and the run's stop."""
+    if KEPT is None:
+        yield None, args.stop
+        return
+    from service.bases import content_hash
+    from solver.stop import AnyOf, MaxRuntime
+
+    req = args.request
+    stop = MaxRuntime(req.time_limit) if args.stop is None else AnyOf(args.stop, MaxRuntime(req.time_limit))
+    with KEPT.hold(content_hash(sc), sc, req.workers, stop) as prepared:
+        yield prepared, stop
 
 
 def request_of(args: argparse.Namespace) -> BaseModel | None:
@@ -203,8 +225,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from service.render.words import Names
 
     sc = load_scenario(args.scenario)
-    with worded():
-        rec = recommend_call(sc, args.request, stop=args.stop)
+    with worded(), kept_base(sc, args) as (prepared, stop):
+        rec = recommend_call(sc, args.request, stop=stop, prepared=prepared)
     print(recommend_text(rec, Names.of(sc), every=args.all))
     if args.json:
         write_atomic(args.json, rec.model_dump_json(indent=2))
@@ -218,8 +240,8 @@ def cmd_why_not(args: argparse.Namespace) -> int:
     from service.render.words import Names
 
     sc = load_scenario(args.scenario)
-    with worded():
-        f = why_not_call(sc, args.request, stop=args.stop)
+    with worded(), kept_base(sc, args) as (prepared, stop):
+        f = why_not_call(sc, args.request, stop=stop, prepared=prepared)
     print(why_not_text(f, Names.of(sc)))
     if args.json:
         write_atomic(args.json, f.model_dump_json(indent=2))
@@ -232,7 +254,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from service.render.diff import comparison_text
 
     base, other = load_scenario(args.base), load_scenario(args.whatif)
-    c = diff_call(base, other, args.request, stop=args.stop, on_event=progress)
+    with kept_base(base, args) as (prepared, stop):
+        c = diff_call(base, other, args.request, stop=stop, on_event=progress, prepared=prepared)
     print(comparison_text(base, other, c))
     if args.json:
         write_atomic(args.json, c.model_dump_json(indent=2))
@@ -361,9 +384,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", help="only this preset")
     r.set_defaults(run=cmd_rules)
 
-    from service import batch_cli, election_cli, report_cli, reps_cli, roster_cli, serve
+    from service import batch_cli, daemon_cli, election_cli, report_cli, reps_cli, roster_cli, serve
 
-    for verbs in (serve, report_cli, batch_cli, roster_cli, election_cli, reps_cli):  # each has its verbs
+    for verbs in (serve, daemon_cli, report_cli, batch_cli, roster_cli, election_cli, reps_cli):
         verbs.add_parsers(sub, [debug])
     return p
 
@@ -405,5 +428,14 @@ def main(argv: list[str] | None = None) -> int:
     return guarded(run, debug=args.debug)
 
 
+def entry() -> int:
+    """The `huanjie` command: run in this checkout's daemon when one runs and the verb is one
+    it runs (service/daemon_link.py), else here."""
+    from service.daemon_link import forward
+
+    code = forward(sys.argv[1:])
+    return main() if code is None else code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

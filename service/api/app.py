@@ -33,10 +33,10 @@ from service.api import (
     scenarios,
     verbs,
 )
-from service.api.bases import Bases
 from service.api.bodies import WhatIfBody, example_scenario
 from service.api.limits import BodySize
 from service.api.waits import Waits
+from service.bases import Bases
 from service.jobs import Supervisor
 from service.settings import Settings, software_version
 from service.store import Store

@@ -17,12 +17,13 @@ from model.scenario import Scenario
 from model.slate import SolveResult
 from service import calls
 from service.api.auth import Planner, Viewer
-from service.api.bases import Bases
 from service.api.errors import ANSWERS, OverLimit, Problem
 from service.api.limits import pool, time_limit
+from service.bases import Bases
 from service.store.views import MAX_INT, VersionRef
 from solver.compare import Comparison
 from solver.forced import Forced, Recommendation
+from solver.stop import MaxRuntime
 
 router = APIRouter(prefix="/v1", tags=["verbs"], responses={
     **ANSWERS, 404: {"model": Problem, "description": "no such scenario or version"},
@@ -119,7 +120,7 @@ def _budget(request: Request, seconds: float) -> None:
 async def on_stored(request: Request, body: Any, model: type[M], call: Callable[..., Any],
                     warm: bool = False) -> Any:
     """A verb that solves: its time within the verbs' bound, on the stored scenario the body
-    names; `warm`: on that scenario's base solved once and kept (service/api/bases.py)."""
+    names; `warm`: on that scenario's base solved once and kept (service/bases.py)."""
     _budget(request, body.time_limit)
     scenarios = request.app.state.store.scenarios
     info, sc = await run_in_threadpool(scenarios.resolve, body.scenario_id, body.version)
@@ -130,7 +131,7 @@ async def on_stored(request: Request, body: Any, model: type[M], call: Callable[
 
 
 def on_base(bases: Bases, key: str, sc: Scenario, req: Any, call: Callable[..., Any]) -> Any:
-    with bases.hold(key, sc, req.workers, req.time_limit) as prepared:
+    with bases.hold(key, sc, req.workers, MaxRuntime(req.time_limit)) as prepared:
         return call(sc, req, prepared=prepared)
 
 

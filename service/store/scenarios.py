@@ -3,7 +3,6 @@ named base version, resolved on read, so its base's later versions never change 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from model.scenario import Scenario
 from model.whatif import ScenarioDelta, apply_delta
+from service.bases import content_hash
 from service.store.clock import aware, new_id, now
 from service.store.tables import ScenarioRow, VersionRow
 from service.store.views import ScenarioInfo, VersionInfo, VersionKind, VersionRef
@@ -60,10 +60,6 @@ class NotFound(LookupError):
     def __init__(self, what: str, id: str) -> None:
         super().__init__(f"no {what} '{id}'")
         self.what, self.id = what, id
-
-
-def content_hash(sc: Scenario) -> str:
-    return hashlib.sha256(sc.model_dump_json().encode()).hexdigest()
 
 
 def info(row: ScenarioRow) -> ScenarioInfo:

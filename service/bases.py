@@ -1,12 +1,14 @@
-"""Solved bases kept between clicks: why-not, recommend and diff on a stored version
-reuse its base solve (solver/warm.py `prepare`: the built model and its relaxation),
+"""Solved bases kept between calls: why-not, recommend and diff reuse the base solve
+of their scenario (solver/warm.py `prepare`: the built model and its relaxation),
 keyed by the content hash of the scenario as resolved, so a page's second click on a
-county pays only the forced solves. Only a base proven optimal is kept (a base cut
+county, or a second command through the daemon (service/daemon.py), pays only the
+forced solves. Only a base proven optimal is kept (a base cut
 short by its budget would make every later answer as weak as it); a prepared base is
 used by one call at a time (its kept relaxations grow as it is used)."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -17,7 +19,14 @@ from model.slate import SolveStatus
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
+    from solver.stop import Stop
     from solver.warm import Prepared
+
+
+def content_hash(sc: Scenario) -> str:
+    """A scenario's identity: equal for equal content, however it was read (files, the store)."""
+    return hashlib.sha256(sc.model_dump_json().encode()).hexdigest()
+
 
 KEPT = 4
 """Bases kept at once (each holds its county's built model: tens of MB at 1,000 cadres)."""
@@ -31,10 +40,15 @@ class Bases:
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, tuple[threading.Lock, list[Prepared | None]]] = OrderedDict()
 
+    def kept_now(self) -> int:
+        """How many bases are solved and kept now (the daemon's status says it)."""
+        with self._lock:
+            return sum(1 for _, slot in self._entries.values() if slot[0] is not None)
+
     @contextmanager
-    def hold(self, key: str, sc: Scenario, workers: int, seconds: float) -> Iterator[Prepared | None]:
-        """The base of `sc` (solved now if it is not kept), held for one call; None when its
-        solve was not proven optimal within `seconds` (the call then solves as it would cold)."""
+    def hold(self, key: str, sc: Scenario, workers: int, stop: Stop) -> Iterator[Prepared | None]:
+        """The base of `sc` (solved now, within `stop`, if it is not kept), held for one call;
+        None when its solve was not proven optimal (the call then solves as it would cold)."""
         with self._lock:
             lock, slot = self._entries.get(key) or (threading.Lock(), [None])
             self._entries[key] = (lock, slot)
@@ -43,11 +57,10 @@ class Bases:
                 self._entries.popitem(last=False)
         with lock:
             if slot[0] is None:
-                from solver.stop import MaxRuntime
                 from solver.warm import prepare
 
                 self.built += 1
-                p = prepare(sc, MaxRuntime(seconds), workers)
+                p = prepare(sc, stop, workers)
                 if p.result.status != SolveStatus.OPTIMAL:
                     yield None
                     return
