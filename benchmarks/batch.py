@@ -12,7 +12,9 @@ reported apart and counted nowhere. Then, one after another:
   (b) a pool of 2 processes, each solving many counties with 1 worker, so the
       2 cores are used once over;
   (c) the baseline: one `huanjie solve` process per county (2 workers), on a
-      sample of the counties, extrapolated.
+      sample of the counties, extrapolated;
+  (d) the same commands through the daemon (`huanjie daemon start`, its start
+      counted once), on the same sample, extrapolated.
 
 Every wall time counts the start-up of the processes it uses: (a) and (b) start
 fresh ("spawn") processes, once each; (c) starts one per county, as a shell loop
@@ -35,6 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter, process_time
 from typing import Any
+
+from service.daemon_link import FOLDER, SWITCH, control
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "instances" / ".cache" / "batch"
@@ -109,6 +113,21 @@ def spread(n: int, sample: int) -> list[int]:
     return sorted({k * n // sample for k in range(sample)})
 
 
+def solve_command(folder: Path, out: Path, workers: int, env: dict[str, str]) -> dict[str, Any]:
+    """One `huanjie solve` of a county as a process of its own: its status, objective, wall and CPU."""
+    t = perf_counter()
+    p = subprocess.Popen([*command(), "solve", str(folder), "--time-limit", str(TIME_LIMIT),
+                          "--workers", str(workers), "--json", str(out)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = perf_counter() - t
+    res = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    slates = res.get("slates") or [{}]
+    return {"status": res.get("status", f"exit {os.waitstatus_to_exitcode(status)}"),
+            "objective": (slates[0].get("score") or {}).get("objective"), "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime}
+
+
 def run_processes(folders: list[Path], sample: int, workers: int = 2) -> dict[str, Any]:
     """(c): one `huanjie solve` per county of the sample; the rate extrapolated to all the
     counties. Each county is solved again at once in this (warm) process, so the two are
@@ -118,25 +137,35 @@ def run_processes(folders: list[Path], sample: int, workers: int = 2) -> dict[st
     settings = Settings(time_limit=TIME_LIMIT, workers=workers)
     solve_source(0, folders[0], settings)  # this process's own first solve (warm-up), not counted
     rows, wall = [], 0.0
+    env = {**os.environ, SWITCH: "off"}  # a process of its own, even when a daemon runs
     with tempfile.TemporaryDirectory() as tmp:
         for k in spread(len(folders), sample):
-            out = Path(tmp) / f"{k}.json"
-            t = perf_counter()
-            p = subprocess.Popen([*command(), "solve", str(folders[k]), "--time-limit", str(TIME_LIMIT),
-                                  "--workers", str(workers), "--json", str(out)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, usage = os.wait4(p.pid, 0)
-            own = perf_counter() - t
-            wall += own
+            row = {"index": k, **solve_command(folders[k], Path(tmp) / f"{k}.json", workers, env)}
+            wall += row["wall"]
             t, cpu = perf_counter(), process_time()
             solve_source(k, folders[k], settings)
-            inside, inside_cpu = perf_counter() - t, process_time() - cpu
-            res = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
-            slates = res.get("slates") or [{}]
-            rows.append({"index": k, "status": res.get("status", f"exit {os.waitstatus_to_exitcode(status)}"),
-                         "objective": (slates[0].get("score") or {}).get("objective"), "wall": own,
-                         "inside": inside, "cpu": usage.ru_utime + usage.ru_stime, "inside_cpu": inside_cpu})
+            rows.append({**row, "inside": perf_counter() - t, "inside_cpu": process_time() - cpu})
     return {**summary(rows, wall, len(rows)), "extrapolated_seconds": wall / len(rows) * len(folders)}
+
+
+def run_daemon(folders: list[Path], sample: int, workers: int = 2) -> dict[str, Any]:
+    """(d): (c)'s commands, county by county, through a daemon (service/daemon.py) started
+    first, its start counted; the rate extrapolated to all the counties (the start once)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, SWITCH: "on", FOLDER: tmp}
+        t = perf_counter()
+        subprocess.run([*command(), "daemon", "start"], env=env, capture_output=True, check=True)
+        start = perf_counter() - t
+        for k in spread(len(folders), sample):
+            rows.append({"index": k, **solve_command(folders[k], Path(tmp) / f"{k}.json", workers, env)})
+        status = control("status", Path(tmp))
+        subprocess.run([*command(), "daemon", "stop"], env=env, capture_output=True, check=True)
+    if status is None or status["status"]["served"] != len(rows):
+        raise RuntimeError(f"the commands did not all run in the daemon: {status}")
+    wall = start + sum(r["wall"] for r in rows)
+    return {**summary(rows, wall, len(rows)), "start": start,
+            "extrapolated_seconds": start + (wall - start) / len(rows) * len(folders)}
 
 
 def start_up(c: dict[str, Any]) -> dict[str, float]:
@@ -182,17 +211,19 @@ def table(res: dict[str, Any]) -> str:
              *mode_lines(res, {"one_process": "(a) one process, 2 workers",
                                "pool": f"(b) pool of {res['pool']['processes']}, "
                                        f"{res['pool']['workers_each']} worker each",
-                               "processes": "(c) one `huanjie solve` per county"}, "processes", "(c)", 44)]
-    c, same = res["processes"], res["start_up"]
+                               "processes": "(c) one `huanjie solve` per county",
+                               "daemon": "(d) the same through the daemon"}, "processes", "(c)", 44)]
+    c, same, d = res["processes"], res["start_up"], res["daemon"]
     a = res["one_process"]
     lines += ["", f"* a sample of {c['counties']} spread over the {res['counties']}, extrapolated: "
-              f"{c['extrapolated_seconds']:.0f} s for all",
+              f"{c['extrapolated_seconds']:.0f} s for all; (d) the same sample, its daemon started in "
+              f"{d['start']:.2f} s (counted): {d['extrapolated_seconds']:.0f} s for all",
               f"(a) per county: load {a['mean_load']:.3f} s + solve {a['mean_solve']:.3f} s",
               *(f"the sample's counties, paired ({unit}): {same[unit + '_own_process']:.3f} s each as a "
                 f"process of its own, {same[unit + '_in_one_process']:.3f} s solved again at once in a warm "
                 f"process: {same[unit + '_start_up']:.3f} s of start-up per process (median "
                 f"{same[unit + '_start_up_median']:.3f})" for unit in ("wall", "cpu")),
-              *closing_lines(res, "(a), (b), (c)")]
+              *closing_lines(res, "(a), (b), (c), (d)")]
     return "\n".join(lines)
 
 
@@ -246,13 +277,17 @@ def main() -> None:
     say(f"(c) one process per county, {sample} counties")
     c = run_processes(folders, sample)
     load.append(os.getloadavg()[0])
+    say(f"(d) one command per county through the daemon, {sample} counties")
+    d = run_daemon(folders, sample)
+    load.append(os.getloadavg()[0])
     res = {"quick": args.quick, "counties": n, "townships": TOWNSHIPS, "cadres": CADRES,
            "time_limit": TIME_LIMIT, "cores": os.cpu_count(), "generation": generation,
-           "one_process": a, "pool": b, "processes": c, "agreement": agreement(a, b, c),
+           "one_process": a, "pool": b, "processes": c, "daemon": d, "agreement": agreement(a, b, c, d),
            "start_up": start_up(c), "load_average": load,
            "ratios": {"one_process_vs_processes": a["per_minute"] / c["per_minute"],
                       "pool_vs_processes": b["per_minute"] / c["per_minute"],
-                      "pool_vs_one_process": b["per_minute"] / a["per_minute"]}}
+                      "pool_vs_one_process": b["per_minute"] / a["per_minute"],
+                      "daemon_vs_processes": d["per_minute"] / c["per_minute"]}}
     publish(res, "batch", args.quick, table)
 
 

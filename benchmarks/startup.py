@@ -45,8 +45,9 @@ def commands(root: Path) -> dict[str, list[str]]:
 
 
 def environment(root: Path) -> dict[str, str]:
-    """The child's environment: the tree's root first on the path, nothing cached between trees."""
-    env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="")
+    """The child's environment: the tree's root first on the path, nothing cached between trees,
+    each command a process of its own even when a daemon runs."""
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="", HUANJIE_DAEMON="off")
     env.pop("PYTHONPROFILEIMPORTTIME", None)
     return env
 
