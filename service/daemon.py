@@ -156,15 +156,17 @@ def serve(idle_seconds: float) -> int:
     """The daemon's life: listen on this checkout's socket, run commands one at a time,
     stop when told, on SIGTERM, or `idle_seconds` after its last command."""
     warm_up()
-    folder = link.folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)  # only the user may reach the socket
+    link.folder().mkdir(parents=True, exist_ok=True, mode=0o700)
     path = link.socket_path()
     if link.control("status") is not None:
         return 0  # another daemon of this checkout answers already
     path.unlink(missing_ok=True)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
+    umask = os.umask(0o177)  # the socket is 0600 from the start: only the user may connect
+    try:
+        server.bind(str(path))
+    finally:
+        os.umask(umask)
     server.listen(16)
     mine = path.stat().st_ino
     daemon = Daemon()

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -25,12 +26,24 @@ BIG = str(REPO / "benchmarks" / "instances" / "h17-2000-w80")
 SEAT = "t01/secretary"
 
 
-def huanjie(argv: list[str], folder: Path | None, cwd: Path = REPO, **kw: object) -> subprocess.CompletedProcess:
+def env_of(folder: Path | None, switch: str = "on") -> dict[str, str]:
+    """A command's environment: the daemon in `folder` (HUANJIE_DAEMON `switch`), or none (None)."""
+    if folder is None:
+        return {**os.environ, daemon_link.SWITCH: "off"}
+    return {**os.environ, daemon_link.SWITCH: switch, daemon_link.FOLDER: str(folder)}
+
+
+def huanjie(argv: list[str], folder: Path | None, cwd: Path = REPO,
+            switch: str = "on") -> subprocess.CompletedProcess:
     """`huanjie argv` as a fresh process: through the daemon in `folder`, or on its own (None)."""
-    env = {**os.environ, "HUANJIE_DAEMON": "off"} if folder is None else \
-        {**os.environ, "HUANJIE_DAEMON": "on", daemon_link.FOLDER: str(folder)}
-    return subprocess.run([sys.executable, "-m", "service.cli", *argv], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, **kw)
+    return subprocess.run([sys.executable, "-m", "service.cli", *argv], cwd=cwd, env=env_of(folder, switch),
+                          capture_output=True, text=True, timeout=120)
+
+
+def spawn(argv: list[str], folder: Path, text: bool = False) -> subprocess.Popen:
+    """`huanjie argv` through the daemon in `folder`, running, its stdout and stderr piped."""
+    return subprocess.Popen([sys.executable, "-m", "service.cli", *argv], cwd=REPO, env=env_of(folder),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=text)
 
 
 def timeless(done: subprocess.CompletedProcess) -> tuple[int, str, str]:
@@ -92,8 +105,8 @@ def test_the_daemon_solves_a_base_once_for_every_question(tmp_path: Path) -> Non
     try:
         started(folder)
         pin = tmp_path / "pin.yaml"
-        pin.write_text(f"base: {DEMO}\nname: pin\npins:\n  - {{cadre: g0318, township: t01, seat: secretary}}\n",
-                       encoding="utf-8")
+        pin.write_text(f"base: {DEMO}\nname: pin\npins:\n"
+                       "  - {cadre: g0318, township: t01, seat: secretary}\n", encoding="utf-8")
         for argv in (["why-not", DEMO, "g0318", SEAT], ["recommend", DEMO, SEAT, "--limit", "2"]):
             assert huanjie(argv, folder).returncode in (0, 1)
         own, through = huanjie(["diff", DEMO, str(pin)], None), huanjie(["diff", DEMO, str(pin)], folder)
@@ -116,10 +129,8 @@ def test_json_is_written_in_the_commands_folder(daemon: Path, tmp_path: Path) ->
 
 def test_a_closed_stdout_still_writes_the_json(daemon: Path, tmp_path: Path) -> None:
     """`huanjie solve … | head -1` through the daemon: exit 0, quiet, and --json written."""
-    env = {**os.environ, "HUANJIE_DAEMON": "on", daemon_link.FOLDER: str(daemon)}
     out = tmp_path / "result.json"
-    p = subprocess.Popen([sys.executable, "-m", "service.cli", "solve", DEMO, "--top", "3", "--json", str(out)],
-                         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = spawn(["solve", DEMO, "--top", "3", "--json", str(out)], daemon)
     assert p.stdout is not None and p.stderr is not None
     p.stdout.close()
     err = p.stderr.read().decode()
@@ -131,15 +142,13 @@ def test_a_closed_stdout_still_writes_the_json(daemon: Path, tmp_path: Path) -> 
 def test_ctrl_c_is_passed_on_and_the_daemon_serves_on(daemon: Path) -> None:
     """Ctrl-C to a long solve run in the daemon ends it with exit 130 and the interrupted line;
     the daemon answers the next command."""
-    env = {**os.environ, "HUANJIE_DAEMON": "on", daemon_link.FOLDER: str(daemon)}
-    p = subprocess.Popen([sys.executable, "-m", "service.cli", "solve", BIG, "--time-limit", "60"], cwd=REPO,
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = spawn(["solve", BIG, "--time-limit", "60"], daemon, text=True)
     assert p.stderr is not None
     first = p.stderr.readline()  # a progress line: the solve runs
     assert first, "no progress from the solve"
     t0 = time.monotonic()
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    _, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
     assert "已中断(Ctrl-C)" in err
     assert time.monotonic() - t0 < 30
@@ -149,9 +158,7 @@ def test_ctrl_c_is_passed_on_and_the_daemon_serves_on(daemon: Path) -> None:
 def test_off_and_other_verbs_run_on_their_own(daemon: Path) -> None:
     """HUANJIE_DAEMON=off, and a verb the daemon does not run (rules), never reach it."""
     before = served(daemon)
-    env = {**os.environ, "HUANJIE_DAEMON": "off", daemon_link.FOLDER: str(daemon)}
-    off = subprocess.run([sys.executable, "-m", "service.cli", "why-not", DEMO, "g0318", SEAT], cwd=REPO,
-                         env=env, capture_output=True, text=True, timeout=120)
+    off = huanjie(["why-not", DEMO, "g0318", SEAT], daemon, switch="off")
     assert off.returncode in (0, 1), off.stderr
     assert huanjie(["rules"], daemon).returncode == 0
     assert served(daemon) == before
@@ -182,10 +189,12 @@ def test_a_stale_daemon_stops_and_the_command_runs_on_its_own() -> None:
 
 
 def test_start_stop_status_and_idle() -> None:
-    """start twice starts one; status and stop say what runs; an idle daemon stops by itself."""
+    """start twice starts one; only the user may connect; status and stop say what runs; an idle
+    daemon stops by itself."""
     folder = Path(tempfile.mkdtemp(prefix="hjd", dir="/tmp"))
     try:
         pid = started(folder)["pid"]
+        assert stat.S_IMODE(daemon_link.socket_path(folder).stat().st_mode) == 0o600
         again = huanjie(["daemon", "start"], folder)
         assert again.returncode == 0 and f"已在运行(进程号{pid})" in again.stdout
         assert f"进程号{pid}" in huanjie(["daemon", "status"], folder).stdout
