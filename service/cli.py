@@ -97,12 +97,14 @@ def worded(slate: str | None = None) -> Iterator[None]:
 
 
 @contextmanager
-def kept_base(sc: Scenario, args: argparse.Namespace) -> Iterator[tuple[Prepared | None, Stop | None]]:
-    """In the daemon: the kept base of `sc` (solved now when it is not kept) and the stop of
-    the rest of the run, whose --time-limit covers that base solve too. In a command of its
-    own: no base (the verb solves its own) and the run's stop."""
+def kept_base(sc: Scenario, args: argparse.Namespace
+              ) -> Iterator[tuple[Scenario, Prepared | None, Stop | None]]:
+    """In the daemon: the kept base of `sc` (solved now when it is not kept), its scenario
+    (equal to `sc`, and the object whose per-scenario facts the referee has found already)
+    and the stop of the rest of the run, whose --time-limit covers that base solve too. In a
+    command of its own: `sc`, no base (the verb solves its own) and the run's stop."""
     if KEPT is None:
-        yield None, args.stop
+        yield sc, None, args.stop
         return
     from service.bases import content_hash
     from solver.stop import AnyOf, MaxRuntime
@@ -110,7 +112,7 @@ def kept_base(sc: Scenario, args: argparse.Namespace) -> Iterator[tuple[Prepared
     req = args.request
     stop = MaxRuntime(req.time_limit) if args.stop is None else AnyOf(args.stop, MaxRuntime(req.time_limit))
     with KEPT.hold(content_hash(sc), sc, req.workers, stop) as prepared:
-        yield prepared, stop
+        yield (sc if prepared is None else prepared.sc), prepared, stop
 
 
 def request_of(args: argparse.Namespace) -> BaseModel | None:
@@ -224,8 +226,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from service.render.verbs import recommend_text
     from service.render.words import Names
 
-    sc = load_scenario(args.scenario)
-    with worded(), kept_base(sc, args) as (prepared, stop):
+    loaded = load_scenario(args.scenario)
+    with worded(), kept_base(loaded, args) as (sc, prepared, stop):
         rec = recommend_call(sc, args.request, stop=stop, prepared=prepared)
     print(recommend_text(rec, Names.of(sc), every=args.all))
     if args.json:
@@ -239,8 +241,8 @@ def cmd_why_not(args: argparse.Namespace) -> int:
     from service.render.verbs import why_not_text
     from service.render.words import Names
 
-    sc = load_scenario(args.scenario)
-    with worded(), kept_base(sc, args) as (prepared, stop):
+    loaded = load_scenario(args.scenario)
+    with worded(), kept_base(loaded, args) as (sc, prepared, stop):
         f = why_not_call(sc, args.request, stop=stop, prepared=prepared)
     print(why_not_text(f, Names.of(sc)))
     if args.json:
@@ -253,8 +255,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from service.calls import diff_call
     from service.render.diff import comparison_text
 
-    base, other = load_scenario(args.base), load_scenario(args.whatif)
-    with kept_base(base, args) as (prepared, stop):
+    loaded, other = load_scenario(args.base), load_scenario(args.whatif)
+    with kept_base(loaded, args) as (base, prepared, stop):
         c = diff_call(base, other, args.request, stop=stop, on_event=progress, prepared=prepared)
     print(comparison_text(base, other, c))
     if args.json:

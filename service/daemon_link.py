@@ -33,7 +33,8 @@ ROUTED = frozenset({"solve", "validate", "explain", "why-not", "recommend", "dif
 SWITCH = "HUANJIE_DAEMON"
 """`off` (or 0, no): every command runs in its own process, a daemon or not."""
 FOLDER = "HUANJIE_DAEMON_DIR"
-"""Where the socket, pid and log live (default: $XDG_RUNTIME_DIR/huanjie, else ~/.cache/huanjie)."""
+"""Where the socket and log live (default: $XDG_RUNTIME_DIR/huanjie, else ~/.cache/huanjie,
+else /tmp/huanjie-UID)."""
 CONNECT_SECONDS = 2.0
 
 
@@ -42,7 +43,15 @@ def folder() -> Path:
     if given:
         return Path(given)
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    return Path(runtime) / "huanjie" if runtime else Path.home() / ".cache" / "huanjie"
+    if runtime:
+        return Path(runtime) / "huanjie"
+    try:
+        home = Path.home()
+    except RuntimeError:  # no HOME and no password entry
+        home = Path()
+    if not home.is_absolute():
+        return Path("/tmp") / f"huanjie-{os.getuid()}"
+    return home / ".cache" / "huanjie"
 
 
 def name() -> str:
@@ -81,9 +90,13 @@ def answer(sock: socket.socket) -> dict[str, Any] | None:
 
 
 def connect(where: Path | None = None) -> socket.socket | None:
-    """A connection to this checkout's daemon, or None when none listens."""
-    path = socket_path(where)
-    if not path.exists():
+    """A connection to this checkout's daemon, or None when none listens (or no folder for
+    one can be named: no home, no runtime folder)."""
+    try:
+        path = socket_path(where)
+        if not path.exists():
+            return None
+    except (OSError, RuntimeError):
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(CONNECT_SECONDS)
