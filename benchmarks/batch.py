@@ -150,7 +150,8 @@ def run_processes(folders: list[Path], sample: int, workers: int = 2) -> dict[st
 
 def run_daemon(folders: list[Path], sample: int, workers: int = 2) -> dict[str, Any]:
     """(d): (c)'s commands, county by county, through a daemon (service/daemon.py) started
-    first, its start counted; the rate extrapolated to all the counties (the start once)."""
+    first: the commands' rate, and the extrapolation to all the counties with the start
+    counted once."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, SWITCH: "on", FOLDER: tmp}
@@ -163,9 +164,9 @@ def run_daemon(folders: list[Path], sample: int, workers: int = 2) -> dict[str, 
         subprocess.run([*command(), "daemon", "stop"], env=env, capture_output=True, check=True)
     if status is None or status["status"]["served"] != len(rows):
         raise RuntimeError(f"the commands did not all run in the daemon: {status}")
-    wall = start + sum(r["wall"] for r in rows)
+    wall = sum(r["wall"] for r in rows)
     return {**summary(rows, wall, len(rows)), "start": start,
-            "extrapolated_seconds": start + (wall - start) / len(rows) * len(folders)}
+            "extrapolated_seconds": start + wall / len(rows) * len(folders)}
 
 
 def start_up(c: dict[str, Any]) -> dict[str, float]:
