@@ -499,7 +499,7 @@ def solve(
     check = Checkpoint(stop, time_limit=settings.time_limit)
     try:
         b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
-        give_back()  # the build's temporaries, before the relaxation's rows are written
+        give_back(b.allowed.size)  # the build's temporaries, before the relaxation's rows are written
         pairs = b.n_pairs
         plan = Plan.of(stop, perf_counter() - t0, top)  # budget: the referee's part set aside
         check = check.on(plan.search)
