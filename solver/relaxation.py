@@ -80,39 +80,43 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     lo: list[float] = []
     hi: list[float] = []
     origin: list[int] = []
-    top = 0
     tick = (check if check is not None else Checkpoint(None)).tick
-
-    def put(lin: Lin, a: float, b: float, source: int) -> None:
-        nonlocal top
-        origin.append(source)
-        cs.append(lin.idx)
-        vs.append(lin.coef)
-        lo.append(a - lin.const)
-        hi.append(b - lin.const)
-        if len(lin.coef):
-            top = max(top, int(lin.coef.max()), -int(lin.coef.min()))
-        tick(1 + len(lin.idx) // EVERY)
-
     for i, row in enumerate(lm.rows):
         if row.cp_only:
             continue
+        lin = row.lin
+        tick(1 + len(lin.idx) // EVERY)
         if not row.enforce:
-            put(row.lin, row.lo, row.hi, i)
+            cs.append(lin.idx)
+            vs.append(lin.coef)
+            lo.append(row.lo - lin.const)
+            hi.append(row.hi - lin.const)
+            origin.append(i)
             continue
-        # off = number of enforcement literals that are false; 0 when the row is on.
-        off = Lin.of(0)
-        for col, neg in row.enforce:
-            off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
-        low, high = span(row.lin, lb, ub)
-        if row.lo > low:
-            put((row.lin + (row.lo - low) * off).merged(), row.lo, INF, i)
-        if row.hi < high:
-            put((row.lin - (high - row.hi) * off).merged(), -INF, row.hi, i)
+        low, high = span(lin, lb, ub)
+        if row.lo > low:  # lin + k off >= lo
+            idx, coef, const = big_m(lin, row.enforce, int(row.lo - low))
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(row.lo - const)
+            hi.append(INF)
+            origin.append(i)
+        if row.hi < high:  # lin - k off <= hi
+            idx, coef, const = big_m(lin, row.enforce, -int(high - row.hi))
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(-INF)
+            hi.append(row.hi - const)
+            origin.append(i)
     for m, mx in enumerate(lm.maxes):
-        for e in mx.exprs:
-            put((_col(mx.target) - e).merged(), 0, INF, -1 - m)
-    if lm.n_cols >= 2**31 or len(lo) >= 2**31 or top >= 2**31:
+        for e in mx.exprs:  # target - e >= 0
+            idx, coef = with_column(e.idx, -e.coef, mx.target, 1)
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(e.const)
+            hi.append(INF)
+            origin.append(-1 - m)
+    if lm.n_cols >= 2**31 or len(lo) >= 2**31 or widest(vs) >= 2**31:
         raise ValueError("a relaxation of 2**31 columns, rows or more, or coefficients as large, "
                          "is not supported")
     ptr = np.zeros(len(lo) + 1, dtype=np.int64)
@@ -121,6 +125,53 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     v = np.concatenate(vs, dtype=np.int32, casting="same_kind") if vs else np.zeros(0, np.int32)
     return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float),
                 np.array(origin, dtype=np.int64))
+
+
+def big_m(lin: Lin, enforce: list[tuple[int, bool]], k: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """lin + k * off, merged, as (columns, coefficients, constant); off = the number
+    of enforcement literals that are false (a literal x adds 1 - x, a negated one
+    x), 0 when the row is on. One literal, the usual case, is put in its place in
+    the merged row (`with_column`); more are merged as a whole."""
+    on = sum(1 for _, neg in enforce if not neg)
+    if len(enforce) == 1:
+        col, neg = enforce[0]
+        idx, coef = with_column(lin.idx, lin.coef, col, k if neg else -k)
+        return idx, coef, lin.const + k * on
+    off = Lin.of(0)
+    for col, neg in enforce:
+        off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
+    m = (lin + k * off).merged()
+    return m.idx, m.coef, m.const
+
+
+def with_column(idx: np.ndarray, coef: np.ndarray, col: int, v: int) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of a merged row (columns ascending and distinct, no zero) plus
+    v * col, merged as `Lin.merged` would: a search and two concatenations, where
+    merging the sum sorts the whole row (c05-250: the rows in 2.5 ms against 5)."""
+    n = len(idx)
+    merged = n < 2 or bool((idx[1:] > idx[:-1]).all())
+    at = int(np.searchsorted(idx, col)) if merged else 0
+    if not merged or not coef.all() or v == 0 or (at < n and idx[at] == col):
+        m = Lin(np.concatenate([idx, np.array([col], dtype=np.int64)]),
+                np.concatenate([coef, np.array([v], dtype=np.int64)])).merged()
+        return m.idx, m.coef
+    return (np.concatenate([idx[:at], np.array([col], dtype=idx.dtype), idx[at:]]),
+            np.concatenate([coef[:at], np.array([v], dtype=np.int64), coef[at:]]))
+
+
+def widest(vs: list[np.ndarray], batch: int = 1 << 16) -> int:
+    """The largest coefficient in absolute value, over rows taken a batch at a time."""
+    top, held, part = 0, 0, []
+    for v in [*vs, None]:
+        if v is not None:
+            part.append(v)
+            held += len(v)
+        if part and (v is None or held >= batch):
+            both = np.concatenate(part).astype(np.int64, copy=False)
+            if len(both):
+                top = max(top, int(np.abs(both).max()))
+            part, held = [], 0
+    return top
 
 
 def _col(c: int) -> Lin:
