@@ -350,6 +350,9 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     cts = [solver.Constraint(-solver.infinity(), solver.infinity(), "") if f else next(loaded)
            for f in free.tolist()]
     master = Master(solver, solver.Objective(), cts, rows, cost, lb, ub, check)
+    # GLOP numbers the loaded rows first, in order, then the free ones made after them
+    master.ct_index = np.where(free, len(rows.lo) - int(free.sum()) + np.cumsum(free) - 1,
+                               np.cumsum(~free) - 1)
     master.first_var = n_art
     master.xs.update(zip(cols.tolist(), variables[n_art:], strict=True))
     master.inside[cols] = True
@@ -388,7 +391,7 @@ class Master:
         self.xs: dict[int, pywraplp.Variable] = {}
         self.const, self.groups, self.per_group, self.y = 0, np.zeros(0, np.int64), 10, np.zeros(0)
         self.first_var = 0  # GLOP's index of the first column's variable: the columns' are consecutive
-        self.ct_index = np.array([ct.index() for ct in cts], dtype=np.int64)
+        self.ct_index = np.arange(len(cts))  # per row, GLOP's index of its constraint
 
     def solution(self) -> tuple[np.ndarray, np.ndarray]:
         """The last solve's value of every column (0 outside the master) and dual
@@ -506,16 +509,22 @@ def first_columns(lm: LinearModel, rows: Rows, cost: np.ndarray, n_pairs: int, g
     of distinct cadres. Any set of columns keeps the bound valid; this one only
     saves rounds. A group offered fewer than `per_group` cadres is filled up
     with its best others."""
-    key = np.arange(n_pairs, dtype=np.int64) + len(lm.rows)  # a pair outside every row: its own key
     hard: list[int] = []
+    once: list[int] = []
     for i, row in enumerate(lm.rows):
         if row.cp_only or row.enforce:
             continue
-        idx = row.lin.idx
         if row.kind == "at_most_one":
-            key[idx[idx < n_pairs]] = i
+            once.append(i)
         elif row.lo > 0 and row.kind == "linear":
             hard.append(i)
+    # a pair's key: its last at-most-one row (a cadre's), at once for all rows; outside every one, its own
+    last = np.full(n_pairs, -1, dtype=np.int64)
+    if once:
+        idx = np.concatenate([lm.rows[i].lin.idx for i in once])
+        of = np.repeat(np.array(once, dtype=np.int64), [len(lm.rows[i].lin.idx) for i in once])
+        np.maximum.at(last, idx[idx < n_pairs], of[idx < n_pairs])
+    key = np.where(last >= 0, last, np.arange(n_pairs, dtype=np.int64) + len(lm.rows))
     c = cost[:n_pairs]
     tie = np.random.default_rng(0).random(n_pairs)
     span_c = float(c.max() - c.min()) + 2.0 if n_pairs else 2.0
