@@ -556,6 +556,11 @@ CHUNK = 1 << 22
 whole-model temporaries (10**8 entries) cost more in page faults than in sums."""
 
 
+PRICE_AT_ONCE = 1 << 16
+"""Up to this many entries (c05-250 has 34,000) pricing reads them all in one sum: faster
+there than finding the rows with a dual (0.1 against 0.3 ms), slower from c10-500 on."""
+
+
 def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
     """d = c - A'y. Only the rows whose dual is not 0 are read (a row's entries
     are one slice): at the LP's optimum most rows are slack (a cadre nobody else
@@ -564,6 +569,9 @@ def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
     on = np.flatnonzero(y != 0)
     if len(on) == 0:
         return cost - dual
+    if len(rows.c) <= PRICE_AT_ONCE:  # every entry at once, a slack row's at weight 0
+        weights = rows.v * np.repeat(y, np.diff(rows.ptr))
+        return cost - np.bincount(rows.c, weights=weights, minlength=len(cost))
     # runs of consecutive rows with a dual: each run's entries are one slice
     cut = np.flatnonzero(np.diff(on) != 1) + 1
     firsts, lasts = on[np.r_[0, cut]], on[np.r_[cut - 1, len(on) - 1]] + 1
