@@ -28,7 +28,7 @@ from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged
 from solver.explain import explain_infeasible
 from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
-from solver.linear import INF, Lin, value
+from solver.linear import INF, Lin, value, values
 from solver.memory import MAX_MEMORY_MB, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
@@ -69,8 +69,7 @@ def account(b: Builder, vals: np.ndarray) -> Account:
     """The solver's view of a slate, read off the model as it is now (a forced
     solve changes the model's objective for its run: read it before that is undone)."""
     ours: dict[str, tuple[bool, int]] = {}
-    for r in b.recorded:
-        amount = value(r.amount, vals)
+    for r, amount in zip(b.recorded, values([r.amount for r in b.recorded], vals), strict=True):
         penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
         ours[r.key] = (amount == 0, penalty)
     return ours, int(value(b.objective, vals))

@@ -136,3 +136,14 @@ def test_big_m_rows_are_the_merged_lin_sums() -> None:
         want = (Lin(np.array([target]), np.ones(1, np.int64)) - lin).merged()
         idx, coef = with_column(lin.idx, -lin.coef, target, 1)
         assert idx.tolist() == want.idx.tolist() and coef.tolist() == want.coef.tolist()
+
+
+def test_values_of_many_expressions_are_each_value() -> None:
+    """`values` (one pass over many expressions) gives `value` of each: sums, a column, a constant."""
+    from solver.linear import Var, value, values
+
+    rng = np.random.default_rng(7)
+    vals = rng.integers(0, 3, 30)
+    exprs = [Lin(rng.choice(30, 4, replace=False), rng.integers(-5, 6, 4), 3), Var(4), 2,
+             Lin(np.zeros(0, np.int64), np.zeros(0, np.int64), -1), Lin(np.array([1, 1]), np.array([2, 5]))]
+    assert values(exprs, vals) == [value(e, vals) for e in exprs]
