@@ -565,7 +565,7 @@ def solve(
         slate, verdict = judge(sc, read_assignments(b, found.vals), rank=k + 1)
         check_agreement(b, found.vals, slate, verdict)
         slates.append((slate, k))
-        if k == 0 and near is None:
+        if k == 0 and near is None and top > 1:  # the slates after it lean toward it; none follows
             lean_toward(slate)
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
                          pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,
