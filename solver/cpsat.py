@@ -120,7 +120,7 @@ class CpView:
             if not row.lo <= 0 <= row.hi:
                 self.model.add_bool_or([~x for x in enforce])
             return
-        unit = row.kind != "linear" and bool(np.all(coef == 1))
+        unit = row.kind != "linear" and bool((coef == 1).all())
         vs = [self.vars[c] for c in idx.tolist()]
         if unit and row.kind == "exactly_one":
             ct = self.model.add_exactly_one(vs)
