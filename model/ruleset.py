@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Annotated, Any
@@ -43,11 +43,12 @@ class SeatTemplate(BaseModel):
     """Posts a seat may also hold, decided with the slate (D1-S7: 1-2 deputy heads
     may be committee members). They count in team-shape post counts."""
 
-    @property
+    @cached_property
     def main_post(self) -> Post:
         """The post a seat is known by: its first post that is not a deputy
         secretaryship or committee membership held with it (head, not deputy
-        secretary). A sitting cadre's `current_post` is their seat's main post."""
+        secretary). A sitting cadre's `current_post` is their seat's main post.
+        Cached (the model is frozen): a solve asks it over a thousand times."""
         return next((p for p in self.posts if p not in BUNDLED_POSTS), self.posts[0])
 
 
@@ -72,7 +73,7 @@ class Seat(BaseModel):
     def principal(self) -> bool:
         return self.template.principal
 
-    @property
+    @cached_property
     def main_post(self) -> Post:
         return self.template.main_post
 

@@ -350,6 +350,22 @@ def as_sum(xs: list[Var] | Lin) -> Lin:
     return Lin(np.array([x.col for x in xs], dtype=np.int64), ones(len(xs)))
 
 
+def values(exprs: list[Expr], vals: np.ndarray) -> list[int]:
+    """`value` of each expression, the sums of all of them in one pass (a solve's
+    few hundred rule instances: a fourth of the time of one `value` each)."""
+    lins = [e for e in exprs if isinstance(e, Lin)]
+    sums: list[int] = []
+    if lins:
+        lengths = np.fromiter((len(e.idx) for e in lins), dtype=np.int64, count=len(lins))
+        idx = np.concatenate([e.idx for e in lins]).astype(np.int64, copy=False)
+        terms = np.concatenate([e.coef for e in lins]).astype(np.int64, copy=False) * vals[idx]
+        total = np.concatenate(([0], np.cumsum(terms, dtype=np.int64)))
+        ends = np.cumsum(lengths)
+        sums = (total[ends] - total[ends - lengths]).tolist()
+    at = iter(sums)
+    return [int(e.const) + next(at) if isinstance(e, Lin) else value(e, vals) for e in exprs]
+
+
 def value(e: Expr, vals: np.ndarray) -> int:
     """An expression's value under a full column assignment."""
     if isinstance(e, Var):

@@ -104,13 +104,22 @@ def refuse_above(found: Estimate, bound_mb: float | None) -> None:
         raise MemoryBoundExceeded(found, bound_mb)
 
 
-def give_back() -> None:
+TRIM_FROM = 200_000
+"""Below this many entries (pairs, row entries) a phase's temporaries are a few MB:
+the heap keeps them for the next phase, and the trim (0.2-0.5 ms each on
+c05-250, three per solve) is skipped."""
+
+
+def give_back(entries: int | None = None) -> None:
     """Hand the memory freed so far back to the system. glibc keeps freed blocks
     below its (self-raising) mmap threshold in the heap, so the temporaries of the
     build and of the relaxation's rows stay in the process's footprint after they
     are freed: on 100 x 5,000 the relaxation's rows left 220 MB so, given back in
     10 ms. Called after each large phase, so the next one's peak does not stand on
-    them. A no-op where the C library has no `malloc_trim`."""
+    them; `entries` (None: unknown) is the size of the phase, skipped below
+    `TRIM_FROM`. A no-op where the C library has no `malloc_trim`."""
+    if entries is not None and entries < TRIM_FROM:
+        return
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

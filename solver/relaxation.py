@@ -80,39 +80,43 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     lo: list[float] = []
     hi: list[float] = []
     origin: list[int] = []
-    top = 0
     tick = (check if check is not None else Checkpoint(None)).tick
-
-    def put(lin: Lin, a: float, b: float, source: int) -> None:
-        nonlocal top
-        origin.append(source)
-        cs.append(lin.idx)
-        vs.append(lin.coef)
-        lo.append(a - lin.const)
-        hi.append(b - lin.const)
-        if len(lin.coef):
-            top = max(top, int(lin.coef.max()), -int(lin.coef.min()))
-        tick(1 + len(lin.idx) // EVERY)
-
     for i, row in enumerate(lm.rows):
         if row.cp_only:
             continue
+        lin = row.lin
+        tick(1 + len(lin.idx) // EVERY)
         if not row.enforce:
-            put(row.lin, row.lo, row.hi, i)
+            cs.append(lin.idx)
+            vs.append(lin.coef)
+            lo.append(row.lo - lin.const)
+            hi.append(row.hi - lin.const)
+            origin.append(i)
             continue
-        # off = number of enforcement literals that are false; 0 when the row is on.
-        off = Lin.of(0)
-        for col, neg in row.enforce:
-            off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
-        low, high = span(row.lin, lb, ub)
-        if row.lo > low:
-            put((row.lin + (row.lo - low) * off).merged(), row.lo, INF, i)
-        if row.hi < high:
-            put((row.lin - (high - row.hi) * off).merged(), -INF, row.hi, i)
+        low, high = span(lin, lb, ub)
+        if row.lo > low:  # lin + k off >= lo
+            idx, coef, const = big_m(lin, row.enforce, int(row.lo - low))
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(row.lo - const)
+            hi.append(INF)
+            origin.append(i)
+        if row.hi < high:  # lin - k off <= hi
+            idx, coef, const = big_m(lin, row.enforce, -int(high - row.hi))
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(-INF)
+            hi.append(row.hi - const)
+            origin.append(i)
     for m, mx in enumerate(lm.maxes):
-        for e in mx.exprs:
-            put((_col(mx.target) - e).merged(), 0, INF, -1 - m)
-    if lm.n_cols >= 2**31 or len(lo) >= 2**31 or top >= 2**31:
+        for e in mx.exprs:  # target - e >= 0
+            idx, coef = with_column(e.idx, -e.coef, mx.target, 1)
+            cs.append(idx)
+            vs.append(coef)
+            lo.append(e.const)
+            hi.append(INF)
+            origin.append(-1 - m)
+    if lm.n_cols >= 2**31 or len(lo) >= 2**31 or widest(vs) >= 2**31:
         raise ValueError("a relaxation of 2**31 columns, rows or more, or coefficients as large, "
                          "is not supported")
     ptr = np.zeros(len(lo) + 1, dtype=np.int64)
@@ -121,6 +125,53 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
     v = np.concatenate(vs, dtype=np.int32, casting="same_kind") if vs else np.zeros(0, np.int32)
     return Rows(ptr, c, v, np.array(lo, dtype=float), np.array(hi, dtype=float),
                 np.array(origin, dtype=np.int64))
+
+
+def big_m(lin: Lin, enforce: list[tuple[int, bool]], k: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """lin + k * off, merged, as (columns, coefficients, constant); off = the number
+    of enforcement literals that are false (a literal x adds 1 - x, a negated one
+    x), 0 when the row is on. One literal, the usual case, is put in its place in
+    the merged row (`with_column`); more are merged as a whole."""
+    on = sum(1 for _, neg in enforce if not neg)
+    if len(enforce) == 1:
+        col, neg = enforce[0]
+        idx, coef = with_column(lin.idx, lin.coef, col, k if neg else -k)
+        return idx, coef, lin.const + k * on
+    off = Lin.of(0)
+    for col, neg in enforce:
+        off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
+    m = (lin + k * off).merged()
+    return m.idx, m.coef, m.const
+
+
+def with_column(idx: np.ndarray, coef: np.ndarray, col: int, v: int) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of a merged row (columns ascending and distinct, no zero) plus
+    v * col, merged as `Lin.merged` would: a search and two concatenations, where
+    merging the sum sorts the whole row (c05-250: the rows in 2.5 ms against 5)."""
+    n = len(idx)
+    merged = n < 2 or bool((idx[1:] > idx[:-1]).all())
+    at = int(np.searchsorted(idx, col)) if merged else 0
+    if not merged or not coef.all() or v == 0 or (at < n and idx[at] == col):
+        m = Lin(np.concatenate([idx, np.array([col], dtype=np.int64)]),
+                np.concatenate([coef, np.array([v], dtype=np.int64)])).merged()
+        return m.idx, m.coef
+    return (np.concatenate([idx[:at], np.array([col], dtype=idx.dtype), idx[at:]]),
+            np.concatenate([coef[:at], np.array([v], dtype=np.int64), coef[at:]]))
+
+
+def widest(vs: list[np.ndarray], batch: int = 1 << 16) -> int:
+    """The largest coefficient in absolute value, over rows taken a batch at a time."""
+    top, held, part = 0, 0, []
+    for v in [*vs, None]:
+        if v is not None:
+            part.append(v)
+            held += len(v)
+        if part and (v is None or held >= batch):
+            both = np.concatenate(part).astype(np.int64, copy=False)
+            if len(both):
+                top = max(top, int(np.abs(both).max()))
+            part, held = [], 0
+    return top
 
 
 def _col(c: int) -> Lin:
@@ -196,7 +247,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     t0 = perf_counter()
     check = check if check is not None else Checkpoint(None)
     rows = relaxation_rows(lm, check)
-    give_back()  # the big-M rows' temporaries (100 x 5,000: 220 MB)
+    give_back(len(rows.c))  # the big-M rows' temporaries (100 x 5,000: 220 MB)
     lb, ub = (a.astype(float) for a in lm.bounds())
     n = lm.n_cols
     cost = np.zeros(n)
@@ -215,7 +266,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     check.check()
     master = load_master(solver, rows, cost, lb, ub, first, check)
     obj, cts = master.obj, master.cts
-    inside, xs, add = master.inside, master.xs, master.add
+    inside, add = master.inside, master.add
     y = np.zeros(len(cts))
     primal = np.zeros(n)
     lp_value, rounds = None, 0
@@ -230,9 +281,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         if status != pywraplp.Solver.OPTIMAL:
             break
         lp_value = obj.Value() + lm.objective.const
-        primal = np.zeros(n)
-        primal[list(xs)] = [x.solution_value() for x in xs.values()]
-        y = np.array([ct.dual_value() for ct in cts])
+        primal, y = master.solution()
         d = priced = reduced_costs(cost, rows, y)
         better = ~inside[:n_pairs] & (d[:n_pairs] > TOL)
         if not better.any():
@@ -245,7 +294,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         add(best_per_group(d[:n_pairs], groups, better, per_group))
     d = priced if priced is not None else reduced_costs(cost, rows, y)  # y changes only where priced
     value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
-    give_back()  # the rounds' pricing temporaries
+    give_back(len(rows.c))  # the rounds' pricing temporaries
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
                  perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y),
                  np.maximum(0.0, d[:n_pairs]))
@@ -259,17 +308,16 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     SetCoefficient) took about 40% of a small county's LP (c05-250: 16 of 38 ms).
     The columns added by later rounds go in one by one (`Master.add`), so GLOP
     keeps its basis between rounds."""
-    proto = linear_solver_pb2.MPModelProto(maximize=True)
     # The artificial columns first, row by row, then `cols` in their order: the order the
     # calls per entry made them in, so GLOP walks the same path to the same duals.
     lo_on, hi_on = rows.lo > -INF, rows.hi < INF
     sides = lo_on.astype(np.int64) + hi_on
     n_art = int(sides.sum())
     big = 100.0 * (1.0 + float(np.abs(cost).max(initial=0.0)))
-    for _ in range(n_art):
-        proto.variable.add(lower_bound=0.0, upper_bound=INF, objective_coefficient=-big)
-    for j in cols.tolist():
-        proto.variable.add(lower_bound=lb[j], upper_bound=ub[j], objective_coefficient=cost[j])
+    proto = linear_solver_pb2.MPModelProto.FromString(variables_wire(
+        np.concatenate([np.zeros(n_art), lb[cols]]), np.concatenate([np.full(n_art, INF), ub[cols]]),
+        np.concatenate([np.full(n_art, -big), cost[cols]])))
+    proto.maximize = True
     pos = np.full(len(cost), -1, dtype=np.int64)
     pos[cols] = np.arange(n_art, n_art + len(cols))
     at = np.flatnonzero(pos[rows.c] >= 0)
@@ -302,9 +350,31 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     cts = [solver.Constraint(-solver.infinity(), solver.infinity(), "") if f else next(loaded)
            for f in free.tolist()]
     master = Master(solver, solver.Objective(), cts, rows, cost, lb, ub, check)
+    # GLOP numbers the loaded rows first, in order, then the free ones made after them
+    master.ct_index = np.where(free, len(rows.lo) - int(free.sum()) + np.cumsum(free) - 1,
+                               np.cumsum(~free) - 1)
+    master.first_var = n_art
     master.xs.update(zip(cols.tolist(), variables[n_art:], strict=True))
     master.inside[cols] = True
     return master
+
+
+VARIABLE = np.dtype([("tag", "u1"), ("size", "u1"), ("lo_tag", "u1"), ("lo", "<f8"), ("hi_tag", "u1"),
+                     ("hi", "<f8"), ("cost_tag", "u1"), ("cost", "<f8")])
+"""One `MPModelProto.variable` entry on the wire (field 3, 27 bytes: its lower bound,
+upper bound and objective coefficient, fields 1-3, as doubles)."""
+
+
+def variables_wire(lo: np.ndarray, hi: np.ndarray, cost: np.ndarray) -> bytes:
+    """The model proto's variables serialized at once, as `variable.add(lower_bound=,
+    upper_bound=, objective_coefficient=)` per column would write them; parsing
+    them is one call, where the adds took a third of `load_master` (c05-250: 1.1
+    of 3.2 ms)."""
+    out = np.empty(len(lo), dtype=VARIABLE)
+    out["tag"], out["size"] = (3 << 3) | 2, VARIABLE.itemsize - 2
+    out["lo_tag"], out["hi_tag"], out["cost_tag"] = (1 << 3) | 1, (2 << 3) | 1, (3 << 3) | 1
+    out["lo"], out["hi"], out["cost"] = lo, hi, cost
+    return out.tobytes()
 
 
 class Master:
@@ -320,6 +390,20 @@ class Master:
         self.inside = np.zeros(len(cost), dtype=bool)
         self.xs: dict[int, pywraplp.Variable] = {}
         self.const, self.groups, self.per_group, self.y = 0, np.zeros(0, np.int64), 10, np.zeros(0)
+        self.first_var = 0  # GLOP's index of the first column's variable: the columns' are consecutive
+        self.ct_index = np.arange(len(cts))  # per row, GLOP's index of its constraint
+
+    def solution(self) -> tuple[np.ndarray, np.ndarray]:
+        """The last solve's value of every column (0 outside the master) and dual
+        of every row, read in one call: a call per column and per row took 3 ms of
+        c10-500's 80 ms LP."""
+        got = linear_solver_pb2.MPSolutionResponse()
+        self.solver.FillSolutionResponseProto(got)
+        values = np.array(got.variable_value, dtype=float)
+        primal = np.zeros(len(self.cost))
+        primal[np.fromiter(self.xs, dtype=np.int64, count=len(self.xs))] = \
+            values[self.first_var:self.first_var + len(self.xs)]
+        return primal, np.array(got.dual_value, dtype=float)[self.ct_index]
 
     def kept(self, const: int, groups: np.ndarray, per_group: int, y: np.ndarray) -> Master:
         self.const, self.groups, self.per_group, self.y = const, groups, per_group, y
@@ -335,14 +419,19 @@ class Master:
         at = at[np.argsort(rows.c[at], kind="stable")]
         bounds = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="left")
         ends = np.searchsorted(rows.c[at], cols.astype(np.int32, copy=False), side="right")
-        r_at, v_at = rows.rows_of(at).tolist(), rows.v[at].tolist()
-        for j, first, last in zip(cols.tolist(), bounds.tolist(), ends.tolist(), strict=True):
-            x = self.xs[j] = self.solver.NumVar(self.lb[j], self.ub[j], "")
-            if self.cost[j]:
-                self.obj.SetCoefficient(x, self.cost[j])
+        # as Python numbers and bound methods: per entry a SWIG call and nothing else
+        cts = [self.cts[r].SetCoefficient for r in rows.rows_of(at).tolist()]
+        v_at = rows.v[at].tolist()
+        new_var, objective, tick = self.solver.NumVar, self.obj.SetCoefficient, self.check.tick
+        for j, lo, hi, cost, first, last in zip(cols.tolist(), self.lb[cols].tolist(), self.ub[cols].tolist(),
+                                                self.cost[cols].tolist(), bounds.tolist(), ends.tolist(),
+                                                strict=True):
+            x = self.xs[j] = new_var(lo, hi, "")
+            if cost:
+                objective(x, cost)
             for k in range(first, last):
-                self.cts[r_at[k]].SetCoefficient(x, v_at[k])
-            self.check.tick()
+                cts[k](x, v_at[k])
+            tick()
         self.inside[cols] = True
 
     def include(self, cols: np.ndarray) -> None:
@@ -383,9 +472,7 @@ class Master:
                     self.solver.SetSolverSpecificParametersAsString(PRIMAL)
                 if status != pywraplp.Solver.OPTIMAL:
                     break
-                y = np.array([ct.dual_value() for ct in self.cts])
-                primal = np.zeros(len(self.cost))
-                primal[list(self.xs)] = [x.solution_value() for x in self.xs.values()]
+                primal, y = self.solution()
                 d = reduced_costs(self.cost, self.rows, y)
                 better = ~self.inside[:n_pairs] & ~off & (d[:n_pairs] > TOL)
                 if not better.any():
@@ -422,16 +509,22 @@ def first_columns(lm: LinearModel, rows: Rows, cost: np.ndarray, n_pairs: int, g
     of distinct cadres. Any set of columns keeps the bound valid; this one only
     saves rounds. A group offered fewer than `per_group` cadres is filled up
     with its best others."""
-    key = np.arange(n_pairs, dtype=np.int64) + len(lm.rows)  # a pair outside every row: its own key
     hard: list[int] = []
+    once: list[int] = []
     for i, row in enumerate(lm.rows):
         if row.cp_only or row.enforce:
             continue
-        idx = row.lin.idx
         if row.kind == "at_most_one":
-            key[idx[idx < n_pairs]] = i
+            once.append(i)
         elif row.lo > 0 and row.kind == "linear":
             hard.append(i)
+    # a pair's key: its last at-most-one row (a cadre's), at once for all rows; outside every one, its own
+    last = np.full(n_pairs, -1, dtype=np.int64)
+    if once:
+        idx = np.concatenate([lm.rows[i].lin.idx for i in once])
+        of = np.repeat(np.array(once, dtype=np.int64), [len(lm.rows[i].lin.idx) for i in once])
+        np.maximum.at(last, idx[idx < n_pairs], of[idx < n_pairs])
+    key = np.where(last >= 0, last, np.arange(n_pairs, dtype=np.int64) + len(lm.rows))
     c = cost[:n_pairs]
     tie = np.random.default_rng(0).random(n_pairs)
     span_c = float(c.max() - c.min()) + 2.0 if n_pairs else 2.0
@@ -463,6 +556,11 @@ CHUNK = 1 << 22
 whole-model temporaries (10**8 entries) cost more in page faults than in sums."""
 
 
+PRICE_AT_ONCE = 1 << 16
+"""Up to this many entries (c05-250 has 34,000) pricing reads them all in one sum: faster
+there than finding the rows with a dual (0.1 against 0.3 ms), slower from c10-500 on."""
+
+
 def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
     """d = c - A'y. Only the rows whose dual is not 0 are read (a row's entries
     are one slice): at the LP's optimum most rows are slack (a cadre nobody else
@@ -471,6 +569,9 @@ def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
     on = np.flatnonzero(y != 0)
     if len(on) == 0:
         return cost - dual
+    if len(rows.c) <= PRICE_AT_ONCE:  # every entry at once, a slack row's at weight 0
+        weights = rows.v * np.repeat(y, np.diff(rows.ptr))
+        return cost - np.bincount(rows.c, weights=weights, minlength=len(cost))
     # runs of consecutive rows with a dual: each run's entries are one slice
     cut = np.flatnonzero(np.diff(on) != 1) + 1
     firsts, lasts = on[np.r_[0, cut]], on[np.r_[cut - 1, len(on) - 1]] + 1

@@ -28,7 +28,7 @@ from solver.events import BetterSlate, LpBound, ModelBuilt, OnEvent, SlateJudged
 from solver.explain import explain_infeasible
 from solver.fallback import Missing, few_pairs
 from solver.lexicographic import BreakCap
-from solver.linear import INF, Lin, value
+from solver.linear import INF, Lin, value, values
 from solver.memory import MAX_MEMORY_MB, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
@@ -69,8 +69,7 @@ def account(b: Builder, vals: np.ndarray) -> Account:
     """The solver's view of a slate, read off the model as it is now (a forced
     solve changes the model's objective for its run: read it before that is undone)."""
     ours: dict[str, tuple[bool, int]] = {}
-    for r in b.recorded:
-        amount = value(r.amount, vals)
+    for r, amount in zip(b.recorded, values([r.amount for r in b.recorded], vals), strict=True):
         penalty = r.spec.weight * amount if r.spec.strength == Strength.prefer else 0
         ours[r.key] = (amount == 0, penalty)
     return ours, int(value(b.objective, vals))
@@ -499,7 +498,7 @@ def solve(
     check = Checkpoint(stop, time_limit=settings.time_limit)
     try:
         b = Builder(sc, check=check, max_memory_mb=max_memory_mb).build()
-        give_back()  # the build's temporaries, before the relaxation's rows are written
+        give_back(b.allowed.size)  # the build's temporaries, before the relaxation's rows are written
         pairs = b.n_pairs
         plan = Plan.of(stop, perf_counter() - t0, top)  # budget: the referee's part set aside
         check = check.on(plan.search)
@@ -566,7 +565,7 @@ def solve(
         slate, verdict = judge(sc, read_assignments(b, found.vals), rank=k + 1)
         check_agreement(b, found.vals, slate, verdict)
         slates.append((slate, k))
-        if k == 0 and near is None:
+        if k == 0 and near is None and top > 1:  # the slates after it lean toward it; none follows
             lean_toward(slate)
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
                          pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,

@@ -112,3 +112,38 @@ def test_unit_coefficients_are_shared_and_read_only() -> None:
 
     a = ones(5000)
     assert a.tolist() == [1] * 5000 and not a.flags.writeable
+
+
+def test_big_m_rows_are_the_merged_lin_sums() -> None:
+    """The relaxation's big-M and max rows (written without merging whole rows) equal
+    lin + k * off and target - e merged, whatever the literals: in the row, negated, several."""
+    from solver.relaxation import big_m, with_column
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n = int(rng.integers(0, 8))
+        lin = Lin(rng.choice(20, n, replace=False), rng.integers(-3, 4, n), int(rng.integers(-2, 3))).merged()
+        lits = [(int(rng.integers(0, 22)), bool(rng.random() < 0.5)) for _ in range(int(rng.integers(1, 3)))]
+        k = int(rng.integers(-4, 5))
+        off = Lin.of(0)
+        for col, neg in lits:
+            one = Lin(np.array([col]), np.ones(1, np.int64))
+            off = off + (Lin.of(0) + one if neg else 1 - one)
+        want = (lin + k * off).merged()
+        idx, coef, const = big_m(lin, lits, k)
+        assert (idx.tolist(), coef.tolist(), const) == (want.idx.tolist(), want.coef.tolist(), want.const)
+        target = int(rng.integers(0, 22))
+        want = (Lin(np.array([target]), np.ones(1, np.int64)) - lin).merged()
+        idx, coef = with_column(lin.idx, -lin.coef, target, 1)
+        assert idx.tolist() == want.idx.tolist() and coef.tolist() == want.coef.tolist()
+
+
+def test_values_of_many_expressions_are_each_value() -> None:
+    """`values` (one pass over many expressions) gives `value` of each: sums, a column, a constant."""
+    from solver.linear import Var, value, values
+
+    rng = np.random.default_rng(7)
+    vals = rng.integers(0, 3, 30)
+    exprs = [Lin(rng.choice(30, 4, replace=False), rng.integers(-5, 6, 4), 3), Var(4), 2,
+             Lin(np.zeros(0, np.int64), np.zeros(0, np.int64), -1), Lin(np.array([1, 1]), np.array([2, 5]))]
+    assert values(exprs, vals) == [value(e, vals) for e in exprs]
