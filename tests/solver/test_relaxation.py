@@ -118,3 +118,35 @@ def test_a_row_free_on_both_sides_keeps_every_row_its_dual() -> None:
     after = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
     assert after.master is not None and len(after.master.y) == len(relaxation_rows(b.model).lo)
     assert after.value == pytest.approx(before.value)
+
+
+def test_the_variables_wire_is_what_the_proto_writes() -> None:
+    """`variables_wire` parses to the variables `variable.add` makes, infinities, -0.0 and
+    large values included, so the first master is the model the adds would build."""
+    from ortools.linear_solver import linear_solver_pb2
+
+    rng = np.random.default_rng(3)
+    lo = np.concatenate([[0.0, -0.0, -INF, 1e300], rng.normal(size=50)])
+    hi = np.concatenate([[INF, 1.0, 0.0, INF], rng.normal(size=50) + 5])
+    cost = np.concatenate([[-1e9, 0.0, 3.5, -0.0], rng.integers(-99, 99, 50).astype(float)])
+    made = linear_solver_pb2.MPModelProto()
+    for a, h, c in zip(lo.tolist(), hi.tolist(), cost.tolist(), strict=True):
+        made.variable.add(lower_bound=a, upper_bound=h, objective_coefficient=c)
+    wire = linear_solver_pb2.MPModelProto.FromString(relaxation.variables_wire(lo, hi, cost))
+    assert wire.SerializeToString() == made.SerializeToString()
+
+
+def test_the_master_reads_its_solution_as_each_call_would() -> None:
+    """`Master.solution` (one call) gives every column's value and every row's dual as a call
+    per column and per row does, with a free row and columns added after the first master."""
+    b = built(*COUNTIES[1])
+    row = b.model.add(Lin(np.arange(b.n_pairs), np.ones(b.n_pairs, np.int64)) <= 3)
+    row.hi = INF
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    master = bound.master
+    assert master is not None and bound.rounds > 1  # the later rounds added columns one by one
+    primal, y = master.solution()
+    each = np.zeros(len(master.cost))
+    each[list(master.xs)] = [x.solution_value() for x in master.xs.values()]
+    assert np.array_equal(primal, each)
+    assert np.array_equal(y, np.array([ct.dual_value() for ct in master.cts]))
