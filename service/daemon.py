@@ -76,7 +76,7 @@ class Daemon:
         """The running command's token: a SIGINT counts only while one runs, and only its own."""
 
     def status(self) -> dict[str, Any]:
-        return {"pid": os.getpid(), "started": self.started, "served": self.served,
+        return {"pid": os.getpid(), "started": self.started, "served": self.served, "code": self.code,
                 "bases": self.bases.kept_now(), "built": self.bases.built, "socket": str(link.socket_path())}
 
     def on_sigint(self, signum: int, frame: Any) -> None:

@@ -25,20 +25,23 @@ def cmd_daemon(args: argparse.Namespace) -> int:
         stopped_line,
     )
 
-    running = link.control("status")
+    answer = link.control("status")
+    running = None if answer is None else answer["status"]
+    current = running is not None and running.get("code") == link.code_fingerprint()
     if args.action == "status":
-        print(not_running_line() if running is None else "\n".join(status_lines(running["status"])))
+        print(not_running_line() if running is None else "\n".join(status_lines(running, current)))
         return 0
-    if args.action == "stop":
-        if running is None:
-            print(not_running_line())
-            return 0
+    if running is not None and (args.action == "stop" or not current):  # a stale one makes way
         link.control("stop")
         wait_until(lambda: link.control("status") is None, 10.0)
-        print(stopped_line(running["status"]["pid"]))
+        print(stopped_line(running["pid"]))
+        if args.action == "stop":
+            return 0
+    elif args.action == "stop":
+        print(not_running_line())
         return 0
-    if running is not None:
-        print(already_line(running["status"]["pid"]))
+    elif running is not None:
+        print(already_line(running["pid"]))
         return 0
     return start(args.idle_minutes, started_line)
 

@@ -125,8 +125,11 @@ def control(request: str, where: Path | None = None) -> dict[str, Any] | None:
     if sock is None:
         return None
     with sock:
-        send(sock, {"control": request})
-        return answer(sock)
+        try:
+            send(sock, {"control": request})
+            return answer(sock)
+        except OSError:  # it closed as it stopped (a connection its last accept never took)
+            return None
 
 
 def forward(argv: list[str]) -> int | None:

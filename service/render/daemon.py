@@ -23,8 +23,11 @@ def not_running_line() -> str:
     return "没有运行中的后台进程;huanjie daemon start 启动"
 
 
-def status_lines(status: dict[str, Any]) -> list[str]:
+def status_lines(status: dict[str, Any], current: bool) -> list[str]:
+    """`current`: it runs this checkout's code as it is now (else the next command stops it)."""
     up = max(0, int(time.time() - status["started"]))
+    code = ("代码:与本目录一致" if current else
+            "代码:启动后已更改,下一条命令将使其停止并各自运行;huanjie daemon start 启动新的后台进程")
     return [f"后台进程运行中(进程号{status['pid']}),已运行{up // 3600}时{up % 3600 // 60}分{up % 60}秒",
             f"已执行命令:{status['served']}条;保留的基准方案:{status['bases']}个(共求解{status['built']}个)",
-            f"套接字:{status['socket']}"]
+            code, f"套接字:{status['socket']}"]

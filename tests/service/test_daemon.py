@@ -164,28 +164,45 @@ def test_off_and_other_verbs_run_on_their_own(daemon: Path) -> None:
     assert served(daemon) == before
 
 
-def test_a_stale_daemon_stops_and_the_command_runs_on_its_own() -> None:
-    """A daemon of other code (an edit since it started) refuses the command, says so and stops;
-    the command runs on its own with the same output."""
+@pytest.fixture
+def stale() -> Iterator[tuple[Path, subprocess.Popen]]:
+    """A daemon of other code (as after an edit since it started), in a folder of its own."""
     folder = Path(tempfile.mkdtemp(prefix="hjd", dir="/tmp"))
     old = ("import sys; import service.daemon_link as link; link.code_fingerprint = lambda: 'old code'; "
            "from service.daemon import serve; sys.exit(serve(60))")
-    env = {**os.environ, daemon_link.FOLDER: str(folder)}
-    p = subprocess.Popen([sys.executable, "-c", old], cwd=REPO, env=env, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen([sys.executable, "-c", old], cwd=REPO, env=env_of(folder), stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while status(folder) is None:
             assert p.poll() is None and time.monotonic() < deadline, "the daemon did not start"
             time.sleep(0.05)
-        argv = ["why-not", DEMO, "g0318", SEAT]
-        through, own = huanjie(argv, folder), huanjie(argv, None)
-        assert "ran older code and has stopped" in through.stderr
-        assert timeless(through)[:2] == timeless(own)[:2]
-        assert p.wait(timeout=10) == 0
-        assert status(folder) is None and not daemon_link.socket_path(folder).exists()
+        yield folder, p
     finally:
         p.kill()
+        daemon_link.control("stop", folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_stale_daemon_stops_and_the_command_runs_on_its_own(stale: tuple[Path, subprocess.Popen]) -> None:
+    """A daemon of other code refuses the command, says so and stops; the command runs on its
+    own with the same output."""
+    folder, p = stale
+    assert "启动后已更改" in huanjie(["daemon", "status"], folder).stdout
+    argv = ["why-not", DEMO, "g0318", SEAT]
+    through, own = huanjie(argv, folder), huanjie(argv, None)
+    assert "ran older code and has stopped" in through.stderr
+    assert timeless(through)[:2] == timeless(own)[:2]
+    assert p.wait(timeout=10) == 0
+    assert status(folder) is None and not daemon_link.socket_path(folder).exists()
+
+
+def test_start_replaces_a_stale_daemon(stale: tuple[Path, subprocess.Popen]) -> None:
+    """`daemon start` with a daemon of other code running stops it and starts a current one."""
+    folder, p = stale
+    done = huanjie(["daemon", "start"], folder)
+    assert done.returncode == 0 and "已停止" in done.stdout and "已启动" in done.stdout
+    assert p.wait(timeout=10) == 0
+    assert "与本目录一致" in huanjie(["daemon", "status"], folder).stdout
 
 
 def test_start_stop_status_and_idle() -> None:
