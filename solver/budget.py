@@ -32,17 +32,12 @@ STEPS = ("pool", "pairs", "variables", "constraints", "objective", "prechecks", 
          "cpsat_model", "search")
 """The steps a run can be cut short in, in the order a solve runs them."""
 
-REFEREE_PER_BUILD = 0.4
+REFEREE_PER_BUILD = 0.6
 """The referee's check of a slate takes about this share of the model's build
-time, so it is measured on the machine and load of the run itself: its first
-judgement of a scenario took 0.58, 0.63 and 0.51 of the build on c05-250,
-c20-1000 and c40-2000, and 0.29 and 0.25 on 2,000- and 5,000-cadre pools, once
-the referee kept its per-scenario facts (both read every cadre against every
-seat). Below the small counties' share on purpose: there the tenth of the limit
-a run may go over takes the rest (c20-1000: 27 ms set aside for 42 ms), where
-0.6 set aside twice what a large county's check needs and took it from the slate
-(c40-2000 at 0.5 s: a slate 2953 within the limit in two runs of two, none in
-two with 0.6; the 5,000-cadre county at 5 s: a slate in one of two, none with 0.6)."""
+time (c05-250 to c40-2000 and a 5,000-cadre county: 0.3-0.9; both read every
+cadre against every seat), so it is measured on the machine and load of the
+run itself. Set aside in full it would end most short runs early; the tenth
+of the limit a run may go over takes the rest."""
 
 FALLBACK_PER_BUILD = 2.0
 """A slate from few pairs (solver/fallback.py `few_pairs_slate`: its CP-SAT model
