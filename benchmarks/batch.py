@@ -38,7 +38,8 @@ from pathlib import Path
 from time import perf_counter, process_time
 from typing import Any
 
-from service.daemon_link import FOLDER, SWITCH, control
+from benchmarks.daemons import own_daemon
+from service.daemon_link import SWITCH
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "instances" / ".cache" / "batch"
@@ -152,18 +153,11 @@ def run_daemon(folders: list[Path], sample: int, workers: int = 2) -> dict[str, 
     """(d): (c)'s commands, county by county, through a daemon (service/daemon.py) started
     first: the commands' rate, and the extrapolation to all the counties with the start
     counted once."""
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, SWITCH: "on", FOLDER: tmp}
-        t = perf_counter()
-        subprocess.run([*command(), "daemon", "start"], env=env, capture_output=True, check=True)
-        start = perf_counter() - t
-        for k in spread(len(folders), sample):
-            rows.append({"index": k, **solve_command(folders[k], Path(tmp) / f"{k}.json", workers, env)})
-        status = control("status", Path(tmp))
-        subprocess.run([*command(), "daemon", "stop"], env=env, capture_output=True, check=True)
-    if status is None or status["status"]["served"] != len(rows):
-        raise RuntimeError(f"the commands did not all run in the daemon: {status}")
+    with own_daemon(command()) as d:
+        rows = [{"index": k, **solve_command(folders[k], d.folder / f"{k}.json", workers, d.env)}
+                for k in spread(len(folders), sample)]
+        d.served(len(rows))
+    start = d.start
     wall = sum(r["wall"] for r in rows)
     return {**summary(rows, wall, len(rows)), "start": start,
             "extrapolated_seconds": start + wall / len(rows) * len(folders)}

@@ -23,8 +23,9 @@ from time import perf_counter
 from typing import Any
 
 from benchmarks import instances
+from benchmarks.daemons import own_daemon
 from benchmarks.instances import COUNTIES, COUNTY, Instance, ensure
-from service.daemon_link import FOLDER, control
+from service.daemon_link import SWITCH
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SEAT = ("t01", "secretary")
@@ -38,13 +39,15 @@ def known() -> dict[str, Instance]:
     return {i.name: i for i in [*COUNTIES, *getattr(instances, "HARD", [])]}
 
 
-def command(argv: list[str], daemon: str | None = None) -> float:
-    """Wall seconds of one whole `huanjie` command in a fresh process: on its own, or through
-    the daemon whose folder is `daemon`."""
-    env = {**os.environ, "HUANJIE_DAEMON": "off"} if daemon is None else {**os.environ, FOLDER: daemon}
+CLI = [sys.executable, "-m", "service.cli"]
+
+
+def command(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """Wall seconds of one whole `huanjie` command in a fresh process: on its own, or with
+    `env`, a daemon's (benchmarks/daemons.py)."""
+    env = env if env is not None else {**os.environ, SWITCH: "off"}
     t0 = perf_counter()
-    done = subprocess.run([sys.executable, "-m", "service.cli", *argv], capture_output=True, text=True,
-                          env=env)
+    done = subprocess.run([*CLI, *argv], capture_output=True, text=True, env=env)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"huanjie {' '.join(argv)} exited {done.returncode}: {done.stderr[-500:]}")
     return perf_counter() - t0
@@ -53,13 +56,10 @@ def command(argv: list[str], daemon: str | None = None) -> float:
 def through_daemon(argvs: dict[str, list[str]]) -> dict[str, float]:
     """The same commands through a daemon of their own: its start, its first command (which
     solves the base and keeps it), then each verb again; checked to have run in it."""
-    with tempfile.TemporaryDirectory() as folder:
-        times = {"start": command(["daemon", "start"], folder), "first": command(argvs["why_not"], folder)}
-        times |= {verb: command(argv, folder) for verb, argv in argvs.items()}
-        status = control("status", Path(folder))
-        command(["daemon", "stop"], folder)
-    if status is None or status["status"]["served"] != len(argvs) + 1:
-        raise RuntimeError(f"the commands did not all run in the daemon: {status}")
+    with own_daemon(CLI) as d:
+        times = {"start": d.start, "first": command(argvs["why_not"], d.env)}
+        times |= {verb: command(argv, d.env) for verb, argv in argvs.items()}
+        d.served(len(argvs) + 1)
     return times
 
 
