@@ -4,7 +4,8 @@ code it runs, and `forward`, which sends a command to it and plays back what it 
 A `huanjie` process pays about 0.8 s of imports (OR-Tools, numpy, pydantic) and a base
 solve before it can answer a why-not; the daemon has paid both already and keeps the
 solved bases (service/bases.py). This module is what every command imports first, so it
-uses the standard library only and costs a few milliseconds when no daemon runs.
+uses the standard library (and the boundary's quiet pipe, loaded with the command already)
+and costs a few milliseconds when no daemon runs.
 
 The wire: one JSON object per line over a Unix socket in a folder only the user may
 enter. The command sends {"argv", "cwd", "code"} and then {"interrupt": true} per
@@ -22,7 +23,10 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from service.boundary import QuietPipe
 
 ROOT = Path(__file__).resolve().parents[1]
 """The checkout (or install) holding model/, solver/ and service/: one daemon per root."""
@@ -153,7 +157,9 @@ def played(sock: socket.socket) -> int | None:
     """What the daemon prints, printed here, until its exit code. Ctrl-C is passed on (the
     daemon stops the run as a command of its own would); a closed stdout is dropped, the
     run goes on (its --json is still written)."""
-    out = Playback(sys.stdout)
+    from service.boundary import QuietPipe  # loaded already: the command imported it with service.cli
+
+    out = QuietPipe(sys.stdout)
 
     presses = [0]
 
@@ -173,7 +179,7 @@ def played(sock: socket.socket) -> int | None:
         signal.signal(signal.SIGINT, before)
 
 
-def playback(sock: socket.socket, out: Playback) -> int | None:
+def playback(sock: socket.socket, out: QuietPipe) -> int | None:
     with sock.makefile("rb") as lines:
         while True:
             try:
@@ -198,31 +204,3 @@ def playback(sock: socket.socket, out: Playback) -> int | None:
             elif "exit" in m:
                 out.flush()
                 return int(m["exit"])
-
-
-class Playback:
-    """stdout as the daemon's text arrives; once its reader has gone (| head), the rest is dropped."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream, self.gone = stream, False
-
-    def write(self, text: str) -> None:
-        if not self.gone:
-            try:
-                self.stream.write(text)
-            except BrokenPipeError:
-                self._drop()
-
-    def flush(self) -> None:
-        if not self.gone:
-            try:
-                self.stream.flush()
-            except BrokenPipeError:
-                self._drop()
-
-    def _drop(self) -> None:
-        self.gone = True
-        with contextlib.suppress(OSError, ValueError):  # the interpreter's own flush at exit
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self.stream.fileno())
-            os.close(devnull)
