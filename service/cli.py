@@ -57,8 +57,6 @@ FLAGS = {"top": "--top", "time_limit": "--time-limit", "workers": "--workers", "
          "diversity": "--diversity", "alternatives": "--alternatives", "deterministic": "--deterministic",
          "max_memory_mb": "--max-memory", "limit": "--limit"}
 """A request's field (service/calls.py) -> the option that gives it."""
-KEPT: Bases | None = None
-"""The daemon's kept bases (service/daemon.py sets it); None in a command of its own."""
 
 
 def progress(event: Event) -> None:
@@ -99,11 +97,12 @@ def worded(slate: str | None = None) -> Iterator[None]:
 @contextmanager
 def kept_base(sc: Scenario, args: argparse.Namespace
               ) -> Iterator[tuple[Scenario, Prepared | None, Stop | None]]:
-    """In the daemon: the kept base of `sc` (solved now when it is not kept), its scenario
-    (equal to `sc`, and the object whose per-scenario facts the referee has found already)
+    """In the daemon (`args.kept`, its bases): the kept base of `sc` (solved now when it is
+    not kept), its scenario (equal to `sc`, and the object whose per-scenario facts the
+    referee has found already)
     and the stop of the rest of the run, whose --time-limit covers that base solve too. In a
     command of its own: `sc`, no base (the verb solves its own) and the run's stop."""
-    if KEPT is None:
+    if args.kept is None:
         yield sc, None, args.stop
         return
     from service.bases import content_hash
@@ -111,7 +110,7 @@ def kept_base(sc: Scenario, args: argparse.Namespace
 
     req = args.request
     stop = MaxRuntime(req.time_limit) if args.stop is None else AnyOf(args.stop, MaxRuntime(req.time_limit))
-    with KEPT.hold(content_hash(sc), sc, req.workers, stop) as prepared:
+    with args.kept.hold(content_hash(sc), sc, req.workers, stop) as prepared:
         yield (sc if prepared is None else prepared.sc), prepared, stop
 
 
@@ -402,8 +401,11 @@ def check_outputs(args: argparse.Namespace) -> None:
         check_folder_target(args.out, what="generate: the folder")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, kept: Bases | None = None) -> int:
+    """`kept`: the solved bases the daemon keeps between commands (service/daemon.py); a command
+    of its own has none and solves its base itself."""
     args = parser().parse_args(argv)
+    args.kept = kept
     try:
         args.request = request_of(args)
         check_outputs(args)

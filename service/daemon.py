@@ -120,7 +120,7 @@ class Daemon:
         try:
             sys.stdout, sys.stderr = Frames(conn, "out", lock), Frames(conn, "err", lock)
             os.chdir(cwd)
-            code = cli.main(argv)
+            code = cli.main(argv, kept=self.bases)
         except SystemExit as e:  # argparse: --help, or arguments it refuses (its message is out)
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
         except KeyboardInterrupt:
@@ -170,9 +170,6 @@ def serve(idle_seconds: float) -> int:
     server.listen(16)
     mine = path.stat().st_ino
     daemon = Daemon()
-    from service import cli
-
-    cli.KEPT = daemon.bases
     signal.signal(signal.SIGINT, daemon.on_sigint)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"huanjie daemon {os.getpid()} listening on {path}", file=sys.stderr, flush=True)
