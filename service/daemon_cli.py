@@ -17,14 +17,11 @@ START_SECONDS = 60.0
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from service.render.daemon import (
-        already_line,
-        not_running_line,
-        started_line,
-        status_lines,
-        stopped_line,
-    )
+    from service.boundary import UsageError
+    from service.render.daemon import already_line, not_running_line, status_lines, stopped_line
 
+    if args.action == "start" and not args.idle_minutes > 0:  # checked before a stale daemon is stopped
+        raise UsageError(f"--idle-minutes must be a number of minutes > 0, not {args.idle_minutes}")
     answer = link.control("status")
     running = None if answer is None else answer["status"]
     current = running is not None and running.get("code") == link.code_fingerprint()
@@ -43,14 +40,14 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     elif running is not None:
         print(already_line(running["pid"]))
         return 0
-    return start(args.idle_minutes, started_line)
+    return start(args.idle_minutes)
 
 
-def start(idle_minutes: float, started_line: Any) -> int:
-    from service.boundary import EXIT_INTERNAL, UsageError
+def start(idle_minutes: float) -> int:
+    """Start the daemon and wait until it answers: 0, or 70 with its log's last lines."""
+    from service.boundary import EXIT_INTERNAL
+    from service.render.daemon import started_line
 
-    if not idle_minutes > 0:
-        raise UsageError(f"--idle-minutes must be a number of minutes > 0, not {idle_minutes}")
     folder = link.folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     log = folder / f"{link.name()}.log"
