@@ -144,9 +144,18 @@ def _solve_task(task: tuple[int, str, Settings]) -> Outcome:
     return solve_source(*task, on_event=lambda e: events.put((index, e)))
 
 
-def _relay(events: queue.Queue, on_event: OnEvent) -> None:
-    """The caller's thread that hands the pool's events to `on_event`, until a None."""
-    while (item := events.get()) is not None:
+def _relay(events: queue.Queue, on_event: OnEvent, done: threading.Event) -> None:
+    """The caller's thread that hands the pool's events to `on_event`, until the pool is `done`
+    and none is left. The caller never writes to the queue (no sentinel): a pool process ended
+    while writing can leave the queue's lock taken, and a writer thread of the caller stuck on
+    it would hold up the interpreter's exit, which joins that thread."""
+    while True:
+        try:
+            item = events.get(timeout=POLL)
+        except queue.Empty:
+            if done.is_set():
+                return
+            continue
         on_event(*item)
 
 
@@ -163,9 +172,10 @@ def solve_pool(sources: Iterable[str | Path], settings: Settings, processes: int
         return
     ctx = mp.get_context("spawn")
     events = ctx.Queue() if on_event is not None else None
-    relay = None
+    relay, done = None, threading.Event()
     if events is not None and on_event is not None:
-        relay = threading.Thread(target=_relay, args=(events, on_event), name="batch-events", daemon=True)
+        relay = threading.Thread(target=_relay, args=(events, on_event, done), name="batch-events",
+                                 daemon=True)
         relay.start()
     try:
         with ctx.Pool(min(processes, len(tasks)), initializer=_start_process, initargs=(events,)) as pool:
@@ -181,6 +191,6 @@ def solve_pool(sources: Iterable[str | Path], settings: Settings, processes: int
                     break
                 yield outcome
     finally:
-        if events is not None and relay is not None:
-            events.put(None)
+        if relay is not None:
+            done.set()
             relay.join(timeout=5)

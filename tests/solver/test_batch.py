@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,13 @@ def test_workers_are_divided_between_the_processes() -> None:
     assert workers_each(2, cores=2) == 1
     assert workers_each(2, cores=8) == 4
     assert workers_each(4, cores=2) == 1
+
+
+def test_a_pool_relays_its_events_without_writing_to_their_queue(counties: list[Path]) -> None:
+    """Every county's events reach the caller, and the caller never writes to the events' queue: a
+    pool process ended while writing can leave the queue's lock taken, and a writer thread of the
+    caller stuck on it held up the interpreter's exit (a test run once hung so after its summary)."""
+    seen: set[int] = set()
+    got = list(solve_pool(counties, SETTINGS, processes=2, on_event=lambda i, e: seen.add(i)))
+    assert len(got) == 3 and seen == {0, 1, 2}
+    assert [t.name for t in threading.enumerate() if t.name == "QueueFeederThread"] == []
