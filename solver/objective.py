@@ -16,7 +16,7 @@ from model.enums import Strength
 from model.leavers import kept_members
 from model.score import continuity_posts
 from solver.facts import POSTS
-from solver.linear import Lin, lin_sum
+from solver.linear import Lin
 from solver.state import BuildState
 
 TERM_TICKS = 64
@@ -110,8 +110,15 @@ def set_objective(b: BuildState) -> None:
     kept = kept_mask(b) if b.sc.weights_in_force.left_out else None
     points = pair_points(b, kept)
     b.check.check()  # each term reads every pair
-    cols = np.flatnonzero(points)
-    b.objective = lin_sum([Lin(cols, points[cols], -left_out_cost(b, kept)), rule_costs(b)]).merged()
+    costs = rule_costs(b)
+    b.check.check()
+    # added up in place over the columns, the pairs' points as they are: merging the concatenated
+    # terms (2.6 million on a 5,000-cadre county) took 0.1-0.3 s between two looks at the clock
+    total = np.zeros(b.model.n_cols, dtype=np.int64)
+    total[: len(points)] = points
+    np.add.at(total, costs.idx, costs.coef)
+    cols = np.flatnonzero(total)
+    b.objective = Lin(cols, total[cols], costs.const - left_out_cost(b, kept))
     b.check.check()
     b.model.maximize(b.objective)
 

@@ -571,7 +571,10 @@ def solve(
                          pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,
                          assignments=slate.assignments))
         if k + 1 < top:
-            search.add_cut(found.vals)
+            try:  # a cut row is written to the model, whose writes look at the run's budget
+                search.add_cut(found.vals)
+            except CutShort:
+                break  # the slates found stand; the next one had no time
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))

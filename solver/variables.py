@@ -66,7 +66,10 @@ class Variables:
     def cadre_columns(self, c: int) -> np.ndarray:
         """Pool cadre c's pair columns, ascending (so in group order)."""
         if self.by_cadre is None:
-            order = np.argsort(self.pair_cadre, kind="stable")
+            # pool indices fit 16 bits below 65,536 cadres, where numpy's stable sort is a radix
+            # sort: 2 million pairs in 10 ms, against 90 ms for the 64-bit merge sort
+            small = self.pair_cadre.max(initial=0) < 2**16
+            order = np.argsort(self.pair_cadre.astype(np.uint16) if small else self.pair_cadre, kind="stable")
             ends = np.cumsum(np.bincount(self.pair_cadre, minlength=int(self.pair_cadre.max(initial=-1)) + 1))
             self.by_cadre = (order, np.concatenate(([0], ends)))
         order, ptr = self.by_cadre

@@ -5,6 +5,7 @@ depends on how fast the machine is."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -16,7 +17,7 @@ from model.scenario import Scenario
 from model.slate import SolveStatus
 from service.cli import EXIT_BAD_INPUT, main
 from service.render.words import Names, say
-from solver import solve
+from solver import budget, solve
 from solver.budget import EVERY, STEPS, Checkpoint, CutShort
 from solver.build import Builder
 from solver.cpsat import CpView
@@ -42,6 +43,13 @@ class AfterChecks:
         return lambda: None
 
 
+@pytest.fixture
+def counted_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looks at the stop by the counts only, none by the clock: a stop that counts looks
+    (`AfterChecks`) then cuts a run at the same place however fast the machine is."""
+    monkeypatch.setattr(budget, "LOOK_SECONDS", math.inf)
+
+
 @pytest.fixture(scope="module")
 def county() -> Scenario:
     """Three townships and 300 cadres: enough pairs for the LP relaxation path."""
@@ -56,6 +64,7 @@ def test_an_expired_stop_builds_nothing_and_says_where(county: Scenario) -> None
     assert res.cut_short.code == "cut_short" and res.cut_short.args["step"] == "pool"
 
 
+@pytest.mark.usefixtures("counted_looks")
 @pytest.mark.parametrize("n", [0, 1, 5, 20, 60, 200])
 def test_a_stop_after_n_checks_is_cut_short_in_a_named_step(county: Scenario, n: int) -> None:
     """However early the budget ends, the run returns: a slate, or UNKNOWN naming the step it was in."""
@@ -66,6 +75,7 @@ def test_a_stop_after_n_checks_is_cut_short_in_a_named_step(county: Scenario, n:
     assert res.cut_short is not None and res.cut_short.args["step"] in STEPS
 
 
+@pytest.mark.usefixtures("counted_looks")
 def test_cuts_move_through_the_steps_in_order(county: Scenario) -> None:
     """A later expiry cuts the run in the same or a later step, and the build steps all show up."""
     steps = []
@@ -90,6 +100,22 @@ def test_the_model_build_looks_at_the_clock_inside_a_step(county: Scenario) -> N
     with pytest.raises(CutShort):
         for _ in range(EVERY + 1):
             b.model.add(b.model.new_bool_var() >= 0)
+
+
+@pytest.mark.parametrize("look_seconds, cut", [(0.0, True), (math.inf, False)])
+def test_a_tick_looks_at_the_stop_once_its_time_since_the_last_look_is_up(
+        look_seconds: float, cut: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tick far below EVERY still looks at the stop once LOOK_SECONDS have passed since the last
+    look (a step whose counts understate its work), and not before."""
+    monkeypatch.setattr(budget, "LOOK_SECONDS", look_seconds)
+    clock = FakeClock(1.0)
+    check = Checkpoint(clock)
+    clock.advance(1.0)
+    if cut:
+        with pytest.raises(CutShort):
+            check.tick()
+    else:
+        check.tick()
 
 
 def test_the_lp_is_cut_short_before_its_first_round(county: Scenario) -> None:
