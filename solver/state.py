@@ -193,8 +193,12 @@ class BuildState:
         pos = lin.coef > 0
         idx, coef = lin.idx[pos], lin.coef[pos]
         pair = idx < self.n_pairs
-        top = lin.const + sum(int(k) * (self.model.ub[int(c)] if k > 0 else self.model.lb[int(c)])
-                              for c, k in zip(lin.idx, lin.coef, strict=True) if c >= self.n_pairs or k < 0)
+        # the literals' and the negative terms' extremes, read for those entries only (a county-wide
+        # count has millions of pair entries: a loop over them all took 0.24 s of a 5,000-cadre build)
+        other = np.flatnonzero((lin.idx >= self.n_pairs) | (lin.coef < 0))
+        ub, lb = self.model.ub, self.model.lb
+        top = lin.const + sum(k * (ub[c] if k > 0 else lb[c])
+                              for c, k in zip(lin.idx[other].tolist(), lin.coef[other].tolist(), strict=True))
         if not pair.any():
             return top
         cols, k = idx[pair], coef[pair]
