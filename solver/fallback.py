@@ -24,12 +24,14 @@ from solver.relaxation import Bound, best_per_group
 from solver.run import FOUND, Run, Workers, run_cpsat
 from solver.stop import Stop
 
-FEW_PAIRS = (5, 1)
+FEW_PAIRS = (5, 2)
 """Pairs per seat group and per cadre in the first model of `few_pairs_slate`;
-each model after it has twice as many. Measured (2 cores, loaded), the best
-slate of the first model proven: c20-1000 (1,476 pairs) 1466 points in 0.2 s,
-c40-2000 2953 in 0.36 s; with 10 and 2 (2,955 pairs) c20-1000 1615 in 0.5 s
-(the optimum is 1695); CP-SAT's first slates before that score far below."""
+each model after it has twice as many. Measured (2 cores, idle; CP-SAT's time to
+prove the model's best): with 5 and 2, c20-1000 1609 points in 0.20 s (the
+optimum is 1695), c40-2000 3264 in 0.24 s, h17-2000-w80 4088 in 0.35 s, the
+5,000-cadre county 8056 in 1.0 s (optimum 8739). With 5 and 1 each was about
+half as fast, but scored less (1466, 2953) and had no slate at all on the last
+two (proven in 0.2 and 0.4 s), so the next model came only after that."""
 
 Missing = Bound(INF, np.zeros(0), None, np.zeros(0), 0, 0, 0.0)
 """The relaxation of a run that had no time for one: no bound, no support."""
@@ -64,14 +66,6 @@ def most(b: Builder) -> float:
     lb, ub = b.model.bounds()
     e = b.objective
     return float(e.const + np.maximum(e.coef * lb[e.idx], e.coef * ub[e.idx]).sum())
-
-
-FEW_PAIRS = (5, 1)
-"""Pairs per seat group and per cadre in the first model of `few_pairs_slate`;
-each model after it has twice as many. Measured (2 cores, loaded), the best
-slate of the first model proven: c20-1000 (1,476 pairs) 1466 points in 0.2 s,
-c40-2000 2953 in 0.36 s; with 10 and 2 (2,955 pairs) c20-1000 1615 in 0.5 s
-(the optimum is 1695); CP-SAT's first slates before that score far below."""
 
 
 def top_pairs(lm: LinearModel, groups: np.ndarray, cadres: np.ndarray, per_group: int,
