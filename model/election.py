@@ -395,11 +395,11 @@ class MeetingCounts(BaseModel):
     dispersed: bool = Field(False, description="organizations far apart: a congress below 500 too")
 
     def counts(self) -> dict[str, int | bool | None]:
-        """The fields of MeetingCounts, for a Membership."""
+        """The fields of MeetingCounts, for a PartyMembers model."""
         return {k: getattr(self, k) for k in MeetingCounts.model_fields}
 
 
-class Membership(MeetingCounts):
+class PartyMembers(MeetingCounts):
     """A township's party members and the counts of MeetingCounts (D5-V2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid",
@@ -418,7 +418,7 @@ class Membership(MeetingCounts):
         return self.members - self.not_counted
 
     @model_validator(mode="after")
-    def _counts(self) -> Membership:
+    def _counts(self) -> PartyMembers:
         if self.should_attend < 1:
             raise ValueError(f"the five kinds not counted ({self.not_counted}) leave none of the "
                              f"{self.members} members to attend; give at most {self.members - 1} of them")
@@ -436,7 +436,7 @@ class MeetingPlan(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    membership: Membership
+    membership: PartyMembers
     township: str | None = None
     """The township whose party members were read from the scenario (None: the count was given)."""
     congress: bool
@@ -446,7 +446,7 @@ class MeetingPlan(BaseModel):
     reasons: tuple[Reason, ...]
 
 
-def meeting_plan(m: Membership, township: str | None = None) -> MeetingPlan:
+def meeting_plan(m: PartyMembers, township: str | None = None) -> MeetingPlan:
     congress = m.members >= CONGRESS_MEMBERS or m.dispersed
     need = quorum(m.should_attend)
     num, den = QUORUM
@@ -467,6 +467,6 @@ def meeting_plan(m: Membership, township: str | None = None) -> MeetingPlan:
 
 __all__ = [
     "Ballot", "BallotEntry", "CommitteeList", "Convention", "Listed", "MeetingCounts", "MeetingPlan",
-    "Membership", "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list",
+    "PartyMembers", "PromotionList", "PromotionPair", "UnknownCharacter", "ballot", "committee_list",
     "committee_lists", "differential_extra", "meeting_plan", "promotion_list", "promotion_lists", "quorum",
 ]

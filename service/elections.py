@@ -15,7 +15,7 @@ from model.election import (
     CommitteeList,
     MeetingCounts,
     MeetingPlan,
-    Membership,
+    PartyMembers,
     PromotionList,
     ballot,
     committee_lists,
@@ -166,20 +166,20 @@ class MeetingRequest(MeetingCounts):
         return []
 
 
-def meeting_call(req: MeetingRequest | Membership, sc: Scenario | None = None) -> MeetingPlan:
+def meeting_call(req: MeetingRequest | PartyMembers, sc: Scenario | None = None) -> MeetingPlan:
     """The meeting of D5-V2 from the members given or the scenario township's; counts that cannot
     be (more of the five kinds than members, more present than should attend) are input errors."""
-    if isinstance(req, Membership):
+    if isinstance(req, PartyMembers):
         return meeting_plan(req)
     refuse(req.errors(sc))
     tid = sc.township_named(req.township) if sc is not None and req.township is not None else None
     members = req.members if tid is None else sc.townships[tid].party_members
     try:
-        membership = Membership(members=members, **req.counts())
+        membership = PartyMembers(members=members, **req.counts())
     except ValidationError as e:
-        raise located(e, Membership) from None
+        raise located(e, PartyMembers) from None
     return meeting_plan(membership, tid)
 
 
-__all__ = ["ElectionLists", "ListsRequest", "MeetingRequest", "Membership", "TownshipLists", "lists_call",
+__all__ = ["ElectionLists", "ListsRequest", "MeetingRequest", "PartyMembers", "TownshipLists", "lists_call",
            "meeting_call"]

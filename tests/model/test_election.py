@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from model.election import (
-    Membership,
+    PartyMembers,
     ballot,
     committee_list,
     committee_lists,
@@ -48,22 +48,22 @@ def test_twenty_percent_rounds_up(seats: int, candidates: int) -> None:
 def test_quorum_is_more_than_four_fifths() -> None:
     """Exactly 4/5 is not more than 4/5 (D5-V2): 100 should attend -> 81; 5 -> 5; 6 -> 5."""
     assert quorum(100) == 81 and quorum(5) == 5 and quorum(6) == 5 and quorum(1) == 1
-    plan = meeting_plan(Membership(members=100, present=80))
+    plan = meeting_plan(PartyMembers(members=100, present=80))
     assert plan.quorate is False
-    assert meeting_plan(Membership(members=100, present=81)).quorate is True
+    assert meeting_plan(PartyMembers(members=100, present=81)).quorate is True
 
 
 def test_499_members_hold_a_members_meeting_500_may_hold_a_congress() -> None:
     """500 members or more may hold a congress; 499 hold a members' meeting unless dispersed (D5-V2)."""
-    assert meeting_plan(Membership(members=499)).congress is False
-    assert meeting_plan(Membership(members=500)).congress is True
-    assert meeting_plan(Membership(members=499, dispersed=True)).congress is True
-    assert all(r.args["rule"] == "D5-V2" for r in meeting_plan(Membership(members=499)).reasons)
+    assert meeting_plan(PartyMembers(members=499)).congress is False
+    assert meeting_plan(PartyMembers(members=500)).congress is True
+    assert meeting_plan(PartyMembers(members=499, dispersed=True)).congress is True
+    assert all(r.args["rule"] == "D5-V2" for r in meeting_plan(PartyMembers(members=499)).reasons)
 
 
 def test_the_five_kinds_are_not_counted_as_should_attend() -> None:
     """480 members less 1+2+3+4+5 of the five kinds: 465 should attend, 373 at least (372 is exactly 4/5)."""
-    m = Membership(members=480, ill=1, abroad=2, imprisoned=3, dependent=4, untransferred=5)
+    m = PartyMembers(members=480, ill=1, abroad=2, imprisoned=3, dependent=4, untransferred=5)
     plan = meeting_plan(m)
     assert plan.should_attend == 465 and plan.quorum == 373
 
@@ -71,9 +71,9 @@ def test_the_five_kinds_are_not_counted_as_should_attend() -> None:
 def test_membership_refuses_impossible_counts() -> None:
     """The five kinds cannot take every member, and more cannot be present than should attend."""
     with pytest.raises(ValidationError):
-        Membership(members=5, ill=5)
+        PartyMembers(members=5, ill=5)
     with pytest.raises(ValidationError):
-        Membership(members=10, ill=1, present=10)
+        PartyMembers(members=10, ill=1, present=10)
 
 
 def test_committee_list_of_the_demo_meets_d1_v1(demo) -> None:
