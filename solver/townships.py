@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from time import perf_counter
 
 import numpy as np
@@ -164,7 +165,7 @@ def spans(cols_of: list[np.ndarray], n_pairs: int, pair_township: np.ndarray
                 who = (np.searchsorted(starts, out, side="right") - 1 + first).tolist()
                 cols = every[out].tolist()
                 cut = [0, *(k for k in range(1, len(who)) if who[k] != who[k - 1]), len(who)]
-                others += [(who[a], cols[a:b]) for a, b in zip(cut[:-1], cut[1:], strict=True)]
+                others += [(who[a], cols[a:b]) for a, b in pairwise(cut)]
         first = last
     has = high >= 0
     local = (lengths > 0) & (~has | (low == high))
@@ -173,19 +174,21 @@ def spans(cols_of: list[np.ndarray], n_pairs: int, pair_township: np.ndarray
 
 NO_TOWN = np.iinfo(np.int64).max
 SPAN_BATCH = 1 << 20
-"""Entries `spans` reads at a time: its temporaries stay a few MB (a county of 5,000 cadres has 16 million)."""
+"""Entries `spans` reads at a time: its temporaries stay a few MB (5,000 cadres: 16 million entries)."""
 
 
 def rounded(y: np.ndarray, rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray
-            ) -> tuple[np.ndarray, int, float]:
+            ) -> tuple[np.ndarray, int, float, np.ndarray]:
     """The duals on the grid (of `GRIDS`) whose B(y) is lowest: (y, S, B(y) without
-    the objective's constant). Rounding keeps each dual's sign, so B stays finite."""
-    best: tuple[np.ndarray, int, float] | None = None
+    the objective's constant, the reduced costs of y: the walk prices with them).
+    Rounding keeps each dual's sign, so B stays finite."""
+    best: tuple[np.ndarray, int, float, np.ndarray] | None = None
     for s in GRIDS:
         yh = np.round(y * s) / s
-        v = lagrangian(rows, yh, reduced_costs(cost, rows, yh), lb, ub)
+        d = reduced_costs(cost, rows, yh)
+        v = lagrangian(rows, yh, d, lb, ub)
         if best is None or v < best[2] - ZERO:
-            best = (yh, s, v)
+            best = (yh, s, v, d)
     assert best is not None
     return best
 
@@ -204,9 +207,8 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     lb, ub, cost = master.lb, master.ub, master.cost
     pair_township = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
     blocks = split(lm, rows, n_pairs, pair_township)
-    y, scale, value = rounded(master.y, rows, cost, lb, ub)
+    y, scale, value, d = rounded(master.y, rows, cost, lb, ub)
     value += master.const  # the LP's own constant: a leaning objective (top-K, what-ifs) scales the model's
-    d = reduced_costs(cost, rows, y)
     d_block = reduced_costs(cost, rows, np.where(blocks.dualized, y, 0.0))  # the block's own rows unpriced
     k = len(blocks.rows)
     # each block's share U_t of B(y): its rows' y_i side_i and its columns' part (float even when no
@@ -224,7 +226,8 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     frac = np.bincount(blocks.of_col, weights=np.minimum(np.abs(x - np.floor(x)), np.abs(np.ceil(x) - x)),
                        minlength=k)
     order = [t for t in np.argsort(-frac, kind="stable").tolist() if every or frac[t] > 1e-6]
-    cols_of = np.argsort(blocks.of_col, kind="stable")
+    # stable, so each block's columns in order; a 16-bit key sorts by radix (5,000 cadres: 2 million columns)
+    cols_of = np.argsort(blocks.of_col.astype(np.uint16) if k <= 1 << 16 else blocks.of_col, kind="stable")
     starts = np.searchsorted(blocks.of_col[cols_of], np.arange(k + 1))
     tol = 1e-6 * (1.0 + abs(value))
     solved = 0
@@ -260,21 +263,24 @@ def block_best(lm: LinearModel, blocks: Blocks, t: int, cols: np.ndarray, n_pair
                weights: np.ndarray, stop: Stop, how: Workers, limit: float) -> float:
     """CP-SAT's bound on max weights'x over block t's rows (its columns `cols`),
     its pairs outside `kept` at 0 (-inf: no block solution; +inf: no bound in time)."""
-    at = np.full(lm.n_cols, -1, dtype=np.int64)
-    at[cols] = np.arange(len(cols))
+    def at(c: np.ndarray) -> np.ndarray:
+        """Block positions of model columns (`cols` is sorted): no array over every column per block."""
+        return np.searchsorted(cols, c)
+
     sub = LinearModel()
     lb, ub = lm.bounds()
     sub.lb, sub.ub = lb[cols].tolist(), ub[cols].tolist()
     for i in blocks.rows[t]:
         row = lm.rows[i]
-        sub.rows.append(Row(Lin(at[row.lin.idx], row.lin.coef), row.lo, row.hi, row.kind,
-                            [(int(at[c]), neg) for c, neg in row.enforce]))
+        sub.rows.append(Row(Lin(at(row.lin.idx), row.lin.coef), row.lo, row.hi, row.kind,
+                            [(int(at(np.int64(c))), neg) for c, neg in row.enforce]))
     for m in blocks.maxes[t]:
         mx = lm.maxes[m]
-        sub.maxes.append(MaxRow(int(at[mx.target]), [Lin(at[e.idx], e.coef, e.const) for e in mx.exprs]))
-    sub.maximize(Lin(at[kept], weights))
+        exprs = [Lin(at(e.idx), e.coef, e.const) for e in mx.exprs]
+        sub.maxes.append(MaxRow(int(at(np.int64(mx.target))), exprs))
+    sub.maximize(Lin(at(kept), weights))
     keep = cols >= n_pairs  # every column that is not a pair, and the kept pairs
-    keep[at[kept]] = True
+    keep[at(kept)] = True
     view = CpView(sub, keep)
     run = run_cpsat(view.model, stop, Workers(1, how.seed, how.deterministic), limit=limit)
     if run.solver is None or run.status == SolveStatus.UNKNOWN:
