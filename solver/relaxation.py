@@ -638,38 +638,53 @@ def reduced_costs(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
     if len(rows.c) <= PRICE_AT_ONCE:  # every entry at once, a slack row's at weight 0
         weights = rows.v * np.repeat(y, np.diff(rows.ptr))
         return cost - np.bincount(rows.c, weights=weights, minlength=len(cost))
-    # runs of consecutive rows with a dual: each run's entries are one slice
+    # runs of consecutive rows with a dual: each run's entries are one slice, cut in chunks
     cut = np.flatnonzero(np.diff(on) != 1) + 1
     firsts, lasts = on[np.r_[0, cut]], on[np.r_[cut - 1, len(on) - 1]] + 1
-    lengths = np.diff(rows.ptr)
-    cols: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
+    for starts, ends in flushes(rows.ptr[firsts].tolist(), rows.ptr[lasts].tolist()):
+        dual[:] += np.bincount(*priced_entries(rows, y, starts, ends), minlength=len(cost))
+    return cost - dual
+
+
+def flushes(los: list[int], his: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The entry ranges of each sum: the runs [lo, hi) cut in chunks of CHUNK, and
+    chunks taken in order until they hold CHUNK entries or more. Each sum's weights
+    are added in this order and the sums one after the other, as the pricing has
+    always added them, so the reduced costs stay the same to the last bit."""
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     held = 0
-
-    def flush() -> None:
-        nonlocal held
-        if held:
-            dual[:] += np.bincount(np.concatenate(cols), weights=np.concatenate(weights), minlength=len(cost))
-        cols.clear()
-        weights.clear()
-        held = 0
-
-    for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True):
-        lo, hi = int(rows.ptr[a]), int(rows.ptr[b])
+    for lo, hi in zip(los, his, strict=True):
         for s in range(lo, hi, CHUNK):
             e = min(hi, s + CHUNK)
-            # the duals of the chunk's rows only, one per entry (a run's whole would be 128 MB)
-            ra = int(np.searchsorted(rows.ptr, s, side="right")) - 1
-            rb = int(np.searchsorted(rows.ptr, e, side="left"))
-            per_entry = np.repeat(y[ra:rb], lengths[ra:rb])
-            off = s - int(rows.ptr[ra])
-            cols.append(rows.c[s:e])
-            weights.append(rows.v[s:e] * per_entry[off:off + e - s])
+            starts.append(s)
+            ends.append(e)
             held += e - s
             if held >= CHUNK:
-                flush()
-    flush()
-    return cost - dual
+                out.append((np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)))
+                starts, ends, held = [], [], 0
+    if held:
+        out.append((np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)))
+    return out
+
+
+def priced_entries(rows: Rows, y: np.ndarray, starts: np.ndarray, ends: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and weights v * y of the entries in these ranges, in order, at once:
+    one gather over every range, where a slice, a search and a repeat per run took a
+    third of the pricing on 5,000 cadres (thousands of runs of rows with a dual)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    at = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    # the rows each range spans, and how many of its entries each row has in it
+    ra = np.searchsorted(rows.ptr, starts, side="right") - 1
+    rb = np.searchsorted(rows.ptr, ends, side="left")
+    spans = rb - ra
+    row = np.repeat(ra - (np.cumsum(spans) - spans), spans) + np.arange(int(spans.sum()))
+    piece = np.repeat(np.arange(len(starts)), spans)
+    count = np.minimum(rows.ptr[row + 1], ends[piece]) - np.maximum(rows.ptr[row], starts[piece])
+    return rows.c[at], rows.v[at] * np.repeat(y[row], count)
 
 
 def lagrangian(rows: Rows, y: np.ndarray, d: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> float:
