@@ -43,9 +43,9 @@ def wrap(owner, name):
 for mod, names in WRAPPED.items():
     m = sys.modules[mod]
     for n in names:
-        w = wrap(m, n)
+        f, w = getattr(m, n), wrap(m, n)
         for o in (R, T, S, W):
-            if getattr(o, n, None) is getattr(m, n):
+            if getattr(o, n, None) is f:
                 setattr(o, n, w)
 R.Master.add = wrap(R.Master, "add")
 seen.pop("add", None)
