@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from time import perf_counter
 
 import numpy as np
@@ -76,7 +77,10 @@ class Blocks:
 
 def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) -> Blocks:
     """Rows over the pairs of two townships or more are dualized; the rest tie
-    their columns into blocks (union-find over townships and the other columns)."""
+    their columns into blocks (union-find over townships and the other columns).
+    Which townships a row spans is read for every row at once (`spans`); only the
+    rows with a column that is not a pair go through the union-find, in model
+    order, so the blocks and their numbering are those of a row-by-row walk."""
     n, towns = lm.n_cols, int(pair_township.max(initial=-1)) + 1
     parent = list(range(towns + n - n_pairs))
 
@@ -86,36 +90,29 @@ def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) 
             a = parent[a]
         return a
 
-    def node(c: int) -> int:
-        return int(pair_township[c]) if c < n_pairs else towns + c - n_pairs
-
-    local_rows: list[int] = []
-    local_maxes: list[int] = []
-    wide_rows: set[int] = set()
-    wide_maxes: set[int] = set()
-
-    def tie(cols: np.ndarray) -> bool:
-        """Tie the columns' nodes together; False (nothing tied) when they span two townships."""
-        pairs = cols[cols < n_pairs]
-        ts = np.unique(pair_township[pairs]) if len(pairs) else pairs
-        if len(ts) >= 2:
-            return False
-        nodes = [node(int(c)) for c in cols[cols >= n_pairs]] + [int(t) for t in ts]
-        for a in nodes[1:]:
+    live = [i for i, row in enumerate(lm.rows) if not row.cp_only]
+    cols_of: list[np.ndarray] = []
+    for i in live:
+        row = lm.rows[i]
+        cols_of.append(row.lin.idx if not row.enforce else
+                       np.concatenate([row.lin.idx, np.array([c for c, _ in row.enforce], dtype=np.int64)]))
+    for mx in lm.maxes:
+        cols_of.append(np.concatenate([*(e.idx for e in mx.exprs), np.array([mx.target], dtype=np.int64)]))
+    town, local, others = spans(cols_of, n_pairs, pair_township)
+    for k, extra in others:
+        if not local[k]:
+            continue
+        nodes = [towns + c - n_pairs for c in extra] + ([town[k]] if town[k] >= 0 else [])
+        for a in nodes[1:]:  # tied as the row-by-row walk tied them: each to the first node's root
             ra, rb = find(a), find(nodes[0])
             if ra != rb:
                 parent[ra] = rb
-        return True
-
-    for i, row in enumerate(lm.rows):
-        if row.cp_only:
-            continue
-        cols = np.concatenate([row.lin.idx, np.array([c for c, _ in row.enforce], dtype=np.int64)])
-        (local_rows.append(i) if len(cols) and tie(cols) else wide_rows.add(i))
-    for m, mx in enumerate(lm.maxes):
-        cols = np.concatenate([*(e.idx for e in mx.exprs), np.array([mx.target], dtype=np.int64)])
-        (local_maxes.append(m) if tie(cols) else wide_maxes.add(m))
-    roots = np.array([find(node(c)) for c in range(n_pairs, n)] + [find(t) for t in range(towns)],
+    wide_row = np.ones(len(lm.rows), dtype=bool)
+    wide_row[live] = ~local[: len(live)]
+    wide_max = ~local[len(live):]
+    local_rows = [i for i, w in zip(live, local[: len(live)].tolist(), strict=True) if w]
+    local_maxes = np.flatnonzero(~wide_max).tolist()
+    roots = np.array([find(c) for c in range(towns, towns + n - n_pairs)] + [find(t) for t in range(towns)],
                      dtype=np.int64)
     _, label = np.unique(roots, return_inverse=True)
     of_col = np.empty(n, dtype=np.int64)
@@ -124,8 +121,10 @@ def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) 
     k = int(label.max(initial=-1)) + 1
     assert rows.origin is not None
     o = rows.origin
-    dualized = np.array([(s in wide_rows) if s >= 0 else ((-1 - s) in wide_maxes) for s in o.tolist()],
-                        dtype=bool)
+    dualized = np.empty(len(o), dtype=bool)
+    own = o >= 0
+    dualized[own] = wide_row[o[own]]
+    dualized[~own] = wide_max[-1 - o[~own]]
     per_rows: list[list[int]] = [[] for _ in range(k)]
     per_maxes: list[list[int]] = [[] for _ in range(k)]
     for i in local_rows:
@@ -135,16 +134,61 @@ def split(lm: LinearModel, rows: Rows, n_pairs: int, pair_township: np.ndarray) 
     return Blocks(of_col, dualized, per_rows, per_maxes)
 
 
+def spans(cols_of: list[np.ndarray], n_pairs: int, pair_township: np.ndarray
+          ) -> tuple[list[int], np.ndarray, list[tuple[int, list[int]]]]:
+    """Per column list: its pairs' township (-1: no pair), whether it is local (not
+    empty, its pairs in one township at most), and, for the lists with columns that
+    are not pairs, those columns in order. The lists are read a batch of entries at
+    a time, where a np.unique per row took half a second on 5,000 cadres (10,000 rows)."""
+    m = len(cols_of)
+    lengths = np.fromiter((len(c) for c in cols_of), dtype=np.int64, count=m)
+    low = np.full(m, NO_TOWN, dtype=np.int64)
+    high = np.full(m, -1, dtype=np.int64)
+    town_of = pair_township.astype(np.int64, copy=False)
+    others: list[tuple[int, list[int]]] = []
+    first = 0
+    while first < m:
+        last, held = first, 0
+        while last < m and (last == first or held + lengths[last] <= SPAN_BATCH):
+            held += int(lengths[last])
+            last += 1
+        every = np.concatenate(cols_of[first:last]).astype(np.int64, copy=False)
+        starts = np.concatenate(([0], np.cumsum(lengths[first:last])[:-1]))
+        full = lengths[first:last] > 0
+        if len(every):
+            is_pair = every < n_pairs
+            t = town_of[np.where(is_pair, every, 0)] if n_pairs else np.zeros(len(every), np.int64)
+            low[first:last][full] = np.minimum.reduceat(np.where(is_pair, t, NO_TOWN), starts[full])
+            high[first:last][full] = np.maximum.reduceat(np.where(is_pair, t, -1), starts[full])
+            out = np.flatnonzero(~is_pair)
+            if len(out):
+                who = (np.searchsorted(starts, out, side="right") - 1 + first).tolist()
+                cols = every[out].tolist()
+                cut = [0, *(k for k in range(1, len(who)) if who[k] != who[k - 1]), len(who)]
+                others += [(who[a], cols[a:b]) for a, b in pairwise(cut)]
+        first = last
+    has = high >= 0
+    local = (lengths > 0) & (~has | (low == high))
+    return np.where(has, high, -1).tolist(), local, others
+
+
+NO_TOWN = np.iinfo(np.int64).max
+SPAN_BATCH = 1 << 20
+"""Entries `spans` reads at a time: its temporaries stay a few MB (5,000 cadres: 16 million entries)."""
+
+
 def rounded(y: np.ndarray, rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray
-            ) -> tuple[np.ndarray, int, float]:
+            ) -> tuple[np.ndarray, int, float, np.ndarray]:
     """The duals on the grid (of `GRIDS`) whose B(y) is lowest: (y, S, B(y) without
-    the objective's constant). Rounding keeps each dual's sign, so B stays finite."""
-    best: tuple[np.ndarray, int, float] | None = None
+    the objective's constant, the reduced costs of y: the walk prices with them).
+    Rounding keeps each dual's sign, so B stays finite."""
+    best: tuple[np.ndarray, int, float, np.ndarray] | None = None
     for s in GRIDS:
         yh = np.round(y * s) / s
-        v = lagrangian(rows, yh, reduced_costs(cost, rows, yh), lb, ub)
+        d = reduced_costs(cost, rows, yh)
+        v = lagrangian(rows, yh, d, lb, ub)
         if best is None or v < best[2] - ZERO:
-            best = (yh, s, v)
+            best = (yh, s, v, d)
     assert best is not None
     return best
 
@@ -163,9 +207,8 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     lb, ub, cost = master.lb, master.ub, master.cost
     pair_township = np.array([g.township for g in b.groups], dtype=np.int64)[b.pair_group]
     blocks = split(lm, rows, n_pairs, pair_township)
-    y, scale, value = rounded(master.y, rows, cost, lb, ub)
+    y, scale, value, d = rounded(master.y, rows, cost, lb, ub)
     value += master.const  # the LP's own constant: a leaning objective (top-K, what-ifs) scales the model's
-    d = reduced_costs(cost, rows, y)
     d_block = reduced_costs(cost, rows, np.where(blocks.dualized, y, 0.0))  # the block's own rows unpriced
     k = len(blocks.rows)
     # each block's share U_t of B(y): its rows' y_i side_i and its columns' part (float even when no
@@ -183,7 +226,8 @@ def township_bound(b: BuildState, bound: Bound, target: float, stop: Stop, how: 
     frac = np.bincount(blocks.of_col, weights=np.minimum(np.abs(x - np.floor(x)), np.abs(np.ceil(x) - x)),
                        minlength=k)
     order = [t for t in np.argsort(-frac, kind="stable").tolist() if every or frac[t] > 1e-6]
-    cols_of = np.argsort(blocks.of_col, kind="stable")
+    # stable, so each block's columns in order; a 16-bit key sorts by radix (5,000 cadres: 2 million columns)
+    cols_of = np.argsort(blocks.of_col.astype(np.uint16) if k <= 1 << 16 else blocks.of_col, kind="stable")
     starts = np.searchsorted(blocks.of_col[cols_of], np.arange(k + 1))
     tol = 1e-6 * (1.0 + abs(value))
     solved = 0
@@ -219,21 +263,24 @@ def block_best(lm: LinearModel, blocks: Blocks, t: int, cols: np.ndarray, n_pair
                weights: np.ndarray, stop: Stop, how: Workers, limit: float) -> float:
     """CP-SAT's bound on max weights'x over block t's rows (its columns `cols`),
     its pairs outside `kept` at 0 (-inf: no block solution; +inf: no bound in time)."""
-    at = np.full(lm.n_cols, -1, dtype=np.int64)
-    at[cols] = np.arange(len(cols))
+    def at(c: np.ndarray) -> np.ndarray:
+        """Block positions of model columns (`cols` is sorted): no array over every column per block."""
+        return np.searchsorted(cols, c)
+
     sub = LinearModel()
     lb, ub = lm.bounds()
     sub.lb, sub.ub = lb[cols].tolist(), ub[cols].tolist()
     for i in blocks.rows[t]:
         row = lm.rows[i]
-        sub.rows.append(Row(Lin(at[row.lin.idx], row.lin.coef), row.lo, row.hi, row.kind,
-                            [(int(at[c]), neg) for c, neg in row.enforce]))
+        sub.rows.append(Row(Lin(at(row.lin.idx), row.lin.coef), row.lo, row.hi, row.kind,
+                            [(int(at(np.int64(c))), neg) for c, neg in row.enforce]))
     for m in blocks.maxes[t]:
         mx = lm.maxes[m]
-        sub.maxes.append(MaxRow(int(at[mx.target]), [Lin(at[e.idx], e.coef, e.const) for e in mx.exprs]))
-    sub.maximize(Lin(at[kept], weights))
+        exprs = [Lin(at(e.idx), e.coef, e.const) for e in mx.exprs]
+        sub.maxes.append(MaxRow(int(at(np.int64(mx.target))), exprs))
+    sub.maximize(Lin(at(kept), weights))
     keep = cols >= n_pairs  # every column that is not a pair, and the kept pairs
-    keep[at[kept]] = True
+    keep[at(kept)] = True
     view = CpView(sub, keep)
     run = run_cpsat(view.model, stop, Workers(1, how.seed, how.deterministic), limit=limit)
     if run.solver is None or run.status == SolveStatus.UNKNOWN:

@@ -150,3 +150,119 @@ def test_the_master_reads_its_solution_as_each_call_would() -> None:
     each[list(master.xs)] = [x.solution_value() for x in master.xs.values()]
     assert np.array_equal(primal, each)
     assert np.array_equal(y, np.array([ct.dual_value() for ct in master.cts]))
+
+
+def best_per_group_by_block(score: np.ndarray, groups: np.ndarray, allowed: np.ndarray, k: int) -> np.ndarray:
+    """The per-block partition `best_per_group` used before it was vectorized: the reference."""
+    idx = np.flatnonzero(allowed)
+    if len(idx) == 0:
+        return idx
+    g = groups[idx]
+    out = []
+    for block in np.split(idx, np.flatnonzero(np.diff(g)) + 1):
+        neg = -score[block]
+        if len(block) > k:
+            kth = np.partition(neg, k - 1)[k - 1]
+            block, neg = block[neg <= kth], neg[neg <= kth]
+        out.append(block[np.argsort(neg, kind="stable")[:k]])
+    return np.concatenate(out)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_best_per_group_picks_what_the_partition_per_block_picked(seed: int) -> None:
+    """On random scores with many ties and groups of every size, the vectorized pick is the
+    per-block one: the same entries in the same order."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    groups = np.sort(rng.integers(0, int(rng.integers(1, 200)), n))
+    score = rng.integers(-5, 6, n).astype(float) / 2 if seed % 2 else rng.normal(size=n)
+    allowed = rng.random(n) < rng.random()
+    for k in (1, 3, 10):
+        assert np.array_equal(relaxation.best_per_group(score, groups, allowed, k),
+                              best_per_group_by_block(score, groups, allowed, k))
+
+
+def reduced_costs_by_run(cost: np.ndarray, rows: Rows, y: np.ndarray) -> np.ndarray:
+    """The pricing as it read the entries before (a slice, a search and a repeat per run of
+    rows with a dual, summed a chunk at a time): the reference for the last bit."""
+    dual = np.zeros(len(cost))
+    on = np.flatnonzero(y != 0)
+    if len(on) == 0:
+        return cost - dual
+    cut = np.flatnonzero(np.diff(on) != 1) + 1
+    firsts, lasts = on[np.r_[0, cut]], on[np.r_[cut - 1, len(on) - 1]] + 1
+    lengths = np.diff(rows.ptr)
+    cols: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    held = 0
+    for a, b in zip(firsts.tolist(), lasts.tolist(), strict=True):
+        lo, hi = int(rows.ptr[a]), int(rows.ptr[b])
+        for s in range(lo, hi, relaxation.CHUNK):
+            e = min(hi, s + relaxation.CHUNK)
+            ra = int(np.searchsorted(rows.ptr, s, side="right")) - 1
+            rb = int(np.searchsorted(rows.ptr, e, side="left"))
+            per_entry = np.repeat(y[ra:rb], lengths[ra:rb])
+            off = s - int(rows.ptr[ra])
+            cols.append(rows.c[s:e])
+            weights.append(rows.v[s:e] * per_entry[off:off + e - s])
+            held += e - s
+            if held >= relaxation.CHUNK:
+                dual[:] += np.bincount(np.concatenate(cols), weights=np.concatenate(weights),
+                                       minlength=len(cost))
+                cols, weights, held = [], [], 0
+    if held:
+        dual[:] += np.bincount(np.concatenate(cols), weights=np.concatenate(weights), minlength=len(cost))
+    return cost - dual
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 22])
+def test_pricing_in_one_gather_is_the_run_by_run_pricing_to_the_bit(chunk: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With chunks small enough to cut rows and runs, the pricing that gathers all of a sum's
+    entries at once gives the reduced costs of the run-by-run reading bit for bit."""
+    monkeypatch.setattr(relaxation, "CHUNK", chunk)
+    monkeypatch.setattr(relaxation, "PRICE_AT_ONCE", 0)
+    b = built(*COUNTIES[1])
+    rows = relaxation_rows(b.model)
+    cost = costs(b)
+    rng = np.random.default_rng(chunk)
+    for share in (0.0, 0.5, 0.9, 1.0):
+        y = rng.normal(0, 4, len(rows.lo)) / 3
+        y[rng.random(len(y)) < share] = 0
+        assert np.array_equal(reduced_costs(cost, rows, y), reduced_costs_by_run(cost, rows, y))
+
+
+@pytest.mark.parametrize("county", COUNTIES)
+def test_first_columns_are_those_of_one_stable_sort(county: tuple) -> None:
+    """The first columns found cadre by cadre (and a count's pairs past its floor left unsorted)
+    are those of the one stable sort of every pair's float key the LP started from before."""
+    b = built(*county)
+    lm, n_pairs, groups = b.model, b.n_pairs, b.pair_group
+    rows = relaxation_rows(lm)
+    cost = costs(b)
+    once = [i for i, r in enumerate(lm.rows) if not r.cp_only and not r.enforce and r.kind == "at_most_one"]
+    hard = [i for i, r in enumerate(lm.rows)
+            if not r.cp_only and not r.enforce and r.kind == "linear" and r.lo > 0]
+    last = np.full(n_pairs, -1, dtype=np.int64)
+    for i in once:
+        idx = lm.rows[i].lin.idx
+        np.maximum.at(last, idx[idx < n_pairs], i)
+    key = np.where(last >= 0, last, np.arange(n_pairs) + len(lm.rows))
+    c = cost[:n_pairs]
+    tie = np.random.default_rng(0).random(n_pairs)
+    span_c = float(c.max() - c.min()) + 2.0
+    order = np.argsort(key * span_c - c + 0.5 * tie, kind="stable")
+    ks = key[order]
+    offered = np.zeros(n_pairs, bool)
+    offered[order[(np.arange(n_pairs) - np.searchsorted(ks, ks, side="left")) < relaxation.SPREAD]] = True
+    picked = np.zeros(n_pairs, bool)
+    picked[best_per_group_by_block(c + offered * span_c, groups, np.ones(n_pairs, bool), 10)] = True
+    for i in hard:
+        lin = lm.rows[i].lin
+        cols = lin.idx[(lin.idx < n_pairs) & (lin.coef > 0)]
+        if len(cols):
+            by = cols[np.lexsort((tie[cols], -c[cols], key[cols]))]
+            best = by[np.concatenate(([True], key[by][1:] != key[by][:-1]))]
+            need = int(min(len(best), 2 * math.ceil(lm.rows[i].lo) + 2))
+            picked[best[np.argsort(-c[best], kind="stable")[:need]]] = True
+    assert np.array_equal(first_columns(lm, rows, cost, n_pairs, groups, 10), np.flatnonzero(picked))

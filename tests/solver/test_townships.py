@@ -107,3 +107,58 @@ def test_township_bound_ignores_a_leaning_objective() -> None:
     b.model.maximize(scale * b.objective + Lin.of(0))
     assert scale * b.objective.const != b.objective.const  # the constant the bug added
     assert walk(b, bound) == pytest.approx(before)
+
+
+def split_row_by_row(lm, n_pairs: int, pair_township: np.ndarray) -> tuple[np.ndarray, list[int], list[int]]:
+    """The union-find of `split` as it walked the rows before (np.unique per row): per
+    column its block, and the local rows and max rows: the reference."""
+    towns = int(pair_township.max(initial=-1)) + 1
+    parent = list(range(towns + lm.n_cols - n_pairs))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            a = parent[a]
+        return a
+
+    def tie(cols: np.ndarray) -> bool:
+        pairs = cols[cols < n_pairs]
+        ts = np.unique(pair_township[pairs]) if len(pairs) else pairs
+        if len(ts) >= 2:
+            return False
+        nodes = [towns + int(c) - n_pairs for c in cols[cols >= n_pairs]] + [int(t) for t in ts]
+        for a in nodes[1:]:
+            ra, rb = find(a), find(nodes[0])
+            if ra != rb:
+                parent[ra] = rb
+        return True
+
+    local = [i for i, r in enumerate(lm.rows) if not r.cp_only and len(cols := np.concatenate(
+        [r.lin.idx, np.array([c for c, _ in r.enforce], dtype=np.int64)])) and tie(cols)]
+    maxes = [m for m, mx in enumerate(lm.maxes)
+             if tie(np.concatenate([*(e.idx for e in mx.exprs), np.array([mx.target], dtype=np.int64)]))]
+    roots = np.array([find(c) for c in range(towns, towns + lm.n_cols - n_pairs)]
+                     + [find(t) for t in range(towns)])
+    _, label = np.unique(roots, return_inverse=True)
+    of_col = np.concatenate([label[lm.n_cols - n_pairs:][pair_township], label[: lm.n_cols - n_pairs]])
+    return of_col, local, maxes
+
+
+@pytest.mark.parametrize("county", [(3, 60, 7, "xx-2011"), (4, 200, 8, "county-2017"),
+                                    (3, 160, 9, "qiong-2011")])
+def test_split_in_one_pass_numbers_the_blocks_as_the_row_walk_did(
+        county: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every row's townships at once (in batches small enough to cut between rows)
+    gives the blocks, their numbering and the local rows of the row-by-row union-find."""
+    import solver.townships as townships
+
+    monkeypatch.setattr(townships, "SPAN_BATCH", 50)
+    townships_, cadres_, seed, ruleset = county
+    b = Builder(generate_county(townships_, cadres_, seed, ruleset=ruleset)).build()
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 10)
+    assert bound.master is not None
+    town = np.array([g.township for g in b.groups])[b.pair_group]
+    blocks = split(b.model, bound.master.rows, b.n_pairs, town)
+    of_col, local, maxes = split_row_by_row(b.model, b.n_pairs, town)
+    assert np.array_equal(blocks.of_col, of_col)
+    assert sorted(i for rows in blocks.rows for i in rows) == local
+    assert sorted(m for ms in blocks.maxes for m in ms) == maxes
