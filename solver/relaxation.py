@@ -431,7 +431,11 @@ class Master:
         return primal, np.array(got.dual_value, dtype=float)[self.ct_index]
 
     def kept(self, const: int, groups: np.ndarray, per_group: int, y: np.ndarray) -> Master:
+        """The master as `lp_bound` leaves it, for later re-solves: it no longer asks
+        the budget of the run that built it (long past when a ranking adds a seat's
+        columns); `restricted` is given its own."""
         self.const, self.groups, self.per_group, self.y = const, groups, per_group, y
+        self.check = Checkpoint(None)
         return self
 
     def add(self, cols: np.ndarray) -> None:
@@ -448,6 +452,7 @@ class Master:
         cts = [self.cts[r].SetCoefficient for r in rows.rows_of(at).tolist()]
         v_at = rows.v[at].tolist()
         new_var, objective, tick = self.solver.NumVar, self.obj.SetCoefficient, self.check.tick
+        inside = self.inside
         for j, lo, hi, cost, first, last in zip(cols.tolist(), self.lb[cols].tolist(), self.ub[cols].tolist(),
                                                 self.cost[cols].tolist(), bounds.tolist(), ends.tolist(),
                                                 strict=True):
@@ -456,8 +461,8 @@ class Master:
                 objective(x, cost)
             for k in range(first, last):
                 cts[k](x, v_at[k])
+            inside[j] = True  # before the tick: a cut leaves the master's account of its columns true
             tick()
-        self.inside[cols] = True
 
     def include(self, cols: np.ndarray) -> None:
         """Add those of these columns not in the master yet, at once. A column added
@@ -506,6 +511,7 @@ class Master:
         finally:
             for j in moved:
                 self.xs[j].SetBounds(self.lb[j], self.ub[j])
+            self.check = Checkpoint(None)  # this call's budget ends with it (a ranking adds columns later)
         d = reduced_costs(self.cost, self.rows, y)
         value = lagrangian(self.rows, y, d, lb, ub) + self.const
         loss = np.maximum(0.0, -d[:n_pairs])

@@ -118,6 +118,27 @@ def test_a_tick_looks_at_the_stop_once_its_time_since_the_last_look_is_up(
         check.tick()
 
 
+def test_a_kept_master_no_longer_asks_the_budget_of_the_run_that_built_it(
+        county: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The relaxation kept for rankings and what-ifs adds a seat's columns long after its run's
+    budget (and a restricted re-solve's) has ended: neither cuts those additions short."""
+    monkeypatch.setattr(budget, "LOOK_SECONDS", 0.0)  # every tick looks
+    b = Builder(county).build()
+    clock = FakeClock(100.0)
+    bound = lp_bound(b.model, b.n_pairs, b.pair_group, 10.0, check=Checkpoint(clock, step="lp_relaxation"))
+    master = bound.master
+    assert master is not None
+    clock.advance(100.0)
+    outside = np.flatnonzero(~master.inside[: b.n_pairs])
+    master.include(outside[: len(outside) // 2])
+    off = np.zeros(b.n_pairs, dtype=bool)
+    later = FakeClock(100.0)
+    master.restricted(off, [], 5.0, check=Checkpoint(later, step="search"))
+    later.advance(100.0)
+    master.include(outside)
+    assert master.inside[: b.n_pairs].all()
+
+
 def test_the_lp_is_cut_short_before_its_first_round(county: Scenario) -> None:
     """The LP relaxation's own setup honours the run's budget (GLOP's limit bounds only its rounds)."""
     b = Builder(county).build()
