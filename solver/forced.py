@@ -224,7 +224,7 @@ def recommend(sc: Scenario, township: str, seat: str, limit: int = 10, time_limi
     if not p.warm or p.b is None:
         return unranked(p, township, seat, n, stop)
     cands = candidates(p, township, seat)
-    seat_columns(p, township, seat)
+    seat_columns(p, township, seat, stop)
     base_objective = p.best.score.objective if p.best is not None and p.best.score else 0
     tried: list[Forcing] = []
     left = list(cands)

@@ -464,14 +464,24 @@ class Master:
             inside[j] = True  # before the tick: a cut leaves the master's account of its columns true
             tick()
 
-    def include(self, cols: np.ndarray) -> None:
+    def include(self, cols: np.ndarray, time_limit: float = math.inf) -> None:
         """Add those of these columns not in the master yet, at once. A column added
         between two solves makes GLOP load the LP again (about 0.1 s on c20-1000,
         where a re-solve from the basis takes 0.02 s): a ranking adds every pair of
-        its seat before its first pin, not one pin's pair per re-solve."""
+        its seat before its first pin, not one pin's pair per re-solve. The master
+        is then re-solved by the primal simplex from its basis (within `time_limit`),
+        so the pins after it start, as `restricted` expects, from an optimal basis:
+        their dual simplex from the basis the new columns had left dual infeasible
+        took 8,783 iterations and 1.85 s on h17-2000-w80, where this takes 0.1 s."""
         fresh = cols[~self.inside[cols]]
-        if len(fresh):
-            self.add(fresh)
+        if not len(fresh):
+            return
+        self.add(fresh)
+        if math.isfinite(time_limit) and time_limit < 0.01:
+            return
+        self.solver.SetSolverSpecificParametersAsString(PRIMAL)
+        self.solver.SetTimeLimit(max(1, int(1000 * min(time_limit, 3600.0))))
+        self.solver.Solve()
 
     def restricted(self, off: np.ndarray, take: list[int], time_limit: float,
                    check: Checkpoint | None = None) -> Bound:

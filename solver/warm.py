@@ -495,14 +495,14 @@ def relax_pin(p: Prepared, township: str, seat: str, cadre: str, stop: Stop) -> 
         relaxed(p, r, stop)
 
 
-def seat_columns(p: Prepared, township: str, seat: str) -> None:
+def seat_columns(p: Prepared, township: str, seat: str, stop: Stop) -> None:
     """Every pair of the seat in the kept relaxation's LP (`Master.include`), before a
     ranking relaxes its candidates' pins one by one: GLOP loads the LP once, not
     once per pin whose pair it lacked."""
     assert p.b is not None
     g = group_of(p.b, township, seat)
     if p.bound is not None and p.bound.master is not None and g is not None:
-        p.bound.master.include(p.b.pairs_of(g))
+        p.bound.master.include(p.b.pairs_of(g), stop.remaining() / 4)
 
 
 def pin_values(b: Builder, g: int, value: float, gain: np.ndarray | None, loss: np.ndarray) -> np.ndarray:
