@@ -3,6 +3,9 @@ objective in which a term of weight 0 adds nothing."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from model.enums import Strength
 from model.generator import generate_county
 from model.rules import kind_of
@@ -85,6 +88,22 @@ def test_counts_over_many_groups_equal_the_sum_of_group_sums() -> None:
     for g0 in (every, every[::2], every[3:7]):
         mask = b.pool.female
         assert b.sum_over(g0, mask).idx.tolist() == lin_sum(b.group_sum(g, mask) for g in g0).idx.tolist()
+
+
+def test_reading_in_slices_and_blocks_changes_no_sum_nor_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A county-wide sum read a few pairs at a time, and the cadre index made a few cadres at a
+    time, equal the sum of group sums and a stable sort of the pairs' cadres."""
+    from solver import variables
+
+    monkeypatch.setattr(variables, "SLICE", 7)
+    monkeypatch.setattr(variables, "CADRES_AT_ONCE", 5)
+    b = Builder(SC).build()
+    every = list(range(len(b.groups)))
+    mask = b.pool.female
+    assert b.sum_over(every, mask).idx.tolist() == lin_sum(b.group_sum(g, mask) for g in every).idx.tolist()
+    order, ptr = b.vars.by_cadre
+    assert order.tolist() == np.argsort(b.pair_cadre, kind="stable").tolist()
+    assert ptr.tolist() == [0, *np.cumsum(np.bincount(b.pair_cadre, minlength=b.pool.size)).tolist()]
 
 
 def test_seated_masks_shared_by_alike_groups_equal_each_groups_own() -> None:
