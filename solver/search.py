@@ -535,6 +535,7 @@ def solve(
         return infeasible(sc, stop, common, on_event)
     slates: list[tuple[Slate, int]] = []
     stats: list[SolveStats] = []
+    last: np.ndarray | None = None  # the last slate's columns
     for k in range(top):
         if stop.should_stop():
             break
@@ -546,6 +547,8 @@ def solve(
         leaning = near is not None or k > 0
         closeness = len(near_pairs) if near is not None else (b.n_seats - diversity if k > 0 else 0)
         try:
+            if last is not None:  # cut off the slate before (a row written to the model asks the budget)
+                search.add_cut(last)
             if cut is not None and k == 0:  # budget: the LP had no time; a slate from few pairs
                 found = Found(*few_pairs(b, cut, plan.search, how, check, leaning))
             else:
@@ -570,11 +573,7 @@ def solve(
         emit(SlateJudged(index=k + 1, status=found.status, objective=found.stats.objective,
                          pairs=found.stats.pairs or 0, seconds=perf_counter() - t0,
                          assignments=slate.assignments))
-        if k + 1 < top:
-            try:  # a cut row is written to the model, whose writes look at the run's budget
-                search.add_cut(found.vals)
-            except CutShort:
-                break  # the slates found stand; the next one had no time
+        last = found.vals
     # Ties and time-limited solves: rank by objective, then by the order found.
     slates.sort(key=lambda sk: (-(sk[0].score.objective if sk[0].score else 0), sk[1]))
     ranked = tuple(s.model_copy(update={"rank": i + 1}) for i, (s, _) in enumerate(slates))
