@@ -97,18 +97,20 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
             continue
         low, high = span(lin, lb, ub)
         if row.lo > low:  # lin + k off >= lo
-            const = put_big_m(lin, row.enforce, int(row.lo - low), cs, vs, sizes)
+            cols, coefs, const = big_m_pieces(lin, row.enforce, int(row.lo - low))
+            put(cols, coefs, cs, vs, sizes)
             lo.append(row.lo - const)
             hi.append(INF)
             origin.append(i)
         if row.hi < high:  # lin - k off <= hi
-            const = put_big_m(lin, row.enforce, -int(high - row.hi), cs, vs, sizes)
+            cols, coefs, const = big_m_pieces(lin, row.enforce, -int(high - row.hi))
+            put(cols, coefs, cs, vs, sizes)
             lo.append(-INF)
             hi.append(row.hi - const)
             origin.append(i)
     for m, mx in enumerate(lm.maxes):
         for e in mx.exprs:  # target - e >= 0
-            put(column_pieces(e.idx, -e.coef, mx.target, 1), cs, vs, sizes)
+            put(*column_pieces(e.idx, -e.coef, mx.target, 1), cs, vs, sizes)
             lo.append(e.const)
             hi.append(INF)
             origin.append(-1 - m)
@@ -126,39 +128,39 @@ def relaxation_rows(lm: LinearModel, check: Checkpoint | None = None) -> Rows:
 def big_m(lin: Lin, enforce: list[tuple[int, bool]], k: int) -> tuple[np.ndarray, np.ndarray, int]:
     """lin + k * off, merged, as (columns, coefficients, constant); off = the number
     of enforcement literals that are false (a literal x adds 1 - x, a negated one
-    x), 0 when the row is on. One literal, the usual case, is put in its place in
-    the merged row (`with_column`); more are merged as a whole."""
+    x), 0 when the row is on (`big_m_pieces`, joined)."""
+    cols, coefs, const = big_m_pieces(lin, enforce, k)
+    return joined(cols), joined(coefs), const
+
+
+def big_m_pieces(lin: Lin, enforce: list[tuple[int, bool]], k: int
+                 ) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """`big_m`'s row as pieces to concatenate, and its constant. One literal, the
+    usual case, is put in its place in the merged row (`column_pieces`: the row's
+    own arrays around the literal's entry, not a copy of them); more are merged as
+    a whole."""
     on = sum(1 for _, neg in enforce if not neg)
     if len(enforce) == 1:
         col, neg = enforce[0]
-        idx, coef = with_column(lin.idx, lin.coef, col, k if neg else -k)
-        return idx, coef, lin.const + k * on
+        cols, coefs = column_pieces(lin.idx, lin.coef, col, k if neg else -k)
+        return cols, coefs, lin.const + k * on
     off = Lin.of(0)
     for col, neg in enforce:
         off = off + (Lin.of(0) + _col(col) if neg else 1 - _col(col))
     m = (lin + k * off).merged()
-    return m.idx, m.coef, m.const
+    return [m.idx], [m.coef], m.const
 
 
-def put_big_m(lin: Lin, enforce: list[tuple[int, bool]], k: int, cs: list[np.ndarray], vs: list[np.ndarray],
-              sizes: list[int]) -> int:
-    """`big_m`'s row appended to the rows' pieces (one literal: the row's own arrays
-    around the literal's entry, not a copy of them); returns its constant."""
-    if len(enforce) == 1:
-        col, neg = enforce[0]
-        put(column_pieces(lin.idx, lin.coef, col, k if neg else -k), cs, vs, sizes)
-        return lin.const + k * (0 if neg else 1)
-    idx, coef, const = big_m(lin, enforce, k)
-    put(([idx], [coef]), cs, vs, sizes)
-    return const
-
-
-def put(pieces: tuple[list[np.ndarray], list[np.ndarray]], cs: list[np.ndarray], vs: list[np.ndarray],
+def put(cols: list[np.ndarray], coefs: list[np.ndarray], cs: list[np.ndarray], vs: list[np.ndarray],
         sizes: list[int]) -> None:
-    """One row's pieces appended, and its length."""
-    cs += pieces[0]
-    vs += pieces[1]
-    sizes.append(sum(len(p) for p in pieces[0]))
+    """One row's pieces appended to the rows' pieces, and its length."""
+    cs += cols
+    vs += coefs
+    sizes.append(sum(len(p) for p in cols))
+
+
+def joined(pieces: list[np.ndarray]) -> np.ndarray:
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def with_column(idx: np.ndarray, coef: np.ndarray, col: int, v: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +168,7 @@ def with_column(idx: np.ndarray, coef: np.ndarray, col: int, v: int) -> tuple[np
     v * col, merged as `Lin.merged` would: a search and two concatenations, where
     merging the sum sorts the whole row (c05-250: the rows in 2.5 ms against 5)."""
     cols, coefs = column_pieces(idx, coef, col, v)
-    return (cols[0], coefs[0]) if len(cols) == 1 else (np.concatenate(cols), np.concatenate(coefs))
+    return joined(cols), joined(coefs)
 
 
 def column_pieces(idx: np.ndarray, coef: np.ndarray, col: int, v: int
@@ -316,7 +318,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
         if math.floor(lagrangian(rows, y, d, lb, ub) + lm.objective.const + 1e-6) \
                 <= math.floor(lp_value + 1e-6):
             break
-        add(best_per_group(d[:n_pairs], groups, better, per_group))
+        add(best_per_group(d[:n_pairs], groups, better, per_group), check)
     d = priced if priced is not None else reduced_costs(cost, rows, y)  # y changes only where priced
     value = lagrangian(rows, y, d, lb, ub) + lm.objective.const  # the objective's constant term
     give_back(len(rows.c))  # the rounds' pricing temporaries
@@ -374,7 +376,7 @@ def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.nd
     free = ~lo_on & ~hi_on
     cts = [solver.Constraint(-solver.infinity(), solver.infinity(), "") if f else next(loaded)
            for f in free.tolist()]
-    master = Master(solver, solver.Objective(), cts, rows, cost, lb, ub, check)
+    master = Master(solver, solver.Objective(), cts, rows, cost, lb, ub)
     # GLOP numbers the loaded rows first, in order, then the free ones made after them
     master.ct_index = np.where(free, len(rows.lo) - int(free.sum()) + np.cumsum(free) - 1,
                                np.cumsum(~free) - 1)
@@ -402,6 +404,12 @@ def variables_wire(lo: np.ndarray, hi: np.ndarray, cost: np.ndarray) -> bytes:
     return out.tobytes()
 
 
+MIN_SOLVE_SECONDS = 0.01
+"""With less time than this GLOP is not started."""
+LONGEST_SECONDS = 3600.0
+"""GLOP's limit is whole milliseconds: a budget without an end is given this."""
+
+
 class Master:
     """The restricted master LP of the column generation, in GLOP: its rows, the
     columns added so far (`inside`, `xs`), and what pricing reads. Kept after
@@ -409,9 +417,12 @@ class Master:
     from its last basis (`restricted`) instead of building the relaxation again."""
 
     def __init__(self, solver: pywraplp.Solver, obj: pywraplp.Objective, cts: list[pywraplp.Constraint],
-                 rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray, check: Checkpoint) -> None:
+                 rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> None:
+        """The master asks no run's budget of its own: each call that writes columns is
+        given its caller's (a kept master outlives the run that built it, and a ranking
+        adds a seat's columns long after that run's deadline)."""
         self.solver, self.obj, self.cts, self.rows = solver, obj, cts, rows
-        self.cost, self.lb, self.ub, self.check = cost, lb, ub, check
+        self.cost, self.lb, self.ub = cost, lb, ub
         self.inside = np.zeros(len(cost), dtype=bool)
         self.xs: dict[int, pywraplp.Variable] = {}
         self.const, self.groups, self.per_group, self.y = 0, np.zeros(0, np.int64), 10, np.zeros(0)
@@ -431,16 +442,13 @@ class Master:
         return primal, np.array(got.dual_value, dtype=float)[self.ct_index]
 
     def kept(self, const: int, groups: np.ndarray, per_group: int, y: np.ndarray) -> Master:
-        """The master as `lp_bound` leaves it, for later re-solves: it no longer asks
-        the budget of the run that built it (long past when a ranking adds a seat's
-        columns); `restricted` is given its own."""
         self.const, self.groups, self.per_group, self.y = const, groups, per_group, y
-        self.check = Checkpoint(None)
         return self
 
-    def add(self, cols: np.ndarray) -> None:
-        """Add these columns. Their entries only, column by column and in row order
-        within a column: one pass over the entries, not a sort of them all."""
+    def add(self, cols: np.ndarray, check: Checkpoint | None = None) -> None:
+        """Add these columns, asking `check` (none: never cut) as they are written.
+        Their entries only, column by column and in row order within a column: one
+        pass over the entries, not a sort of them all."""
         rows, n = self.rows, len(self.cost)
         mark = np.zeros(n, dtype=bool)
         mark[cols] = True
@@ -451,7 +459,8 @@ class Master:
         # as Python numbers and bound methods: per entry a SWIG call and nothing else
         cts = [self.cts[r].SetCoefficient for r in rows.rows_of(at).tolist()]
         v_at = rows.v[at].tolist()
-        new_var, objective, tick = self.solver.NumVar, self.obj.SetCoefficient, self.check.tick
+        new_var, objective = self.solver.NumVar, self.obj.SetCoefficient
+        tick = check.tick if check is not None else lambda: None
         inside = self.inside
         for j, lo, hi, cost, first, last in zip(cols.tolist(), self.lb[cols].tolist(), self.ub[cols].tolist(),
                                                 self.cost[cols].tolist(), bounds.tolist(), ends.tolist(),
@@ -464,23 +473,23 @@ class Master:
             inside[j] = True  # before the tick: a cut leaves the master's account of its columns true
             tick()
 
-    def include(self, cols: np.ndarray, time_limit: float = math.inf) -> None:
+    def include(self, cols: np.ndarray, time_limit: float) -> None:
         """Add those of these columns not in the master yet, at once. A column added
         between two solves makes GLOP load the LP again (about 0.1 s on c20-1000,
         where a re-solve from the basis takes 0.02 s): a ranking adds every pair of
         its seat before its first pin, not one pin's pair per re-solve. The master
-        is then re-solved by the primal simplex from its basis (within `time_limit`),
-        so the pins after it start, as `restricted` expects, from an optimal basis:
-        their dual simplex from the basis the new columns had left dual infeasible
-        took 8,783 iterations and 1.85 s on h17-2000-w80, where this takes 0.1 s."""
+        is then re-solved by the primal simplex from its basis (at most `time_limit`
+        seconds), so the pins after it start, as `restricted` expects, from an optimal
+        basis: the first pin's dual simplex straight after the columns were added took
+        8,783 iterations and 1.85 s on h17-2000-w80, where this re-solve takes 0.1 s."""
         fresh = cols[~self.inside[cols]]
         if not len(fresh):
             return
         self.add(fresh)
-        if math.isfinite(time_limit) and time_limit < 0.01:
+        if time_limit < MIN_SOLVE_SECONDS:
             return
         self.solver.SetSolverSpecificParametersAsString(PRIMAL)
-        self.solver.SetTimeLimit(max(1, int(1000 * min(time_limit, 3600.0))))
+        self.solver.SetTimeLimit(max(1, int(1000 * min(time_limit, LONGEST_SECONDS))))
         self.solver.Solve()
 
     def restricted(self, off: np.ndarray, take: list[int], time_limit: float,
@@ -490,21 +499,21 @@ class Master:
         are put back afterwards. As in `lp_bound`, the bound is the Lagrangian one
         of the duals found (valid for any), the closed pairs at an infinite loss."""
         t0 = perf_counter()
-        self.check = check if check is not None else Checkpoint(None)
+        check = check if check is not None else Checkpoint(None)
         n_pairs = len(off)
         lb, ub = self.lb.copy(), self.ub.copy()
         ub[:n_pairs][off] = 0.0
         lb[take] = 1.0
         fresh = np.array([j for j in take if not self.inside[j]], dtype=np.int64)
         if len(fresh):
-            self.add(fresh)
+            self.add(fresh, check)
         moved = np.flatnonzero(self.inside[:n_pairs] & off).tolist() + list(take)
         for j in moved:
             self.xs[j].SetBounds(lb[j], ub[j])
         y, primal, rounds = self.y, np.zeros(len(self.cost)), 0
         self.solver.SetSolverSpecificParametersAsString(DUAL)
         try:
-            while rounds == 0 or (perf_counter() - t0 < time_limit and not self.check.should_stop()):
+            while rounds == 0 or (perf_counter() - t0 < time_limit and not check.should_stop()):
                 self.solver.SetTimeLimit(max(1, int(1000 * max(time_limit - (perf_counter() - t0), 0.05))))
                 status = self.solver.Solve()
                 rounds += 1
@@ -517,11 +526,10 @@ class Master:
                 better = ~self.inside[:n_pairs] & ~off & (d[:n_pairs] > TOL)
                 if not better.any():
                     break
-                self.add(best_per_group(d[:n_pairs], self.groups, better, self.per_group))
+                self.add(best_per_group(d[:n_pairs], self.groups, better, self.per_group), check)
         finally:
             for j in moved:
                 self.xs[j].SetBounds(self.lb[j], self.ub[j])
-            self.check = Checkpoint(None)  # this call's budget ends with it (a ranking adds columns later)
         d = reduced_costs(self.cost, self.rows, y)
         value = lagrangian(self.rows, y, d, lb, ub) + self.const
         loss = np.maximum(0.0, -d[:n_pairs])

@@ -130,12 +130,12 @@ def test_a_kept_master_no_longer_asks_the_budget_of_the_run_that_built_it(
     assert master is not None
     clock.advance(100.0)
     outside = np.flatnonzero(~master.inside[: b.n_pairs])
-    master.include(outside[: len(outside) // 2])
+    master.include(outside[: len(outside) // 2], 5.0)
     off = np.zeros(b.n_pairs, dtype=bool)
     later = FakeClock(100.0)
     master.restricted(off, [], 5.0, check=Checkpoint(later, step="search"))
     later.advance(100.0)
-    master.include(outside)
+    master.include(outside, 5.0)
     assert master.inside[: b.n_pairs].all()
 
 
