@@ -7,10 +7,12 @@ townships = cadres / 50, each solved in a fresh process so its peak is its own.
 The stored instances (benchmarks/instances/c05-250 .. c40-2000) are read as
 they are; a size without one (5,000: 100 townships, seed 105) is generated
 once with a fixed seed into benchmarks/instances/.cache/ (not committed).
-Columns: build (the model, LP excluded), LP (the relaxation), CP-SAT (the
-CP-SAT model and the search, the referee's check included), total (solve(),
-reading the files excluded), pairs, peak MB; then the fitted exponent
-k of time = a * cadres^k over all sizes and over each neighbouring pair.
+Columns: build (the model, LP excluded), LP (the relaxation) and of it GLOP's
+simplex, CP-SAT (the CP-SAT model and the search, the referee's check included),
+total (solve(), reading the files excluded), pairs, peak MB; then the fitted
+exponent k of time = a * cadres^k over all sizes and over each neighbouring pair,
+and a second table of k per part (the pairs, build, the LP without GLOP, GLOP,
+CP-SAT, total), over all sizes and from 1,000 cadres up.
 JSON into benchmarks/results/growth.json.
 """
 
@@ -61,7 +63,7 @@ def measure(folder: str, time_limit: float) -> dict[str, Any]:
 
     def hear(e: object) -> None:
         if isinstance(e, LpBound):
-            seen["lp"] = e.lp_seconds
+            seen["lp"], seen["simplex"] = e.lp_seconds, e.simplex_seconds
         elif isinstance(e, ModelBuilt):
             seen["built"] = e.build_seconds
 
@@ -74,6 +76,7 @@ def measure(folder: str, time_limit: float) -> dict[str, Any]:
     return {"cadres": len(sc.cadres), "townships": len(sc.county.townships), "status": str(res.status),
             "objective": first.objective if first else None, "pairs": res.candidate_pairs,
             "solved_pairs": first.pairs if first else None, "build": built - lp, "lp": lp,
+            "simplex": seen.get("simplex", 0.0),
             "cpsat": total - built, "total": total,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -94,14 +97,40 @@ def exponent(points: list[tuple[float, float]]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
+PARTS = {"pairs": "pairs", "build": "build", "lp_own": "LP without GLOP", "simplex": "GLOP",
+         "cpsat": "CP-SAT", "total": "total"}
+"""What the exponents are fitted for: the pairs themselves, and each part of the time
+(the LP split into GLOP's simplex and the rest of it), so a miss says where it is."""
+
+
+def part(r: dict[str, Any], name: str) -> float:
+    return r["lp"] - r.get("simplex", 0.0) if name == "lp_own" else r.get(name, 0.0)
+
+
+def exponents(rows: list[dict[str, Any]], least: int = 0) -> dict[str, float | None]:
+    """Per part, the exponent k of part = a * cadres^k over the sizes from `least` cadres."""
+    on = [r for r in rows if r["cadres"] >= least]
+    return {name: exponent([(r["cadres"], max(part(r, name), 1e-6)) for r in on]) for name in PARTS}
+
+
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| cadres | townships | status | pairs | solved pairs | build s | LP s | CP-SAT s | total s "
-             "| peak MB | k to here |", "|---" * 11 + "|"]
+    lines = ["| cadres | townships | status | pairs | solved pairs | build s | LP s | of it GLOP s "
+             "| CP-SAT s | total s | peak MB | k to here |", "|---" * 12 + "|"]
     for i, r in enumerate(rows):
         k = exponent([(p["cadres"], p["total"]) for p in rows[i - 1:i + 1]]) if i else None
         lines.append(f"| {r['cadres']} | {r['townships']} | {r['status']} | {r['pairs']} "
-                     f"| {r['solved_pairs']} | {r['build']:.2f} | {r['lp']:.2f} | {r['cpsat']:.2f} "
-                     f"| {r['total']:.2f} | {r['peak_mb']:.0f} | {'—' if k is None else f'{k:.2f}'} |")
+                     f"| {r['solved_pairs']} | {r['build']:.2f} | {r['lp']:.2f} "
+                     f"| {r.get('simplex', 0.0):.2f} | {r['cpsat']:.2f} | {r['total']:.2f} "
+                     f"| {r['peak_mb']:.0f} | {'—' if k is None else f'{k:.2f}'} |")
+    return "\n".join(lines)
+
+
+def parts_table(fits: dict[str, dict[str, float | None]]) -> str:
+    """One row per span of sizes, one column per part: where the growth is."""
+    lines = ["| sizes | " + " | ".join(PARTS.values()) + " |", "|---" * (len(PARTS) + 1) + "|"]
+    for span, ks in fits.items():
+        cells = ["—" if ks[name] is None else f"{ks[name]:.2f}" for name in PARTS]
+        lines.append(f"| {span} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -120,14 +149,17 @@ def main(argv: list[str] | None = None) -> None:
     big = [r for r in rows if r["cadres"] >= 1000]
     k_big = exponent([(r["cadres"], r["total"]) for r in big])
     peak = max(r["peak_mb"] for r in rows)
+    fits = {"all": exponents(rows), "from 1,000": exponents(rows, 1000)}
     print(table(rows))
+    print(parts_table(fits))
     if k_all is not None:
         print(f"time ∝ cadres^{k_all:.2f} over all sizes"
               + (f", cadres^{k_big:.2f} from 1,000 up" if k_big is not None else "")
               + f" (target ≤ {TARGET_EXPONENT}); largest peak {peak:.0f} MB (target ≤ {TARGET_PEAK_MB:.0f})")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"time_limit": args.time_limit, "rows": rows, "exponent": k_all,
-                                    "exponent_from_1000": k_big, "peak_mb": peak}, indent=2) + "\n")
+                                    "exponent_from_1000": k_big, "exponents": fits, "peak_mb": peak},
+                                   indent=2) + "\n")
 
 
 if __name__ == "__main__":

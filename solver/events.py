@@ -32,6 +32,9 @@ class LpBound(_Event):
     columns: int
     rounds: int
     lp_seconds: float
+    simplex_seconds: float = 0.0
+    """Of `lp_seconds`, GLOP's simplex rounds; the rest is writing the rows, pricing
+    and adding columns (huanjie's own Python and numpy)."""
 
 
 class ModelBuilt(_Event):

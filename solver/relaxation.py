@@ -230,6 +230,7 @@ class Bound:
     gain: np.ndarray | None = None  # per pair max(0, d): what closing the pair takes off the bound
     open_value: float | None = None  # a restricted bound's duals, priced without the restriction
     open_loss: np.ndarray | None = None  # and per pair max(0, -d) of those duals, before any is closed
+    simplex_seconds: float = 0.0  # of `seconds`, GLOP's own (the rest is the rows, pricing, columns)
 
     def keep(self, n_pairs: int, n_cols: int, target: float) -> np.ndarray:
         """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
@@ -296,12 +297,14 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     inside, add = master.inside, master.add
     y = np.zeros(len(cts))
     primal = np.zeros(n)
-    lp_value, rounds = None, 0
+    lp_value, rounds, simplex = None, 0, 0.0
     priced: np.ndarray | None = None  # d for the current y
     while rounds == 0 or (perf_counter() - t0 < time_limit and not check.should_stop()):
         left = min(time_limit - (perf_counter() - t0), check.remaining())
         solver.SetTimeLimit(max(1, int(1000 * left)))
+        t_simplex = perf_counter()
         status = solver.Solve()
+        simplex += perf_counter() - t_simplex
         rounds += 1
         if rounds == 1:
             solver.SetSolverSpecificParametersAsString(PRIMAL)
@@ -324,7 +327,7 @@ def lp_bound(lm: LinearModel, n_pairs: int, groups: np.ndarray, time_limit: floa
     give_back(len(rows.c))  # the rounds' pricing temporaries
     return Bound(value, np.maximum(0.0, -d[:n_pairs]), lp_value, primal, int(inside.sum()), rounds,
                  perf_counter() - t0, master.kept(lm.objective.const, groups, per_group, y),
-                 np.maximum(0.0, d[:n_pairs]))
+                 np.maximum(0.0, d[:n_pairs]), simplex_seconds=simplex)
 
 
 def load_master(solver: pywraplp.Solver, rows: Rows, cost: np.ndarray, lb: np.ndarray, ub: np.ndarray,

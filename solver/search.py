@@ -508,7 +508,8 @@ def solve(
 
             def heard(found: RelaxBound) -> None:
                 emit(LpBound(bound=found.value, columns=found.columns, rounds=found.rounds,
-                             lp_seconds=found.seconds, seconds=perf_counter() - t0))
+                             lp_seconds=found.seconds, simplex_seconds=found.simplex_seconds,
+                             seconds=perf_counter() - t0))
 
             bound, cut = relax(b, plan, check, cap, heard)
     except CutShort as e:

@@ -5,6 +5,7 @@ feasible, and stopping early never changes the bound the search starts from."""
 from __future__ import annotations
 
 import math
+from time import sleep
 
 import numpy as np
 import pytest
@@ -266,3 +267,21 @@ def test_first_columns_are_those_of_one_stable_sort(county: tuple) -> None:
             need = int(min(len(best), 2 * math.ceil(lm.rows[i].lo) + 2))
             picked[best[np.argsort(-c[best], kind="stable")[:need]]] = True
     assert np.array_equal(first_columns(lm, rows, cost, n_pairs, groups, 10), np.flatnonzero(picked))
+
+
+def test_the_simplex_seconds_are_glops_share_of_the_lp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`simplex_seconds` times GLOP's rounds and nothing else (benchmarks/growth.py fits
+    its growth apart from the LP's Python): a round made 50 ms slower shows in it, whole."""
+    b = built(*COUNTIES[0])
+    plain = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    solve = pywraplp.Solver.Solve
+
+    def slow(self: pywraplp.Solver, *a: object) -> int:
+        sleep(0.05)
+        return solve(self, *a)
+
+    monkeypatch.setattr(pywraplp.Solver, "Solve", slow)
+    slowed = lp_bound(b.model, b.n_pairs, b.pair_group, 30)
+    assert slowed.rounds == plain.rounds
+    assert 0.05 * slowed.rounds <= slowed.simplex_seconds <= slowed.seconds
+    assert slowed.simplex_seconds - plain.simplex_seconds >= 0.05 * slowed.rounds - 0.02
