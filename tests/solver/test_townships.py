@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from model.generator import generate_county
 from solver.build import Builder
 from solver.linear import Lin
-from solver.relaxation import INF, Bound, lp_bound
+from solver import townships
+from solver.relaxation import INF, Bound, lagrangian, lp_bound, reduced_costs
 from solver.run import Workers
 from solver.stop import budget
 from solver.townships import split, township_bound
@@ -162,3 +163,31 @@ def test_split_in_one_pass_numbers_the_blocks_as_the_row_walk_did(
     assert np.array_equal(blocks.of_col, of_col)
     assert sorted(i for rows in blocks.rows for i in rows) == local
     assert sorted(m for ms in blocks.maxes for m in ms) == maxes
+
+
+@pytest.mark.parametrize("scale", [1, 2, 7])
+def test_rounding_prices_each_distinct_rounding_once_and_keeps_the_grid_of_every_pricing(
+        scale: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Duals on a grid of 1/scale: a rounding equal to an earlier one is not priced
+    again, and the duals, grid, B and reduced costs are those of pricing every grid."""
+    b = Builder(generate_county(2, 80, 3)).build()
+    b.model.maximize(b.objective)
+    m = lp_bound(b.model, b.n_pairs, b.pair_group, 30).master
+    assert m is not None
+    y = shaken(m.y, m.rows.lo, m.rows.hi, scale) * 2 / scale  # on the grid of 1/scale
+    every = None
+    for s in townships.GRIDS:  # the loop without the skip
+        yh = np.round(y * s) / s
+        d = reduced_costs(m.cost, m.rows, yh)
+        v = lagrangian(m.rows, yh, d, m.lb, m.ub)
+        if every is None or v < every[2] - townships.ZERO:
+            every = (yh, s, v, d)
+    assert every is not None
+    priced = []
+    monkeypatch.setattr(townships, "reduced_costs", lambda *a: priced.append(1) or reduced_costs(*a))
+    got = townships.rounded(y, m.rows, m.cost, m.lb, m.ub)
+    distinct = {tuple(np.round(y * s) / s) for s in townships.GRIDS}
+    assert len(priced) == len(distinct)
+    assert len(distinct) <= scale  # 1, 2: every finer grid rounds as the first one that fits
+    assert got[1] == every[1] and got[2] == every[2]
+    assert np.array_equal(got[0], every[0]) and np.array_equal(got[3], every[3])
