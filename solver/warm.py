@@ -114,6 +114,7 @@ def prepare(sc: Scenario, stop: Stop, workers: int = 2, on_event: OnEvent | None
     bound, cap = kept.get("bound"), kept.get("cap")
     if isinstance(cap, BreakCap) and cap.capped and cap.row is not None:
         # The base bound holds for slates of at most K breaks; a forced slate may need more.
+        # The row's lower side stays: no slate breaks fewer than K, a pinned one neither.
         cap.row.hi = INF
         bound = None
     if bound is None:

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from model.generator import generate_county
+from solver import townships
 from solver.build import Builder
 from solver.linear import Lin
-from solver import townships
 from solver.relaxation import INF, Bound, lagrangian, lp_bound, reduced_costs
 from solver.run import Workers
 from solver.stop import budget
