@@ -14,7 +14,11 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import solver.search as search
+from model.enums import Strength
+from model.generator import generate_county
 from model.io import load_scenario
+from model.overrides import RuleOverride
+from model.slate import SolveStats, SolveStatus
 from solver.build import Builder
 from solver.cpsat import CpView
 from solver.relaxation import lagrangian, lp_bound, reduced_costs, relaxation_rows
@@ -163,3 +167,46 @@ def test_pairs_fixed_to_one_are_in_every_best_slate(name: str) -> None:
     chosen = {v.col for v in b.pair_vars(result.slates[0].assignments)}
     assert set(np.flatnonzero(ones).tolist()) <= chosen
     assert bound.fixed(best - 10**6) is None
+
+
+@pytest.mark.parametrize(("townships", "cadres_", "seed", "ruleset"),
+                         [(2, 60, 9, "qiong-2011"), (3, 100, 19, "qiong-2011"), (3, 100, 23, "xx-2011")])
+def test_the_target_steps_down_and_a_best_one_below_it_is_proven(
+        always_fix: None, townships: int, cadres_: int, seed: int, ruleset: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counties whose kept pairs' best falls points below the target (D1-K4 made `generally`):
+    the target steps down by doubling steps, never below z + 1, and the best slate of the
+    kept pairs is proven from z = target - 1 on; the slate is the best over every pair."""
+    sc = generate_county(townships, cadres_, seed, ruleset=ruleset).with_changes(
+        rules={"D1-K4": RuleOverride(strength=Strength.generally)})
+    steps: list[tuple[float, float, int]] = []
+    stepped = search.next_target
+    monkeypatch.setattr(search, "next_target", lambda z, t, step, scale: steps.append((z, t, step))
+                        or stepped(z, t, step, scale))
+    result = search.solve(sc, time_limit=30)
+    assert result.status == "OPTIMAL"
+    assert any(t - z > 1 for z, t, _ in steps)  # the case at stake: a best points below the target
+    assert [step for _, _, step in steps] == [2 ** k for k in range(len(steps))]
+    status, best = optimum(Builder(sc).build(), tuned=True)
+    assert status == cp_model.OPTIMAL
+    assert result.slates[0].score.objective == best == result.solves[0].bound
+
+
+@pytest.mark.parametrize(("z", "target", "bound", "scale", "proven"), [
+    (9.0, 10, 9.0, 1, True),  # target - 1: the dropped pairs' slates score 9 at most
+    (10.0, 10, 10.0, 1, True),
+    (8.0, 10, 9.0, 1, False),  # a dropped pair may still reach 9
+    (9.0, 10, 9.0, 3, False),  # leaning: a dropped pair's slate may tie 9 and lean closer
+    (10.0, 10, 10.0, 3, True),
+])
+def test_a_kept_best_is_proven_at_the_target_or_one_below_it(z: float, target: int, bound: float, scale: int,
+                                                              proven: bool) -> None:
+    stats = SolveStats(status=SolveStatus.OPTIMAL, objective=z, bound=bound)
+    assert search.proves(stats, target, scale) is proven
+
+
+def test_the_next_target_is_a_doubling_step_down_but_never_below_z_plus_one() -> None:
+    assert search.next_target(-20.0, -10, 1, 1) == -11
+    assert search.next_target(-20.0, -11, 2, 1) == -13
+    assert search.next_target(-12.0, -10, 4, 1) == -11  # z + 1 proves z: no lower
+    assert search.next_target(-20.0, -10, 1, 3) == -20.0  # leaning: z itself
