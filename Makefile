@@ -40,6 +40,7 @@ bench-quick: $(BENCH)
 bench: $(BENCH)
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.growth
+	$(PY) -m benchmarks.variants
 	$(PY) -m benchmarks.overrun
 	$(PY) -m benchmarks.batch
 	$(PY) -m benchmarks.province

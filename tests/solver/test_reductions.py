@@ -201,11 +201,14 @@ def test_the_target_steps_down_and_a_best_one_below_it_is_proven(
 ])
 def test_a_kept_best_is_proven_at_the_target_or_one_below_it(z: float, target: int, bound: float, scale: int,
                                                               proven: bool) -> None:
+    """`proves` with the bound CP-SAT and the dropped pairs give: z >= target, or z = target - 1
+    with the bound at z; never target - 1 when the objective leans."""
     stats = SolveStats(status=SolveStatus.OPTIMAL, objective=z, bound=bound)
     assert search.proves(stats, target, scale) is proven
 
 
 def test_the_next_target_is_a_doubling_step_down_but_never_below_z_plus_one() -> None:
+    """`next_target`: the step given, floored at z + 1 (whose pairs prove z); z itself when leaning."""
     assert search.next_target(-20.0, -10, 1, 1) == -11
     assert search.next_target(-20.0, -11, 2, 1) == -13
     assert search.next_target(-12.0, -10, 4, 1) == -11  # z + 1 proves z: no lower
