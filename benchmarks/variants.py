@@ -43,7 +43,7 @@ def classes(seed: int, cadres: int) -> list[Instance]:
 
 def measure(inst: Instance, method: str, time_limit: float) -> dict[str, Any]:
     """One run in this process: huanjie's solve, or HiGHS on the model huanjie builds."""
-    from benchmarks.milp import solve_highs
+    from benchmarks.run import highs
     from model.generator import generate_county
     from solver.build import Builder
     from solver.cpsat import CpView
@@ -56,9 +56,7 @@ def measure(inst: Instance, method: str, time_limit: float) -> dict[str, Any]:
         first = res.solves[0] if res.solves else None
         return {"status": str(res.status), "seconds": perf_counter() - t0,
                 "objective": first.objective if first else None, "bound": first.bound if first else None}
-    r = solve_highs(CpView(Builder(sc).build().model).model, time_limit, 2)
-    return {"status": r.status.upper(), "seconds": perf_counter() - t0, "objective": r.objective,
-            "bound": r.bound}
+    return highs(CpView(Builder(sc).build().model).model, time_limit, t0)
 
 
 def isolated(inst: Instance, method: str, time_limit: float) -> dict[str, Any]:
