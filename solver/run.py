@@ -31,6 +31,16 @@ SMALL_PORTFOLIO = ("max_lp", "default_lp")
 county it then finds the optimum but cannot prove it within a minute; the LP
 with every constraint linearized (max_lp) closes the demo at the root."""
 
+PROVING_PORTFOLIO = ("lb_tree_search", "default_lp")
+"""For a wide model of more than PROVING_PAIRS pairs that must prove a slate after
+the supports could not: the LP-guided tree search in place of max_lp, whose root
+LP there does not finish (xk4-s8, 43,990 variables: max_lp's first LP ran 13.6 s
+and its bound stayed 250 points loose after 60 s; lb_tree_search proves it in 19 s)."""
+
+PROVING_PAIRS = 30_000
+"""Below this max_lp is the faster prover: on two generated qiong-2011 counties
+(16,513 and 22,282 pairs) it proves in 0.5 and 1.9 s, lb_tree_search in 5.3 and 4.9 s."""
+
 PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 """Measured on the demo county (90 seats, 25,733 pairs, 2 workers): presolve took
 8.5 of 12 s, mostly probing, and found nothing the LP needs. Without probing and
@@ -52,7 +62,8 @@ def status_of(code: int) -> SolveStatus:
 
 
 def make_solver(
-    time_limit: float, workers: int, seed: int, deterministic: bool = False, optimize: bool = True
+    time_limit: float, workers: int, seed: int, deterministic: bool = False, optimize: bool = True,
+    portfolio: tuple[str, ...] = SMALL_PORTFOLIO,
 ) -> cp_model.CpSolver:
     """CP-SAT with explicit workers, seed and time limit. `deterministic` interleaves
     the workers' search in one thread, so the same input, seed and settings give
@@ -66,8 +77,8 @@ def make_solver(
     # CP-SAT's own SIGINT handler lives in the solving thread and aborts the process when the signal
     # reaches another thread; Ctrl-C is the caller's (service/boundary.py cancels through `Stop`)
     solver.parameters.catch_sigint_signal = False
-    if optimize and workers <= len(SMALL_PORTFOLIO):
-        solver.parameters.subsolvers.extend(SMALL_PORTFOLIO[:workers])
+    if optimize and workers <= len(portfolio):
+        solver.parameters.subsolvers.extend(portfolio[:workers])
     for name, v in PRESOLVE.items():
         setattr(solver.parameters, name, v)
     return solver
@@ -106,14 +117,15 @@ class _OnSolution(cp_model.CpSolverSolutionCallback):
 
 def run_cpsat(model: cp_model.CpModel, stop: Stop, how: Workers, *, limit: float = math.inf,
               optimize: bool = True, params: dict[str, Any] | None = None,
-              on_solution: Callable[[float, float], None] | None = None) -> Run:
+              on_solution: Callable[[float, float], None] | None = None,
+              portfolio: tuple[str, ...] = SMALL_PORTFOLIO) -> Run:
     """Solve `model` for at most `limit` seconds and never past what `stop` has
     left. `on_solution(objective, bound)` is called (from a CP-SAT thread) at each
     improving solution; without it no callback is attached."""
     left = min(limit, stop.remaining())
     if stop.should_stop() or left < MIN_SECONDS:
         return Run(SolveStatus.UNKNOWN, None)
-    solver = make_solver(left, how.workers, how.seed, how.deterministic, optimize)
+    solver = make_solver(left, how.workers, how.seed, how.deterministic, optimize, portfolio)
     for name, v in (params or {}).items():
         setattr(solver.parameters, name, v)
     done = threading.Event()

@@ -213,3 +213,48 @@ def test_the_next_target_is_a_doubling_step_down_but_never_below_z_plus_one() ->
     assert search.next_target(-20.0, -11, 2, 1) == -13
     assert search.next_target(-12.0, -10, 4, 1) == -11  # z + 1 proves z: no lower
     assert search.next_target(-20.0, -10, 1, 3) == -20.0  # leaning: z itself
+
+
+def test_a_stepped_target_keeping_most_of_z_plus_ones_pairs_jumps_to_z_plus_one() -> None:
+    """`Search.jumped`: the stepped target is kept while it keeps under JUMP_SHARE of the
+    pairs z + 1 keeps, and replaced by z + 1 from that share on; a leaning objective and
+    a target at z + 1 already are left alone."""
+    from solver.relaxation import Bound
+
+    # B = 10: a pair of loss L is kept at target t when 10 - L >= t
+    loss = np.array([0.0, 1.0, 2.0, 3.0, 3.2, 3.3, 3.6, 3.7, 3.9, 5.5])
+    s = object.__new__(search.Search)
+    s.b = type("B", (), {"n_pairs": len(loss)})()
+    s.bound = Bound(10.0, loss, None, np.zeros(len(loss)), 0, 0, 0.0)
+    # z = 4: z + 1 = 5 keeps the nine pairs of loss <= 5
+    assert search.JUMP_SHARE == 0.6
+    assert s.jumped(8, 4.0, 1) == 8  # loss <= 2: 3 of 9
+    assert s.jumped(7, 4.0, 1) == 7  # loss <= 3: 4 of 9
+    assert s.jumped(6.5, 4.0, 1) == 5  # loss <= 3.5: 6 of 9, over 0.6
+    assert s.jumped(6, 4.0, 1) == 5  # loss <= 4: 9 of 9
+    assert s.jumped(7, 4.0, 3) == 7  # leaning: as stepped
+    assert s.jumped(5, 4.0, 1) == 5
+
+
+def test_wide_models_prove_with_the_tree_search_and_still_give_the_best_slate(
+        always_fix: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over PROVING_PAIRS pairs the wide model runs PROVING_PORTFOLIO (here every wide
+    model: the threshold is set to 0); the supports keep the small portfolio, and the
+    slate is still the best over every pair."""
+    sc = generate_county(3, 100, 23, ruleset="xx-2011").with_changes(
+        rules={"D1-K4": RuleOverride(strength=Strength.generally)})
+    monkeypatch.setattr(search, "PROVING_PAIRS", 0)
+    seen: list[tuple[str, ...]] = []
+    real = search.run_cpsat
+
+    def spy(*args: object, **kw: object) -> object:
+        seen.append(kw["portfolio"])  # type: ignore[arg-type]
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "run_cpsat", spy)
+    result = search.solve(sc, time_limit=30)
+    assert result.status == "OPTIMAL"
+    assert search.PROVING_PORTFOLIO in seen and search.SMALL_PORTFOLIO in seen
+    status, best = optimum(Builder(sc).build(), tuned=True)
+    assert status == cp_model.OPTIMAL
+    assert result.slates[0].score.objective == best
