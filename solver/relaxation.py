@@ -236,9 +236,13 @@ class Bound:
         """Columns to give CP-SAT: pairs that may be in a slate scoring `target`
         or more, and every column that is not a pair."""
         keep = np.ones(n_cols, dtype=bool)
-        tol = TOL * (1.0 + abs(self.value))
-        keep[:n_pairs] = self.value - self.loss >= target - tol
+        keep[:n_pairs] = self.kept_pairs(target)
         return keep
+
+    def kept_pairs(self, target: float) -> np.ndarray:
+        """Per pair, whether it may be in a slate scoring `target` or more."""
+        tol = TOL * (1.0 + abs(self.value))
+        return self.value - self.loss >= target - tol
 
     def fixed(self, target: float) -> np.ndarray | None:
         """Pairs every slate scoring `target` or more must use: the other side of

@@ -41,6 +41,14 @@ PROVING_PAIRS = 30_000
 """Below this max_lp is the faster prover: on two generated qiong-2011 counties
 (16,513 and 22,282 pairs) it proves in 0.5 and 1.9 s, lb_tree_search in 5.3 and 4.9 s."""
 
+
+
+def portfolio_for(pairs: int, proving: bool) -> tuple[str, ...]:
+    """The workers' portfolio for a model of `pairs` pairs; `proving`: the wide model
+    that must prove a slate after the supports could not."""
+    return PROVING_PORTFOLIO if proving and pairs > PROVING_PAIRS else SMALL_PORTFOLIO
+
+
 PRESOLVE = {"cp_model_probing_level": 0, "max_presolve_iterations": 1}
 """Measured on the demo county (90 seats, 25,733 pairs, 2 workers): presolve took
 8.5 of 12 s, mostly probing, and found nothing the LP needs. Without probing and

@@ -32,7 +32,7 @@ from solver.linear import INF, Lin, value, values
 from solver.memory import MAX_MEMORY_MB, give_back
 from solver.relaxation import Bound as RelaxBound
 from solver.relaxation import best_per_group, lp_bound
-from solver.run import FOUND, PROVING_PAIRS, PROVING_PORTFOLIO, SMALL_PORTFOLIO, Run, Workers, run_cpsat
+from solver.run import FOUND, Run, Workers, portfolio_for, run_cpsat
 from solver.stop import Stop, budget
 from solver.townships import township_bound
 
@@ -228,8 +228,7 @@ class Search:
     def run(self, view: CpView, stop: Stop, scale: int, dropped: float, limit: float = math.inf,
             proving: bool = False) -> tuple[Run, np.ndarray | None, SolveStats]:
         """One CP-SAT call over a view: its run, the solution's columns, its stats.
-        `proving`: the wide model after the supports, run with PROVING_PORTFOLIO
-        when it has more than PROVING_PAIRS pairs (solver/run.py)."""
+        `proving`: the wide model after the supports (solver/run.py `portfolio_for`)."""
         heard = None
         if self.on_better is not None:
             tell = self.on_better
@@ -242,7 +241,7 @@ class Search:
         how = replace(self.how, workers=min(self.how.workers, 1)) if small else self.how
         run = run_cpsat(view.model, stop, how, limit=limit, on_solution=heard,
                         params=SMALL if small else None,
-                        portfolio=PROVING_PORTFOLIO if proving and pairs > PROVING_PAIRS else SMALL_PORTFOLIO)
+                        portfolio=portfolio_for(pairs, proving))
         self.wall += run.wall_time
         if run.status not in FOUND or run.solver is None:
             return run, None, SolveStats(status=run.status, wall_time=self.wall, pairs=pairs)
@@ -261,8 +260,7 @@ class Search:
         find the support's -3,542 again, before -3,541 (60,831 pairs) proved it."""
         if scale != 1 or self.bound is None or target <= z + 1:
             return target
-        b = self.b
-        kept = [int(self.bound.keep(b.n_pairs, b.n_pairs, t).sum()) for t in (target, z + 1)]
+        kept = [int(self.bound.kept_pairs(t).sum()) for t in (target, z + 1)]
         return z + 1 if kept[0] >= JUMP_SHARE * kept[1] else target
 
     def proven(self, bound: float) -> float:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+import solver.run as run
 import solver.search as search
 from model.enums import Strength
 from model.generator import generate_county
@@ -224,7 +225,6 @@ def test_a_stepped_target_keeping_most_of_z_plus_ones_pairs_jumps_to_z_plus_one(
     # B = 10: a pair of loss L is kept at target t when 10 - L >= t
     loss = np.array([0.0, 1.0, 2.0, 3.0, 3.2, 3.3, 3.6, 3.7, 3.9, 5.5])
     s = object.__new__(search.Search)
-    s.b = type("B", (), {"n_pairs": len(loss)})()
     s.bound = Bound(10.0, loss, None, np.zeros(len(loss)), 0, 0, 0.0)
     # z = 4: z + 1 = 5 keeps the nine pairs of loss <= 5
     assert search.JUMP_SHARE == 0.6
@@ -243,7 +243,7 @@ def test_wide_models_prove_with_the_tree_search_and_still_give_the_best_slate(
     slate is still the best over every pair."""
     sc = generate_county(3, 100, 23, ruleset="xx-2011").with_changes(
         rules={"D1-K4": RuleOverride(strength=Strength.generally)})
-    monkeypatch.setattr(search, "PROVING_PAIRS", 0)
+    monkeypatch.setattr(run, "PROVING_PAIRS", 0)
     seen: list[tuple[str, ...]] = []
     real = search.run_cpsat
 
@@ -254,7 +254,7 @@ def test_wide_models_prove_with_the_tree_search_and_still_give_the_best_slate(
     monkeypatch.setattr(search, "run_cpsat", spy)
     result = search.solve(sc, time_limit=30)
     assert result.status == "OPTIMAL"
-    assert search.PROVING_PORTFOLIO in seen and search.SMALL_PORTFOLIO in seen
+    assert run.PROVING_PORTFOLIO in seen and run.SMALL_PORTFOLIO in seen
     status, best = optimum(Builder(sc).build(), tuned=True)
     assert status == cp_model.OPTIMAL
     assert result.slates[0].score.objective == best
